@@ -1,0 +1,444 @@
+/* app.c: callreport.fcgi: the FastCGI (or plain CGI) loop, routing and authentication. */
+#include <ctype.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "app.h"
+#include "auth.h"
+#include "db.h"
+#include "report.h"
+#include "tpl.h"
+
+#define MAX_QUERY	8192
+#define MAX_PATH	2048
+
+enum rflag {
+	R_PUBLIC = 0x01,	/* no credentials needed */
+	R_HTML = 0x02,		/* a browser page: HTML unless asked otherwise */
+};
+
+/* A route: method and path pattern (":name" segments become parameters). */
+struct route {
+	const char	*method;
+	const char	*pattern;
+	int		 report;	/* enum report_id, or -1 for handler */
+	handler_fn	 fn;
+	unsigned	 flags;
+};
+
+static int h_healthz(struct req *);
+static int h_readyz(struct req *);
+
+static const struct route routes[] = {
+	{ "GET", "/v1/task/number", REPORT_TASK_NUMBER, NULL, 0 },
+	{ "GET", "/healthz", -1, h_healthz, R_PUBLIC },
+	{ "GET", "/readyz", -1, h_readyz, R_PUBLIC },
+	{ "GET", "/", -1, page_index, R_HTML },
+	{ "GET", "/login", -1, page_login, R_HTML | R_PUBLIC },
+	{ "POST", "/login", -1, page_login, R_HTML | R_PUBLIC },
+	{ "POST", "/logout", -1, page_logout, R_HTML | R_PUBLIC },
+	{ "GET", "/tasks", REPORT_TASKS, NULL, R_HTML },
+	{ "GET", "/tasks/:task_id/numbers", REPORT_TASK_NUMBER, NULL, R_HTML },
+};
+#define NROUTES (sizeof(routes) / sizeof(routes[0]))
+
+static volatile sig_atomic_t stopping;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+static int
+h_healthz(struct req *req)
+{
+	req->ctype = "text/plain; charset=utf-8";
+	buf_puts(&req->body_out, "ok\n");
+	return 200;
+}
+
+static int
+h_readyz(struct req *req)
+{
+	PGresult *res;
+	enum db_err e;
+
+	if ((e = db_connect(req->db)) == DB_OK &&
+	    (e = db_exec(req->db, "SELECT 1", 0, NULL, &res)) == DB_OK)
+		PQclear(res);
+	if (e != DB_OK)
+		return req_db_fail(req, e);
+	req->ctype = "text/plain; charset=utf-8";
+	buf_puts(&req->body_out, "ready\n");
+	return 200;
+}
+
+/*
+ * Matches path against pattern, filling req->args and the parameters of
+ * ":name" segments. Returns 1 on a match, else 0.
+ */
+static int
+match(struct req *req, const char *pattern, const char *path)
+{
+	const char *p = pattern, *s = path, *e;
+	size_t n = 0;
+	struct val *v;
+
+	while (*p && *s) {
+		if (*p == ':') {
+			const char *pe = strchr(p, '/');
+			size_t plen = pe ? (size_t)(pe - p) : strlen(p);
+
+			e = strchr(s, '/');
+			if (e == NULL)
+				e = s + strlen(s);
+			if (e == s || n == 4)
+				return 0;
+			req->args[n++] = arena_strndup(req->a, s, (size_t)(e - s));
+			v = val_new(req->a, V_STR);
+			v->s = req->args[n - 1];
+			val_set(req->a, req->params, arena_strndup(req->a, p + 1,
+			    plen - 1), v);
+			p += plen;
+			s = e;
+			continue;
+		}
+		if (*p != *s)
+			return 0;
+		p++;
+		s++;
+	}
+	if (*p != '\0' || *s != '\0')
+		return 0;
+	req->nargs = n;
+	return 1;
+}
+
+/* Returns the value of cookie name from HTTP_COOKIE in the arena, or NULL. */
+static const char *
+cookie(struct req *req, const char *name)
+{
+	const char *c = req_env(req, "HTTP_COOKIE"), *p, *e;
+	size_t n = strlen(name);
+
+	if (c == NULL)
+		return NULL;
+	for (p = c; *p; p = e + (*e != '\0')) {
+		while (*p == ' ' || *p == ';')
+			p++;
+		e = strchr(p, ';');
+		if (e == NULL)
+			e = p + strlen(p);
+		if ((size_t)(e - p) > n && strncmp(p, name, n) == 0 && p[n] == '=')
+			return arena_strndup(req->a, p + n + 1, (size_t)(e - p - n - 1));
+	}
+	return NULL;
+}
+
+/*
+ * Authenticates and opens the request's transaction. Returns 0 when a tenant
+ * is set (or the route is public), else the HTTP status of the response set.
+ */
+static int
+authenticate(struct req *req, const struct route *rt)
+{
+	const char *auth = req_env(req, "HTTP_AUTHORIZATION"), *sid, *ru;
+	unsigned char h[32];
+	enum db_err e;
+	PGresult *res;
+
+	if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0) {
+		auth += 7;
+		while (*auth == ' ')
+			auth++;
+		sha256(auth, strlen(auth), h);
+		e = db_begin_auth(req->db, "callreport_auth_token", h, req->tenant);
+		req->authby = AUTH_TOKEN;
+	} else if ((sid = cookie(req, "crsid")) != NULL) {
+		sha256(sid, strlen(sid), h);
+		e = db_begin_auth(req->db, "callreport_auth_session", h, req->tenant);
+		req->authby = AUTH_SESSION;
+	} else if (req->cfg->trust_remote_user[0] == '1' &&
+	    (ru = req_env(req, "REMOTE_USER")) != NULL && *ru) {
+		e = db_begin_user(req->db, ru, req->tenant);
+		req->authby = AUTH_REMOTE_USER;
+	} else {
+		req->authby = AUTH_NONE;
+		if (!(rt->flags & R_PUBLIC))
+			goto unauthenticated;
+		e = db_begin_tenant(req->db, "");
+	}
+	if (e != DB_OK)
+		return req_db_fail(req, e);
+	if (req->tenant[0] == '\0') {
+		req->authby = AUTH_NONE;
+		if (rt->flags & R_PUBLIC)
+			return 0;
+unauthenticated:
+		req_header(req, "WWW-Authenticate", "Bearer realm=\"callreport\"");
+		req_error(req, 401, "unauthenticated");
+		return 401;
+	}
+	if (req->fmt == FMT_HTML) {
+		if ((e = db_exec(req->db, "SELECT callreport_tenant_name()", 0,
+		    NULL, &res)) != DB_OK)
+			return req_db_fail(req, e);
+		req->tenant_name = arena_strdup(req->a, PQgetvalue(res, 0, 0));
+		PQclear(res);
+	}
+	return 0;
+}
+
+/* Chooses JSON, HTML or XLSX from format= and Accept; returns 0 or 400. */
+static int
+choose_format(struct req *req, const struct route *rt)
+{
+	const struct val *f = val_get(req->params, "format");
+	const char *accept = req_env(req, "HTTP_ACCEPT"), *h, *j;
+
+	req->fmt = (rt && (rt->flags & R_HTML)) ? FMT_HTML : FMT_JSON;
+	if (f != NULL) {
+		if (f->type == V_STR && strcmp(f->s, "json") == 0)
+			req->fmt = FMT_JSON;
+		else if (f->type == V_STR && strcmp(f->s, "html") == 0)
+			req->fmt = FMT_HTML;
+		else if (f->type == V_STR && strcmp(f->s, "xlsx") == 0)
+			req->fmt = FMT_XLSX;
+		else {
+			req->fmt = FMT_JSON;
+			req_error(req, 400, "format must be one of json, html, xlsx");
+			return 400;
+		}
+		return 0;
+	}
+	if (accept != NULL && (h = strstr(accept, "text/html")) != NULL) {
+		j = strstr(accept, "application/json");
+		if (j == NULL || h < j)
+			req->fmt = FMT_HTML;
+	}
+	return 0;
+}
+
+/* Reads and parses the body into req->params; returns 0 or the HTTP status set. */
+static int
+read_body(struct req *req)
+{
+	const char *cl = req_env(req, "CONTENT_LENGTH"),
+	    *ct = req_env(req, "CONTENT_TYPE"), *err = NULL;
+	char *body, *end;
+	long len = 0;
+	size_t got = 0;
+	int n;
+
+	if (cl != NULL && *cl != '\0') {
+		errno = 0;
+		len = strtol(cl, &end, 10);
+		if (errno || *end != '\0' || len < 0 || !isdigit((unsigned char)*cl)) {
+			req_error(req, 400, "Content-Length is not a number");
+			return 400;
+		}
+	}
+	if (len > req->cfg->max_body) {
+		req_error(req, 413, arena_printf(req->a,
+		    "body is larger than %ld bytes", req->cfg->max_body));
+		return 413;
+	}
+	if (len == 0)
+		return 0;
+	body = arena_alloc(req->a, (size_t)len + 1);
+	while (got < (size_t)len) {
+		if (req->in != NULL)
+			n = FCGX_GetStr(body + got, (int)((size_t)len - got), req->in);
+		else
+			n = (int)fread(body + got, 1, (size_t)len - got, stdin);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got != (size_t)len) {
+		req_error(req, 400, "body is shorter than Content-Length");
+		return 400;
+	}
+	body[len] = '\0';
+	req->body = body;
+	req->body_len = (size_t)len;
+	if (ct != NULL && strncasecmp(ct, "multipart/", 10) == 0) {
+		req_error(req, 400, "body must be JSON or form-encoded");
+		return 400;
+	}
+	if ((ct != NULL && strstr(ct, "json") != NULL) ||
+	    ((ct == NULL || strstr(ct, "x-www-form-urlencoded") == NULL) &&
+	    body[0] == '{')) {
+		if (input_json(req->a, req->params, body, (size_t)len, &err)) {
+			req_error(req, 400, err);
+			return 400;
+		}
+	} else if (input_form(req->a, req->params, body, (size_t)len, &err)) {
+		req_error(req, 400, err);
+		return 400;
+	}
+	return 0;
+}
+
+/* Serves one request: parse, route, authenticate, run, send. */
+static void
+serve(struct req *req)
+{
+	const char *uri = req_env(req, "REQUEST_URI"), *q, *err = NULL;
+	const char *base = req->cfg->base_path;
+	const struct route *rt = NULL;
+	bool path_known = false;
+	char *path;
+	size_t i, blen = strlen(base);
+	int status = 0;
+
+	req->method = req_env(req, "REQUEST_METHOD");
+	if (req->method == NULL)
+		req->method = "GET";
+	req->https = (q = req_env(req, "HTTPS")) != NULL && strcasecmp(q, "on") == 0;
+	req->params = val_new(req->a, V_OBJ);
+	if (uri == NULL)
+		uri = "/";
+	q = strchr(uri, '?');
+	path = arena_strndup(req->a, uri, q ? (size_t)(q - uri) : strlen(uri));
+	req->query = q ? q + 1 : "";
+	if (strlen(path) > MAX_PATH || strlen(req->query) > MAX_QUERY) {
+		req_error(req, 414, "request URI is too long");
+		goto send;
+	}
+	if (url_decode(path)) {
+		req_error(req, 400, "path has a malformed %-escape");
+		goto send;
+	}
+	if (blen && strncmp(path, base, blen) == 0 &&
+	    (path[blen] == '/' || path[blen] == '\0'))
+		path += blen;
+	req->path = *path ? path : "/";
+	if (input_form(req->a, req->params, req->query, strlen(req->query), &err)) {
+		req_error(req, 400, err);
+		goto send;
+	}
+	for (i = 0; i < NROUTES; i++) {
+		struct val *saved = req->params;
+
+		if (!match(req, routes[i].pattern, req->path))
+			continue;
+		path_known = true;
+		if (strcmp(routes[i].method, req->method) == 0 ||
+		    (strcmp(req->method, "HEAD") == 0 &&
+		    strcmp(routes[i].method, "GET") == 0)) {
+			rt = &routes[i];
+			break;
+		}
+		req->params = saved;
+	}
+	if (choose_format(req, rt))
+		goto send;
+	if (rt == NULL) {
+		if (path_known) {
+			req_header(req, "Allow", "GET, POST");
+			req_error(req, 405, "method not allowed");
+		} else
+			req_error(req, 404, "not found");
+		goto send;
+	}
+	req->head_only = strcmp(req->method, "HEAD") == 0;
+	if (strcmp(req->method, "POST") == 0 && read_body(req))
+		goto send;
+	if (rt->fn == h_healthz) {
+		status = rt->fn(req);
+		goto send;
+	}
+	if (authenticate(req, rt))
+		goto send;
+	status = rt->report >= 0 ? report_serve(req, &reports[rt->report]) :
+	    rt->fn(req);
+	if (req->status == 0)
+		req->status = status;
+send:
+	if (req->db->in_tx)
+		db_end(req->db, req->status < 400);
+	req_send(req);
+	if (req->file && req->status == 200 && strstr(req->file, "/callreport-"))
+		unlink(req->file);
+	log_line(req->id, "%s %s %d", req->method, req->path ? req->path : "-",
+	    req->status);
+}
+
+/* Resets the per-request state between requests of one worker. */
+static void
+req_init(struct req *req, struct arena *a, const struct config *cfg,
+    struct db *db)
+{
+	static unsigned long seq;
+
+	buf_free(&req->head);
+	buf_free(&req->body_out);
+	memset(req, 0, sizeof(*req));
+	req->a = a;
+	req->cfg = cfg;
+	req->db = db;
+	snprintf(req->id, sizeof(req->id), "%05x%06lx", (unsigned)getpid() & 0xfffff,
+	    ++seq & 0xffffff);
+}
+
+int
+main(void)
+{
+	struct config cfg;
+	struct db db;
+	struct arena *a;
+	struct req req;
+	FCGX_Request fr;
+	struct sigaction sa;
+	long served = 0;
+
+	if (config_load(&cfg))
+		return 1;
+	if (tpl_root(cfg.template_dir))
+		log_line(NULL, "template_dir %s is not usable", cfg.template_dir);
+	db_init(&db, cfg.read_db[0] ? cfg.read_db : cfg.db, cfg.timezone,
+	    cfg.statement_timeout);
+	a = arena_new();
+	memset(&req, 0, sizeof(req));
+	signal(SIGPIPE, SIG_IGN);
+
+	if (FCGX_IsCGI()) {
+		req_init(&req, a, &cfg, &db);
+		serve(&req);
+		goto out;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;	/* no SA_RESTART: accept() returns EINTR */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	FCGX_Init();
+	FCGX_InitRequest(&fr, 0, 0);
+	while (!stopping && FCGX_Accept_r(&fr) >= 0) {
+		req_init(&req, a, &cfg, &db);
+		req.in = fr.in;
+		req.out = fr.out;
+		req.envp = fr.envp;
+		serve(&req);
+		FCGX_Finish_r(&fr);
+		arena_reset(a);
+		if (cfg.max_requests > 0 && ++served >= cfg.max_requests)
+			break;	/* the web server starts a fresh worker */
+	}
+out:
+	buf_free(&req.head);
+	buf_free(&req.body_out);
+	arena_free(a);
+	db_close(&db);
+	config_free(&cfg);
+	return 0;
+}

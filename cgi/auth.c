@@ -1,0 +1,68 @@
+/* auth.c: SHA-256, random tokens, slow salted password hashes. */
+#include <crypt.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "auth.h"
+#include "util.h"
+
+void
+sha256(const void *p, size_t n, unsigned char out[32])
+{
+	unsigned int len = 32;
+
+	EVP_Digest(p, n, out, &len, EVP_sha256(), NULL);
+}
+
+int
+token_new(char out[TOKEN_LEN + 1], const char *prefix)
+{
+	unsigned char r[24];
+	size_t i;
+
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		return -1;
+	memcpy(out, prefix, 4);
+	for (i = 0; i < sizeof(r); i++) {
+		out[4 + 2 * i] = "0123456789abcdef"[r[i] >> 4];
+		out[5 + 2 * i] = "0123456789abcdef"[r[i] & 15];
+	}
+	out[TOKEN_LEN] = '\0';
+	return 0;
+}
+
+char *
+password_hash(const char *password)
+{
+	char salt[CRYPT_GENSALT_OUTPUT_SIZE];
+	struct crypt_data cd;
+	char *h;
+
+	if (crypt_gensalt_rn("$y$", 0, NULL, 0, salt, sizeof(salt)) == NULL)
+		return NULL;
+	memset(&cd, 0, sizeof(cd));
+	h = crypt_r(password, salt, &cd);
+	if (h == NULL || h[0] == '*')
+		return NULL;
+	return xstrdup(h);
+}
+
+int
+password_check(const char *password, const char *hash)
+{
+	struct crypt_data cd;
+	const char *h;
+	size_t n;
+
+	if (hash == NULL || *hash == '\0')
+		return 0;
+	memset(&cd, 0, sizeof(cd));
+	h = crypt_r(password, hash, &cd);
+	if (h == NULL || h[0] == '*')
+		return 0;
+	n = strlen(hash);
+	return strlen(h) == n && CRYPTO_memcmp(h, hash, n) == 0;
+}

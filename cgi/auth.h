@@ -1,0 +1,17 @@
+/* auth.h: hashes and random secrets for tokens, sessions and passwords. */
+#ifndef CR_AUTH_H
+#define CR_AUTH_H
+
+#include <stddef.h>
+
+#define TOKEN_LEN 52	/* "crt_" + 48 hex digits */
+
+void	 sha256(const void *, size_t, unsigned char out[32]);
+/* Fills out with "crt_" and 48 random hex digits; returns 0 or -1. */
+int	 token_new(char out[TOKEN_LEN + 1], const char *prefix);
+/* Returns a crypt(3) yescrypt hash of password (malloc'd), or NULL. */
+char	*password_hash(const char *password);
+/* Returns 1 when password matches hash, else 0 (constant time in the hash compare). */
+int	 password_check(const char *password, const char *hash);
+
+#endif

@@ -1,0 +1,38 @@
+/* config.h: the one configuration file (key = value) and its environment overrides. */
+#ifndef CR_CONFIG_H
+#define CR_CONFIG_H
+
+#include <stddef.h>
+
+/* Every key; docs/config.md describes each. Keep in step with config.c keys[]. */
+struct config {
+	char	*db;			/* libpq conninfo the web program reads with */
+	char	*read_db;		/* conninfo for report reads (a standby); "" = db */
+	char	*admin_db;		/* conninfo of the schema owner, for the CLI */
+	char	*timezone;		/* deployment time zone, e.g. Asia/Shanghai */
+	char	*template_dir;
+	char	*static_dir;
+	char	*sql_dir;
+	char	*recordings_root;	/* "" = recordings disabled */
+	char	*tmp_dir;
+	char	*base_path;		/* where the program is mounted, e.g. /reports */
+	char	*static_url;		/* URL of static/, default base_path + "/static" */
+	char	*trust_remote_user;	/* "1": trust REMOTE_USER as the tenant name */
+	long	 max_body;		/* bytes; larger bodies get 413 */
+	long	 statement_timeout;	/* ms */
+	long	 session_ttl;		/* seconds */
+	long	 max_requests;		/* a worker exits after this many; 0 = never */
+	long	 login_max_failures;	/* per user and per address, per window */
+	long	 login_window;		/* seconds */
+	char	*path;			/* the file read, or NULL */
+};
+
+/*
+ * Loads defaults, then the file ($CALLREPORT_CONF, else <exe>/../var/callreport.conf
+ * when that exists, else /etc/callreport.conf), then CALLREPORT_<KEY> variables.
+ * Returns 0, or -1 with a message on stderr.
+ */
+int	 config_load(struct config *);
+void	 config_free(struct config *);
+
+#endif

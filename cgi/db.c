@@ -1,0 +1,269 @@
+/* db.c: connections that survive a database restart, and tenant-scoped transactions. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "util.h"
+
+static const char *const errs[DB__MAX] = {
+	"ok",				/* DB_OK */
+	"database unavailable",		/* DB_DOWN */
+	"database timeout",		/* DB_TIMEOUT */
+	"database error",		/* DB_ERROR */
+};
+
+const char *
+db_strerror(enum db_err e)
+{
+	return e < DB__MAX ? errs[e] : "unknown";
+}
+
+void
+db_init(struct db *d, const char *conninfo, const char *tz, long timeout_ms)
+{
+	memset(d, 0, sizeof(*d));
+	d->conninfo = conninfo;
+	d->timezone = tz;
+	d->timeout_ms = timeout_ms;
+}
+
+void
+db_close(struct db *d)
+{
+	if (d->conn)
+		PQfinish(d->conn);
+	d->conn = NULL;
+	d->in_tx = false;
+}
+
+static void
+quiet(void *arg, const PGresult *res)
+{
+	(void)arg;
+	(void)res;
+}
+
+enum db_err
+db_connect(struct db *d)
+{
+	if (d->conn != NULL && PQstatus(d->conn) == CONNECTION_OK)
+		return DB_OK;
+	db_close(d);
+	d->conn = PQconnectdb(d->conninfo);
+	if (PQstatus(d->conn) != CONNECTION_OK) {
+		snprintf(d->errmsg, sizeof(d->errmsg), "%s",
+		    PQerrorMessage(d->conn));
+		d->errmsg[strcspn(d->errmsg, "\n")] = '\0';
+		db_close(d);
+		return DB_DOWN;
+	}
+	PQsetNoticeReceiver(d->conn, quiet, NULL);
+	return DB_OK;
+}
+
+/* Classifies a finished result; returns DB_OK for a command or tuples. */
+static enum db_err
+classify(struct db *d, PGresult *res)
+{
+	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	const char *state, *msg;
+
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ||
+	    st == PGRES_SINGLE_TUPLE)
+		return DB_OK;
+	state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	msg = res ? PQresultErrorMessage(res) : PQerrorMessage(d->conn);
+	snprintf(d->errmsg, sizeof(d->errmsg), "%s", msg ? msg : "");
+	d->errmsg[strcspn(d->errmsg, "\n")] = '\0';
+	snprintf(d->sqlstate, sizeof(d->sqlstate), "%s", state ? state : "");
+	if (PQstatus(d->conn) != CONNECTION_OK)
+		return DB_DOWN;
+	if (state == NULL)
+		return DB_DOWN;
+	/* 57014 query_canceled (statement_timeout), 57P0x shutdown, 08xxx connection. */
+	if (strcmp(state, "57014") == 0)
+		return DB_TIMEOUT;
+	if (strncmp(state, "57P", 3) == 0 ||
+	    (strncmp(state, "08", 2) == 0 && strcmp(state, "08P01") != 0) ||
+	    strcmp(state, "53300") == 0)
+		return DB_DOWN;
+	return DB_ERROR;
+}
+
+/* Runs a simple-protocol script (no parameters); returns the last result's class. */
+static enum db_err
+simple(struct db *d, const char *sql, PGresult **last)
+{
+	PGresult *res;
+	enum db_err e = DB_OK, r;
+
+	if (!PQsendQuery(d->conn, sql))
+		return classify(d, NULL);
+	while ((res = PQgetResult(d->conn)) != NULL) {
+		r = classify(d, res);
+		if (r != DB_OK && e == DB_OK)
+			e = r;
+		if (last && PQresultStatus(res) == PGRES_TUPLES_OK) {
+			PQclear(*last);
+			*last = res;
+		} else
+			PQclear(res);
+	}
+	return e;
+}
+
+/* Begins with the given first statement of the set_config select. */
+static enum db_err
+begin(struct db *d, const char *tenant_expr, char tenant[37])
+{
+	struct buf sql = {0};
+	PGresult *res = NULL;
+	char *tz = NULL;
+	enum db_err e;
+
+	if ((e = db_connect(d)) != DB_OK)
+		return e;
+	tz = PQescapeLiteral(d->conn, d->timezone, strlen(d->timezone));
+	if (tz == NULL) {
+		e = DB_DOWN;
+		goto out;
+	}
+	buf_printf(&sql, "BEGIN; SELECT set_config('callreport.tenant', "
+	    "coalesce((%s)::text, ''), true), set_config('TimeZone', %s, true), "
+	    "set_config('statement_timeout', '%ld', true)",
+	    tenant_expr, tz, d->timeout_ms);
+	e = simple(d, sql.p, &res);
+	if (e == DB_OK) {
+		d->in_tx = true;
+		if (tenant != NULL)
+			snprintf(tenant, 37, "%s", PQgetvalue(res, 0, 0));
+	} else {
+		simple(d, "ROLLBACK", NULL);
+		if (e == DB_DOWN)
+			db_close(d);
+	}
+out:
+	PQfreemem(tz);
+	PQclear(res);
+	buf_free(&sql);
+	return e;
+}
+
+enum db_err
+db_begin_auth(struct db *d, const char *fn, const unsigned char hash[32],
+    char tenant[37])
+{
+	char expr[160];
+	int i, n;
+
+	n = snprintf(expr, sizeof(expr), "%s('\\x", fn);
+	for (i = 0; i < 32; i++)
+		n += snprintf(expr + n, sizeof(expr) - (size_t)n, "%02x", hash[i]);
+	snprintf(expr + n, sizeof(expr) - (size_t)n, "'::bytea)");
+	return begin(d, expr, tenant);
+}
+
+enum db_err
+db_begin_tenant(struct db *d, const char *tenant)
+{
+	char expr[64];
+	size_t i;
+
+	/* The tenant id comes from the database, but check its alphabet anyway. */
+	for (i = 0; tenant[i]; i++)
+		if (!strchr("0123456789abcdef-", tenant[i]) || i > 36)
+			return DB_ERROR;
+	snprintf(expr, sizeof(expr), "NULLIF('%s', '')", tenant);
+	return begin(d, expr, NULL);
+}
+
+enum db_err
+db_begin_user(struct db *d, const char *name, char tenant[37])
+{
+	char *lit, *expr;
+	enum db_err e;
+
+	if ((e = db_connect(d)) != DB_OK)
+		return e;
+	if ((lit = PQescapeLiteral(d->conn, name, strlen(name))) == NULL)
+		return DB_ERROR;
+	expr = xmalloc(strlen(lit) + 64);
+	sprintf(expr, "callreport_tenant_by_name(%s)", lit);
+	e = begin(d, expr, tenant);
+	free(expr);
+	PQfreemem(lit);
+	return e;
+}
+
+enum db_err
+db_end(struct db *d, bool ok)
+{
+	enum db_err e;
+
+	if (d->conn == NULL || !d->in_tx)
+		return DB_OK;
+	d->in_tx = false;
+	/* Drain any unfinished stream first. */
+	if (PQisBusy(d->conn)) {
+		PGcancel *c = PQgetCancel(d->conn);
+		char err[64];
+		PGresult *r;
+
+		if (c) {
+			PQcancel(c, err, sizeof(err));
+			PQfreeCancel(c);
+		}
+		while ((r = PQgetResult(d->conn)) != NULL)
+			PQclear(r);
+	}
+	e = simple(d, ok ? "COMMIT" : "ROLLBACK", NULL);
+	if (e == DB_DOWN)
+		db_close(d);
+	return e;
+}
+
+enum db_err
+db_exec(struct db *d, const char *sql, int n, const char *const *params,
+    PGresult **res)
+{
+	enum db_err e;
+
+	*res = PQexecParams(d->conn, sql, n, NULL, params, NULL, NULL, 0);
+	if ((e = classify(d, *res)) != DB_OK) {
+		PQclear(*res);
+		*res = NULL;
+	}
+	return e;
+}
+
+enum db_err
+db_stream(struct db *d, const char *sql, int n, const char *const *params)
+{
+	if (!PQsendQueryParams(d->conn, sql, n, NULL, params, NULL, NULL, 0))
+		return classify(d, NULL);
+	if (!PQsetSingleRowMode(d->conn))
+		return DB_ERROR;
+	return DB_OK;
+}
+
+PGresult *
+db_next_row(struct db *d, enum db_err *err)
+{
+	PGresult *res;
+
+	*err = DB_OK;
+	while ((res = PQgetResult(d->conn)) != NULL) {
+		if (PQresultStatus(res) == PGRES_SINGLE_TUPLE)
+			return res;
+		*err = classify(d, res);
+		PQclear(res);
+		if (*err != DB_OK) {
+			/* Drain the rest. */
+			while ((res = PQgetResult(d->conn)) != NULL)
+				PQclear(res);
+			return NULL;
+		}
+	}
+	return NULL;
+}

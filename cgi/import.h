@@ -1,0 +1,23 @@
+/* import.h: load JSON Lines exports into the callreport database */
+#ifndef CALLREPORT_IMPORT_H
+#define CALLREPORT_IMPORT_H
+
+#include <stdio.h>
+#include <libpq-fe.h>
+
+/*
+ * Imports each file in its own transaction, in the given order, as rows of
+ * the tenant named tenant (created with a random id if missing). conn must be
+ * idle and connected as the owner of the schema; timezone (may be NULL: the
+ * server's) is the zone of times written without an offset.
+ * Returns 0 when every file imported. On the first failing file prints
+ * "FILE:LINE: field FIELD: what is wrong" (or "FILE: ..." for file-level
+ * errors, "FILE: database: MESSAGE" for errors raised by the server) to err,
+ * rolls that file back completely and returns 1 (files before it stay
+ * committed). progress (may be NULL) gets one line per imported file:
+ * "FILE: N lines imported (kind=count, ...)".
+ */
+int import_files(PGconn *conn, const char *tenant, int nfiles, char *const files[],
+                 const char *timezone, FILE *err, FILE *progress);
+
+#endif

@@ -1,0 +1,35 @@
+/* tpl.h: a C face for Google ctemplate (the one C++ file is tpl.cc). */
+#ifndef CR_TPL_H
+#define CR_TPL_H
+
+#include "util.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct tpl_dict;
+
+/* A new top-level dictionary; free it with tpl_dict_free. */
+struct tpl_dict	*tpl_dict_new(void);
+void		 tpl_dict_free(struct tpl_dict *);
+/* Values are copied; the template's AUTOESCAPE pragma escapes them. */
+void		 tpl_set(struct tpl_dict *, const char *key, const char *value);
+void		 tpl_setn(struct tpl_dict *, const char *key, const char *value, size_t);
+void		 tpl_set_int(struct tpl_dict *, const char *key, long value);
+/* Returns a new repetition of a section, owned by its parent. */
+struct tpl_dict	*tpl_section(struct tpl_dict *, const char *name);
+void		 tpl_show(struct tpl_dict *, const char *name);
+/* Returns the dictionary of an include of file at marker name, owned by the parent. */
+struct tpl_dict	*tpl_include(struct tpl_dict *, const char *name, const char *file);
+
+/* Sets the template directory; returns 0 or -1. */
+int		 tpl_root(const char *dir);
+/* Expands file with dict, appending to out; returns 0, or -1 (template missing or bad). */
+int		 tpl_render(const char *file, const struct tpl_dict *, struct buf *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,62 @@
+-- task_number: one page of a task's numbers (GET v1/task/number), ascending id.
+-- $1 tenant, $2 task_id, $3 status int[], $4 keyword, $5 operator int[],
+-- $6 call_history (1: embed attempts), $7 limit (NULL: all), $8 offset
+SELECT n.number,
+       c.city,
+       p.city AS pro,
+       callreport_label('operator', n.operator::text) AS mobile_type,
+       c.area_code,
+       c.post_code,
+       n.id,
+       s.label AS status_str,
+       n.callid,
+       callreport_ts(n.calldate) AS calldate,
+       n.bill,
+       n.duration,
+       n.hangupcause,
+       callreport_ts(n.hangupdate) AS hangupdate,
+       callreport_ts(n.answerdate) AS answerdate,
+       n.is_blacklist,
+       n.status,
+       (SELECT count(*) FROM call_histories h
+         WHERE h.number_id = n.id AND h.user_id = $1::uuid) AS attempts,
+       CASE WHEN $6::int = 1 THEN (
+         SELECT coalesce(json_agg(json_build_object(
+                  'id', h.id,
+                  'user_id', h.user_id,
+                  'task_id', h.task_id,
+                  'call_id', h.call_id,
+                  'number_id', h.number_id,
+                  'number', h.number,
+                  'call_time', callreport_ts(h.call_time),
+                  'duration', h.duration,
+                  'hangup_cause', h.hangup_cause,
+                  'hangup_code', h.hangup_code,
+                  'bill', h.bill,
+                  'call_status', h.call_status,
+                  'status', h.status,
+                  'record_file', h.record_file,
+                  'calling_number', h.calling_number,
+                  'province_id', h.province_id,
+                  'city_id', h.city_id,
+                  'operator', h.operator,
+                  'created_at', callreport_ts(h.created_at),
+                  'updated_at', callreport_ts(h.updated_at),
+                  'status_str', hs.label)
+                  ORDER BY h.call_time DESC, h.id DESC), '[]')
+           FROM call_histories h
+           LEFT JOIN status_labels hs ON hs.code = h.status
+          WHERE h.number_id = n.id
+            AND h.user_id = $1::uuid)
+       END AS call_history
+  FROM numbers n
+  LEFT JOIN regions c ON c.id = n.city_id
+  LEFT JOIN regions p ON p.id = n.province_id
+  LEFT JOIN status_labels s ON s.code = n.status
+ WHERE n.task_id = $2::uuid
+   AND n.user_id = $1::uuid
+   AND ($3::int[] IS NULL OR n.status = ANY ($3::int[]))
+   AND ($4::text IS NULL OR n.number LIKE '%' || $4::text || '%')
+   AND ($5::int[] IS NULL OR n.operator = ANY ($5::int[]))
+ ORDER BY n.id
+ LIMIT $7::bigint OFFSET $8::bigint

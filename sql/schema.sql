@@ -1,0 +1,438 @@
+-- schema.sql: the whole callreport data model; idempotent, apply again to upgrade.
+--
+-- Apply as the owner role (callreport_admin in the demo); the web program
+-- connects as callreport_web, which has no BYPASSRLS and reads tenant tables
+-- only through row-level security keyed by the transaction-local setting
+-- callreport.tenant (set per request with set_config(..., true)).
+-- Times are timestamptz; milliseconds are bigint; ids as in the vendor document.
+
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'callreport_web') THEN
+    CREATE ROLE callreport_web LOGIN NOBYPASSRLS;
+  END IF;
+END $$;
+
+-- The tenant of the current transaction, or NULL (then no tenant row is visible).
+CREATE OR REPLACE FUNCTION callreport_tenant() RETURNS uuid
+  LANGUAGE sql STABLE PARALLEL SAFE
+  AS $$ SELECT NULLIF(current_setting('callreport.tenant', true), '')::uuid $$;
+
+-- A time as the v1 responses write it, in the transaction's TimeZone.
+CREATE OR REPLACE FUNCTION callreport_ts(t timestamptz) RETURNS text
+  LANGUAGE sql STABLE PARALLEL SAFE
+  AS $$ SELECT to_char(t, 'YYYY-MM-DD HH24:MI:SS') $$;
+
+CREATE TABLE IF NOT EXISTS tenants (
+  id            uuid PRIMARY KEY,
+  name          text NOT NULL UNIQUE,
+  password_hash text,                 -- crypt()-style "$6$..." / pbkdf2 string; NULL: no browser sign-in
+  created_at    timestamptz NOT NULL DEFAULT now(),
+  updated_at    timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE IF NOT EXISTS api_tokens (
+  id          bigserial PRIMARY KEY,
+  user_id     uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  token_hash  bytea NOT NULL UNIQUE,  -- SHA-256 of the token; the token itself is never stored
+  prefix      text NOT NULL,          -- first characters, to tell tokens apart in listings
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  revoked_at  timestamptz
+);
+
+CREATE TABLE IF NOT EXISTS sessions (
+  id_hash     bytea PRIMARY KEY,      -- SHA-256 of the cookie value
+  user_id     uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  expires_at  timestamptz NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS login_failures (
+  key         text NOT NULL,          -- 'user:NAME' or 'addr:IP'
+  at          timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS login_failures_key ON login_failures (key, at);
+
+-- Labels a deployment may change without a rebuild.
+CREATE TABLE IF NOT EXISTS status_labels (
+  code  int PRIMARY KEY,
+  label text NOT NULL
+);
+INSERT INTO status_labels (code, label) VALUES
+  (0,'等待呼叫'),(1,'呼叫成功'),(2,'线路故障'),(3,'拒接'),(4,'无应答、无人接听'),
+  (5,'空号'),(6,'关机'),(7,'停机'),(8,'占线、用户正忙'),(9,'呼入限制'),(10,'欠费'),
+  (11,'黑名单'),(12,'呼损')
+ON CONFLICT (code) DO NOTHING;
+
+CREATE TABLE IF NOT EXISTS label_sets (
+  kind  text NOT NULL,               -- gender, hangup, operator, operator_code, task_start, word_class, action
+  code  text NOT NULL,
+  label text NOT NULL,
+  PRIMARY KEY (kind, code)
+);
+INSERT INTO label_sets (kind, code, label) VALUES
+  ('gender','0','未知'),('gender','1','女'),('gender','2','男'),('gender','3','疑似女'),('gender','4','疑似男'),
+  ('hangup','1','AI'),('hangup','2','客户'),
+  ('operator','1','移动'),('operator','2','联通'),('operator','3','电信'),
+  ('operator_code','yd','1'),('operator_code','lt','2'),('operator_code','dx','3'),
+  ('task_start','0','暂停'),('task_start','1','进行中'),('task_start','2','已完成'),
+  ('word_class','16','主流程'),('word_class','1','普通问答'),('word_class','2','知识库'),
+  ('action','','')
+ON CONFLICT (kind, code) DO NOTHING;
+
+CREATE OR REPLACE FUNCTION callreport_label(k text, c text) RETURNS text
+  LANGUAGE sql STABLE PARALLEL SAFE
+  AS $$ SELECT label FROM label_sets WHERE kind = k AND code = c $$;
+
+-- Regions are reference data shared by every tenant.
+CREATE TABLE IF NOT EXISTS regions (
+  id         int PRIMARY KEY,
+  pid        int,
+  city       text NOT NULL,
+  area_code  text,
+  post_code  text,
+  created_at timestamptz,
+  updated_at timestamptz
+);
+
+CREATE TABLE IF NOT EXISTS levels (
+  id         uuid PRIMARY KEY,
+  user_id    uuid NOT NULL REFERENCES tenants(id),
+  name       text NOT NULL,
+  alias      text NOT NULL,
+  color      text,
+  score_min  int NOT NULL,
+  score_max  int NOT NULL,
+  created_at timestamptz,
+  updated_at timestamptz
+);
+CREATE INDEX IF NOT EXISTS levels_user ON levels (user_id, score_min);
+
+CREATE TABLE IF NOT EXISTS tag_scenes (
+  id         uuid PRIMARY KEY,
+  user_id    uuid NOT NULL REFERENCES tenants(id),
+  name       text NOT NULL,
+  created_at timestamptz,
+  updated_at timestamptz
+);
+
+CREATE TABLE IF NOT EXISTS tag_groups (
+  id           uuid PRIMARY KEY,
+  user_id      uuid NOT NULL REFERENCES tenants(id),
+  name         text NOT NULL,
+  tag_scene_id uuid REFERENCES tag_scenes(id),
+  created_at   timestamptz,
+  updated_at   timestamptz
+);
+
+CREATE TABLE IF NOT EXISTS tags (
+  id          uuid PRIMARY KEY,
+  user_id     uuid NOT NULL REFERENCES tenants(id),
+  name        text NOT NULL,
+  description text,
+  color       text,
+  status      boolean NOT NULL DEFAULT true,
+  created_at  timestamptz,
+  updated_at  timestamptz
+);
+CREATE INDEX IF NOT EXISTS tags_user ON tags (user_id);
+
+CREATE TABLE IF NOT EXISTS tag_group_tags (
+  tag_id       uuid NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+  tag_group_id uuid NOT NULL REFERENCES tag_groups(id) ON DELETE CASCADE,
+  user_id      uuid NOT NULL REFERENCES tenants(id),
+  PRIMARY KEY (tag_id, tag_group_id)
+);
+
+CREATE TABLE IF NOT EXISTS groups (
+  id                 bigint PRIMARY KEY,
+  user_id            uuid NOT NULL REFERENCES tenants(id),
+  name               text NOT NULL,
+  debug              boolean NOT NULL DEFAULT false,
+  link_word_group_id text,
+  tag_scene_id       uuid,
+  "default"          boolean NOT NULL DEFAULT false,
+  deleted_at         timestamptz,
+  created_at         timestamptz,
+  updated_at         timestamptz
+);
+
+CREATE TABLE IF NOT EXISTS utterances (
+  id                  uuid PRIMARY KEY,
+  user_id             uuid NOT NULL REFERENCES tenants(id),
+  group_id            bigint NOT NULL REFERENCES groups(id),
+  name                text NOT NULL,
+  description         text,
+  context_id          text,
+  priority            int,
+  action              text,
+  word_class          int,
+  wait                int,
+  retry               int,
+  max_retry           int,
+  score               int,
+  play_ms             int,
+  enquire             boolean,
+  customer_service_id text,
+  identify_type       int,
+  background_file_id  text,
+  block_asr           int,
+  deleted_at          timestamptz,
+  created_at          timestamptz,
+  updated_at          timestamptz
+);
+CREATE INDEX IF NOT EXISTS utterances_group ON utterances (group_id, word_class);
+
+CREATE TABLE IF NOT EXISTS tasks (
+  uuid                           uuid PRIMARY KEY,
+  user_id                        uuid NOT NULL REFERENCES tenants(id),
+  name                           text NOT NULL,
+  group_id                       bigint NOT NULL REFERENCES groups(id),
+  create_datetime                timestamptz,
+  alter_datetime                 timestamptz,
+  start                          int NOT NULL DEFAULT 0,
+  maximumcall                    int,
+  call_per_second                int,
+  recycle_limit                  int,
+  random_assignment_number       int,
+  disable_dial_timegroup         text,
+  destination_extension          bigint,
+  destination_dialplan           text,
+  destination_context            text,
+  scheduling_policy_ratio        text,
+  scheduling_queue               text,
+  dial_format                    text,
+  domain                         text,
+  remark                         text,
+  sort                           int,
+  originate_variables            text,
+  _originate_timeout             int,
+  _origination_caller_id_number  text,
+  caller_line_id                 text,
+  customer_service_id            text,
+  call_notify_url                text,
+  call_notify_type               int
+);
+CREATE INDEX IF NOT EXISTS tasks_user ON tasks (user_id, create_datetime);
+
+CREATE TABLE IF NOT EXISTS numbers (
+  id           bigint PRIMARY KEY,
+  user_id      uuid NOT NULL REFERENCES tenants(id),
+  task_id      uuid NOT NULL REFERENCES tasks(uuid),
+  number       text NOT NULL,
+  status       smallint NOT NULL,
+  province_id  int,
+  city_id      int,
+  operator     smallint,
+  is_blacklist boolean NOT NULL DEFAULT false,
+  callid       text,
+  calldate     timestamptz,
+  bill         bigint,
+  duration     bigint,
+  hangupcause  text,
+  hangupdate   timestamptz,
+  answerdate   timestamptz
+);
+-- task/number: order by id within a task, filter by status and operator; keyword by trigram.
+CREATE INDEX IF NOT EXISTS numbers_task_id ON numbers (task_id, id);
+CREATE INDEX IF NOT EXISTS numbers_task_status ON numbers (task_id, status, id);
+CREATE INDEX IF NOT EXISTS numbers_task_operator ON numbers (task_id, operator, id);
+CREATE INDEX IF NOT EXISTS numbers_number_trgm ON numbers USING gin (number gin_trgm_ops);
+
+CREATE TABLE IF NOT EXISTS call_histories (
+  id             bigint PRIMARY KEY,
+  user_id        uuid NOT NULL REFERENCES tenants(id),
+  task_id        uuid NOT NULL REFERENCES tasks(uuid),
+  number_id      bigint NOT NULL REFERENCES numbers(id),
+  call_id        text,
+  number         text NOT NULL,
+  call_time      timestamptz NOT NULL,
+  duration       bigint,
+  hangup_cause   text,
+  hangup_code    text,
+  bill           bigint,
+  call_status    text,
+  status         smallint NOT NULL,
+  record_file    text,
+  calling_number text,
+  province_id    int,
+  city_id        int,
+  operator       smallint,
+  created_at     timestamptz,
+  updated_at     timestamptz
+);
+CREATE INDEX IF NOT EXISTS call_histories_number ON call_histories (number_id, call_time DESC, id DESC);
+
+CREATE TABLE IF NOT EXISTS records (
+  id                 uuid PRIMARY KEY,
+  user_id            uuid NOT NULL REFERENCES tenants(id),
+  task_id            uuid NOT NULL REFERENCES tasks(uuid),
+  group_id           bigint,
+  callid             text,
+  score              int NOT NULL,
+  callee             text NOT NULL,
+  caller_number      text,
+  duration           bigint,
+  error_code         int,
+  gender             smallint,
+  level_id           uuid REFERENCES levels(id),
+  calldate           timestamptz NOT NULL,
+  bill               bigint,
+  hangupcause        text,
+  hangupdate         timestamptz,
+  answerdate         timestamptz,
+  recordfile         text,
+  bridge_callid      text,
+  bridge_number      text,
+  bridge_calldate    timestamptz,
+  bridge_answerdate  timestamptz,
+  hangup_disposition smallint,
+  created_at         timestamptz,
+  updated_at         timestamptz,
+  rounds             int,
+  bredge_number      text,
+  read_at            timestamptz,
+  province_id        int,
+  city_id            int,
+  operator           smallint
+);
+-- query_done_task_phones: newest first within a task; the range filters ride on it.
+CREATE INDEX IF NOT EXISTS records_task_calldate ON records (task_id, calldate DESC, id DESC);
+CREATE INDEX IF NOT EXISTS records_task_score ON records (task_id, score);
+CREATE INDEX IF NOT EXISTS records_task_bill ON records (task_id, bill);
+CREATE INDEX IF NOT EXISTS records_task_rounds ON records (task_id, rounds);
+CREATE INDEX IF NOT EXISTS records_callee_trgm ON records USING gin (callee gin_trgm_ops);
+
+CREATE TABLE IF NOT EXISTS record_tags (
+  record_id  uuid NOT NULL REFERENCES records(id) ON DELETE CASCADE,
+  tag_id     uuid NOT NULL REFERENCES tags(id),
+  user_id    uuid NOT NULL REFERENCES tenants(id),
+  created_at timestamptz,
+  updated_at timestamptz,
+  PRIMARY KEY (record_id, tag_id)
+);
+CREATE INDEX IF NOT EXISTS record_tags_tag ON record_tags (tag_id, record_id);
+
+CREATE TABLE IF NOT EXISTS record_details (
+  id             uuid PRIMARY KEY,
+  user_id        uuid NOT NULL REFERENCES tenants(id),
+  record_id      uuid NOT NULL REFERENCES records(id) ON DELETE CASCADE,
+  task_id        uuid,
+  notify         text NOT NULL,
+  callid         text,
+  error_code     int,
+  asrtype        text,
+  callee         text,
+  gender         smallint,
+  asr_elapse     int,
+  record_ms      int,
+  volume_gain    double precision,
+  question       text,
+  question_index int,
+  speak_ms       int,
+  play_ms        int,
+  keyword        text,
+  answer_id      uuid,
+  answer_text    text,
+  word_class     text,
+  score          int,
+  sequence       int NOT NULL,
+  created_at     timestamptz,
+  updated_at     timestamptz,
+  bridge_status  int,
+  answer_content text,
+  contents       jsonb NOT NULL DEFAULT '[]'
+);
+CREATE INDEX IF NOT EXISTS record_details_record ON record_details (record_id, sequence);
+
+CREATE TABLE IF NOT EXISTS record_detail_tags (
+  record_detail_id uuid NOT NULL REFERENCES record_details(id) ON DELETE CASCADE,
+  tag_id           uuid NOT NULL REFERENCES tags(id),
+  user_id          uuid NOT NULL REFERENCES tenants(id),
+  created_at       timestamptz,
+  updated_at       timestamptz,
+  PRIMARY KEY (record_detail_id, tag_id)
+);
+
+-- Row-level security: the second wall under the application's own WHERE user_id.
+DO $$
+DECLARE t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['levels','tag_scenes','tag_groups','tags','tag_group_tags',
+      'groups','utterances','tasks','numbers','call_histories','records','record_tags',
+      'record_details','record_detail_tags'] LOOP
+    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+    IF NOT EXISTS (SELECT FROM pg_policies WHERE tablename = t AND policyname = 'tenant') THEN
+      EXECUTE format('CREATE POLICY tenant ON %I USING (user_id = callreport_tenant())', t);
+    END IF;
+    EXECUTE format('GRANT SELECT ON %I TO callreport_web', t);
+  END LOOP;
+END $$;
+
+GRANT SELECT ON status_labels, label_sets, regions TO callreport_web;
+GRANT EXECUTE ON FUNCTION callreport_tenant(), callreport_label(text, text),
+  callreport_ts(timestamptz) TO callreport_web;
+
+-- Credentials are reached by the web role only through these functions
+-- (SECURITY DEFINER: they run as the owner and see only what they return).
+
+-- Returns the tenant of a live API token, or NULL.
+CREATE OR REPLACE FUNCTION callreport_auth_token(h bytea) RETURNS uuid
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
+  AS $$ SELECT user_id FROM api_tokens WHERE token_hash = h AND revoked_at IS NULL $$;
+
+-- Returns the tenant of a live session, or NULL.
+CREATE OR REPLACE FUNCTION callreport_auth_session(h bytea) RETURNS uuid
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
+  AS $$ SELECT user_id FROM sessions WHERE id_hash = h AND expires_at > now() $$;
+
+-- Returns the tenant id of a tenant name, or NULL.
+CREATE OR REPLACE FUNCTION callreport_tenant_by_name(n text) RETURNS uuid
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
+  AS $$ SELECT id FROM tenants WHERE name = n $$;
+
+-- Returns the name of the current transaction's tenant.
+CREATE OR REPLACE FUNCTION callreport_tenant_name() RETURNS text
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
+  AS $$ SELECT name FROM tenants WHERE id = callreport_tenant() $$;
+
+-- Returns the password hash of a tenant name (for the sign-in check), or NULL.
+CREATE OR REPLACE FUNCTION callreport_password_hash(n text) RETURNS text
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
+  AS $$ SELECT password_hash FROM tenants WHERE name = n $$;
+
+-- Creates a session; returns its expiry.
+CREATE OR REPLACE FUNCTION callreport_session_new(h bytea, uid uuid, ttl_seconds int)
+  RETURNS timestamptz LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public
+  AS $$ INSERT INTO sessions (id_hash, user_id, expires_at)
+        VALUES (h, uid, now() + make_interval(secs => ttl_seconds)) RETURNING expires_at $$;
+
+-- Ends a session.
+CREATE OR REPLACE FUNCTION callreport_session_end(h bytea) RETURNS void
+  LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public
+  AS $$ DELETE FROM sessions WHERE id_hash = h OR expires_at < now() $$;
+
+-- Records a failed sign-in; returns how many failures the key had in the window.
+CREATE OR REPLACE FUNCTION callreport_login_failure(k text, window_seconds int)
+  RETURNS bigint LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public
+  AS $$
+    DELETE FROM login_failures WHERE at < now() - make_interval(secs => window_seconds);
+    INSERT INTO login_failures (key) VALUES (k);
+    SELECT count(*) FROM login_failures WHERE key = k;
+  $$;
+
+-- Returns how many failed sign-ins a key had in the window.
+CREATE OR REPLACE FUNCTION callreport_login_failures(k text, window_seconds int)
+  RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
+  AS $$ SELECT count(*) FROM login_failures
+        WHERE key = k AND at > now() - make_interval(secs => window_seconds) $$;
+
+REVOKE ALL ON FUNCTION callreport_tenant_name(), callreport_auth_token(bytea), callreport_auth_session(bytea),
+  callreport_tenant_by_name(text), callreport_password_hash(text),
+  callreport_session_new(bytea, uuid, int), callreport_session_end(bytea),
+  callreport_login_failure(text, int), callreport_login_failures(text, int) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION callreport_tenant_name(), callreport_auth_token(bytea), callreport_auth_session(bytea),
+  callreport_tenant_by_name(text), callreport_password_hash(text),
+  callreport_session_new(bytea, uuid, int), callreport_session_end(bytea),
+  callreport_login_failure(text, int), callreport_login_failures(text, int) TO callreport_web;

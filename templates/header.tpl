@@ -1,0 +1,18 @@
+{{%AUTOESCAPE context="HTML"}}<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{TITLE}} - callreport</title>
+<link rel="stylesheet" href="{{STATIC}}/style.css">
+</head>
+<body>
+<header class="top">
+<a class="brand" href="{{BASE}}/tasks">callreport</a>
+<nav>
+{{#SIGNED_IN}}<a href="{{BASE}}/tasks">任务</a>
+<span class="user">{{USER}}</span>
+{{#CAN_SIGN_OUT}}<form method="post" action="{{BASE}}/logout" class="inline"><button type="submit">退出</button></form>{{/CAN_SIGN_OUT}}{{/SIGNED_IN}}
+</nav>
+</header>
+<main>
