@@ -27,6 +27,8 @@ report_serve(struct req *req, const struct report *r)
 	int ip, ipp, status = 0;
 	size_t i;
 
+	if (r->alt && req->fmt != FMT_JSON)
+		r = &reports[r->alt - 1];
 	memset(&run, 0, sizeof(run));
 	run.r = r;
 	run.pv = arena_alloc(req->a, (r->nfields + 1) * sizeof(*run.pv));

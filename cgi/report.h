@@ -79,6 +79,12 @@ struct report {
 	const char		*tpl;		/* ctemplate file */
 	const char		*sheet;		/* XLSX sheet name */
 	const char		*file;		/* download file name stem */
+	/*
+	 * When nonzero (a report_id + 1), HTML and XLSX of this report are
+	 * that report's, with the same parameters: record_info's JSON is one
+	 * document, its page and workbook are the transcript's rows.
+	 */
+	int			 alt;
 };
 
 extern const struct report reports[REPORT__MAX];

@@ -1,0 +1,115 @@
+"""Shared fixtures: a loaded test database, tokens, and an HTTP client.
+
+tests/run.sh starts PostgreSQL and lighttpd and exports CR_* variables; the
+data are the demo generator's for two tenants, alpha and beta, imported with
+the real `callreport import`, plus the fixture files of tests/fixtures/.
+"""
+import http.client
+import json
+import os
+import subprocess
+import urllib.parse
+
+import psycopg2
+import pytest
+
+ROOT = os.environ.get("CR_ROOT", os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..")))
+BASE_URL = os.environ.get("CR_BASE_URL", "http://127.0.0.1:18080")
+CONF = os.environ.get("CR_CONF", os.path.join(ROOT, "var", "test.conf"))
+SUPER_DSN = os.environ.get("CR_SUPER_DSN", "")
+CLI = os.path.join(ROOT, "bin", "callreport")
+OUT = os.path.join(ROOT, "tests", "out")
+
+
+def cli(*args, input=None, check=True):
+    """Runs bin/callreport with the test configuration; returns CompletedProcess."""
+    env = dict(os.environ, CALLREPORT_CONF=CONF)
+    p = subprocess.run([CLI, *args], input=input, capture_output=True, env=env, text=True)
+    if check and p.returncode != 0:
+        raise AssertionError(f"callreport {' '.join(args)} failed: {p.stderr}")
+    return p
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8")
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def request(method, path, token=None, params=None, body=None, headers=None, raw_query=None):
+    """One HTTP request to the program under test. params: dict or list of pairs."""
+    u = urllib.parse.urlsplit(BASE_URL)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+    q = raw_query if raw_query is not None else (urllib.parse.urlencode(params, doseq=True) if params else "")
+    target = path + ("?" + q if q else "")
+    h = dict(headers or {})
+    if token:
+        h["Authorization"] = "Bearer " + token
+    data = None
+    if body is not None:
+        if isinstance(body, (dict, list)):
+            data = json.dumps(body).encode()
+            h.setdefault("Content-Type", "application/json")
+        elif isinstance(body, str):
+            data = body.encode()
+        else:
+            data = body
+    conn.request(method, target, body=data, headers=h)
+    r = conn.getresponse()
+    resp = Response(r.status, r.getheaders(), r.read())
+    conn.close()
+    return resp
+
+
+def get(path, token=None, params=None, **kw):
+    return request("GET", path, token=token, params=params, **kw)
+
+
+def post(path, token=None, body=None, **kw):
+    return request("POST", path, token=token, body=body, **kw)
+
+
+@pytest.fixture(scope="session")
+def db():
+    conn = psycopg2.connect(SUPER_DSN)
+    conn.autocommit = True
+    yield conn
+    conn.close()
+
+
+def query(conn, sql, *args):
+    with conn.cursor() as c:
+        c.execute(sql, args)
+        return c.fetchall()
+
+
+@pytest.fixture(scope="session")
+def data(db):
+    """Imports the demo data of tenants alpha and beta once; returns tokens and ids."""
+    os.makedirs(OUT, exist_ok=True)
+    out = {}
+    for tenant in ("alpha", "beta"):
+        path = os.path.join(OUT, f"{tenant}.jsonl")
+        with open(path, "w") as f:
+            subprocess.run([CLI, "demo-data", "--tenant", tenant], stdout=f, check=True)
+        cli("import", "--user", tenant, path)
+        token = cli("token", "--user", tenant).stdout.strip()
+        cli("passwd", "--user", tenant, input=f"{tenant}-password\n")
+        tid = query(db, "SELECT id FROM tenants WHERE name = %s", tenant)[0][0]
+        tasks = [r[0] for r in query(db, "SELECT uuid::text FROM tasks WHERE user_id = %s ORDER BY create_datetime, uuid", tid)]
+        out[tenant] = {"token": token, "tenant_id": tid, "tasks": tasks, "password": f"{tenant}-password"}
+    return out
