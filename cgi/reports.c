@@ -64,15 +64,22 @@ static const struct column c_tasks[] = {
 	{ "records", "通话记录", CT_INT, VALL, 10 },
 };
 
+#define FIELDS(f)	.fields = f, .nfields = NELEM(f)
+#define COLUMNS(c)	.cols = c, .ncols = NELEM(c)
+
 const struct report reports[REPORT__MAX] = {
-	/* REPORT_TASK_NUMBER */
-	{ "task_number", "号码列表", "获取号码列表成功", ENV_PAGE,
-	  f_task_number, NELEM(f_task_number),
-	  sql_task_number, sql_task_number_count,
-	  c_task_number, NELEM(c_task_number),
-	  "task_number.tpl", "号码列表", "task-numbers" },
-	/* REPORT_TASKS */
-	{ "tasks", "外呼任务", "获取任务列表成功", ENV_PAGE,
-	  f_tasks, NELEM(f_tasks), sql_tasks, sql_tasks_count,
-	  c_tasks, NELEM(c_tasks), "tasks.tpl", "外呼任务", "tasks" },
+	[REPORT_TASK_NUMBER] = {
+		.name = "task_number", .title = "号码列表",
+		.message = "获取号码列表成功", .env = ENV_PAGE,
+		FIELDS(f_task_number), COLUMNS(c_task_number),
+		.sql = sql_task_number, .count_sql = sql_task_number_count,
+		.tpl = "task_number.tpl", .sheet = "号码列表", .file = "task-numbers",
+	},
+	[REPORT_TASKS] = {
+		.name = "tasks", .title = "外呼任务",
+		.message = "获取任务列表成功", .env = ENV_PAGE,
+		FIELDS(f_tasks), COLUMNS(c_tasks),
+		.sql = sql_tasks, .count_sql = sql_tasks_count,
+		.tpl = "tasks.tpl", .sheet = "外呼任务", .file = "tasks",
+	},
 };
