@@ -1,0 +1,93 @@
+/* test_input.c: query strings, PHP-style arrays, JSON bodies, the JSON writer, masking. */
+#include <stdlib.h>
+
+#include "ctest.h"
+#include "input.h"
+#include "json.h"
+#include "util.h"
+
+static void
+test_form(void)
+{
+	struct arena *a = arena_new();
+	struct val *o = val_new(a, V_OBJ), *v;
+	const char *err = NULL, *q = "a=1&b[]=x&b[]=y&c%5B0%5D%5B%5D=5&c[0][]=6&d=%E4%B8%AD+x&e";
+
+	CHECK(input_form(a, o, q, strlen(q), &err) == 0);
+	v = val_get(o, "a");
+	CHECK(v && v->type == V_STR);
+	CHECK_STR(v ? v->s : NULL, "1");
+	v = val_get(o, "b");
+	CHECK(v && v->type == V_ARR && v->n == 2);
+	v = val_get(o, "c");
+	CHECK(v && v->type == V_ARR && v->n == 1 && v->items[0]->type == V_ARR &&
+	    v->items[0]->n == 2);
+	CHECK_STR(val_get(o, "d")->s, "中 x");
+	CHECK_STR(val_get(o, "e")->s, "");
+	CHECK(input_form(a, o, "x=%zz", 5, &err) == -1);
+	CHECK(input_form(a, o, "x=%00", 5, &err) == -1);
+	CHECK(input_form(a, o, "x[a]=1", 6, &err) == -1);
+	arena_free(a);
+}
+
+static void
+test_json_in(void)
+{
+	struct arena *a = arena_new();
+	struct val *o = val_new(a, V_OBJ);
+	const char *err = NULL;
+
+	CHECK(input_json(a, o, "{\"a\":[1,2]} \n", 13, &err) == 0);
+	CHECK(val_get(o, "a")->n == 2);
+	CHECK(input_json(a, o, "[1]", 3, &err) == -1);
+	CHECK_STR(err, "body must be a JSON object");
+	CHECK(input_json(a, o, "{\"a\":1,}", 8, &err) == -1);
+	CHECK_STR(err, "body is not valid JSON");
+	CHECK(input_json(a, o, "{\"a\":1} x", 9, &err) == -1);
+	CHECK(input_json(a, o, "", 0, &err) == -1);
+	arena_free(a);
+}
+
+static void
+test_json_out(void)
+{
+	struct buf b = {0};
+	struct json j;
+
+	json_init(&j, &b);
+	json_obj_open(&j);
+	json_key(&j, "s");
+	json_str(&j, "a\"b\\c\n\x01</script>中");
+	json_key(&j, "n");
+	json_int(&j, -5);
+	json_key(&j, "a");
+	json_arr_open(&j);
+	json_bool(&j, 1);
+	json_null(&j);
+	json_number_text(&j, "1.5");
+	json_number_text(&j, "x");
+	json_arr_close(&j);
+	json_obj_close(&j);
+	CHECK_STR(b.p, "{\"s\":\"a\\\"b\\\\c\\n\\u0001</script>中\",\"n\":-5,\"a\":[true,null,1.5,null]}");
+	buf_free(&b);
+}
+
+static void
+test_mask(void)
+{
+	struct buf b = {0};
+
+	mask_digits(&b, "call 18651683344 at 12:30, id 123456");
+	CHECK_STR(b.p, "call 186****3344 at 12:30, id 123456");
+	buf_free(&b);
+}
+
+int
+main(void)
+{
+	TEST(test_form);
+	TEST(test_json_in);
+	TEST(test_json_out);
+	TEST(test_mask);
+	return ctest_done("test_input");
+}
