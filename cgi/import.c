@@ -226,6 +226,9 @@ static const struct kind kinds[] = {
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
+/* Staging columns v1..vNSLOTS hold fields 1.. of a kind (its key is in id). */
+#define NSLOTS 32
+
 #define REF_ARRAY 0x01u
 
 /* A field that names a row of another kind: checked before inserting. */
@@ -393,41 +396,6 @@ sb_copy_escape(struct sbuf *sb, const char *s, size_t n)
 	sb_add(sb, s + start, n - start);
 }
 
-/* Appends s as a JSON string literal (s is valid UTF-8 without NUL). */
-static void
-sb_json_string(struct sbuf *sb, const char *s, size_t n)
-{
-	size_t i, start = 0;
-	char u[8];
-
-	sb_putc(sb, '"');
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		const char *esc;
-
-		if (c == '"')
-			esc = "\\\"";
-		else if (c == '\\')
-			esc = "\\\\";
-		else if (c == '\n')
-			esc = "\\n";
-		else if (c == '\r')
-			esc = "\\r";
-		else if (c == '\t')
-			esc = "\\t";
-		else if (c < 0x20) {
-			snprintf(u, sizeof(u), "\\u%04x", c);
-			esc = u;
-		} else
-			continue;
-		sb_add(sb, s + start, i - start);
-		sb_puts(sb, esc);
-		start = i + 1;
-	}
-	sb_add(sb, s + start, n - start);
-	sb_putc(sb, '"');
-}
-
 /* ---------------------------------------------------------------------- */
 /* Value shapes                                                           */
 
@@ -583,11 +551,12 @@ struct imp {
 	FILE        *err;
 	const char  *path;
 	char         tenant[37];    /* the tenant's id, canonical */
-	struct sbuf  doc;           /* the staged JSON of one line */
 	struct sbuf  copy;          /* COPY data not yet sent */
 	struct sbuf  sql;
 	struct sbuf  msg;           /* an error message being built */
 	long long    counts[NKINDS];
+	bool         unsorted[NKINDS]; /* ids did not come in ascending order */
+	char         last[NKINDS][40]; /* the last id of each kind, if counts > 0 */
 	long long    lines;
 };
 
@@ -706,20 +675,30 @@ copy_flush(struct imp *im)
 	return 0;
 }
 
+/* Appends the 36 characters of UUID s, lower-cased, to sb. */
+static void
+sb_uuid(struct sbuf *sb, const char *s)
+{
+	char tmp[36];
+	size_t i;
+
+	for (i = 0; i < 36; i++)
+		tmp[i] = (char)tolower((unsigned char)s[i]);
+	sb_add(sb, tmp, 36);
+}
+
 /*
- * Validates value v of field f (present, not null) and appends it to the
- * staged document; a key value also goes to id (canonical text).
- * Returns 0, or -1 after printing "PATH:LINE: field F: ...".
+ * Validates value v of field f (present, not null) and appends its COPY text
+ * to im->copy. Returns 0, or -1 after printing "PATH:LINE: field F: ...".
  */
 static int
-stage_value(struct imp *im, long long line, const struct field *f,
-            struct json_object *v, struct sbuf *id)
+stage_value(struct imp *im, long long line, const struct field *f, struct json_object *v)
 {
-	struct sbuf *doc = &im->doc;
+	struct sbuf *out = &im->copy;
 	const char *s, *why;
 	size_t n, i, len;
 	int64_t iv;
-	char tmp[40];
+	char tmp[32];
 	int rc = -1;
 
 	switch (f->type) {
@@ -732,9 +711,7 @@ stage_value(struct imp *im, long long line, const struct field *f,
 			fail(im, line, "field %s: contains a NUL character", f->name);
 			goto out;
 		}
-		sb_json_string(doc, s, n);
-		if (id)
-			sb_add(id, s, n);
+		sb_copy_escape(out, s, n);
 		break;
 	case FT_INT:
 		if (!json_object_is_type(v, json_type_int))
@@ -746,10 +723,8 @@ stage_value(struct imp *im, long long line, const struct field *f,
 			     json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN), f->lo, f->hi);
 			goto out;
 		}
-		snprintf(tmp, sizeof(tmp), "%" PRId64, iv);
-		sb_puts(doc, tmp);
-		if (id)
-			sb_puts(id, tmp);
+		len = (size_t)snprintf(tmp, sizeof(tmp), "%" PRId64, iv);
+		sb_add(out, tmp, len);
 		break;
 	case FT_NUM:
 		if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double))
@@ -758,12 +733,12 @@ stage_value(struct imp *im, long long line, const struct field *f,
 			fail(im, line, "field %s: not a finite number", f->name);
 			goto out;
 		}
-		sb_puts(doc, json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+		sb_puts(out, json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
 		break;
 	case FT_BOOL:
 		if (!json_object_is_type(v, json_type_boolean))
 			goto wrong_type;
-		sb_puts(doc, json_object_get_boolean(v) ? "true" : "false");
+		sb_putc(out, json_object_get_boolean(v) ? 't' : 'f');
 		break;
 	case FT_UUID:
 		if (!json_object_is_type(v, json_type_string))
@@ -774,12 +749,7 @@ stage_value(struct imp *im, long long line, const struct field *f,
 			fail(im, line, "field %s: not a UUID: %s", f->name, show(im, s, n));
 			goto out;
 		}
-		for (i = 0; i < 36; i++)
-			tmp[i] = (char)tolower((unsigned char)s[i]);
-		tmp[36] = '\0';
-		sb_json_string(doc, tmp, 36);
-		if (id)
-			sb_add(id, tmp, 36);
+		sb_uuid(out, s);
 		break;
 	case FT_TIME:
 		if (!json_object_is_type(v, json_type_string))
@@ -791,16 +761,16 @@ stage_value(struct imp *im, long long line, const struct field *f,
 			     f->name, show(im, s, n));
 			goto out;
 		}
-		sb_json_string(doc, s, n);
+		sb_add(out, s, n);
 		break;
 	case FT_UUID_ARRAY:
+		/* An array literal: {uuid,uuid} */
 		if (!json_object_is_type(v, json_type_array))
 			goto wrong_type;
 		len = json_object_array_length(v);
-		sb_putc(doc, '[');
+		sb_putc(out, '{');
 		for (i = 0; i < len; i++) {
 			struct json_object *e = json_object_array_get_idx(v, i);
-			size_t j;
 
 			if (e == NULL || !json_object_is_type(e, json_type_string)) {
 				fail(im, line, "field %s[%zu]: expected a UUID string, got %s",
@@ -813,13 +783,11 @@ stage_value(struct imp *im, long long line, const struct field *f,
 				fail(im, line, "field %s[%zu]: not a UUID: %s", f->name, i, show(im, s, n));
 				goto out;
 			}
-			for (j = 0; j < 36; j++)
-				tmp[j] = (char)tolower((unsigned char)s[j]);
 			if (i > 0)
-				sb_putc(doc, ',');
-			sb_json_string(doc, tmp, 36);
+				sb_putc(out, ',');
+			sb_uuid(out, s);
 		}
-		sb_putc(doc, ']');
+		sb_putc(out, '}');
 		break;
 	case FT_JSON_ARRAY:
 		if (!json_object_is_type(v, json_type_array))
@@ -828,8 +796,9 @@ stage_value(struct imp *im, long long line, const struct field *f,
 			fail(im, line, "field %s: %s", f->name, why);
 			goto out;
 		}
-		sb_puts(doc, json_object_to_json_string_ext(v,
-		        JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		s = json_object_to_json_string_ext(v,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+		sb_copy_escape(out, s, strlen(s));
 		break;
 	case FT__MAX:
 		break;
@@ -843,18 +812,39 @@ out:
 	return rc;
 }
 
+/* Notes whether id (n bytes), the key of a line of kind ki, comes after the previous key of that kind. */
+static void
+note_order(struct imp *im, size_t ki, const char *id, size_t n)
+{
+	char *last = im->last[ki];
+	bool after;
+
+	if (n >= sizeof(im->last[ki]))
+		n = sizeof(im->last[ki]) - 1;
+	if (im->counts[ki] > 0 && !im->unsorted[ki]) {
+		if (kinds[ki].fields[0].type == FT_INT)
+			after = strtoll(id, NULL, 10) > strtoll(last, NULL, 10);
+		else
+			after = strlen(last) != n || memcmp(id, last, n) > 0;
+		if (!after)
+			im->unsorted[ki] = true;
+	}
+	memcpy(last, id, n);
+	last[n] = '\0';
+}
+
 /*
- * Validates the object of one line and appends its staging row to the COPY
- * data. Returns 0, or -1 after printing the error.
+ * Validates the object of one line and appends its staging row (kind, line,
+ * key, then one slot per field, \N when null or absent) to the COPY data.
+ * Returns 0, or -1 after printing the error.
  */
 static int
-stage_object(struct imp *im, long long line, struct json_object *obj, struct sbuf *id)
+stage_object(struct imp *im, long long line, struct json_object *obj)
 {
 	const struct kind *k;
 	struct json_object *v;
 	const char *s;
-	size_t i;
-	bool first = true;
+	size_t i, keypos = 0;
 	int rc = -1;
 	char num[32];
 
@@ -872,39 +862,32 @@ stage_object(struct imp *im, long long line, struct json_object *obj, struct sbu
 		     show(im, s, (size_t)json_object_get_string_len(v)));
 		goto out;
 	}
-	sb_reset(&im->doc);
-	sb_reset(id);
-	sb_putc(&im->doc, '{');
-	for (i = 0; i < k->nfields; i++) {
-		const struct field *f = &k->fields[i];
+	sb_puts(&im->copy, k->name);
+	sb_add(&im->copy, num, (size_t)snprintf(num, sizeof(num), "\t%lld", line));
+	for (i = 0; i < NSLOTS + 1; i++) {
+		const struct field *f = i < k->nfields ? &k->fields[i] : NULL;
 
-		if (!json_object_object_get_ex(obj, f->name, &v) || v == NULL) {
-			if (f->flags & F_REQ) {
+		if (i == 1)
+			note_order(im, (size_t)(k - kinds), im->copy.p + keypos, im->copy.len - keypos);
+		else if (i == 0)
+			keypos = im->copy.len + 1;
+
+		sb_putc(&im->copy, '\t');
+		if (f == NULL || !json_object_object_get_ex(obj, f->name, &v) || v == NULL) {
+			if (f != NULL && (f->flags & F_REQ)) {
 				fail(im, line, "field %s: %s", f->name,
 				     json_object_object_get_ex(obj, f->name, NULL) ?
 				     "must not be null" : "missing");
 				goto out;
 			}
+			sb_add(&im->copy, "\\N", 2);
 			continue;
 		}
-		if (!first)
-			sb_putc(&im->doc, ',');
-		first = false;
-		sb_json_string(&im->doc, f->name, strlen(f->name));
-		sb_putc(&im->doc, ':');
-		if (stage_value(im, line, f, v, i == 0 ? id : NULL) == -1)
+		if (stage_value(im, line, f, v) == -1)
 			goto out;
 	}
-	sb_putc(&im->doc, '}');
-
-	sb_puts(&im->copy, k->name);
-	snprintf(num, sizeof(num), "\t%lld\t", line);
-	sb_puts(&im->copy, num);
-	sb_copy_escape(&im->copy, id->p, id->len);
-	sb_putc(&im->copy, '\t');
-	sb_copy_escape(&im->copy, im->doc.p, im->doc.len);
 	sb_putc(&im->copy, '\n');
-	if (im->doc.oom || im->copy.oom || id->oom) {
+	if (im->copy.oom) {
 		fail(im, 0, "out of memory");
 		goto out;
 	}
@@ -919,7 +902,6 @@ out:
 static int
 stage_file(struct imp *im, FILE *fp, json_tokener *tok)
 {
-	struct sbuf id = { 0 };
 	struct json_object *obj = NULL;
 	char *line = NULL;
 	size_t cap = 0, n, end;
@@ -962,7 +944,7 @@ stage_file(struct imp *im, FILE *fp, json_tokener *tok)
 			fail(im, lineno, "not a JSON object but %s", json_type_word(obj));
 			goto out;
 		}
-		if (stage_object(im, lineno, obj, &id) == -1)
+		if (stage_object(im, lineno, obj) == -1)
 			goto out;
 		json_object_put(obj);
 		obj = NULL;
@@ -979,7 +961,6 @@ stage_file(struct imp *im, FILE *fp, json_tokener *tok)
 out:
 	json_object_put(obj);
 	free(line);
-	sb_free(&id);
 	return rc;
 }
 
@@ -1000,33 +981,40 @@ copy_end(struct imp *im, const char *why)
 	return why ? -1 : rc;
 }
 
-/* Appends to sql the cast of a stage id to the type of key field f. */
+/* Appends to sql the staging column holding field f of kind k: s.id or s.vN. */
 static void
-sql_key(struct sbuf *sql, const char *alias, const struct field *key)
+sql_slot(struct sbuf *sql, const char *alias, const struct kind *k, const struct field *f)
 {
-	sb_printf(sql, "%s.id::%s", alias, ftype_sql[key->type]);
+	size_t i = (size_t)(f - k->fields);
+
+	if (i == 0)
+		sb_printf(sql, "%s.id", alias);
+	else
+		sb_printf(sql, "%s.v%zu", alias, i);
 }
 
-/* Appends to sql the expression giving the column of field f from stage row s. */
+/* Appends to sql the expression giving the column of field f of kind k from stage row s. */
 static void
-sql_value(struct imp *im, const struct field *f)
+sql_value(struct imp *im, const struct kind *k, const struct field *f)
 {
 	struct sbuf *sql = &im->sql;
+	const struct field *score;
 
 	if (f->dflt || (f->flags & F_LEVEL))
 		sb_puts(sql, "COALESCE(");
 	if (f->flags & F_ZERO)
 		sb_puts(sql, "NULLIF(");
-	if (f->type == FT_JSON_ARRAY)
-		sb_printf(sql, "(s.doc->'%s')", f->name);
-	else
-		sb_printf(sql, "(s.doc->>'%s')::%s", f->name, ftype_sql[f->type]);
+	sql_slot(sql, "s", k, f);
+	sb_printf(sql, "::%s", ftype_sql[f->type]);
 	if (f->flags & F_ZERO)
 		sb_puts(sql, ", 0)");
-	if (f->flags & F_LEVEL)
-		sb_printf(sql, ", (SELECT l.id FROM levels l WHERE l.user_id = '%s'"
-		          " AND (s.doc->>'score')::int8 BETWEEN l.score_min AND l.score_max"
-		          " ORDER BY l.score_min DESC, l.id LIMIT 1))", im->tenant);
+	if ((f->flags & F_LEVEL) && (score = field_by_name(k, "score")) != NULL) {
+		sb_printf(sql, ", (SELECT l.id FROM levels l WHERE l.user_id = '%s' AND ", im->tenant);
+		sql_slot(sql, "s", k, score);
+		sb_puts(sql, "::int8 BETWEEN l.score_min AND l.score_max"
+		        " ORDER BY l.score_min DESC, l.id LIMIT 1))");
+	} else if (f->flags & F_LEVEL)
+		sb_puts(sql, ", NULL)");
 	else if (f->dflt)
 		sb_printf(sql, ", %s)", f->dflt);
 }
@@ -1035,15 +1023,14 @@ sql_value(struct imp *im, const struct field *f)
 static int
 check_owner(struct imp *im, const struct kind *k)
 {
+	const struct field *key = &k->fields[0];
 	PGresult *res = NULL;
 	int rc = -1;
 
 	sb_reset(&im->sql);
-	sb_printf(&im->sql, "SELECT s.line, s.id FROM import_stage s JOIN %s t ON t.\"%s\" = ",
-	          k->table, k->fields[0].name);
-	sql_key(&im->sql, "s", &k->fields[0]);
-	sb_printf(&im->sql, " WHERE s.kind = '%s' AND t.user_id <> '%s' ORDER BY s.line LIMIT 1",
-	          k->name, im->tenant);
+	sb_printf(&im->sql, "SELECT s.line, s.id FROM import_stage s JOIN %s t ON t.\"%s\" ="
+	          " s.id::%s WHERE s.kind = '%s' AND t.user_id <> '%s' ORDER BY s.line LIMIT 1",
+	          k->table, key->name, ftype_sql[key->type], k->name, im->tenant);
 	if (im->sql.oom) {
 		fail(im, 0, "out of memory");
 		goto out;
@@ -1052,7 +1039,7 @@ check_owner(struct imp *im, const struct kind *k)
 		goto out;
 	if (PQntuples(res) > 0) {
 		fail(im, strtoll(PQgetvalue(res, 0, 0), NULL, 10),
-		     "field %s: %s %s belongs to another tenant", k->fields[0].name, k->name,
+		     "field %s: %s %s belongs to another tenant", key->name, k->name,
 		     PQgetvalue(res, 0, 1));
 		goto out;
 	}
@@ -1062,7 +1049,11 @@ out:
 	return rc;
 }
 
-/* Returns 0 if every value of ref r names a row of its target, else -1 after printing the first that does not. */
+/*
+ * Returns 0 if every value of ref r names a row of its target kind (of this
+ * tenant, unless shared) in the database or in the file, else -1 after
+ * printing the first line that does not.
+ */
 static int
 check_ref(struct imp *im, const struct ref *r)
 {
@@ -1078,15 +1069,11 @@ check_ref(struct imp *im, const struct ref *r)
 		goto out;
 	}
 	sb_reset(sql);
-	if (r->flags & REF_ARRAY)
-		sb_printf(sql, "SELECT s.line, e.v FROM import_stage s"
-		          " CROSS JOIN LATERAL jsonb_array_elements_text(s.doc->'%s') AS e(v)"
-		          " WHERE s.kind = '%s' AND jsonb_typeof(s.doc->'%s') = 'array'",
-		          r->field, r->kind, r->field);
-	else
-		sb_printf(sql, "SELECT s.line, e.v FROM import_stage s"
-		          " CROSS JOIN LATERAL (SELECT s.doc->>'%s') AS e(v)"
-		          " WHERE s.kind = '%s' AND e.v IS NOT NULL", r->field, r->kind);
+	sb_puts(sql, "SELECT s.line, e.v FROM import_stage s CROSS JOIN LATERAL ");
+	sb_puts(sql, (r->flags & REF_ARRAY) ? "unnest(" : "(SELECT ");
+	sql_slot(sql, "s", src, f);
+	sb_printf(sql, "%s) AS e(v) WHERE s.kind = '%s' AND e.v IS NOT NULL",
+	          (r->flags & REF_ARRAY) ? "::text[]" : "", r->kind);
 	if (f->flags & F_ZERO)
 		sb_puts(sql, " AND e.v <> '0'");
 	sb_printf(sql, " AND NOT EXISTS (SELECT 1 FROM %s t WHERE t.\"%s\" = e.v::%s",
@@ -1112,6 +1099,21 @@ out:
 	return rc;
 }
 
+/* Appends "pfx1col, pfx2col, ..." for the column fields of k to sql. */
+static void
+sql_columns(struct sbuf *sql, const struct kind *k, const char *pfx)
+{
+	size_t i;
+	bool first = true;
+
+	for (i = 1; i < k->nfields; i++) {
+		if (k->fields[i].flags & F_LINK)
+			continue;
+		sb_printf(sql, "%s%s\"%s\"", first ? "" : ", ", pfx, k->fields[i].name);
+		first = false;
+	}
+}
+
 /* Moves the staged rows of kind k into its table; returns 0 or -1 after printing the error. */
 static int
 insert_kind(struct imp *im, const struct kind *k)
@@ -1122,21 +1124,17 @@ insert_kind(struct imp *im, const struct kind *k)
 	bool first;
 
 	sb_reset(sql);
-	sb_printf(sql, "INSERT INTO %s AS t (\"%s\"", k->table, key->name);
-	if (k->tenant)
-		sb_puts(sql, ", user_id");
-	for (i = 1; i < k->nfields; i++)
-		if (!(k->fields[i].flags & F_LINK))
-			sb_printf(sql, ", \"%s\"", k->fields[i].name);
-	sb_puts(sql, ") SELECT ");
-	sql_key(sql, "s", key);
+	sb_printf(sql, "INSERT INTO %s AS t (\"%s\", %s", k->table, key->name,
+	          k->tenant ? "user_id, " : "");
+	sql_columns(sql, k, "");
+	sb_printf(sql, ") SELECT s.id::%s", ftype_sql[key->type]);
 	if (k->tenant)
 		sb_printf(sql, ", '%s'::uuid", im->tenant);
 	for (i = 1; i < k->nfields; i++) {
 		if (k->fields[i].flags & F_LINK)
 			continue;
 		sb_puts(sql, ", ");
-		sql_value(im, &k->fields[i]);
+		sql_value(im, k, &k->fields[i]);
 	}
 	sb_printf(sql, " FROM import_stage s WHERE s.kind = '%s' ON CONFLICT (\"%s\") DO ",
 	          k->name, key->name);
@@ -1153,19 +1151,9 @@ insert_kind(struct imp *im, const struct kind *k)
 		}
 		/* Unchanged rows are left alone: a second import writes nothing. */
 		sb_puts(sql, " WHERE (");
-		for (first = true, i = 1; i < k->nfields; i++) {
-			if (k->fields[i].flags & F_LINK)
-				continue;
-			sb_printf(sql, "%st.\"%s\"", first ? "" : ", ", k->fields[i].name);
-			first = false;
-		}
+		sql_columns(sql, k, "t.");
 		sb_puts(sql, ") IS DISTINCT FROM (");
-		for (first = true, i = 1; i < k->nfields; i++) {
-			if (k->fields[i].flags & F_LINK)
-				continue;
-			sb_printf(sql, "%sEXCLUDED.\"%s\"", first ? "" : ", ", k->fields[i].name);
-			first = false;
-		}
+		sql_columns(sql, k, "EXCLUDED.");
 		sb_puts(sql, ")");
 	}
 	if (sql->oom)
@@ -1173,44 +1161,71 @@ insert_kind(struct imp *im, const struct kind *k)
 	return run_cmd(im, sql->p, NULL);
 }
 
-/* Replaces the links of the staged owners of l by the file's; returns 0 or -1 after printing the error. */
+/*
+ * Replaces the links of the staged owners of l by the file's (link times:
+ * the owner's updated_at, else created_at). Returns 0 or -1 after printing
+ * the error.
+ */
 static int
 replace_links(struct imp *im, const struct link *l)
 {
 	const struct kind *k = kind_by_name(l->kind, strlen(l->kind));
+	const struct field *f = k ? field_by_name(k, l->field) : NULL;
+	const struct field *cr = k ? field_by_name(k, "created_at") : NULL;
+	const struct field *up = k ? field_by_name(k, "updated_at") : NULL;
 	struct sbuf *sql = &im->sql;
-	const char *ts = "COALESCE((s.doc->>'updated_at')::timestamptz,"
-	                 " (s.doc->>'created_at')::timestamptz)";
+	struct sbuf ts = { 0 };
+	int rc = -1;
 
-	if (k == NULL)
-		return fail(im, 0, "internal error: bad link %s.%s", l->kind, l->field);
+	if (f == NULL || cr == NULL || up == NULL) {
+		fail(im, 0, "internal error: bad link %s.%s", l->kind, l->field);
+		goto out;
+	}
+	sb_puts(&ts, "COALESCE(");
+	sql_slot(&ts, "s", k, up);
+	sb_puts(&ts, "::timestamptz, ");
+	sql_slot(&ts, "s", k, cr);
+	sb_puts(&ts, "::timestamptz)");
+
 	sb_reset(sql);
 	sb_printf(sql, "DELETE FROM %s l USING import_stage s WHERE s.kind = '%s'"
-	          " AND l.%s = s.id::uuid AND NOT COALESCE(s.doc->'%s' ? l.%s::text, false)",
-	          l->table, l->kind, l->owner_col, l->field, l->target_col);
-	if (sql->oom)
-		return fail(im, 0, "out of memory");
+	          " AND l.%s = s.id::uuid AND NOT COALESCE(l.%s = ANY (", l->table, l->kind,
+	          l->owner_col, l->target_col);
+	sql_slot(sql, "s", k, f);
+	sb_puts(sql, "::uuid[]), false)");
+	if (sql->oom || ts.oom) {
+		fail(im, 0, "out of memory");
+		goto out;
+	}
 	if (run_cmd(im, sql->p, NULL) == -1)
-		return -1;
+		goto out;
+
 	sb_reset(sql);
 	sb_printf(sql, "INSERT INTO %s AS l (%s, %s, user_id%s) SELECT DISTINCT s.id::uuid,"
-	          " e.v::uuid, '%s'::uuid", l->table, l->owner_col, l->target_col,
+	          " e.v, '%s'::uuid", l->table, l->owner_col, l->target_col,
 	          l->times ? ", created_at, updated_at" : "", im->tenant);
 	if (l->times)
-		sb_printf(sql, ", %s, %s", ts, ts);
-	sb_printf(sql, " FROM import_stage s CROSS JOIN LATERAL"
-	          " jsonb_array_elements_text(s.doc->'%s') AS e(v) WHERE s.kind = '%s'"
-	          " AND jsonb_typeof(s.doc->'%s') = 'array' ON CONFLICT (%s, %s) DO ",
-	          l->field, l->kind, l->field, l->owner_col, l->target_col);
+		sb_printf(sql, ", %s, %s", ts.p, ts.p);
+	sb_puts(sql, " FROM import_stage s CROSS JOIN LATERAL unnest(");
+	sql_slot(sql, "s", k, f);
+	sb_printf(sql, "::uuid[]) AS e(v) WHERE s.kind = '%s' ON CONFLICT (%s, %s) DO ",
+	          l->kind, l->owner_col, l->target_col);
 	if (l->times)
 		sb_puts(sql, "UPDATE SET created_at = EXCLUDED.created_at,"
 		        " updated_at = EXCLUDED.updated_at WHERE (l.created_at, l.updated_at)"
 		        " IS DISTINCT FROM (EXCLUDED.created_at, EXCLUDED.updated_at)");
 	else
 		sb_puts(sql, "NOTHING");
-	if (sql->oom)
-		return fail(im, 0, "out of memory");
-	return run_cmd(im, sql->p, NULL);
+	if (sql->oom) {
+		fail(im, 0, "out of memory");
+		goto out;
+	}
+	if (run_cmd(im, sql->p, NULL) == -1)
+		goto out;
+	rc = 0;
+out:
+	sb_free(&ts);
+	return rc;
 }
 
 /* Creates the tenant if missing and stores its id in im->tenant; returns 0 or -1. */
@@ -1244,11 +1259,24 @@ apply_stage(struct imp *im)
 {
 	size_t i;
 
-	/* A later line with the same kind and id replaces an earlier one. */
-	if (run_cmd(im, "DELETE FROM import_stage s USING (SELECT ctid AS c FROM"
-	            " (SELECT ctid, row_number() OVER (PARTITION BY kind, id ORDER BY line DESC)"
-	            " AS n FROM import_stage) w WHERE w.n > 1) d WHERE s.ctid = d.c", NULL) == -1 ||
-	    run_cmd(im, "ANALYZE import_stage", NULL) == -1)
+	/*
+	 * A later line with the same kind and id replaces an earlier one. Only
+	 * a kind whose ids did not come in ascending order can hold repeats.
+	 */
+	for (i = 0; i < NKINDS; i++) {
+		if (!im->unsorted[i])
+			continue;
+		sb_reset(&im->sql);
+		sb_printf(&im->sql, "DELETE FROM import_stage s USING (SELECT ctid AS c FROM"
+		          " (SELECT ctid, row_number() OVER (PARTITION BY id COLLATE \"C\""
+		          " ORDER BY line DESC) AS n FROM import_stage WHERE kind = '%s') w"
+		          " WHERE w.n > 1) d WHERE s.ctid = d.c", kinds[i].name);
+		if (im->sql.oom)
+			return fail(im, 0, "out of memory");
+		if (run_cmd(im, im->sql.p, NULL) == -1)
+			return -1;
+	}
+	if (run_cmd(im, "ANALYZE import_stage", NULL) == -1)
 		return -1;
 	for (i = 0; i < NKINDS; i++)
 		if (kinds[i].tenant && im->counts[i] > 0 && check_owner(im, &kinds[i]) == -1)
@@ -1304,9 +1332,10 @@ import_file(struct imp *im, const char *tenant, const char *timezone, json_token
 	FILE *fp = NULL;
 	PGresult *res = NULL;
 	bool in_txn = false, in_copy = false;
-	int rc = -1;
+	int i, rc = -1;
 
 	memset(im->counts, 0, sizeof(im->counts));
+	memset(im->unsorted, 0, sizeof(im->unsorted));
 	im->lines = 0;
 	sb_reset(&im->copy);
 	if ((fp = fopen(im->path, "r")) == NULL) {
@@ -1332,11 +1361,19 @@ import_file(struct imp *im, const char *tenant, const char *timezone, json_token
 	}
 	if (ensure_tenant(im, tenant) == -1)
 		goto out;
-	if (run_cmd(im, "CREATE TEMP TABLE import_stage (kind text NOT NULL, line bigint NOT NULL,"
-	            " id text NOT NULL, doc jsonb NOT NULL) ON COMMIT DROP", NULL) == -1)
+	sb_reset(&im->sql);
+	sb_puts(&im->sql, "CREATE TEMP TABLE import_stage (kind text NOT NULL, line bigint NOT NULL,"
+	        " id text NOT NULL");
+	for (i = 1; i <= NSLOTS; i++)
+		sb_printf(&im->sql, ", v%d text", i);
+	sb_puts(&im->sql, ") ON COMMIT DROP");
+	if (im->sql.oom) {
+		fail(im, 0, "out of memory");
 		goto out;
-	if ((res = run(im, "COPY import_stage (kind, line, id, doc) FROM STDIN", NULL,
-	               PGRES_COPY_IN)) == NULL)
+	}
+	if (run_cmd(im, im->sql.p, NULL) == -1)
+		goto out;
+	if ((res = run(im, "COPY import_stage FROM STDIN", NULL, PGRES_COPY_IN)) == NULL)
 		goto out;
 	PQclear(res);
 	res = NULL;
@@ -1392,7 +1429,6 @@ import_files(PGconn *conn, const char *tenant, int nfiles, char *const files[],
 out:
 	if (tok != NULL)
 		json_tokener_free(tok);
-	sb_free(&im.doc);
 	sb_free(&im.copy);
 	sb_free(&im.sql);
 	sb_free(&im.msg);
