@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# demo.sh: start|stop the demo: project PostgreSQL with demo data, lighttpd on :8080.
+# usage: demo.sh start [SCALE] | demo.sh stop
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+port=${CALLREPORT_DEMO_PORT:-8080}
+conf=$root/var/callreport.conf
+cr=$root/bin/callreport
+
+case "${1:-}" in
+stop)
+	scripts/web.sh stop "$port"
+	scripts/pg.sh stop
+	exit 0 ;;
+start) ;;
+*) echo "usage: demo.sh start [SCALE] | stop" >&2; exit 2 ;;
+esac
+scale=${2:-0}
+
+scripts/pg.sh start
+scripts/pg.sh createdb callreport
+mkdir -p var/tmp var/recordings
+cat > "$conf" <<CONF
+# written by make demo (scripts/demo.sh); bin/callreport finds it from the checkout
+db = $(scripts/pg.sh conninfo callreport callreport_web)
+admin_db = $(scripts/pg.sh conninfo callreport callreport_admin)
+template_dir = $root/templates
+static_dir = $root/static
+recordings_root = $root/var/recordings
+tmp_dir = $root/var/tmp
+timezone = Asia/Shanghai
+CONF
+
+if [ ! -f var/demo-loaded ]; then
+	for t in demo acme; do
+		echo "loading demo data for tenant $t ..."
+		"$cr" demo-data --tenant "$t" > "var/demo-$t.jsonl"
+		"$cr" import --user "$t" "var/demo-$t.jsonl" >/dev/null
+		echo "$t-password" | "$cr" passwd --user "$t" >/dev/null
+		echo "$t $("$cr" token --user "$t")" >> var/demo-tokens
+	done
+	chmod 600 var/demo-tokens
+	touch var/demo-loaded
+fi
+if [ "$scale" != 0 ] && [ ! -f "var/demo-scale-$scale" ]; then
+	echo "loading a task of $scale numbers for tenant demo (this takes a while) ..."
+	"$cr" import --user demo <("$cr" demo-data --tenant demo --numbers "$scale") >/dev/null
+	scripts/pg.sh psql callreport -c "ANALYZE"
+	touch "var/demo-scale-$scale"
+fi
+
+scripts/web.sh start "$port" "$conf"
+task=$(scripts/pg.sh psql callreport -Atc "SELECT t.uuid FROM tasks t JOIN tenants u ON u.id = t.user_id WHERE u.name = 'demo' ORDER BY t.create_datetime, t.uuid LIMIT 1")
+token=$(awk '$1 == "demo" { print $2; exit }' var/demo-tokens)
+cat <<TXT
+
+callreport is running: http://127.0.0.1:$port/
+  sign in as  demo / demo-password   (or acme / acme-password, another tenant)
+  API tokens  $(awk '{ printf "%s: %s   ", $1, $2 }' var/demo-tokens)
+  try         curl -H "Authorization: Bearer $token" \\
+                'http://127.0.0.1:$port/v1/task/number?task_id=$task&page=1&status[]=1'
+  stop with   make stop
+TXT
