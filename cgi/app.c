@@ -22,6 +22,7 @@
 enum rflag {
 	R_PUBLIC = 0x01,	/* no credentials needed */
 	R_HTML = 0x02,		/* a browser page: HTML unless asked otherwise */
+	R_WRITE = 0x04,		/* writes: runs on db (the primary), never read_db */
 };
 
 /* A route: method and path pattern (":name" segments become parameters). */
@@ -38,25 +39,41 @@ static int h_readyz(struct req *);
 
 static const struct route routes[] = {
 	{ "GET", "/v1/task/number", REPORT_TASK_NUMBER, NULL, 0 },
+	{ "POST", "/v1/task/query_done_task_phones", REPORT_DONE_PHONES, NULL, 0 },
+	{ "GET", "/v1/record/:record_id", REPORT_RECORD, NULL, 0 },
+	{ "GET", "/v1/task/record_info/:task_id/:record_id", REPORT_RECORD_INFO, NULL, 0 },
+	{ "GET", "/v1/setting/record_level", REPORT_RECORD_LEVEL, NULL, 0 },
+	{ "GET", "/v1/tag/usable_tags", REPORT_USABLE_TAGS, NULL, 0 },
 	{ "GET", "/healthz", -1, h_healthz, R_PUBLIC },
 	{ "GET", "/readyz", -1, h_readyz, R_PUBLIC },
 	{ "GET", "/", -1, page_index, R_HTML },
 	{ "GET", "/login", -1, page_login, R_HTML | R_PUBLIC },
-	{ "POST", "/login", -1, page_login, R_HTML | R_PUBLIC },
-	{ "POST", "/logout", -1, page_logout, R_HTML | R_PUBLIC },
+	{ "POST", "/login", -1, page_login, R_HTML | R_PUBLIC | R_WRITE },
+	{ "POST", "/logout", -1, page_logout, R_HTML | R_PUBLIC | R_WRITE },
 	{ "GET", "/tasks", REPORT_TASKS, NULL, R_HTML },
 	{ "GET", "/tasks/:task_id/numbers", REPORT_TASK_NUMBER, NULL, R_HTML },
+	{ "GET", "/tasks/:task_id/records", REPORT_DONE_PHONES, NULL, R_HTML },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
 static volatile sig_atomic_t stopping;
+/* The connection to db (the primary); the same as the read one without read_db. */
+static struct db *primary;
 
+/*
+ * SIGTERM, SIGUSR1 (graceful stop) and SIGUSR2 (graceful restart under a
+ * supervisor): finish the request in hand, then exit. An idle worker leaves
+ * accept() at once: FCGX_ShutdownPending makes libfcgi give up on EINTR.
+ */
+#ifndef CR_NO_MAIN
 static void
 on_term(int sig)
 {
 	(void)sig;
 	stopping = 1;
+	FCGX_ShutdownPending();
 }
+#endif
 
 static int
 h_healthz(struct req *req)
@@ -179,6 +196,13 @@ authenticate(struct req *req, const struct route *rt)
 	}
 	if (e != DB_OK)
 		return req_db_fail(req, e);
+	if (req->tenant[0] == '\0' && req->authby != AUTH_NONE &&
+	    req->db != primary) {
+		/* Unknown on the standby: perhaps too new to be replayed there. */
+		db_end(req->db, false);
+		req->db = primary;
+		return authenticate(req, rt);
+	}
 	if (req->tenant[0] == '\0') {
 		req->authby = AUTH_NONE;
 		if (rt->flags & R_PUBLIC)
@@ -228,6 +252,91 @@ choose_format(struct req *req, const struct route *rt)
 	return 0;
 }
 
+#define MAX_HEADER	8192	/* one request header (an HTTP_* parameter) */
+#define MAX_HEADERS	16384	/* all of them together */
+
+/*
+ * Returns 0 when every request header (HTTP_* parameter) is at most
+ * MAX_HEADER bytes and all together at most MAX_HEADERS, else sets 431 and
+ * returns it. The web server bounds headers too; this does not rely on it.
+ */
+static int
+check_headers(struct req *req)
+{
+	char **e = req->envp != NULL ? req->envp : environ;
+	size_t n, total = 0;
+
+	for (; e != NULL && *e != NULL; e++) {
+		if (strncmp(*e, "HTTP_", 5) != 0)
+			continue;
+		n = strlen(*e);
+		total += n;
+		if (n > MAX_HEADER || total > MAX_HEADERS) {
+			req_error(req, 431, "request headers are too large");
+			return 431;
+		}
+	}
+	return 0;
+}
+
+/* Returns 1 when s is well-formed UTF-8 (no overlong forms, surrogates or > U+10FFFF). */
+static int
+utf8_ok(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	int n, i;
+	unsigned long c;
+
+	while (*s) {
+		if (*s < 0x80) {
+			s++;
+			continue;
+		}
+		if (*s >= 0xc2 && *s <= 0xdf)
+			n = 1, c = *s & 0x1f;
+		else if (*s >= 0xe0 && *s <= 0xef)
+			n = 2, c = *s & 0x0f;
+		else if (*s >= 0xf0 && *s <= 0xf4)
+			n = 3, c = *s & 0x07;
+		else
+			return 0;
+		for (i = 1; i <= n; i++) {
+			if ((s[i] & 0xc0) != 0x80)
+				return 0;
+			c = (c << 6) | (s[i] & 0x3f);
+		}
+		if ((n == 2 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+		    (n == 3 && (c < 0x10000 || c > 0x10ffff)))
+			return 0;
+		s += n + 1;
+	}
+	return 1;
+}
+
+/*
+ * Returns the name of the first parameter whose name or value is not UTF-8
+ * text (PostgreSQL would refuse it with an error), or NULL when all are.
+ */
+static const char *
+not_utf8(const struct val *v, const char *name)
+{
+	const char *bad;
+	size_t i;
+
+	if ((v->type == V_STR || v->type == V_NUM) && !utf8_ok(v->s))
+		return name;
+	if (v->type != V_OBJ && v->type != V_ARR)
+		return NULL;
+	for (i = 0; i < v->n; i++) {
+		if (v->type == V_OBJ && !utf8_ok(v->keys[i]))
+			return "a parameter name";
+		if ((bad = not_utf8(v->items[i], name ? name :
+		    v->type == V_OBJ ? v->keys[i] : "a parameter")) != NULL)
+			return bad;
+	}
+	return NULL;
+}
+
 /* Reads and parses the body into req->params; returns 0 or the HTTP status set. */
 static int
 read_body(struct req *req)
@@ -254,12 +363,19 @@ read_body(struct req *req)
 	}
 	if (len == 0)
 		return 0;
-	body = arena_alloc(req->a, (size_t)len + 1);
+	if (req->capture && req->body != NULL) {
+		/* An in-process request of the static export brings its body. */
+		body = arena_strndup(req->a, req->body, req->body_len);
+		got = req->body_len;
+	} else
+		body = arena_alloc(req->a, (size_t)len + 1);
 	while (got < (size_t)len) {
 		if (req->in != NULL)
 			n = FCGX_GetStr(body + got, (int)((size_t)len - got), req->in);
-		else
-			n = (int)fread(body + got, 1, (size_t)len - got, stdin);
+		else	/* read(2), not stdio: not one byte past Content-Length */
+			n = (int)read(STDIN_FILENO, body + got, (size_t)len - got);
+		if (n < 0 && req->in == NULL && errno == EINTR)
+			continue;
 		if (n <= 0)
 			break;
 		got += (size_t)n;
@@ -289,23 +405,76 @@ read_body(struct req *req)
 	return 0;
 }
 
+/* Authenticates and runs the route; returns the HTTP status set. */
+static int
+run(struct req *req, const struct route *rt)
+{
+	int status;
+
+	if (rt->flags & R_WRITE)
+		req->db = primary;
+	if (authenticate(req, rt))
+		return req->status;
+	status = rt->report >= 0 ? report_serve(req, &reports[rt->report]) :
+	    rt->fn(req);
+	if (req->status == 0)
+		req->status = status;
+	return req->status;
+}
+
+/*
+ * Returns 1 when a request that failed with 503 lost a connection that was
+ * open before it began (a restarted or vanished server, a standby stopped):
+ * nothing has been sent or committed, so it is run again once on a new
+ * connection (libpq then picks the next host of a multi-host conninfo).
+ */
+static int
+retry_lost(struct req *req, bool had_conn)
+{
+	int i;
+
+	if (req->status != 503 || !had_conn ||
+	    (req->db->conn != NULL && PQstatus(req->db->conn) == CONNECTION_OK))
+		return 0;
+	log_line(req->id, "database connection lost, running the request again");
+	db_close(req->db);
+	/* A server on its way down may still fail a connection: try a few times. */
+	for (i = 0; i < 3 && db_connect(req->db) != DB_OK; i++)
+		usleep(100 * 1000);
+	if (req->file && strstr(req->file, "/callreport-"))
+		unlink(req->file);
+	buf_reset(&req->head);
+	buf_reset(&req->body_out);
+	req->status = 0;
+	req->ctype = NULL;
+	req->file = NULL;
+	req->file_off = req->file_len = 0;
+	req->authby = AUTH_NONE;
+	req->tenant[0] = '\0';
+	req->tenant_name = NULL;
+	return 1;
+}
+
 /* Serves one request: parse, route, authenticate, run, send. */
-static void
-serve(struct req *req)
+void
+app_serve(struct req *req)
 {
 	const char *uri = req_env(req, "REQUEST_URI"), *q, *err = NULL;
 	const char *base = req->cfg->base_path;
 	const struct route *rt = NULL;
 	bool path_known = false;
+	char allow[32] = "";
 	char *path;
 	size_t i, blen = strlen(base);
-	int status = 0;
+	bool had_conn;
 
 	req->method = req_env(req, "REQUEST_METHOD");
 	if (req->method == NULL)
 		req->method = "GET";
 	req->https = (q = req_env(req, "HTTPS")) != NULL && strcasecmp(q, "on") == 0;
 	req->params = val_new(req->a, V_OBJ);
+	if (check_headers(req))
+		goto send;
 	if (uri == NULL)
 		uri = "/";
 	q = strchr(uri, '?');
@@ -333,6 +502,9 @@ serve(struct req *req)
 		if (!match(req, routes[i].pattern, req->path))
 			continue;
 		path_known = true;
+		if (strstr(allow, routes[i].method) == NULL)
+			snprintf(allow + strlen(allow), sizeof(allow) - strlen(allow),
+			    "%s%s", *allow ? ", " : "", routes[i].method);
 		if (strcmp(routes[i].method, req->method) == 0 ||
 		    (strcmp(req->method, "HEAD") == 0 &&
 		    strcmp(routes[i].method, "GET") == 0)) {
@@ -345,7 +517,7 @@ serve(struct req *req)
 		goto send;
 	if (rt == NULL) {
 		if (path_known) {
-			req_header(req, "Allow", "GET, POST");
+			req_header(req, "Allow", allow);
 			req_error(req, 405, "method not allowed");
 		} else
 			req_error(req, 404, "not found");
@@ -354,19 +526,22 @@ serve(struct req *req)
 	req->head_only = strcmp(req->method, "HEAD") == 0;
 	if (strcmp(req->method, "POST") == 0 && read_body(req))
 		goto send;
-	if (rt->fn == h_healthz) {
-		status = rt->fn(req);
+	if ((err = not_utf8(req->params, NULL)) != NULL) {
+		req_error(req, 400, arena_printf(req->a, "%s must be UTF-8 text", err));
 		goto send;
 	}
-	if (authenticate(req, rt))
+	if (rt->fn == h_healthz) {
+		req->status = rt->fn(req);
 		goto send;
-	status = rt->report >= 0 ? report_serve(req, &reports[rt->report]) :
-	    rt->fn(req);
-	if (req->status == 0)
-		req->status = status;
+	}
+	had_conn = (rt->flags & R_WRITE ? primary : req->db)->conn != NULL;
+	if (run(req, rt) == 503 && retry_lost(req, had_conn))
+		run(req, rt);
 send:
 	if (req->db->in_tx)
 		db_end(req->db, req->status < 400);
+	if (req->capture)
+		return;		/* the static export keeps the response */
 	req_send(req);
 	if (req->file && req->status == 200 && strstr(req->file, "/callreport-"))
 		unlink(req->file);
@@ -375,8 +550,8 @@ send:
 }
 
 /* Resets the per-request state between requests of one worker. */
-static void
-req_init(struct req *req, struct arena *a, const struct config *cfg,
+void
+app_req_init(struct req *req, struct arena *a, const struct config *cfg,
     struct db *db)
 {
 	static unsigned long seq;
@@ -387,50 +562,65 @@ req_init(struct req *req, struct arena *a, const struct config *cfg,
 	req->a = a;
 	req->cfg = cfg;
 	req->db = db;
+	if (primary == NULL)
+		primary = db;	/* the static export: one connection */
 	snprintf(req->id, sizeof(req->id), "%05x%06lx", (unsigned)getpid() & 0xfffff,
 	    ++seq & 0xffffff);
 }
 
+#ifndef CR_NO_MAIN
 int
 main(void)
 {
 	struct config cfg;
-	struct db db;
+	struct db db, wdb;
 	struct arena *a;
 	struct req req;
 	FCGX_Request fr;
 	struct sigaction sa;
+	sigset_t stopsigs;
 	long served = 0;
 
 	if (config_load(&cfg))
 		return 1;
 	if (tpl_root(cfg.template_dir))
 		log_line(NULL, "template_dir %s is not usable", cfg.template_dir);
+	/* Reports read from read_db when set; sign-in and sign-out write to db. */
 	db_init(&db, cfg.read_db[0] ? cfg.read_db : cfg.db, cfg.timezone,
 	    cfg.statement_timeout);
+	db_init(&wdb, cfg.db, cfg.timezone, cfg.statement_timeout);
+	primary = cfg.read_db[0] ? &wdb : &db;
 	a = arena_new();
 	memset(&req, 0, sizeof(req));
 	signal(SIGPIPE, SIG_IGN);
 
 	if (FCGX_IsCGI()) {
-		req_init(&req, a, &cfg, &db);
-		serve(&req);
+		app_req_init(&req, a, &cfg, &db);
+		app_serve(&req);
 		goto out;
 	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_term;	/* no SA_RESTART: accept() returns EINTR */
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	sigemptyset(&stopsigs);
+	sigaddset(&stopsigs, SIGTERM);
+	sigaddset(&stopsigs, SIGUSR1);
+	sigaddset(&stopsigs, SIGUSR2);
 	FCGX_Init();
 	FCGX_InitRequest(&fr, 0, 0);
 	while (!stopping && FCGX_Accept_r(&fr) >= 0) {
-		req_init(&req, a, &cfg, &db);
+		/* Held until the response is out: no EINTR inside a request. */
+		sigprocmask(SIG_BLOCK, &stopsigs, NULL);
+		app_req_init(&req, a, &cfg, &db);
 		req.in = fr.in;
 		req.out = fr.out;
 		req.envp = fr.envp;
-		serve(&req);
+		app_serve(&req);
 		FCGX_Finish_r(&fr);
 		arena_reset(a);
+		sigprocmask(SIG_UNBLOCK, &stopsigs, NULL);
 		if (cfg.max_requests > 0 && ++served >= cfg.max_requests)
 			break;	/* the web server starts a fresh worker */
 	}
@@ -439,6 +629,8 @@ out:
 	buf_free(&req.body_out);
 	arena_free(a);
 	db_close(&db);
+	db_close(&wdb);
 	config_free(&cfg);
 	return 0;
 }
+#endif /* CR_NO_MAIN */

@@ -4,6 +4,11 @@
 
 #include "http.h"
 
+/* Serves one request whose environment is set: route, authenticate, run, send. */
+void	 app_serve(struct req *);
+/* Resets req for a new request of this process. */
+void	 app_req_init(struct req *, struct arena *, const struct config *, struct db *);
+
 /* A handler fills the response of req; returns the HTTP status it set. */
 typedef int (*handler_fn)(struct req *);
 

@@ -50,7 +50,13 @@ db_connect(struct db *d)
 	if (d->conn != NULL && PQstatus(d->conn) == CONNECTION_OK)
 		return DB_OK;
 	db_close(d);
-	d->conn = PQconnectdb(d->conninfo);
+	{
+		/* A default connect_timeout; one in conninfo (later) wins. */
+		static const char *const kw[] = { "connect_timeout", "dbname", NULL };
+		const char *val[] = { "10", d->conninfo, NULL };
+
+		d->conn = PQconnectdbParams(kw, val, 1);
+	}
 	if (PQstatus(d->conn) != CONNECTION_OK) {
 		snprintf(d->errmsg, sizeof(d->errmsg), "%s",
 		    PQerrorMessage(d->conn));
@@ -129,15 +135,24 @@ begin(struct db *d, const char *tenant_expr, char tenant[37])
 		e = DB_DOWN;
 		goto out;
 	}
-	buf_printf(&sql, "BEGIN; SELECT set_config('callreport.tenant', "
-	    "coalesce((%s)::text, ''), true), set_config('TimeZone', %s, true), "
-	    "set_config('statement_timeout', '%ld', true)",
-	    tenant_expr, tz, d->timeout_ms);
+	/*
+	 * One round trip: begin, authenticate, scope, and the tenant's data
+	 * version. The SET LOCAL comes first so that the authenticating SELECT
+	 * is under the timeout too (each statement of a multi-statement query
+	 * gets its own timer, from the setting in force when it starts).
+	 */
+	buf_printf(&sql, "BEGIN; SET LOCAL statement_timeout = %ld; "
+	    "SELECT set_config('callreport.tenant', "
+	    "coalesce(a.t::text, ''), true), set_config('TimeZone', %s, true), "
+	    "set_config('statement_timeout', '%ld', true), "
+	    "callreport_data_version(a.t) FROM (SELECT (%s)::uuid AS t) a",
+	    d->timeout_ms, tz, d->timeout_ms, tenant_expr);
 	e = simple(d, sql.p, &res);
 	if (e == DB_OK) {
 		d->in_tx = true;
 		if (tenant != NULL)
 			snprintf(tenant, 37, "%s", PQgetvalue(res, 0, 0));
+		snprintf(d->version, sizeof(d->version), "%s", PQgetvalue(res, 0, 3));
 	} else {
 		simple(d, "ROLLBACK", NULL);
 		if (e == DB_DOWN)
@@ -199,8 +214,6 @@ db_begin_user(struct db *d, const char *name, char tenant[37])
 enum db_err
 db_end(struct db *d, bool ok)
 {
-	enum db_err e;
-
 	if (d->conn == NULL || !d->in_tx)
 		return DB_OK;
 	d->in_tx = false;
@@ -217,10 +230,12 @@ db_end(struct db *d, bool ok)
 		while ((r = PQgetResult(d->conn)) != NULL)
 			PQclear(r);
 	}
-	e = simple(d, ok ? "COMMIT" : "ROLLBACK", NULL);
-	if (e == DB_DOWN)
-		db_close(d);
-	return e;
+	/*
+	 * A connection lost here stays (broken) until the next db_connect: the
+	 * next request then knows that the server went away under it and may
+	 * retry (app.c), where a connection that never came up is not retried.
+	 */
+	return simple(d, ok ? "COMMIT" : "ROLLBACK", NULL);
 }
 
 enum db_err
@@ -266,4 +281,92 @@ db_next_row(struct db *d, enum db_err *err)
 		}
 	}
 	return NULL;
+}
+
+#define CURSOR_NAME	"callreport_rows"
+
+/* Asks for the next batch without waiting for it. */
+static enum db_err
+cursor_send(struct db_cursor *c)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof(sql), "FETCH %ld FROM " CURSOR_NAME, c->batch);
+	if (!PQsendQuery(c->d->conn, sql))
+		return classify(c->d, NULL);
+	c->pending = true;
+	return DB_OK;
+}
+
+enum db_err
+db_cursor_open(struct db_cursor *c, struct db *d, const char *sql, int n,
+    const char *const *params, long batch)
+{
+	struct buf q = {0};
+	PGresult *res;
+	enum db_err e;
+
+	memset(c, 0, sizeof(*c));
+	c->d = d;
+	c->batch = batch > 0 ? batch : 10000;
+	/* Every row is read: plan for all of them, as the plain statement would. */
+	if ((e = simple(d, "SET LOCAL cursor_tuple_fraction = 1", NULL)) != DB_OK)
+		return e;
+	buf_printf(&q, "DECLARE " CURSOR_NAME " NO SCROLL CURSOR FOR\n%s", sql);
+	e = db_exec(d, q.p, n, params, &res);
+	buf_free(&q);
+	if (e != DB_OK)
+		return e;
+	PQclear(res);
+	c->open = true;
+	return cursor_send(c);
+}
+
+PGresult *
+db_cursor_next(struct db_cursor *c, enum db_err *err)
+{
+	PGresult *res, *r;
+
+	*err = DB_OK;
+	if (!c->pending)
+		return NULL;
+	res = PQgetResult(c->d->conn);
+	while ((r = PQgetResult(c->d->conn)) != NULL)
+		PQclear(r);
+	c->pending = false;
+	if ((*err = classify(c->d, res)) != DB_OK || PQntuples(res) == 0) {
+		PQclear(res);
+		c->done = true;
+		return NULL;
+	}
+	if (PQntuples(res) < c->batch)
+		c->done = true;
+	else if ((*err = cursor_send(c)) != DB_OK) {
+		PQclear(res);
+		return NULL;
+	}
+	return res;
+}
+
+void
+db_cursor_poll(struct db_cursor *c)
+{
+	if (c->pending)
+		PQconsumeInput(c->d->conn);
+}
+
+void
+db_cursor_close(struct db_cursor *c)
+{
+	PGresult *r;
+
+	if (c->pending) {
+		while ((r = PQgetResult(c->d->conn)) != NULL)
+			PQclear(r);
+		c->pending = false;
+	}
+	if (c->open && PQstatus(c->d->conn) == CONNECTION_OK &&
+	    PQtransactionStatus(c->d->conn) == PQTRANS_INTRANS)
+		simple(c->d, "CLOSE " CURSOR_NAME, NULL);
+	c->open = false;
 }

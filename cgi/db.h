@@ -22,6 +22,7 @@ struct db {
 	bool		 in_tx;
 	char		 errmsg[256];	/* first line of the last error */
 	char		 sqlstate[6];
+	char		 version[24];	/* the tenant's data version, for ETags */
 };
 
 void		 db_init(struct db *, const char *conninfo, const char *tz, long timeout_ms);
@@ -53,6 +54,28 @@ enum db_err	 db_stream(struct db *, const char *sql, int n,
 		    const char *const *params);
 /* Returns the next row (a 1-row PGresult to PQclear), NULL at the end; *err tells why. */
 PGresult	*db_next_row(struct db *, enum db_err *err);
+
+/*
+ * A statement read in batches from a cursor (the XLSX export). Each FETCH is
+ * a statement of its own, so statement_timeout bounds a batch, not the whole
+ * download; the next batch is asked for before the current one is handed
+ * out, so the server works while the caller writes.
+ */
+struct db_cursor {
+	struct db	*d;
+	long		 batch;		/* rows per FETCH */
+	bool		 open, pending, done;
+};
+
+/* Declares the cursor (in the request's transaction); returns DB_OK or why not. */
+enum db_err	 db_cursor_open(struct db_cursor *, struct db *, const char *sql,
+		    int n, const char *const *params, long batch);
+/* Returns the next batch (PQclear it), NULL at the end or on an error (*err). */
+PGresult	*db_cursor_next(struct db_cursor *, enum db_err *err);
+/* Lets the batch in flight arrive while the caller works (never blocks). */
+void		 db_cursor_poll(struct db_cursor *);
+/* Closes the cursor, draining a batch in flight; harmless when not open. */
+void		 db_cursor_close(struct db_cursor *);
 
 const char	*db_strerror(enum db_err);
 

@@ -16,7 +16,7 @@ extern char **environ;
 const char *
 req_env(const struct req *req, const char *name)
 {
-	if (req->out == NULL)
+	if (req->envp == NULL)
 		return getenv(name);
 	return FCGX_GetParam(name, req->envp);
 }
@@ -51,6 +51,7 @@ http_reason(int status)
 	case 414: return "URI Too Long";
 	case 416: return "Range Not Satisfiable";
 	case 429: return "Too Many Requests";
+	case 431: return "Request Header Fields Too Large";
 	case 503: return "Service Unavailable";
 	default: return status < 500 ? "Error" : "Internal Server Error";
 	}
@@ -128,6 +129,10 @@ req_send(struct req *req)
 			left = req->file_len;
 	}
 	buf_printf(&h, "Status: %d %s\r\n", req->status, http_reason(req->status));
+	if (req->status == 304) {
+		buf_reset(&req->body_out);
+		req->ctype = NULL;
+	}
 	if (req->ctype)
 		buf_printf(&h, "Content-Type: %s\r\n", req->ctype);
 	buf_printf(&h, "Content-Length: %lld\r\n", fd >= 0 ? (long long)left :

@@ -52,6 +52,9 @@ struct req {
 	const char		*file;		/* when set: send this file as the body */
 	off_t			 file_off, file_len;
 	bool			 head_only;
+	bool			 capture;	/* keep the response (static export) */
+	bool			 mask;		/* mask phone numbers (static export) */
+	bool			 exporting;	/* a page of the static export: no forms */
 };
 
 const char	*req_env(const struct req *, const char *);

@@ -948,7 +948,7 @@ stage_file(struct imp *im, FILE *fp, json_tokener *tok)
 			goto out;
 		json_object_put(obj);
 		obj = NULL;
-		if (im->copy.len >= (1u << 18) && copy_flush(im) == -1)
+		if (im->copy.len >= (1u << 15) && copy_flush(im) == -1)
 			goto out;
 	}
 	if (ferror(fp)) {
@@ -1114,48 +1114,63 @@ sql_columns(struct sbuf *sql, const struct kind *k, const char *pfx)
 	}
 }
 
-/* Moves the staged rows of kind k into its table; returns 0 or -1 after printing the error. */
-static int
-insert_kind(struct imp *im, const struct kind *k)
+/* Appends "WITH n AS (SELECT key, col, ... FROM the staged rows of k)" to im->sql. */
+static void
+sql_staged_rows(struct imp *im, const struct kind *k)
 {
 	struct sbuf *sql = &im->sql;
-	const struct field *key = &k->fields[0];
 	size_t i;
-	bool first;
 
-	sb_reset(sql);
-	sb_printf(sql, "INSERT INTO %s AS t (\"%s\", %s", k->table, key->name,
-	          k->tenant ? "user_id, " : "");
-	sql_columns(sql, k, "");
-	sb_printf(sql, ") SELECT s.id::%s", ftype_sql[key->type]);
-	if (k->tenant)
-		sb_printf(sql, ", '%s'::uuid", im->tenant);
+	sb_printf(sql, "WITH n AS (SELECT s.id::%s AS \"%s\"",
+	          ftype_sql[k->fields[0].type], k->fields[0].name);
 	for (i = 1; i < k->nfields; i++) {
 		if (k->fields[i].flags & F_LINK)
 			continue;
 		sb_puts(sql, ", ");
 		sql_value(im, k, &k->fields[i]);
+		sb_printf(sql, " AS \"%s\"", k->fields[i].name);
 	}
-	sb_printf(sql, " FROM import_stage s WHERE s.kind = '%s' ON CONFLICT (\"%s\") DO ",
-	          k->name, key->name);
-	if (!k->tenant) {
-		sb_puts(sql, "NOTHING");
-	} else {
-		sb_puts(sql, "UPDATE SET ");
-		for (first = true, i = 1; i < k->nfields; i++) {
-			if (k->fields[i].flags & F_LINK)
-				continue;
-			sb_printf(sql, "%s\"%s\" = EXCLUDED.\"%s\"", first ? "" : ", ",
-			          k->fields[i].name, k->fields[i].name);
-			first = false;
-		}
-		/* Unchanged rows are left alone: a second import writes nothing. */
-		sb_puts(sql, " WHERE (");
+	sb_printf(sql, " FROM import_stage s WHERE s.kind = '%s') ", k->name);
+}
+
+/*
+ * Moves the staged rows of kind k into its table: rows of the tenant that
+ * differ are updated (unchanged rows are not written), new rows inserted;
+ * shared rows that exist are left as they are.
+ * Returns 0 or -1 after printing the error.
+ */
+static int
+insert_kind(struct imp *im, const struct kind *k)
+{
+	struct sbuf *sql = &im->sql;
+	const char *key = k->fields[0].name;
+
+	if (k->tenant) {
+		sb_reset(sql);
+		sql_staged_rows(im, k);
+		sb_printf(sql, "UPDATE %s t SET (", k->table);
+		sql_columns(sql, k, "");
+		sb_puts(sql, ") = (");
+		sql_columns(sql, k, "n.");
+		sb_printf(sql, ") FROM n WHERE t.\"%s\" = n.\"%s\" AND (", key, key);
 		sql_columns(sql, k, "t.");
 		sb_puts(sql, ") IS DISTINCT FROM (");
-		sql_columns(sql, k, "EXCLUDED.");
+		sql_columns(sql, k, "n.");
 		sb_puts(sql, ")");
+		if (sql->oom)
+			return fail(im, 0, "out of memory");
+		if (run_cmd(im, sql->p, NULL) == -1)
+			return -1;
 	}
+	sb_reset(sql);
+	sql_staged_rows(im, k);
+	sb_printf(sql, "INSERT INTO %s (\"%s\", %s", k->table, key, k->tenant ? "user_id, " : "");
+	sql_columns(sql, k, "");
+	sb_printf(sql, ") SELECT n.\"%s\", %s%s%s", key, k->tenant ? "'" : "",
+	          k->tenant ? im->tenant : "", k->tenant ? "'::uuid, " : "");
+	sql_columns(sql, k, "n.");
+	sb_printf(sql, " FROM n WHERE NOT EXISTS (SELECT 1 FROM %s t WHERE t.\"%s\" = n.\"%s\")",
+	          k->table, key, key);
 	if (sql->oom)
 		return fail(im, 0, "out of memory");
 	return run_cmd(im, sql->p, NULL);
@@ -1383,6 +1398,15 @@ import_file(struct imp *im, const char *tenant, const char *timezone, json_token
 	in_copy = false;
 	if (copy_end(im, NULL) == -1 || apply_stage(im) == -1)
 		goto out;
+	/* Cached responses of this tenant are stale now (their ETags carry the version). */
+	{
+		char bump[160];
+
+		snprintf(bump, sizeof(bump), "UPDATE tenants SET data_version = "
+		    "data_version + 1, updated_at = now() WHERE id = '%s'", im->tenant);
+		if (run_cmd(im, bump, NULL) == -1)
+			goto out;
+	}
 	if (run_cmd(im, "COMMIT", NULL) == -1)
 		goto out;
 	in_txn = false;

@@ -114,7 +114,7 @@ json_int(struct json *j, int64_t v)
 }
 
 void
-json_bool(struct json *j, bool v)
+json_boolean(struct json *j, bool v)
 {
 	sep(j);
 	buf_puts(j->out, v ? "true" : "false");

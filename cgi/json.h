@@ -25,7 +25,7 @@ void	json_key(struct json *, const char *);
 void	json_str(struct json *, const char *);	/* NULL writes null */
 void	json_strn(struct json *, const char *, size_t);
 void	json_int(struct json *, int64_t);
-void	json_bool(struct json *, bool);
+void	json_boolean(struct json *, bool);
 void	json_null(struct json *);
 /* Writes text that is already JSON (from PostgreSQL's json functions). */
 void	json_raw(struct json *, const char *);

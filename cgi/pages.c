@@ -94,7 +94,9 @@ page_login(struct req *req)
 	if (validate(req->a, f_login, 3, req->params, pv, &err))
 		return login_form(req, 400, err, NULL);
 	next = pv[2].set ? pv[2].text : "";
-	if (next[0] != '/' || next[1] == '/' || strchr(next, '\\'))
+	/* Only a path of ours: browsers drop TAB/CR/LF, so "/\t/x" would be "//x". */
+	if (next[0] != '/' || next[1] == '/' || strchr(next, '\\') ||
+	    strpbrk(next, "\t\r\n") != NULL)
 		next = "";
 	if (strcmp(req->method, "POST") != 0)
 		return login_form(req, 200, NULL, next);

@@ -102,6 +102,9 @@ html_page(struct req *req, const char *title)
 	tpl_set(h, "BASE", req->cfg->base_path);
 	tpl_set(h, "STATIC", req->cfg->static_url);
 	tpl_set(h, "TITLE", title);
+	/* LIVE: forms, sign-out, recordings; the static export shows EXPORT instead. */
+	tpl_show(d, req->exporting ? "EXPORT" : "LIVE");
+	tpl_show(h, req->exporting ? "EXPORT" : "LIVE");
 	if (req->tenant_name) {
 		tpl_set(h, "USER", req->tenant_name);
 		tpl_show(h, "SIGNED_IN");
@@ -246,7 +249,7 @@ render_html(struct req *req, struct run *run)
 {
 	const struct report *r = run->r;
 	struct tpl_dict *d = html_page(req, r->title), *s, *pager;
-	const char *task = NULL;
+	const char *task = NULL, *path, *colon;
 	size_t i;
 
 	for (i = 0; i < r->nfields; i++)
@@ -254,15 +257,21 @@ render_html(struct req *req, struct run *run)
 			task = run->pv[i].text;
 	if (task)
 		tpl_set(d, "TASK_ID", task);
+	/* A POST report's links (pager, XLSX) go to its GET page. */
+	if (r->page_path != NULL && task != NULL &&
+	    strcmp(req->method, "POST") == 0 &&
+	    (colon = strstr(r->page_path, ":task_id")) != NULL)
+		path = arena_printf(req->a, "%s%.*s%s%s", req->cfg->base_path,
+		    (int)(colon - r->page_path), r->page_path, task, colon + 8);
+	else
+		path = arena_printf(req->a, "%s%s", req->cfg->base_path, req->path);
 	tpl_set_int(d, "TOTAL", run->total);
 	tpl_set_int(d, "PAGE", run->page);
 	tpl_set_int(d, "LAST_PAGE", run->last_page);
-	tpl_set(d, "PATH", arena_printf(req->a, "%s%s", req->cfg->base_path,
-	    req->path));
+	tpl_set(d, "PATH", path);
 	tpl_set(d, "XLSX_QUERY", run_query(req, run, 0, "xlsx"));
 	pager = tpl_include(d, "PAGER", "pager.tpl");
-	tpl_set(pager, "PATH", arena_printf(req->a, "%s%s", req->cfg->base_path,
-	    req->path));
+	tpl_set(pager, "PATH", path);
 	tpl_set_int(pager, "TOTAL", run->total);
 	tpl_set_int(pager, "PAGE", run->page);
 	tpl_set_int(pager, "LAST_PAGE", run->last_page);

@@ -24,7 +24,7 @@ json_column(struct json *j, const struct column *c, PGresult *res, int row,
 		json_number_text(j, v);
 		break;
 	case CT_BOOL:
-		json_bool(j, v[0] == 't');
+		json_boolean(j, v[0] == 't');
 		break;
 	case CT_JSON:
 		json_raw(j, v);

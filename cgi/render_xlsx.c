@@ -23,6 +23,8 @@ struct xw {
 	lxw_error	 err;		/* first error */
 	const char	*where;
 	int		 sheets;
+	bool		 mask;		/* mask phone numbers (static export) */
+	struct buf	 masked;
 };
 
 /* Remembers the first libxlsxwriter error and where it happened. */
@@ -40,9 +42,15 @@ static void
 put_str(struct xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
     const char *s, lxw_format *f)
 {
-	size_t n = strlen(s), keep;
+	size_t n, keep;
 	char *cut;
 
+	if (x->mask) {
+		buf_reset(&x->masked);
+		mask_phones(&x->masked, s, strlen(s));
+		s = x->masked.p ? x->masked.p : "";
+	}
+	n = strlen(s);
 	if (n <= CELL_MAX) {
 		chk(x, worksheet_write_string(ws, r, c, s, f), "write_string");
 		return;
@@ -306,6 +314,7 @@ render_xlsx(struct req *req, struct run *run)
 	bool streaming = false;
 
 	memset(&x, 0, sizeof(x));
+	x.mask = req->mask;
 	path = arena_printf(req->a, "%s/callreport-XXXXXX.xlsx", req->cfg->tmp_dir);
 	if ((fd = mkstemps(path, 5)) < 0) {
 		log_line(req->id, "xlsx: %s: %s", path, strerror(errno));
@@ -356,6 +365,13 @@ render_xlsx(struct req *req, struct run *run)
 	streaming = false;
 	if (e != DB_OK || x.err)
 		goto fail;
+	if (rows == 0 && report_needs_row(r)) {
+		/* Not the caller's (or not there): the same 404 as JSON's. */
+		workbook_close(x.wb);
+		unlink(path);
+		req_error(req, 404, "not found");
+		return 404;
+	}
 	chk(&x, worksheet_autofilter(x.ws, 0, 0, sheetrow, ncols(r) - 1),
 	    "autofilter");
 	if (summary(req, &x, run, rows, &e))
@@ -381,8 +397,10 @@ render_xlsx(struct req *req, struct run *run)
 		req_header(req, "Content-Disposition", cd.p);
 		buf_free(&cd);
 	}
+	buf_free(&x.masked);
 	return 0;
 fail:
+	buf_free(&x.masked);
 	if (streaming)
 		while ((res = db_next_row(req->db, &e)) != NULL)
 			PQclear(res);

@@ -85,6 +85,14 @@ struct report {
 	 * document, its page and workbook are the transcript's rows.
 	 */
 	int			 alt;
+	/*
+	 * A list of one thing's parts (a call's transcript): no row means
+	 * the thing is not the caller's, and the answer is 404 in every
+	 * format, as for ENV_OBJECT and ENV_RAW.
+	 */
+	bool			 scoped;
+	/* The GET page of a POST report (":task_id" filled in): HTML links go there. */
+	const char		*page_path;
 };
 
 extern const struct report reports[REPORT__MAX];
@@ -98,6 +106,9 @@ struct run {
 	long			 page, per_page, total, last_page;
 	PGresult		*rows;		/* one page (JSON, HTML) */
 };
+
+/* Returns true when a run of r without rows is answered 404 (see scoped). */
+bool	 report_needs_row(const struct report *);
 
 /* Runs r for the request and sends it in req->fmt; returns the HTTP status set. */
 int	 report_serve(struct req *, const struct report *);

@@ -252,6 +252,21 @@ log_line(const char *reqid, const char *fmt, ...)
 	for (i = 0; i < raw.len; i++)
 		if ((unsigned char)raw.p[i] < 0x20 || raw.p[i] == 0x7f)
 			raw.p[i] = ' ';
+	/* An API token or session id (crt_..., crs_...) keeps only its kind. */
+	for (i = 0; i + 4 < raw.len; i++)
+		if (strncmp(raw.p + i, "crt_", 4) == 0 ||
+		    strncmp(raw.p + i, "crs_", 4) == 0) {
+			size_t j = i + 4;
+
+			while (j < raw.len && isalnum((unsigned char)raw.p[j]))
+				j++;
+			if (j - i - 4 >= 4) {
+				memcpy(raw.p + i + 4, "****", 4);
+				memmove(raw.p + i + 8, raw.p + j, raw.len - j + 1);
+				raw.len -= j - i - 8;
+				i += 7;
+			}
+		}
 	mask_digits(&masked, raw.p);
 	gmtime_r(&now, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -260,4 +275,36 @@ log_line(const char *reqid, const char *fmt, ...)
 	fflush(stderr);
 	buf_free(&raw);
 	buf_free(&masked);
+}
+
+/* Returns true for characters that make a digit run part of an id or a date. */
+static int
+glued(char c)
+{
+	return c == '-' || isxdigit((unsigned char)c);
+}
+
+void
+mask_phones(struct buf *out, const char *p, size_t n)
+{
+	size_t i = 0, j, len;
+
+	buf_grow(out, n);
+	while (i < n) {
+		if (!isdigit((unsigned char)p[i])) {
+			buf_putc(out, p[i++]);
+			continue;
+		}
+		for (j = i; j < n && isdigit((unsigned char)p[j]); j++)
+			;
+		len = j - i;
+		if (len >= 7 && len <= 12 && (i == 0 || !glued(p[i - 1])) &&
+		    (j == n || !glued(p[j]))) {
+			buf_put(out, p + i, 3);
+			buf_put(out, "****", 4);
+			buf_put(out, p + j - 4, 4);
+		} else
+			buf_put(out, p + i, len);
+		i = j;
+	}
 }

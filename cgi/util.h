@@ -44,6 +44,12 @@ char	*xstrdup(const char *);
 
 /* Masks a phone-like run of 7+ digits in s: 18651683344 -> 186****3344. */
 void	 mask_digits(struct buf *, const char *);
+/*
+ * Appends p[0..n) with phone numbers masked (18651683344 -> 186****3344):
+ * runs of 7 to 12 digits not touching a '-' or a hex letter (so ids, UUIDs
+ * and dates stay as they are).
+ */
+void	 mask_phones(struct buf *, const char *, size_t);
 /* Writes one line to stderr with CR/LF and control bytes neutralized. */
 void	 log_line(const char *reqid, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

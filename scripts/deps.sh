@@ -1,43 +1,109 @@
 #!/usr/bin/env bash
-# deps.sh build|demo|check|bench: install the Debian packages that are missing, and only those.
+# deps.sh [build|demo|check|bench]: install the Debian packages that are missing, and only
+# those (Debian 12). Nothing to do: no output, no apt-get at all.
+#   build  compile bin/callreport and bin/callreport.fcgi, run PostgreSQL and lighttpd
+#   demo   the same as build
+#   check  build + what the test suites use (pytest, Chromium, apache2, pgbouncer, ...)
+#   bench  build + what bench/ uses (wrk, ...)
+# Package scripts must not start system services (apache2 on :80, pgbouncer on :6432,
+# postgresql on :5432, lighttpd on :80): the project never uses those ports, but another
+# server holding them confuses everyone. They are kept from starting during the install
+# and stopped and disabled after it.
 set -euo pipefail
+
 build="build-essential pkg-config libfcgi-dev libfcgi-bin libpq-dev libxlsxwriter-dev
-	libctemplate-dev libjson-c-dev libssl-dev libcrypt-dev postgresql postgresql-client lighttpd"
-demo="$build"
-check="$build python3 python3-pytest python3-psycopg2 python3-openpyxl python3-selenium tidy
+	libctemplate-dev libjson-c-dev libssl-dev libcrypt-dev postgresql postgresql-client
+	lighttpd multiwatch procps curl"
+# Installed when Debian has them, skipped otherwise. (On Debian 12 postgresql-contrib is a
+# small package depending on postgresql-15, which already ships pg_trgm.)
+build_opt="postgresql-contrib"
+check="python3 python3-pytest python3-psycopg2 python3-openpyxl python3-selenium tidy
 	chromium chromium-driver apache2 libapache2-mod-fcgid spawn-fcgi pgbouncer valgrind"
-bench="$build wrk python3 python3-xlsxwriter python3-psycopg2"
+bench="wrk python3 python3-xlsxwriter python3-psycopg2"
+bench_opt="linux-perf"
+# package => the init script it brings
+services="apache2:apache2 lighttpd:lighttpd pgbouncer:pgbouncer postgresql:postgresql"
+
 case "${1:-build}" in
-build) want=$build ;;
-demo) want=$demo ;;
-check) want=$check ;;
-bench) want=$bench ;;
-*) echo "usage: deps.sh build|demo|check|bench" >&2; exit 2 ;;
+build|demo) want=$build opt=$build_opt ;;
+check) want="$build $check" opt=$build_opt ;;
+bench) want="$build $bench" opt="$build_opt $bench_opt" ;;
+*) echo "usage: deps.sh [build|demo|check|bench]" >&2; exit 2 ;;
 esac
+
+installed() {
+	local st
+	st=$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) || return 1
+	[[ $st == *"install ok installed"* ]]
+}
+# available PKG: Debian has an installable version of PKG (needs apt-get update first).
+available() {
+	local pol
+	pol=$(apt-cache policy "$1" 2>/dev/null) || return 1
+	[[ $pol == *"Candidate: "* && $pol != *"Candidate: (none)"* ]]
+}
 
 missing=
 for p in $want; do
-	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
-	case "$st" in *"install ok installed"*) ;; *) missing="$missing $p" ;; esac
+	installed "$p" || missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
+missing_opt=
+for p in $opt; do
+	installed "$p" || missing_opt="$missing_opt $p"
+done
+[ -z "$missing$missing_opt" ] && exit 0
 
 sudo=
 if [ "$(id -u)" != 0 ]; then
-	command -v sudo >/dev/null || { echo "deps.sh: missing packages:$missing (run as root)" >&2; exit 1; }
+	if ! command -v sudo >/dev/null; then
+		echo "deps.sh: missing Debian packages:$missing$missing_opt; run this as root (or install sudo)" >&2
+		exit 1
+	fi
 	sudo=sudo
 fi
-echo "installing:$missing"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-# Keep package scripts from starting system services on ports 80/5432/6432.
+apt=(env DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300)
+log=$(mktemp "${TMPDIR:-/tmp}/callreport-deps.XXXXXX")
 policy=/usr/sbin/policy-rc.d
+cleanup() {
+	[ -n "${made_policy:-}" ] && $sudo rm -f "$policy"
+	rm -f "$log"
+}
+trap cleanup EXIT
+fail() {
+	echo "deps.sh: $1 failed:" >&2
+	tail -n 30 "$log" >&2
+	exit 1
+}
+
+$sudo "${apt[@]}" update >"$log" 2>&1 || fail "apt-get update"
+for p in $missing_opt; do
+	if available "$p"; then
+		missing="$missing $p"
+	else
+		echo "deps.sh: $p is not available here; skipped"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps.sh: installing$missing"
+# policy-rc.d exiting 101 tells the package scripts not to start services.
 if [ ! -e "$policy" ]; then
-	printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
-	$sudo chmod +x "$policy"
-	trap '$sudo rm -f "$policy"' EXIT
+	printf '#!/bin/sh\n# scripts/deps.sh: no service starts during the install\nexit 101\n' \
+		| $sudo tee "$policy" >/dev/null
+	$sudo chmod 755 "$policy"
+	made_policy=1
 fi
-$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
-for s in apache2 lighttpd pgbouncer postgresql; do
-	$sudo service "$s" stop >/dev/null 2>&1 || true
+# shellcheck disable=SC2086
+$sudo "${apt[@]}" install -y --no-install-recommends $missing >"$log" 2>&1 || fail "apt-get install"
+
+# Stop and disable the services this install brought, in case one started anyway.
+for s in $services; do
+	case " $missing " in *" ${s%%:*} "*) ;; *) continue ;; esac
+	svc=${s#*:}
+	$sudo service "$svc" stop >/dev/null 2>&1 || true
+	if [ -d /run/systemd/system ] && command -v systemctl >/dev/null; then
+		$sudo systemctl disable --now "$svc" >/dev/null 2>&1 || true
+	elif command -v update-rc.d >/dev/null; then
+		$sudo update-rc.d "$svc" disable >/dev/null 2>&1 || true
+	fi
 done

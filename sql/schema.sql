@@ -32,6 +32,9 @@ CREATE TABLE IF NOT EXISTS tenants (
   updated_at    timestamptz NOT NULL DEFAULT now()
 );
 
+-- Bumped by every import of the tenant: responses carry it in their ETag.
+ALTER TABLE tenants ADD COLUMN IF NOT EXISTS data_version bigint NOT NULL DEFAULT 0;
+
 CREATE TABLE IF NOT EXISTS api_tokens (
   id          bigserial PRIMARY KEY,
   user_id     uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
@@ -239,6 +242,9 @@ CREATE INDEX IF NOT EXISTS numbers_task_id ON numbers (task_id, id);
 CREATE INDEX IF NOT EXISTS numbers_task_status ON numbers (task_id, status, id);
 CREATE INDEX IF NOT EXISTS numbers_task_operator ON numbers (task_id, operator, id);
 CREATE INDEX IF NOT EXISTS numbers_number_trgm ON numbers USING gin (number gin_trgm_ops);
+-- task/number totals and record_info's progress_bar: an index-only scan of the task.
+CREATE INDEX IF NOT EXISTS numbers_task_cover ON numbers (task_id, id)
+  INCLUDE (user_id, status, operator, number);
 
 CREATE TABLE IF NOT EXISTS call_histories (
   id             bigint PRIMARY KEY,
@@ -303,6 +309,11 @@ CREATE INDEX IF NOT EXISTS records_task_score ON records (task_id, score);
 CREATE INDEX IF NOT EXISTS records_task_bill ON records (task_id, bill);
 CREATE INDEX IF NOT EXISTS records_task_rounds ON records (task_id, rounds);
 CREATE INDEX IF NOT EXISTS records_callee_trgm ON records USING gin (callee gin_trgm_ops);
+-- The total of a filtered query_done_task_phones page: an index-only scan of the task
+-- carrying every filtered column (keyword too: under row-level security LIKE is not
+-- leakproof, so the trigram index cannot serve the web role).
+CREATE INDEX IF NOT EXISTS records_task_cover ON records (task_id, calldate DESC, id DESC)
+  INCLUDE (user_id, score, bill, rounds, callee);
 
 CREATE TABLE IF NOT EXISTS record_tags (
   record_id  uuid NOT NULL REFERENCES records(id) ON DELETE CASCADE,
@@ -392,6 +403,11 @@ CREATE OR REPLACE FUNCTION callreport_tenant_by_name(n text) RETURNS uuid
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
   AS $$ SELECT id FROM tenants WHERE name = n $$;
 
+-- Returns a tenant's data version (0 for none).
+CREATE OR REPLACE FUNCTION callreport_data_version(t uuid) RETURNS bigint
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
+  AS $$ SELECT coalesce((SELECT data_version FROM tenants WHERE id = t), 0) $$;
+
 -- Returns the name of the current transaction's tenant.
 CREATE OR REPLACE FUNCTION callreport_tenant_name() RETURNS text
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
@@ -428,11 +444,11 @@ CREATE OR REPLACE FUNCTION callreport_login_failures(k text, window_seconds int)
   AS $$ SELECT count(*) FROM login_failures
         WHERE key = k AND at > now() - make_interval(secs => window_seconds) $$;
 
-REVOKE ALL ON FUNCTION callreport_tenant_name(), callreport_auth_token(bytea), callreport_auth_session(bytea),
+REVOKE ALL ON FUNCTION callreport_data_version(uuid), callreport_tenant_name(), callreport_auth_token(bytea), callreport_auth_session(bytea),
   callreport_tenant_by_name(text), callreport_password_hash(text),
   callreport_session_new(bytea, uuid, int), callreport_session_end(bytea),
   callreport_login_failure(text, int), callreport_login_failures(text, int) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION callreport_tenant_name(), callreport_auth_token(bytea), callreport_auth_session(bytea),
+GRANT EXECUTE ON FUNCTION callreport_data_version(uuid), callreport_tenant_name(), callreport_auth_token(bytea), callreport_auth_session(bytea),
   callreport_tenant_by_name(text), callreport_password_hash(text),
   callreport_session_new(bytea, uuid, int), callreport_session_end(bytea),
   callreport_login_failure(text, int), callreport_login_failures(text, int) TO callreport_web;

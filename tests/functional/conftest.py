@@ -50,9 +50,11 @@ class Response:
         return json.loads(self.body)
 
 
-def request(method, path, token=None, params=None, body=None, headers=None, raw_query=None):
-    """One HTTP request to the program under test. params: dict or list of pairs."""
-    u = urllib.parse.urlsplit(BASE_URL)
+def request(method, path, token=None, params=None, body=None, headers=None, raw_query=None, base=None):
+    """One HTTP request to the program under test. params: dict or list of pairs.
+    base: another server's URL (http://host:port[/prefix]) instead of CR_BASE_URL."""
+    u = urllib.parse.urlsplit(base or BASE_URL)
+    path = u.path.rstrip("/") + path if base else path
     conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
     q = raw_query if raw_query is not None else (urllib.parse.urlencode(params, doseq=True) if params else "")
     target = path + ("?" + q if q else "")
@@ -113,3 +115,28 @@ def data(db):
         tasks = [r[0] for r in query(db, "SELECT uuid::text FROM tasks WHERE user_id = %s ORDER BY create_datetime, uuid", tid)]
         out[tenant] = {"token": token, "tenant_id": tid, "tasks": tasks, "password": f"{tenant}-password"}
     return out
+
+
+VENDOR_FIXTURES = os.path.join(ROOT, "tests", "fixtures", "vendor")
+# The hosted platform's user id in the vendor document's examples.
+VENDOR_USER_ID = "4d99d91c-f5d9-49da-88da-758977cc58a9"
+
+
+def vendor_example(name):
+    """Returns a cleaned JSON example of the vendor document (tests/fixtures/vendor/NAME.json)."""
+    with open(os.path.join(VENDOR_FIXTURES, name + ".json"), encoding="utf-8") as f:
+        return json.load(f)
+
+
+@pytest.fixture(scope="session")
+def vendor(db, data):
+    """Imports tests/fixtures/vendor/vendor.jsonl, the vendor examples' data plus a boundary
+    task, into tenant "vendor" (created with the examples' user id); returns its token and ids.
+    Depends on data so that the demo's regions are there first, as in any later import."""
+    query_ok = query(db, "SELECT id FROM tenants WHERE name = 'vendor'")
+    if not query_ok:
+        with db.cursor() as c:
+            c.execute("INSERT INTO tenants (id, name) VALUES (%s, 'vendor')", (VENDOR_USER_ID,))
+    cli("import", "--user", "vendor", os.path.join(VENDOR_FIXTURES, "vendor.jsonl"))
+    token = cli("token", "--user", "vendor").stdout.strip()
+    return {"token": token, "tenant_id": VENDOR_USER_ID, "boundary_task": "5b0a0000-0000-4000-8000-0000000000b0"}

@@ -196,7 +196,7 @@ def test_token_stored_only_as_hash(data, db):
     assert hashlib.sha256(token.encode()).hexdigest() in {h for h, _ in rows}
 
 
-TABLES = ["tenants", "regions", "levels", "tag_scenes", "tag_groups", "tags", "tag_group_tags", "groups",
+TABLES = ["(SELECT id, name FROM tenants)", "regions", "levels", "tag_scenes", "tag_groups", "tags", "tag_group_tags", "groups",
           "utterances", "tasks", "numbers", "call_histories", "records", "record_tags", "record_details",
           "record_detail_tags"]
 
@@ -238,3 +238,24 @@ def test_import_is_whole_file_or_nothing(data, db):
     assert snapshot(db) == once
     r = numbers(data, task_id=task["uuid"])
     assert r.json()["data"]["data"][0]["number"] == "18651683344"
+
+
+def test_etag_and_304(data):
+    t = data["alpha"]
+    params = {"task_id": t["tasks"][1], "status[]": "3"}
+    r = get("/v1/task/number", t["token"], params)
+    tag = r.header("ETag")
+    assert r.status == 200 and tag and tag.startswith('"v')
+    again = get("/v1/task/number", t["token"], params, headers={"If-None-Match": tag})
+    assert again.status == 304 and again.body == b""
+    other = get("/v1/task/number", t["token"], dict(params, page=2), headers={"If-None-Match": tag})
+    assert other.status == 200 and other.header("ETag") != tag
+    # Another tenant never matches alpha's validator.
+    beta = get("/v1/task/number", data["beta"]["token"], dict(params, task_id=data["beta"]["tasks"][1]),
+               headers={"If-None-Match": tag})
+    assert beta.status == 200
+    # An import makes every earlier validator of the tenant stale.
+    cli("import", "--user", "alpha", os.path.join(OUT, "alpha.jsonl"))
+    after = get("/v1/task/number", t["token"], params, headers={"If-None-Match": tag})
+    assert after.status == 200 and after.header("ETag") != tag
+    assert after.json() == r.json()

@@ -62,7 +62,7 @@ test_json_out(void)
 	json_int(&j, -5);
 	json_key(&j, "a");
 	json_arr_open(&j);
-	json_bool(&j, 1);
+	json_boolean(&j, 1);
 	json_null(&j);
 	json_number_text(&j, "1.5");
 	json_number_text(&j, "x");

@@ -1,0 +1,39 @@
+"""The endpoints measured by bench/bench.py: how to call each, and the statements it runs.
+
+Each entry: name, HTTP method, path, query or JSON body, and the report's SQL
+files with the parameters the program binds ($1 tenant, then the fields in the
+report's declared order, then LIMIT and OFFSET for paged reports).
+"""
+
+
+def endpoints(ids):
+    """ids: task, record, tenant ids of the benchmark tenant (from bench.py)."""
+    task, record = ids["task"], ids["record"]
+    return [
+        {"name": "v1/task/number", "method": "GET",
+         "path": f"/v1/task/number?task_id={task}&page=2&status[]=1",
+         "sql": [("task_number.count.sql", [task, "{1}", None, None, None]),
+                 ("task_number.sql", [task, "{1}", None, None, None, "15", "15"])]},
+        {"name": "v1/task/query_done_task_phones", "method": "POST",
+         "path": "/v1/task/query_done_task_phones",
+         "body": {"task_id": task, "page": 2, "levels": [[100, 400]]},
+         "sql": [("done_phones.count.sql", None), ("done_phones.sql", None)]},
+        {"name": "v1/record/{id}", "method": "GET", "path": f"/v1/record/{record}",
+         "sql": [("record.sql", None)]},
+        {"name": "v1/task/record_info", "method": "GET",
+         "path": f"/v1/task/record_info/{task}/{record}",
+         "sql": [("record_info.sql", None)]},
+        {"name": "v1/setting/record_level", "method": "GET", "path": "/v1/setting/record_level",
+         "sql": [("record_level.sql", None)]},
+        {"name": "v1/tag/usable_tags", "method": "GET", "path": "/v1/tag/usable_tags",
+         "sql": [("usable_tags.sql", None)]},
+        {"name": "numbers page (HTML)", "method": "GET",
+         "path": f"/v1/task/number?task_id={task}&page=2&status[]=1&format=html", "twin": "v1/task/number",
+         "sql": [("task_number.count.sql", [task, "{1}", None, None, None]),
+                 ("task_number.sql", [task, "{1}", None, None, None, "15", "15"])]},
+        {"name": "records page (HTML)", "method": "POST",
+         "path": "/v1/task/query_done_task_phones?format=html",
+         "body": {"task_id": task, "page": 2, "levels": [[100, 400]]},
+         "twin": "v1/task/query_done_task_phones",
+         "sql": [("done_phones.count.sql", None), ("done_phones.sql", None)]},
+    ]

@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# apache.sh: an Apache 2.4 on a loopback port serving static/ and callreport (tests, trials).
+# usage: apache.sh start PORT CONF_FILE [PREFIX] [proxy|fcgid]
+#        apache.sh stop PORT|all
+#        apache.sh graceful PORT          Apache's graceful restart (apachectl graceful)
+#        apache.sh reload-workers PORT    rolling restart of the program's workers (proxy)
+#        apache.sh workers PORT           the pids of the program's workers, one a line
+#        apache.sh configtest FILE        apache2 -t of a site snippet (conf/apache-callreport.conf)
+# proxy (the default): mod_proxy_fcgi to workers that spawn-fcgi + multiwatch run on a
+# unix socket; fcgid: mod_fcgid starts the workers. Everything lives in var/apache-PORT/.
+# CALLREPORT_WORKERS (default 4) sets how many workers; CALLREPORT_MAX_REQUESTS is passed on.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+var=$root/var
+mods=/usr/lib/apache2/modules
+workers=${CALLREPORT_WORKERS:-4}
+mkdir -p "$var"
+command -v apache2 >/dev/null || PATH=$PATH:/usr/sbin
+[ -x "$(command -v apache2)" ] || { echo "apache.sh: apache2 not found (apt-get install apache2)" >&2; exit 1; }
+
+# main_conf DIR PORT SNIPPET [extra LoadModule lines]: the server around a site snippet.
+main_conf() {
+	local dir=$1 port=$2 snippet=$3
+	shift 3
+	cat <<-CONF
+	# written by scripts/apache.sh
+	ServerRoot "$dir"
+	ServerName 127.0.0.1
+	Listen 127.0.0.1:$port
+	PidFile "$dir/httpd.pid"
+	DefaultRuntimeDir "$dir"
+	Mutex file:$dir default
+	ErrorLog "$dir/error.log"
+	LogLevel warn
+	LoadModule mpm_event_module $mods/mod_mpm_event.so
+	LoadModule authz_core_module $mods/mod_authz_core.so
+	LoadModule mime_module $mods/mod_mime.so
+	LoadModule alias_module $mods/mod_alias.so
+	LoadModule headers_module $mods/mod_headers.so
+	$(for m in "$@"; do echo "LoadModule ${m}_module $mods/mod_$m.so"; done)
+	TypesConfig /etc/mime.types
+	LogFormat "%h %t \"%r\" %>s %b %D" timed
+	CustomLog "$dir/access.log" timed
+	# a small test server: one process of 25 threads, and spare ones for graceful restarts
+	StartServers 1
+	ServerLimit 4
+	ThreadsPerChild 25
+	MaxRequestWorkers 50
+	MinSpareThreads 5
+	MaxSpareThreads 50
+	KeepAliveTimeout 5
+	DocumentRoot "$root/static"
+	<Directory />
+		Require all denied
+		AllowOverride None
+	</Directory>
+	$( [ "$(id -u)" = 0 ] && printf 'User www-data\nGroup www-data\n' )
+	Include "$snippet"
+	CONF
+}
+
+wait_port() {
+	for _ in $(seq 100); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# stop_pid PIDFILE: TERM the process (it finishes what it is doing), wait up to 10 s.
+stop_pid() {
+	local pid
+	[ -f "$1" ] || return 0
+	pid=$(cat "$1")
+	if kill "$pid" 2>/dev/null; then
+		for _ in $(seq 100); do
+			kill -0 "$pid" 2>/dev/null || break
+			[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ] && break
+			sleep 0.1
+		done
+	fi
+	rm -f "$1"
+}
+
+stop_one() {
+	local dir=$var/apache-$1
+	[ -d "$dir" ] || return 0
+	if [ -f "$dir/httpd.pid" ]; then
+		apache2 -d "$dir" -f "$dir/httpd.conf" -k stop 2>/dev/null || true
+		stop_pid "$dir/httpd.pid"
+	fi
+	stop_pid "$dir/workers.pid"
+	rm -f "$dir/fcgi.sock"
+}
+
+case "${1:-}" in
+start)
+	port=${2:?start PORT CONF}
+	conf=${3:?start PORT CONF}
+	prefix=${4:-}
+	mode=${5:-proxy}
+	dir=$var/apache-$port
+	stop_one "$port"
+	mkdir -p "$dir"
+	: > "$dir/error.log"
+	case "$mode" in
+	proxy)
+		# The workers share one socket; multiwatch starts a new one when one exits
+		# (max_requests) and passes SIGUSR2 on for a rolling restart.
+		own=()
+		[ "$(id -u)" = 0 ] && own=(-U www-data -G www-data)
+		# spawn-fcgi -n stays in the foreground so that the workers' log lines
+		# (stderr) reach fcgi.log; without -n it sends them to /dev/null.
+		: > "$dir/fcgi.log"
+		CALLREPORT_CONF=$conf CALLREPORT_BASE_PATH=$prefix \
+			setsid spawn-fcgi -n -s "$dir/fcgi.sock" -M 0660 "${own[@]}" -- \
+			/usr/bin/multiwatch -f "$workers" -s TERM -r "${CALLREPORT_MW_RETRY:-3}" \
+			-- "$root/bin/callreport.fcgi" </dev/null >>"$dir/fcgi.log" 2>&1 &
+		echo $! > "$dir/workers.pid"
+		for _ in $(seq 50); do [ -S "$dir/fcgi.sock" ] && break; sleep 0.1; done
+		[ -S "$dir/fcgi.sock" ] || { cat "$dir/fcgi.log" >&2; exit 1; }
+		sed -e "s|@PREFIX@|$prefix|g" -e "s|@STATIC@|$root/static|g" \
+		    -e "s|@FCGI@|unix:$dir/fcgi.sock|g" -e "s|@TIMEOUT@|300|g" \
+		    "$root/conf/apache-callreport.conf.in" > "$dir/callreport.conf"
+		main_conf "$dir" "$port" "$dir/callreport.conf" proxy proxy_fcgi > "$dir/httpd.conf" ;;
+	fcgid)
+		mkdir -p "$dir/fcgid"
+		[ "$(id -u)" = 0 ] && chown www-data "$dir/fcgid"
+		sed -e "s|@PREFIX@|$prefix|g" -e "s|@STATIC@|$root/static|g" \
+		    -e "s|@BIN@|$root/bin/callreport.fcgi|g" -e "s|@CONF@|$conf|g" \
+		    -e "s|@WORKERS@|$workers|g" -e "s|@MAXREQ@|${CALLREPORT_MAX_REQUESTS:-10000}|g" \
+		    -e "s|@TIMEOUT@|300|g" "$root/conf/apache-fcgid.conf.in" > "$dir/callreport.conf"
+		{
+			echo "FcgidIPCDir \"$dir/fcgid\""
+			echo "FcgidProcessTableFile \"$dir/fcgid/shm\""
+			echo "Include \"$dir/callreport.conf\""
+		} > "$dir/fcgid.conf"
+		main_conf "$dir" "$port" "$dir/fcgid.conf" fcgid > "$dir/httpd.conf" ;;
+	*) echo "apache.sh: mode is proxy or fcgid" >&2; exit 2 ;;
+	esac
+	apache2 -d "$dir" -f "$dir/httpd.conf" -k start || { cat "$dir/error.log" >&2; exit 1; }
+	if wait_port "$port"; then
+		echo "apache ($mode) serving http://127.0.0.1:$port$prefix/"
+		exit 0
+	fi
+	echo "apache.sh: apache did not start on port $port" >&2
+	cat "$dir/error.log" >&2
+	exit 1 ;;
+stop)
+	if [ "${2:-all}" = all ]; then
+		for d in "$var"/apache-*/; do
+			[ -d "$d" ] || continue
+			p=${d%/}
+			stop_one "${p##*/apache-}"
+		done
+	else
+		stop_one "$2"
+	fi ;;
+graceful)
+	dir=$var/apache-${2:?graceful PORT}
+	apache2 -d "$dir" -f "$dir/httpd.conf" -k graceful ;;
+reload-workers)
+	dir=$var/apache-${2:?reload-workers PORT}
+	kill -USR2 "$(cat "$dir/workers.pid")" ;;
+workers)
+	dir=$var/apache-${2:?workers PORT}
+	if [ -f "$dir/workers.pid" ]; then
+		pgrep -P "$(cat "$dir/workers.pid")" || true
+	else	# mod_fcgid: the program's processes whose parent is an Apache
+		for p in $(pgrep -f "^$root/bin/callreport.fcgi" || true); do
+			pp=$(awk '{print $4}' "/proc/$p/stat" 2>/dev/null) || continue
+			grep -qs "apache2" "/proc/$pp/comm" && grep -qs "$dir/httpd.conf" "/proc/$pp/cmdline" && echo "$p"
+		done
+	fi ;;
+configtest)
+	file=$(cd "$(dirname "${2:?configtest FILE}")" && pwd)/$(basename "$2")
+	dir=$var/apache-configtest
+	mkdir -p "$dir"
+	{
+		main_conf "$dir" 18099 "$file" proxy proxy_fcgi fcgid
+	} > "$dir/httpd.conf"
+	apache2 -d "$dir" -f "$dir/httpd.conf" -t ;;
+*)
+	sed -n '3,9p' "$0" >&2
+	exit 2 ;;
+esac

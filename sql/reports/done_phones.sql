@@ -1,0 +1,136 @@
+-- done_phones: one page of a task's call records (POST v1/task/query_done_task_phones),
+-- newest calldate first, then id; each with its tags, tag groups, level and regions.
+-- $1 tenant, $2 task_id, $3 id, $4 levels int[][] (score intervals, any of, inclusive),
+-- $5 keyword (substring of callee), $6 bills {lo,hi} in seconds, $7 rounds {lo,hi},
+-- $8 tags uuid[] (any of), $9 start_at, $10 end_at, $11 limit (NULL: all), $12 offset.
+-- The filters are those of done_phones.count.sql, word for word.
+--
+-- bills: a call's talk time in whole seconds is bill ms / 1000 truncated, as a
+-- client shows it ("31 秒" for 31319 ms), so [lo, hi] takes bill from lo*1000 to
+-- hi*1000 + 999 ms: [0,9] and [10,19] meet without a gap or an overlap.
+-- start_at/end_at are read in the transaction's TimeZone (the deployment's) and
+-- hold whole seconds: end_at takes every call up to the end of that second.
+SELECT (SELECT coalesce(json_agg(json_build_object(
+                 'id', t.id,
+                 'name', t.name,
+                 'description', t.description,
+                 'color', t.color,
+                 'user_id', t.user_id,
+                 'status', t.status,
+                 'created_at', callreport_ts(t.created_at),
+                 'updated_at', callreport_ts(t.updated_at),
+                 'pivot', json_build_object(
+                   'taggable_id', rt.record_id,
+                   'tag_id', rt.tag_id,
+                   'created_at', callreport_ts(rt.created_at),
+                   'updated_at', callreport_ts(rt.updated_at)),
+                 'tag_groups', (
+                   SELECT coalesce(json_agg(json_build_object(
+                            'id', g.id,
+                            'user_id', g.user_id,
+                            'name', g.name,
+                            'created_at', callreport_ts(g.created_at),
+                            'updated_at', callreport_ts(g.updated_at),
+                            'tag_scene_id', g.tag_scene_id)
+                            ORDER BY g.created_at, g.id), '[]')
+                     FROM tag_group_tags gt
+                     JOIN tag_groups g ON g.id = gt.tag_group_id AND g.user_id = $1::uuid
+                    WHERE gt.tag_id = t.id AND gt.user_id = $1::uuid))
+                 ORDER BY rt.created_at, t.created_at, t.id), '[]')
+          FROM record_tags rt
+          JOIN tags t ON t.id = rt.tag_id AND t.user_id = $1::uuid
+         WHERE rt.record_id = r.id AND rt.user_id = $1::uuid) AS tags,
+       (SELECT coalesce(json_agg(json_build_object(
+                 'id', g.id,
+                 'user_id', g.user_id,
+                 'name', g.name,
+                 'created_at', callreport_ts(g.created_at),
+                 'updated_at', callreport_ts(g.updated_at),
+                 'tag_scene_id', g.tag_scene_id)
+                 ORDER BY g.created_at, g.id), '[]')
+          FROM tag_groups g
+         WHERE g.user_id = $1::uuid
+           AND g.id IN (SELECT gt.tag_group_id
+                          FROM record_tags rt
+                          JOIN tag_group_tags gt ON gt.tag_id = rt.tag_id AND gt.user_id = $1::uuid
+                         WHERE rt.record_id = r.id AND rt.user_id = $1::uuid)) AS tag_groups,
+       callreport_label('operator', r.operator::text) AS operator_name,
+       r.id,
+       r.task_id,
+       r.group_id,
+       r.callid,
+       r.score,
+       r.callee,
+       r.caller_number,
+       r.duration,
+       r.error_code,
+       r.gender,
+       r.level_id,
+       callreport_ts(r.calldate) AS calldate,
+       r.bill,
+       r.hangupcause,
+       callreport_ts(r.hangupdate) AS hangupdate,
+       callreport_ts(r.answerdate) AS answerdate,
+       r.recordfile,
+       r.bridge_callid,
+       r.bridge_number,
+       callreport_ts(r.bridge_calldate) AS bridge_calldate,
+       callreport_ts(r.bridge_answerdate) AS bridge_answerdate,
+       r.hangup_disposition,
+       callreport_ts(r.created_at) AS created_at,
+       callreport_ts(r.updated_at) AS updated_at,
+       r.rounds,
+       l.name || '(' || l.alias || ')' AS level_name,
+       r.bredge_number,
+       callreport_ts(r.read_at) AS read_at,
+       coalesce(r.province_id, 0) AS province_id,   -- 0: unknown, as the platform writes it
+       coalesce(r.city_id, 0) AS city_id,
+       r.operator,
+       CASE WHEN l.id IS NOT NULL THEN json_build_object(
+         'id', l.id, 'name', l.name, 'alias', l.alias, 'color', l.color) END AS level,
+       callreport_label('gender', r.gender::text) AS gender_str,
+       callreport_label('hangup', r.hangup_disposition::text) AS hangup_disposition_str,
+       CASE WHEN c.id IS NOT NULL THEN json_build_object(
+         'id', c.id, 'pid', c.pid, 'city', c.city, 'area_code', c.area_code,
+         'post_code', c.post_code, 'created_at', callreport_ts(c.created_at),
+         'updated_at', callreport_ts(c.updated_at)) END AS city,
+       CASE WHEN p.id IS NOT NULL THEN json_build_object(
+         'id', p.id, 'pid', p.pid, 'city', p.city, 'area_code', p.area_code,
+         'post_code', p.post_code, 'created_at', callreport_ts(p.created_at),
+         'updated_at', callreport_ts(p.updated_at)) END AS province,
+       -- HTML and XLSX only: the nested parts as text.
+       (SELECT string_agg(t.name, '、' ORDER BY rt.created_at, t.created_at, t.id)
+          FROM record_tags rt
+          JOIN tags t ON t.id = rt.tag_id AND t.user_id = $1::uuid
+         WHERE rt.record_id = r.id AND rt.user_id = $1::uuid) AS tags_text,
+       (SELECT string_agg(g.name, '、' ORDER BY g.created_at, g.id)
+          FROM tag_groups g
+         WHERE g.user_id = $1::uuid
+           AND g.id IN (SELECT gt.tag_group_id
+                          FROM record_tags rt
+                          JOIN tag_group_tags gt ON gt.tag_id = rt.tag_id AND gt.user_id = $1::uuid
+                         WHERE rt.record_id = r.id AND rt.user_id = $1::uuid)) AS tag_groups_text,
+       p.city AS province_name,
+       c.city AS city_name
+  FROM records r
+  LEFT JOIN levels l ON l.id = r.level_id AND l.user_id = $1::uuid
+  LEFT JOIN regions c ON c.id = r.city_id
+  LEFT JOIN regions p ON p.id = r.province_id
+ WHERE r.task_id = $2::uuid
+   AND r.user_id = $1::uuid
+   AND ($3::uuid IS NULL OR r.id = $3::uuid)
+   AND ($4::int[] IS NULL OR EXISTS (
+         SELECT FROM generate_subscripts($4::int[], 1) AS i
+          WHERE r.score BETWEEN ($4::int[])[i][1] AND ($4::int[])[i][2]))
+   AND ($5::text IS NULL OR r.callee LIKE '%' || $5::text || '%')
+   AND ($6::bigint[] IS NULL OR r.bill BETWEEN ($6::bigint[])[1] * 1000
+                                           AND ($6::bigint[])[2] * 1000 + 999)
+   AND ($7::int[] IS NULL OR r.rounds BETWEEN ($7::int[])[1] AND ($7::int[])[2])
+   AND ($8::uuid[] IS NULL OR EXISTS (
+         SELECT FROM record_tags rt
+          WHERE rt.record_id = r.id AND rt.user_id = $1::uuid
+            AND rt.tag_id = ANY ($8::uuid[])))
+   AND ($9::timestamptz IS NULL OR r.calldate >= $9::timestamptz)
+   AND ($10::timestamptz IS NULL OR r.calldate < $10::timestamptz + interval '1 second')
+ ORDER BY r.calldate DESC, r.id DESC
+ LIMIT $11::bigint OFFSET $12::bigint
