@@ -29,7 +29,7 @@ Q = @
 endif
 
 CORE	= util json input valid config db auth
-WEB	= app http report reports render_json render_html render_xlsx pages
+WEB	= app http report reports render_json render_html render_xlsx pages overview
 CLI	= cli import demogen export
 CORE_O	= $(CORE:%=build/%.o) build/sqltext.o
 WEB_O	= $(WEB:%=build/%.o) build/tpl.o
@@ -89,6 +89,18 @@ bench:
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)bench/run.sh
 
+# make bench-xlsx: the XLSX export against bare libxlsxwriter and Python (bench/xlsx.sh).
+bench-xlsx:
+	$(Q)scripts/deps.sh bench
+	$(Q)$(MAKE) --no-print-directory all bench/xlsx_bare
+	$(Q)bench/xlsx.sh
+
+# It links the program's objects for its report table (reports[]) and SQL texts.
+bench/xlsx_bare: bench/xlsx_bare.c $(filter-out build/app.o,$(WEB_O)) $(CORE_O)
+	@[ -n "$(Q)" ] && echo "  CC      $<" || true
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o build/xlsx_bare.o $<
+	$(Q)$(CXX) -o $@ build/xlsx_bare.o $(filter-out $<,$^) $(PKG_LIBS)
+
 UNIT	= $(patsubst %.c,%,$(wildcard tests/unit/test_*.c))
 tests/unit/run: $(UNIT)
 	@printf '#!/bin/sh\nset -e\nfor t in $(UNIT:tests/unit/%=%); do "$$(dirname "$$0")/$$t"; done\n' > $@
@@ -99,6 +111,6 @@ tests/unit/test_%: tests/unit/test_%.c $(CORE_O) tests/unit/ctest.h
 	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit -o $@ $< $(CORE_O) $(PKG_LIBS)
 
 clean:
-	rm -rf build bin tests/unit/run $(UNIT)
+	rm -rf build bin tests/unit/run $(UNIT) bench/xlsx_bare
 
-.PHONY: all deps demo stop check bench clean
+.PHONY: all deps demo stop check bench bench-xlsx clean

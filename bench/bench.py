@@ -62,7 +62,16 @@ def run_wrk(ep, token, conns, seconds):
 def statement(path, params):
     """An SQL file with $k replaced by pgbench variables :pk (NULL stays NULL)."""
     sql = open(os.path.join(ROOT, "sql", "reports", path)).read()
-    sql = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
+    def strip(line):
+        """The line without its -- comment (one outside quotes)."""
+        quoted = False
+        for i, ch in enumerate(line):
+            if ch == "'":
+                quoted = not quoted
+            elif not quoted and line.startswith("--", i):
+                return line[:i]
+        return line
+    sql = "\n".join(strip(line) for line in sql.splitlines())
 
     def sub(m):
         k = int(m.group(1))

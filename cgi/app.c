@@ -23,6 +23,7 @@ enum rflag {
 	R_PUBLIC = 0x01,	/* no credentials needed */
 	R_HTML = 0x02,		/* a browser page: HTML unless asked otherwise */
 	R_WRITE = 0x04,		/* writes: runs on db (the primary), never read_db */
+	R_FORM = 0x08,		/* a page's GET form: page_form() cleans its fields */
 };
 
 /* A route: method and path pattern (":name" segments become parameters). */
@@ -51,8 +52,12 @@ static const struct route routes[] = {
 	{ "POST", "/login", -1, page_login, R_HTML | R_PUBLIC | R_WRITE },
 	{ "POST", "/logout", -1, page_logout, R_HTML | R_PUBLIC | R_WRITE },
 	{ "GET", "/tasks", REPORT_TASKS, NULL, R_HTML },
-	{ "GET", "/tasks/:task_id/numbers", REPORT_TASK_NUMBER, NULL, R_HTML },
-	{ "GET", "/tasks/:task_id/records", REPORT_DONE_PHONES, NULL, R_HTML },
+	{ "GET", "/tasks/:task_id", -1, page_overview, R_HTML },
+	{ "GET", "/tasks/:task_id/numbers", REPORT_TASK_NUMBER, NULL, R_HTML | R_FORM },
+	{ "GET", "/tasks/:task_id/records", REPORT_DONE_PHONES, NULL, R_HTML | R_FORM },
+	{ "GET", "/records/:record_id", -1, page_record, R_HTML },
+	{ "GET", "/records/:record_id/recording", -1, page_recording, 0 },
+	{ "GET", "/numbers/:number_id/history", REPORT_NUMBER_HISTORY, NULL, R_HTML },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
@@ -415,6 +420,8 @@ run(struct req *req, const struct route *rt)
 		req->db = primary;
 	if (authenticate(req, rt))
 		return req->status;
+	if (rt->flags & R_FORM)
+		page_form(req, &reports[rt->report]);
 	status = rt->report >= 0 ? report_serve(req, &reports[rt->report]) :
 	    rt->fn(req);
 	if (req->status == 0)
@@ -441,13 +448,14 @@ retry_lost(struct req *req, bool had_conn)
 	/* A server on its way down may still fail a connection: try a few times. */
 	for (i = 0; i < 3 && db_connect(req->db) != DB_OK; i++)
 		usleep(100 * 1000);
-	if (req->file && strstr(req->file, "/callreport-"))
+	if (req->file && req->file_tmp)
 		unlink(req->file);
 	buf_reset(&req->head);
 	buf_reset(&req->body_out);
 	req->status = 0;
 	req->ctype = NULL;
 	req->file = NULL;
+	req->file_tmp = false;
 	req->file_off = req->file_len = 0;
 	req->authby = AUTH_NONE;
 	req->tenant[0] = '\0';
@@ -543,7 +551,7 @@ send:
 	if (req->capture)
 		return;		/* the static export keeps the response */
 	req_send(req);
-	if (req->file && req->status == 200 && strstr(req->file, "/callreport-"))
+	if (req->file && req->file_tmp && req->status == 200)
 		unlink(req->file);
 	log_line(req->id, "%s %s %d", req->method, req->path ? req->path : "-",
 	    req->status);

@@ -17,5 +17,13 @@ typedef int (*handler_fn)(struct req *);
 int	 page_index(struct req *);
 int	 page_login(struct req *);
 int	 page_logout(struct req *);
+int	 page_record(struct req *);
+int	 page_recording(struct req *);
+/* The task overview (overview.c) */
+int	 page_overview(struct req *);
+
+struct report;
+/* Turns a browser form's GET parameters into r's fields (pages.c). */
+void	 page_form(struct req *, const struct report *r);
 
 #endif

@@ -50,6 +50,7 @@ struct req {
 	struct buf		 body_out;
 	const char		*ctype;
 	const char		*file;		/* when set: send this file as the body */
+	bool			 file_tmp;	/* file is a temporary: removed once sent */
 	off_t			 file_off, file_len;
 	bool			 head_only;
 	bool			 capture;	/* keep the response (static export) */

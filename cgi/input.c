@@ -275,6 +275,27 @@ from_json(struct arena *a, struct json_object *j, int depth)
 	return NULL;
 }
 
+/*
+ * Returns true when s has a single quote outside double-quoted strings: JSON
+ * has none, but json-c takes 'name' as an object key even in strict mode.
+ */
+static bool
+stray_quote(const char *s, size_t len)
+{
+	bool in = false;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (in && s[i] == '\\')
+			i++;
+		else if (s[i] == '"')
+			in = !in;
+		else if (!in && s[i] == '\'')
+			return true;
+	}
+	return false;
+}
+
 int
 input_json(struct arena *a, struct val *obj, const char *s, size_t len,
     const char **err)
@@ -289,8 +310,12 @@ input_json(struct arena *a, struct val *obj, const char *s, size_t len,
 		*err = "body could not be parsed";
 		return -1;
 	}
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	j = json_tokener_parse_ex(tok, s, (int)len);
+	if (j != NULL && stray_quote(s, len)) {
+		*err = "body is not valid JSON";
+		goto out;
+	}
 	if (j == NULL || json_tokener_get_error(tok) != json_tokener_success ||
 	    (size_t)json_tokener_get_parse_end(tok) != len) {
 		/* Trailing white space after the object is fine. */

@@ -223,8 +223,13 @@ filters(struct req *req, struct tpl_dict *d, struct run *run)
 			}
 			break;
 		case FT_RANGE:
-			tpl_set_int(d, arena_printf(req->a, "f_%s_min", f->name), p->ints[0]);
-			tpl_set_int(d, arena_printf(req->a, "f_%s_max", f->name), p->ints[1]);
+			/* An end at the field's limit is open: the form shows it empty. */
+			if (p->ints[0] != f->min)
+				tpl_set_int(d, arena_printf(req->a, "f_%s_min",
+				    f->name), p->ints[0]);
+			if (p->ints[1] != f->max)
+				tpl_set_int(d, arena_printf(req->a, "f_%s_max",
+				    f->name), p->ints[1]);
 			break;
 		case FT_RANGES:
 			for (k = 0; k < p->n; k++) {
@@ -251,6 +256,7 @@ render_html(struct req *req, struct run *run)
 	struct tpl_dict *d = html_page(req, r->title), *s, *pager;
 	const char *task = NULL, *path, *colon;
 	size_t i;
+	int status;
 
 	for (i = 0; i < r->nfields; i++)
 		if (strcmp(r->fields[i].name, "task_id") == 0 && run->pv[i].set)
@@ -289,5 +295,9 @@ render_html(struct req *req, struct run *run)
 	}
 	filters(req, d, run);
 	rows(req, d, run);
+	if (r->html != NULL && (status = r->html(req, run, d)) != 0) {
+		tpl_dict_free(d);
+		return status;
+	}
 	return html_finish(req, d, r->tpl);
 }

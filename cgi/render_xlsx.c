@@ -1,5 +1,21 @@
 /* render_xlsx.c: a report's whole selection as an XLSX workbook, in constant memory. */
+/*
+ * The workbook: a summary sheet "汇总" first (the report, its filters, when
+ * it was made and in which zone, the row count; for a task its status
+ * distribution with a chart, connect rate and levels), then the rows under
+ * one header row, continued on "<sheet>(2)", "<sheet>(3)" ... past the
+ * 1,048,576 rows of an Excel sheet.
+ *
+ * libxlsxwriter runs in constant_memory mode: rows must go out in order, and
+ * they do, as they come from a cursor in batches (db_cursor_*), so memory
+ * does not grow with the selection. Cells: ids and codes are text (never
+ * 1.86E+10), counts and milliseconds numbers (milliseconds add a seconds
+ * column), times date cells, booleans 是/否. Every string goes through
+ * worksheet_write_string, which never makes a formula: "=1+1" stays text.
+ * A string over Excel's 32,767 characters is cut with a visible mark.
+ */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,22 +28,35 @@
 #include "report.h"
 #include "sqltext.h"
 
-#define CELL_MAX	32767
-#define ROWS_PER_SHEET	(LXW_ROW_MAX - 1)	/* one header row */
+#define CELL_MAX	32767		/* Excel's limit, in UTF-16 units */
 #define CUT_MARK	"…[已截断]"
+#define CUT_UNITS	6		/* UTF-16 units of CUT_MARK */
+#define SHEET_ROWS	(LXW_ROW_MAX - 1)	/* data rows under the header */
+#define FETCH_ROWS	10000		/* rows per FETCH */
+#define POLL_ROWS	256		/* rows between reads of the next batch */
+#define SUMMARY		"汇总"
 
-struct xw {
-	lxw_workbook	*wb;
-	lxw_worksheet	*sum, *ws;
-	lxw_format	*head, *time, *secs, *bold;
-	lxw_error	 err;		/* first error */
-	const char	*where;
-	int		 sheets;
-	bool		 mask;		/* mask phone numbers (static export) */
-	struct buf	 masked;
+/* One report column in the sheet. */
+struct xcol {
+	const struct column	*c;
+	int			 src;	/* column of the result, -1: none */
+	lxw_col_t		 at;	/* first sheet column */
 };
 
-/* Remembers the first libxlsxwriter error and where it happened. */
+struct xw {
+	lxw_workbook		*wb;
+	lxw_worksheet		*sum, *ws;
+	lxw_format		*head, *title, *time, *secs, *pct;
+	struct xcol		*cols;	/* the VX columns */
+	size_t			 ncols;
+	lxw_col_t		 width;	/* sheet columns */
+	lxw_row_t		 per_sheet;
+	int			 sheets;
+	lxw_error		 err;	/* the first error */
+	const char		*where;	/* and the call that made it */
+};
+
+/* Remembers the first libxlsxwriter error and the call that made it. */
 static void
 chk(struct xw *x, lxw_error e, const char *where)
 {
@@ -37,333 +66,619 @@ chk(struct xw *x, lxw_error e, const char *where)
 	}
 }
 
-/* Writes a string cell, cut at CELL_MAX bytes on a UTF-8 boundary with a visible mark. */
+/* Returns p, or NULL after recording an allocation failure in where. */
+static void *
+chkp(struct xw *x, void *p, const char *where)
+{
+	if (p == NULL)
+		chk(x, LXW_ERROR_MEMORY_MALLOC_FAILED, where);
+	return p;
+}
+
+/*
+ * Returns how many bytes of s (n bytes of UTF-8) make at most max UTF-16
+ * units, ending on a character boundary; *units is set to their units.
+ */
+static size_t
+fit(const char *s, size_t n, size_t max, size_t *units)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, u = 0, len, w;
+
+	while (i < n) {
+		len = p[i] < 0xC0 ? 1 : p[i] < 0xE0 ? 2 : p[i] < 0xF0 ? 3 : 4;
+		w = len == 4 ? 2 : 1;	/* beyond the BMP: a surrogate pair */
+		if (u + w > max || i + len > n)
+			break;
+		u += w;
+		i += len;
+	}
+	*units = u;
+	return i;
+}
+
+/* Writes a string cell; one over CELL_MAX units is cut and marked. */
 static void
 put_str(struct xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
     const char *s, lxw_format *f)
 {
-	size_t n, keep;
+	size_t n = strlen(s), keep, units;
 	char *cut;
 
-	if (x->mask) {
-		buf_reset(&x->masked);
-		mask_phones(&x->masked, s, strlen(s));
-		s = x->masked.p ? x->masked.p : "";
-	}
-	n = strlen(s);
-	if (n <= CELL_MAX) {
+	/* A byte is at most one unit: most strings need no counting. */
+	if (n <= CELL_MAX || fit(s, n, CELL_MAX, &units) == n) {
 		chk(x, worksheet_write_string(ws, r, c, s, f), "write_string");
 		return;
 	}
-	keep = CELL_MAX - strlen(CUT_MARK);
-	while (keep > 0 && ((unsigned char)s[keep] & 0xC0) == 0x80)
-		keep--;
-	cut = xmalloc(keep + strlen(CUT_MARK) + 1);
+	keep = fit(s, n, CELL_MAX - CUT_UNITS, &units);
+	cut = xmalloc(keep + sizeof(CUT_MARK));
 	memcpy(cut, s, keep);
-	strcpy(cut + keep, CUT_MARK);
+	memcpy(cut + keep, CUT_MARK, sizeof(CUT_MARK));
 	chk(x, worksheet_write_string(ws, r, c, cut, f), "write_string");
 	free(cut);
 }
 
-/* Parses "YYYY-MM-DD HH:MM:SS"; returns 0 or -1. */
-static int
-parse_time(const char *s, lxw_datetime *dt)
+static void
+put_num(struct xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v,
+    lxw_format *f)
 {
-	if (strlen(s) < 19 || sscanf(s, "%4d-%2d-%2d %2d:%2d:%lf", &dt->year,
-	    &dt->month, &dt->day, &dt->hour, &dt->min, &dt->sec) != 6)
+	chk(x, worksheet_write_number(ws, r, c, v, f), "write_number");
+}
+
+/* Parses a decimal integer as PostgreSQL writes one; returns 0 or -1. */
+static int
+parse_int(const char *s, double *v)
+{
+	const char *p = s + (*s == '-');
+	long long n = 0;
+
+	if (*p == '\0')
 		return -1;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9' || n > (LLONG_MAX - 9) / 10)
+			return -1;
+		n = n * 10 + (*p - '0');
+	}
+	*v = *s == '-' ? -(double)n : (double)n;
 	return 0;
 }
 
-/* Returns the XLSX columns a report column takes (milliseconds add seconds). */
+/* Returns the number of a numeric cell: integers without strtod. */
+static double
+number(const char *s)
+{
+	double v;
+
+	return parse_int(s, &v) == 0 ? v : strtod(s, NULL);
+}
+
+/* Returns days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
+static long
+days_from_civil(long y, long m, long d)
+{
+	long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* Returns the value of 2 digits at s, or -1. */
 static int
+dd(const char *s)
+{
+	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
+		return -1;
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/*
+ * Parses "YYYY-MM-DD HH:MM:SS" (callreport_ts) into an Excel serial date;
+ * returns 0, or -1 for anything else, and for dates before 1900-03-01
+ * (Excel's 1900 leap-year bug: libxlsxwriter handles those).
+ */
+static int
+excel_time(const char *s, double *serial)
+{
+	int c, y, mo, d, h, mi, se;
+
+	if (strlen(s) != 19 || s[4] != '-' || s[7] != '-' || s[10] != ' ' ||
+	    s[13] != ':' || s[16] != ':' || (c = dd(s)) < 0 ||
+	    (y = dd(s + 2)) < 0 || (mo = dd(s + 5)) < 1 || mo > 12 ||
+	    (d = dd(s + 8)) < 1 || d > 31 || (h = dd(s + 11)) < 0 || h > 23 ||
+	    (mi = dd(s + 14)) < 0 || mi > 59 || (se = dd(s + 17)) < 0 ||
+	    se > 60 || c * 100 + y < 1901)
+		return -1;
+	*serial = (double)(days_from_civil(c * 100 + y, mo, d) -
+	    days_from_civil(1899, 12, 30)) + (h * 3600 + mi * 60 + se) / 86400.0;
+	return 0;
+}
+
+/* Writes a time cell: a date with a visible format, else the text as it is. */
+static void
+put_time(struct xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
+    const char *s)
+{
+	lxw_datetime dt;
+	double serial;
+
+	if (excel_time(s, &serial) == 0)
+		put_num(x, ws, r, c, serial, x->time);
+	else if (sscanf(s, "%4d-%2d-%2d %2d:%2d:%lf", &dt.year, &dt.month,
+	    &dt.day, &dt.hour, &dt.min, &dt.sec) == 6)
+		chk(x, worksheet_write_datetime(ws, r, c, &dt, x->time),
+		    "write_datetime");
+	else
+		put_str(x, ws, r, c, s, NULL);
+}
+
+/* Returns the XLSX columns a report column takes (milliseconds add seconds). */
+static lxw_col_t
 span(const struct column *c)
 {
 	return c->type == CT_MS ? 2 : 1;
 }
 
+/* Returns the header of the seconds column of c: "通话时长(毫秒)" -> "通话时长(秒)". */
+static const char *
+secs_label(struct arena *a, const struct column *c)
+{
+	size_t n = strlen(c->label), m = strlen("(毫秒)");
+
+	if (n > m && strcmp(c->label + n - m, "(毫秒)") == 0)
+		return arena_printf(a, "%.*s(秒)", (int)(n - m), c->label);
+	return arena_printf(a, "%s(秒)", c->label);
+}
+
+/* Returns the name of data sheet k (1-based). */
+static const char *
+sheet_name(struct arena *a, const struct report *r, int k)
+{
+	return k == 1 ? r->sheet : arena_printf(a, "%s(%d)", r->sheet, k);
+}
+
 /* Starts a data sheet (the first, or a continuation) with its header row. */
 static void
-data_sheet(struct xw *x, const struct report *r)
+data_sheet(struct req *req, struct xw *x, const struct report *r)
 {
-	char name[64];
-	lxw_col_t col = 0;
+	lxw_worksheet *ws;
 	size_t i;
 	double w;
 
 	x->sheets++;
-	if (x->sheets == 1)
-		snprintf(name, sizeof(name), "%s", r->sheet);
-	else
-		snprintf(name, sizeof(name), "%s(%d)", r->sheet, x->sheets);
-	if ((x->ws = workbook_add_worksheet(x->wb, name)) == NULL) {
-		chk(x, LXW_ERROR_MEMORY_MALLOC_FAILED, "add_worksheet");
+	ws = chkp(x, workbook_add_worksheet(x->wb, sheet_name(req->a, r,
+	    x->sheets)), "add_worksheet");
+	if ((x->ws = ws) == NULL)
 		return;
-	}
-	for (i = 0; i < r->ncols; i++) {
-		const struct column *c = &r->cols[i];
+	for (i = 0; i < x->ncols; i++) {
+		const struct column *c = x->cols[i].c;
+		lxw_col_t at = x->cols[i].at;
 
-		if (!(c->views & VX))
-			continue;
 		w = c->width ? c->width : c->type == CT_TIME ? 20 :
-		    c->type == CT_CODE ? 16 : c->type == CT_TEXT ? 18 : 11;
-		chk(x, worksheet_set_column(x->ws, col, col, w, NULL), "set_column");
-		put_str(x, x->ws, 0, col++, c->label, x->head);
+		    c->type == CT_MS ? 14 : c->type == CT_CODE ? 16 :
+		    c->type == CT_TEXT ? 18 : 11;
+		chk(x, worksheet_set_column(ws, at, at, w, NULL), "set_column");
+		put_str(x, ws, 0, at, c->label, x->head);
 		if (c->type == CT_MS) {
-			char l[128];
-
-			snprintf(l, sizeof(l), "%s(秒)", c->label);
-			chk(x, worksheet_set_column(x->ws, col, col, 11, NULL),
+			chk(x, worksheet_set_column(ws, at + 1, at + 1, 12, NULL),
 			    "set_column");
-			put_str(x, x->ws, 0, col++, l, x->head);
+			put_str(x, ws, 0, at + 1, secs_label(req->a, c), x->head);
 		}
 	}
-	worksheet_freeze_panes(x->ws, 1, 0);
+	worksheet_freeze_panes(ws, 1, 0);
 }
 
-/* Writes one database row as one sheet row. */
+/* Ends a data sheet of rows data rows: the autofilter over them. */
 static void
-data_row(struct xw *x, const struct report *r, PGresult *res, const int *colno,
-    lxw_row_t row)
+end_sheet(struct xw *x, lxw_row_t rows)
 {
-	lxw_col_t col = 0;
-	lxw_datetime dt;
+	if (x->ws != NULL)
+		chk(x, worksheet_autofilter(x->ws, 0, 0, rows, x->width - 1),
+		    "autofilter");
+}
+
+/* Writes row i of a batch as sheet row row. */
+static void
+data_row(struct xw *x, PGresult *res, int i, lxw_row_t row)
+{
+	lxw_worksheet *ws = x->ws;
 	const char *v;
-	size_t i;
+	size_t k;
+	double n;
 
-	for (i = 0; i < r->ncols; i++) {
-		const struct column *c = &r->cols[i];
+	for (k = 0; k < x->ncols; k++) {
+		const struct xcol *xc = &x->cols[k];
 
-		if (!(c->views & VX))
+		if (xc->src < 0 || PQgetisnull(res, i, xc->src))
 			continue;
-		if (colno[i] < 0 || PQgetisnull(res, 0, colno[i])) {
-			col += (lxw_col_t)span(c);
-			continue;
-		}
-		v = PQgetvalue(res, 0, colno[i]);
-		switch (c->type) {
+		v = PQgetvalue(res, i, xc->src);
+		switch (xc->c->type) {
 		case CT_INT:
 		case CT_NUM:
-			chk(x, worksheet_write_number(x->ws, row, col, strtod(v, NULL),
-			    NULL), "write_number");
+			put_num(x, ws, row, xc->at, number(v), NULL);
 			break;
 		case CT_MS:
-			chk(x, worksheet_write_number(x->ws, row, col, strtod(v, NULL),
-			    NULL), "write_number");
-			chk(x, worksheet_write_number(x->ws, row, col + 1,
-			    strtod(v, NULL) / 1000.0, x->secs), "write_number");
+			n = number(v);
+			put_num(x, ws, row, xc->at, n, NULL);
+			put_num(x, ws, row, xc->at + 1, n / 1000.0, x->secs);
 			break;
 		case CT_BOOL:
-			put_str(x, x->ws, row, col, v[0] == 't' ? "是" : "否", NULL);
+			put_str(x, ws, row, xc->at, v[0] == 't' ? "是" : "否", NULL);
 			break;
 		case CT_TIME:
-			if (parse_time(v, &dt) == 0)
-				chk(x, worksheet_write_datetime(x->ws, row, col, &dt,
-				    x->time), "write_datetime");
-			else
-				put_str(x, x->ws, row, col, v, NULL);
+			put_time(x, ws, row, xc->at, v);
 			break;
-		default:
-			put_str(x, x->ws, row, col, v, NULL);
+		default:	/* text, codes, ids: strings, never formulas */
+			put_str(x, ws, row, xc->at, v, NULL);
 			break;
 		}
-		col += (lxw_col_t)span(c);
 	}
 }
 
-/* Returns the number of XLSX columns of a report. */
-static lxw_col_t
-ncols(const struct report *r)
+/* Returns field i's value as a reader would write it; status codes get their labels. */
+static const char *
+filter_text(struct req *req, const struct field *f, const struct pval *p,
+    PGresult *status)
 {
-	lxw_col_t n = 0;
-	size_t i;
+	struct buf b = {0};
+	const char *out;
+	size_t k;
+	int j;
 
-	for (i = 0; i < r->ncols; i++)
-		if (r->cols[i].views & VX)
-			n += (lxw_col_t)span(&r->cols[i]);
-	return n;
+	switch (f->type) {
+	case FT_INTSET:
+		for (k = 0; k < p->n; k++) {
+			buf_printf(&b, "%s%ld", k ? ", " : "", p->ints[k]);
+			/* The rows of task_status_counts: code, label, count, share. */
+			for (j = 0; status != NULL && j < PQntuples(status); j++)
+				if (strcmp(f->name, "status") == 0 &&
+				    atol(PQgetvalue(status, j, 0)) == p->ints[k])
+					buf_printf(&b, " %s", PQgetvalue(status, j, 1));
+		}
+		break;
+	case FT_CODESET:
+	case FT_UUIDSET:
+		for (k = 0; k < p->n; k++)
+			buf_printf(&b, "%s%s", k ? ", " : "", p->strs[k]);
+		break;
+	case FT_RANGE:
+	case FT_RANGES:
+		for (k = 0; k < p->n; k++)
+			buf_printf(&b, "%s%ld 至 %ld", k ? ", " : "",
+			    p->ints[2 * k], p->ints[2 * k + 1]);
+		break;
+	case FT_FLAG:
+		buf_puts(&b, p->i ? "是" : "否");
+		break;
+	default:
+		buf_puts(&b, p->text);
+		break;
+	}
+	out = arena_strdup(req->a, b.p ? b.p : "");
+	buf_free(&b);
+	return out;
+}
+
+/* Writes a label in column A and a text in B of row *row, and moves on. */
+static void
+line(struct xw *x, lxw_row_t *row, const char *label, const char *text)
+{
+	put_str(x, x->sum, *row, 0, label, NULL);
+	if (text != NULL)
+		put_str(x, x->sum, *row, 1, text, NULL);
+	(*row)++;
+}
+
+/* Writes a label and a number (in format f), and moves on. */
+static void
+line_num(struct xw *x, lxw_row_t *row, const char *label, double v,
+    lxw_format *f)
+{
+	put_str(x, x->sum, *row, 0, label, NULL);
+	put_num(x, x->sum, *row, 1, v, f);
+	(*row)++;
+}
+
+/* Writes the status table of a task (and its chart) from task_status_counts. */
+static void
+status_table(struct xw *x, lxw_row_t *row, PGresult *res)
+{
+	lxw_worksheet *ws = x->sum;
+	lxw_row_t first;
+	lxw_chart *chart;
+	lxw_chart_series *s;
+	int k, n = PQntuples(res);
+
+	put_str(x, ws, *row, 0, "号码状态", x->head);
+	put_str(x, ws, *row, 1, "数量", x->head);
+	put_str(x, ws, *row, 2, "占比", x->head);
+	first = ++*row;
+	for (k = 0; k < n; k++, (*row)++) {
+		put_str(x, ws, *row, 0, PQgetvalue(res, k, 1), NULL);
+		put_num(x, ws, *row, 1, number(PQgetvalue(res, k, 2)), NULL);
+		put_num(x, ws, *row, 2, number(PQgetvalue(res, k, 3)), x->pct);
+	}
+	if (n == 0)
+		return;
+	/* A native chart over the table: Excel draws it from the cells. */
+	if ((chart = chkp(x, workbook_add_chart(x->wb, LXW_CHART_COLUMN),
+	    "add_chart")) == NULL ||
+	    (s = chkp(x, chart_add_series(chart, NULL, NULL),
+	    "chart_add_series")) == NULL)
+		return;
+	chart_series_set_categories(s, SUMMARY, first, 0, *row - 1, 0);
+	chart_series_set_values(s, SUMMARY, first, 1, *row - 1, 1);
+	chart_title_set_name(chart, "号码状态分布");
+	chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
+	chk(x, worksheet_insert_chart(ws, 1, 4, chart), "insert_chart");
+}
+
+/* Writes the level table of a task from task_level_counts. */
+static void
+level_table(struct xw *x, lxw_row_t *row, PGresult *res)
+{
+	lxw_worksheet *ws = x->sum;
+	double total = 0;
+	int k, n = PQntuples(res);
+
+	for (k = 0; k < n; k++)
+		total += number(PQgetvalue(res, k, 1));
+	put_str(x, ws, *row, 0, "意向等级", x->head);
+	put_str(x, ws, *row, 1, "通话记录数", x->head);
+	put_str(x, ws, *row, 2, "占比", x->head);
+	(*row)++;
+	for (k = 0; k < n; k++, (*row)++) {
+		double c = number(PQgetvalue(res, k, 1));
+
+		put_str(x, ws, *row, 0, PQgetvalue(res, k, 0), NULL);
+		put_num(x, ws, *row, 1, c, NULL);
+		put_num(x, ws, *row, 2, total > 0 ? c / total : 0, x->pct);
+	}
 }
 
 /*
- * Writes the summary sheet: what, which filters, when, how many rows; for a
- * task: its status distribution with a chart, connect rate and levels.
+ * Writes the summary sheet. Returns DB_OK, or the database error of one of
+ * its statements (nothing is written then).
  */
-static int
-summary(struct req *req, struct xw *x, struct run *run, long rows,
-    enum db_err *dberr)
+static enum db_err
+summary(struct req *req, struct xw *x, struct run *run, long rows)
 {
 	const struct report *r = run->r;
-	lxw_worksheet *ws = x->sum;
+	PGresult *task = NULL, *status = NULL, *levels = NULL;
+	const char *p[2] = { req->tenant, NULL }, *zone = req->cfg->timezone;
 	lxw_row_t row = 0;
-	char made[64];
-	time_t now = time(NULL);
+	lxw_datetime dt;
 	struct tm tm;
+	time_t now = time(NULL);
+	enum db_err e = DB_OK;
+	bool any = false;
 	size_t i;
-	int task = -1;
-	PGresult *res = NULL;
+	int k;
 
-	chk(x, worksheet_set_column(ws, 0, 0, 22, NULL), "set_column");
-	chk(x, worksheet_set_column(ws, 1, 3, 30, NULL), "set_column");
-	put_str(x, ws, row, 0, r->title, x->bold);
-	row += 2;
+	for (i = 0; i < r->nfields; i++)
+		if (strcmp(r->fields[i].name, "task_id") == 0 && run->pv[i].set)
+			p[1] = run->pv[i].text;
+	if (p[1] != NULL &&
+	    ((e = db_exec(req->db, sql_task_summary, 2, p, &task)) != DB_OK ||
+	    /* A call's transcript is not about the task's numbers. */
+	    (!r->scoped &&
+	    ((e = db_exec(req->db, sql_task_status_counts, 2, p, &status)) != DB_OK ||
+	    (e = db_exec(req->db, sql_task_level_counts, 2, p, &levels)) != DB_OK))))
+		goto out;
+
+	chk(x, worksheet_set_column(x->sum, 0, 0, 16, NULL), "set_column");
+	chk(x, worksheet_set_column(x->sum, 1, 1, 40, NULL), "set_column");
+	chk(x, worksheet_set_column(x->sum, 2, 2, 30, NULL), "set_column");
+	put_str(x, x->sum, row++, 0, r->title, x->title);
+	row++;
+	if (task != NULL && PQntuples(task) > 0)
+		line(x, &row, "任务名称", PQgetvalue(task, 0, 0));
+	if (p[1] != NULL)
+		line(x, &row, "任务ID", p[1]);
 	for (i = 0; i < r->nfields; i++) {
-		if (strcmp(r->fields[i].name, "task_id") == 0)
-			task = (int)i;
-		if (!run->pv[i].set || (r->fields[i].flags & F_NOSQL))
-			continue;
-		put_str(x, ws, row, 0, r->fields[i].label ? r->fields[i].label :
-		    r->fields[i].name, NULL);
-		put_str(x, ws, row++, 1, run->pv[i].text, NULL);
-	}
-	if (task >= 0) {
-		const char *p[2] = { req->tenant, run->pv[task].text };
+		const struct field *f = &r->fields[i];
 
-		if ((*dberr = db_exec(req->db, sql_task_summary, 2, p, &res)) != DB_OK)
-			return -1;
-		if (PQntuples(res) > 0) {
-			put_str(x, ws, row, 0, "任务名称", NULL);
-			put_str(x, ws, row++, 1, PQgetvalue(res, 0, 0), NULL);
-		}
-		PQclear(res);
-		res = NULL;
+		if (!run->pv[i].set || strcmp(f->name, "task_id") == 0 ||
+		    strcmp(f->name, "page") == 0 || strcmp(f->name, "per_page") == 0)
+			continue;
+		line(x, &row, arena_printf(req->a, "筛选: %s",
+		    f->label ? f->label : f->name),
+		    filter_text(req, f, &run->pv[i], status));
+		any = true;
 	}
-	setenv("TZ", req->cfg->timezone, 1);
+	if (!any)
+		line(x, &row, "筛选条件", "无 (全部)");
+
+	/* When, in the deployment's zone, as a date cell and the zone beside it. */
+	setenv("TZ", zone, 1);
 	tzset();
 	localtime_r(&now, &tm);
-	strftime(made, sizeof(made), "%Y-%m-%d %H:%M:%S", &tm);
-	put_str(x, ws, row, 0, "生成时间", NULL);
-	put_str(x, ws, row++, 1, arena_printf(req->a, "%s (%s)", made,
-	    req->cfg->timezone), NULL);
-	put_str(x, ws, row, 0, "行数", NULL);
-	chk(x, worksheet_write_number(ws, row++, 1, (double)rows, NULL),
-	    "write_number");
-	if (x->sheets > 1) {
-		put_str(x, ws, row, 0, "说明", NULL);
-		put_str(x, ws, row++, 1, arena_printf(req->a,
-		    "超过 %d 行, 数据分在 %d 个工作表", ROWS_PER_SHEET, x->sheets),
-		    NULL);
-	}
-	if (task >= 0) {
-		const char *p[2] = { req->tenant, run->pv[task].text };
-		lxw_row_t first;
-		lxw_chart *chart;
-		lxw_chart_series *s;
-		int n, k;
+	dt.year = tm.tm_year + 1900;
+	dt.month = tm.tm_mon + 1;
+	dt.day = tm.tm_mday;
+	dt.hour = tm.tm_hour;
+	dt.min = tm.tm_min;
+	dt.sec = tm.tm_sec;
+	put_str(x, x->sum, row, 0, "生成时间", NULL);
+	chk(x, worksheet_write_datetime(x->sum, row, 1, &dt, x->time),
+	    "write_datetime");
+	put_str(x, x->sum, row++, 2, arena_printf(req->a, "%s (UTC%c%02ld:%02ld)",
+	    zone, tm.tm_gmtoff < 0 ? '-' : '+', labs(tm.tm_gmtoff) / 3600,
+	    labs(tm.tm_gmtoff) % 3600 / 60), NULL);
 
-		if ((*dberr = db_exec(req->db, sql_task_status_counts, 2, p, &res))
-		    != DB_OK)
-			return -1;
-		n = PQntuples(res);
-		row++;
-		put_str(x, ws, row, 0, "号码状态", x->head);
-		put_str(x, ws, row, 1, "数量", x->head);
-		put_str(x, ws, row++, 2, "占比", x->head);
-		first = row;
-		for (k = 0; k < n; k++, row++) {
-			put_str(x, ws, row, 0, PQgetvalue(res, k, 1), NULL);
-			chk(x, worksheet_write_number(ws, row, 1,
-			    strtod(PQgetvalue(res, k, 2), NULL), NULL), "write_number");
-			chk(x, worksheet_write_number(ws, row, 2,
-			    strtod(PQgetvalue(res, k, 3), NULL), x->secs), "write_number");
-		}
-		PQclear(res);
-		res = NULL;
-		if (n > 0) {
-			if ((chart = workbook_add_chart(x->wb, LXW_CHART_COLUMN)) == NULL) {
-				chk(x, LXW_ERROR_MEMORY_MALLOC_FAILED, "add_chart");
-				return 0;
-			}
-			s = chart_add_series(chart, NULL, NULL);
-			chart_series_set_categories(s, "汇总", first, 0, row - 1, 0);
-			chart_series_set_values(s, "汇总", first, 1, row - 1, 1);
-			chart_title_set_name(chart, "号码状态分布");
-			chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
-			chk(x, worksheet_insert_chart(ws, 2, 4, chart), "insert_chart");
-		}
-		if ((*dberr = db_exec(req->db, sql_task_level_counts, 2, p, &res))
-		    != DB_OK)
-			return -1;
-		n = PQntuples(res);
-		row++;
-		put_str(x, ws, row, 0, "意向等级", x->head);
-		put_str(x, ws, row++, 1, "数量", x->head);
-		for (k = 0; k < n; k++, row++) {
-			put_str(x, ws, row, 0, PQgetvalue(res, k, 0), NULL);
-			chk(x, worksheet_write_number(ws, row, 1,
-			    strtod(PQgetvalue(res, k, 1), NULL), NULL), "write_number");
-		}
-		PQclear(res);
+	line_num(x, &row, "行数", (double)rows, NULL);
+	if (x->sheets == 1)
+		line(x, &row, "工作表", r->sheet);
+	else {
+		struct buf b = {0};
+
+		for (k = 1; k <= x->sheets; k++)
+			buf_printf(&b, "%s%s", k > 1 ? ", " : "",
+			    sheet_name(req->a, r, k));
+		line(x, &row, "工作表", b.p);
+		buf_free(&b);
+		line(x, &row, "说明", arena_printf(req->a, "行数超过 Excel 一个工作表"
+		    "的上限, 每个工作表 %lu 行数据, 接续在 %d 个工作表中",
+		    (unsigned long)x->per_sheet, x->sheets));
 	}
-	return 0;
+
+	if (task != NULL && status != NULL && PQntuples(task) > 0) {
+		double dialled = number(PQgetvalue(task, 0, 2)),
+		    connected = number(PQgetvalue(task, 0, 3));
+
+		row++;
+		line_num(x, &row, "号码总数", number(PQgetvalue(task, 0, 1)), NULL);
+		line_num(x, &row, "已呼叫", dialled, NULL);
+		line_num(x, &row, "接通数", connected, NULL);
+		line_num(x, &row, "接通率", dialled > 0 ? connected / dialled : 0,
+		    x->pct);
+		put_str(x, x->sum, row - 1, 2, "接通数 / 已呼叫", NULL);
+		row++;
+		status_table(x, &row, status);
+		row++;
+		level_table(x, &row, levels);
+	}
+out:
+	PQclear(task);
+	PQclear(status);
+	PQclear(levels);
+	return e;
 }
 
+/* Sets up the workbook's formats and columns; returns 0 or -1 (x->err says why). */
+static int
+setup(struct req *req, struct xw *x, const struct report *r)
+{
+	lxw_doc_properties props = {
+		.title = (char *)r->title,
+		.author = "callreport",
+		.comments = "callreport XLSX export",
+	};
+	lxw_col_t at = 0;
+	size_t i;
+
+	chk(x, workbook_set_properties(x->wb, &props), "set_properties");
+	if ((x->head = chkp(x, workbook_add_format(x->wb), "add_format")) == NULL ||
+	    (x->title = chkp(x, workbook_add_format(x->wb), "add_format")) == NULL ||
+	    (x->time = chkp(x, workbook_add_format(x->wb), "add_format")) == NULL ||
+	    (x->secs = chkp(x, workbook_add_format(x->wb), "add_format")) == NULL ||
+	    (x->pct = chkp(x, workbook_add_format(x->wb), "add_format")) == NULL)
+		return -1;
+	format_set_bold(x->head);
+	format_set_bg_color(x->head, 0xDDEBF7);
+	format_set_bold(x->title);
+	format_set_font_size(x->title, 14);
+	format_set_num_format(x->time, "yyyy-mm-dd hh:mm:ss");
+	format_set_num_format(x->secs, "0.000");
+	format_set_num_format(x->pct, "0.00%");
+
+	x->cols = arena_alloc(req->a, (r->ncols + 1) * sizeof(*x->cols));
+	for (i = 0; i < r->ncols; i++) {
+		if (!(r->cols[i].views & VX))
+			continue;
+		x->cols[x->ncols].c = &r->cols[i];
+		x->cols[x->ncols].src = -1;
+		x->cols[x->ncols++].at = at;
+		at += span(&r->cols[i]);
+	}
+	x->width = at;
+	x->per_sheet = SHEET_ROWS;
+	/* A test and operations knob: continuation sheets without a million rows. */
+	if (req->cfg->xlsx_rows_per_sheet > 0 &&
+	    req->cfg->xlsx_rows_per_sheet < SHEET_ROWS)
+		x->per_sheet = (lxw_row_t)req->cfg->xlsx_rows_per_sheet;
+	if ((x->sum = chkp(x, workbook_add_worksheet(x->wb, SUMMARY),
+	    "add_worksheet")) == NULL)
+		return -1;
+	data_sheet(req, x, r);
+	return x->err ? -1 : 0;
+}
+
+/* Sets the download headers of a finished workbook at path. */
+static void
+attach(struct req *req, const struct report *r, const char *path)
+{
+	struct buf cd = {0};
+	const unsigned char *p;
+
+	req->file = path;
+	req->file_tmp = true;
+	req->ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+	buf_printf(&cd, "attachment; filename=\"%s.xlsx\"; filename*=UTF-8''",
+	    r->file);
+	for (p = (const unsigned char *)r->title; *p; p++)
+		buf_printf(&cd, "%%%02X", *p);
+	buf_puts(&cd, ".xlsx");
+	req_header(req, "Content-Disposition", cd.p);
+	buf_free(&cd);
+}
+
+/*
+ * Writes the whole selection of run to a temporary file in tmp_dir and sets
+ * it as the response (removed once sent). Returns 0, or the HTTP status of
+ * the error response set: every failure is logged, its file removed.
+ */
 int
 render_xlsx(struct req *req, struct run *run)
 {
 	const struct report *r = run->r;
 	lxw_workbook_options opt = { .constant_memory = LXW_TRUE,
 	    .tmpdir = req->cfg->tmp_dir, .use_zip64 = LXW_TRUE };
+	struct db_cursor cur = {0};
 	struct xw x;
-	char *path;
-	int fd, *colno = NULL, status = 500;
-	long rows = 0;
-	lxw_row_t sheetrow = 0;
 	PGresult *res;
 	enum db_err e = DB_OK;
-	size_t i;
-	bool streaming = false;
+	lxw_row_t sheetrow = 0;
+	long rows = 0;
+	char *path;
+	int fd, i, n;
+	size_t k;
 
 	memset(&x, 0, sizeof(x));
-	x.mask = req->mask;
 	path = arena_printf(req->a, "%s/callreport-XXXXXX.xlsx", req->cfg->tmp_dir);
 	if ((fd = mkstemps(path, 5)) < 0) {
 		log_line(req->id, "xlsx: %s: %s", path, strerror(errno));
-		req_error(req, 500, "internal error");
+		req_error(req, 500, "could not write the workbook");
 		return 500;
 	}
 	close(fd);
 	if ((x.wb = workbook_new_opt(path, &opt)) == NULL) {
-		log_line(req->id, "xlsx: cannot create workbook");
+		chk(&x, LXW_ERROR_CREATING_TMPFILE, "workbook_new");
 		goto fail;
 	}
-	x.head = workbook_add_format(x.wb);
-	format_set_bold(x.head);
-	format_set_bg_color(x.head, 0xDDEBF7);
-	x.bold = workbook_add_format(x.wb);
-	format_set_bold(x.bold);
-	format_set_font_size(x.bold, 14);
-	x.time = workbook_add_format(x.wb);
-	format_set_num_format(x.time, "yyyy-mm-dd hh:mm:ss");
-	x.secs = workbook_add_format(x.wb);
-	format_set_num_format(x.secs, "0.000");
-	if ((x.sum = workbook_add_worksheet(x.wb, "汇总")) == NULL)
-		goto fail;
-	data_sheet(&x, r);
-	if (x.err)
+	if (setup(req, &x, r))
 		goto fail;
 
-	colno = arena_alloc(req->a, (r->ncols + 1) * sizeof(int));
-	if ((e = db_stream(req->db, r->sql, run->nparams, run->params)) != DB_OK)
+	if ((e = db_cursor_open(&cur, req->db, run->sql ? run->sql : r->sql,
+	    run->nparams, run->params, FETCH_ROWS)) != DB_OK)
 		goto fail;
-	streaming = true;
-	while ((res = db_next_row(req->db, &e)) != NULL) {
+	while ((res = db_cursor_next(&cur, &e)) != NULL) {
 		if (rows == 0)
-			for (i = 0; i < r->ncols; i++)
-				colno[i] = PQfnumber(res, r->cols[i].key);
-		if (sheetrow == ROWS_PER_SHEET) {
-			chk(&x, worksheet_autofilter(x.ws, 0, 0, sheetrow, ncols(r) - 1),
-			    "autofilter");
-			data_sheet(&x, r);
-			sheetrow = 0;
+			for (k = 0; k < x.ncols; k++)
+				x.cols[k].src = PQfnumber(res, x.cols[k].c->key);
+		n = PQntuples(res);
+		for (i = 0; i < n && !x.err; i++) {
+			if (sheetrow == x.per_sheet) {
+				end_sheet(&x, sheetrow);
+				data_sheet(req, &x, r);
+				sheetrow = 0;
+				if (x.err)
+					break;
+			}
+			data_row(&x, res, i, ++sheetrow);
+			if (i % POLL_ROWS == 0)
+				db_cursor_poll(&cur);
 		}
-		data_row(&x, r, res, colno, ++sheetrow);
+		rows += n;
 		PQclear(res);
-		rows++;
 		if (x.err)
-			break;
+			goto fail;
 	}
-	streaming = false;
-	if (e != DB_OK || x.err)
+	db_cursor_close(&cur);
+	if (e != DB_OK)
 		goto fail;
 	if (rows == 0 && report_needs_row(r)) {
 		/* Not the caller's (or not there): the same 404 as JSON's. */
@@ -372,52 +687,25 @@ render_xlsx(struct req *req, struct run *run)
 		req_error(req, 404, "not found");
 		return 404;
 	}
-	chk(&x, worksheet_autofilter(x.ws, 0, 0, sheetrow, ncols(r) - 1),
-	    "autofilter");
-	if (summary(req, &x, run, rows, &e))
-		goto fail;
-	if (x.err)
+	end_sheet(&x, sheetrow);
+	if ((e = summary(req, &x, run, rows)) != DB_OK || x.err)
 		goto fail;
 	chk(&x, workbook_close(x.wb), "workbook_close");
 	x.wb = NULL;
 	if (x.err)
 		goto fail;
-
-	req->file = path;
-	req->ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	{
-		struct buf cd = {0};
-		const unsigned char *p;
-
-		buf_printf(&cd, "attachment; filename=\"%s.xlsx\"; filename*=UTF-8''",
-		    r->file);
-		for (p = (const unsigned char *)r->title; *p; p++)
-			buf_printf(&cd, "%%%02X", *p);
-		buf_puts(&cd, ".xlsx");
-		req_header(req, "Content-Disposition", cd.p);
-		buf_free(&cd);
-	}
-	buf_free(&x.masked);
+	attach(req, r, path);
 	return 0;
 fail:
-	buf_free(&x.masked);
-	if (streaming)
-		while ((res = db_next_row(req->db, &e)) != NULL)
-			PQclear(res);
-	if (x.err)
-		log_line(req->id, "xlsx: %s: %s", x.where, lxw_strerror(x.err));
-	if (x.wb)
-		workbook_close(x.wb);	/* frees it; its error no longer matters */
+	db_cursor_close(&cur);
+	/* Closing writes what there is, but it is the only way to free it all. */
+	if (x.wb != NULL)
+		workbook_close(x.wb);
 	unlink(path);
-	if (e == DB_DOWN || e == DB_TIMEOUT) {
-		log_line(req->id, "xlsx: %s: %s", db_strerror(e), req->db->errmsg);
-		req_header(req, "Retry-After", "5");
-		req_error(req, 503, "database unavailable, try again");
-		return 503;
-	}
-	if (e == DB_ERROR)
-		log_line(req->id, "xlsx: database error %s: %s", req->db->sqlstate,
-		    req->db->errmsg);
-	req_error(req, status, "could not write the workbook");
-	return status;
+	if (e != DB_OK)
+		return req_db_fail(req, e);
+	log_line(req->id, "xlsx: %s: %s (%s, %ld rows)", x.where,
+	    lxw_strerror(x.err), r->name, rows);
+	req_error(req, 500, "could not write the workbook");
+	return 500;
 }

@@ -50,6 +50,35 @@ etag(struct req *req, const struct report *r)
 	    (unsigned long long)h);
 }
 
+/*
+ * Returns the SQL text of a run: r->sql, or for sort= (see struct sort) a copy
+ * with r->order_by replaced; NULL (logged) when the text lacks order_by.
+ */
+static const char *
+order_sql(struct req *req, const struct report *r, const struct pval *pv)
+{
+	const struct sort *s;
+	const char *at, *by;
+	int is = field_index(r, "sort"), id = field_index(r, "dir");
+
+	if (r->sorts == NULL || is < 0 || !pv[is].set)
+		return r->sql;
+	for (s = r->sorts; s->code != NULL; s++)
+		if (strcmp(s->code, pv[is].strs[0]) == 0)
+			break;
+	if (s->code == NULL)
+		return r->sql;
+	by = id >= 0 && pv[id].set && strcmp(pv[id].strs[0], "asc") == 0 ?
+	    s->asc : s->desc;
+	if ((at = strstr(r->sql, r->order_by)) == NULL) {
+		log_line(req->id, "report %s: its SQL lacks \"%s\"", r->name,
+		    r->order_by);
+		return NULL;
+	}
+	return arena_printf(req->a, "%.*s%s%s", (int)(at - r->sql), r->sql, by,
+	    at + strlen(r->order_by));
+}
+
 bool
 report_needs_row(const struct report *r)
 {
@@ -77,12 +106,19 @@ report_serve(struct req *req, const struct report *r)
 		req_error(req, 400, err);
 		return 400;
 	}
+	if (r->variant && req->fmt != FMT_JSON &&
+	    (ip = field_index(r, r->variant_field)) >= 0 && run.pv[ip].i == 1)
+		run.r = r = &reports[r->variant - 1];	/* the same fields */
 	run.params = arena_alloc(req->a, (r->nfields + 3) * sizeof(char *));
 	run.params[run.nparams++] = req->tenant;
 	for (i = 0; i < r->nfields; i++)
 		if (!(r->fields[i].flags & F_NOSQL))
 			run.params[run.nparams++] =
 			    run.pv[i].set ? run.pv[i].text : NULL;
+	if ((run.sql = order_sql(req, r, run.pv)) == NULL) {
+		req_error(req, 500, "internal error");
+		return 500;
+	}
 
 	/* A conditional request for unchanged data: 304 without the report query. */
 	tag = etag(req, r);
@@ -129,7 +165,7 @@ report_serve(struct req *req, const struct report *r)
 		run.params[run.nparams++] = arena_printf(req->a, "%ld",
 		    (run.page - 1) * run.per_page);
 	}
-	if ((e = db_exec(req->db, r->sql, run.nparams, run.params, &run.rows))
+	if ((e = db_exec(req->db, run.sql, run.nparams, run.params, &run.rows))
 	    != DB_OK)
 		return req_db_fail(req, e);
 	if (report_needs_row(r) && PQntuples(run.rows) == 0) {

@@ -56,7 +56,22 @@ enum report_id {
 	REPORT_RECORD_LEVEL,
 	REPORT_USABLE_TAGS,
 	REPORT_TRANSCRIPT,
+	REPORT_TASK_ATTEMPTS,
+	REPORT_NUMBER_HISTORY,
 	REPORT__MAX
+};
+
+struct run;
+struct tpl_dict;
+
+/* Fills what a report's page shows besides its rows; returns 0 or the HTTP status of the error it set. */
+typedef int (*html_fn)(struct req *, struct run *, struct tpl_dict *);
+
+/* An order a page may ask for: sort=code&dir=asc|desc (an index serves each). */
+struct sort {
+	const char	*code;
+	const char	*asc;		/* the ORDER BY clause, ascending */
+	const char	*desc;		/* and descending (the default) */
 };
 
 /*
@@ -86,6 +101,13 @@ struct report {
 	 */
 	int			 alt;
 	/*
+	 * When nonzero (a report_id + 1), HTML and XLSX with the flag field
+	 * variant_field at 1 are that report's, which takes the same fields:
+	 * v1/task/number?attempts=1 gives one row per call attempt.
+	 */
+	int			 variant;
+	const char		*variant_field;
+	/*
 	 * A list of one thing's parts (a call's transcript): no row means
 	 * the thing is not the caller's, and the answer is 404 in every
 	 * format, as for ENV_OBJECT and ENV_RAW.
@@ -93,6 +115,15 @@ struct report {
 	bool			 scoped;
 	/* The GET page of a POST report (":task_id" filled in): HTML links go there. */
 	const char		*page_path;
+	/* The page's extras besides its rows (pages.c); NULL: none. */
+	html_fn			 html;
+	/*
+	 * Orders a page may ask for besides the contract's (sort= and dir=,
+	 * F_NOSQL fields): the chosen entry of sorts (ended by a NULL code)
+	 * replaces order_by, which the SQL text holds exactly once.
+	 */
+	const struct sort	*sorts;
+	const char		*order_by;
 };
 
 extern const struct report reports[REPORT__MAX];
@@ -105,6 +136,7 @@ struct run {
 	int			 nparams;
 	long			 page, per_page, total, last_page;
 	PGresult		*rows;		/* one page (JSON, HTML) */
+	const char		*sql;		/* r->sql, or its variant for sort= */
 };
 
 /* Returns true when a run of r without rows is answered 404 (see scoped). */
@@ -112,6 +144,12 @@ bool	 report_needs_row(const struct report *);
 
 /* Runs r for the request and sends it in req->fmt; returns the HTTP status set. */
 int	 report_serve(struct req *, const struct report *);
+
+/* Page hooks (pages.c): the extras of each report page that has some. */
+int	 html_task_number(struct req *, struct run *, struct tpl_dict *);
+int	 html_done_phones(struct req *, struct run *, struct tpl_dict *);
+int	 html_transcript(struct req *, struct run *, struct tpl_dict *);
+int	 html_number_history(struct req *, struct run *, struct tpl_dict *);
 
 /* Renderers: each fills the response of req from a run. Return 0 or an HTTP status. */
 int	 render_json(struct req *, struct run *);

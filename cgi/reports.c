@@ -10,6 +10,15 @@
 static const char *const opcodes[] = { "yd", "lt", "dx", NULL };
 static const char *const opvals[] = { "1", "2", "3", NULL };
 
+static const char *const number_sort_codes[] = { "id", "status", NULL };
+static const char *const record_sort_codes[] = { "calldate", "score", "bill", "rounds", NULL };
+static const char *const dirs[] = { "asc", "desc", NULL };
+
+/* sort= and dir= of a page (an extension; without them the contract's order). */
+#define SORT_FIELDS(codes) \
+	{ "sort", FT_CODESET, F_NOSQL, 0, 0, codes, codes, "排序" }, \
+	{ "dir", FT_CODESET, F_NOSQL, 0, 0, dirs, dirs, "顺序" }
+
 #define PAGE_FIELDS \
 	{ "page", FT_UINT, F_NOSQL | F_DEFAULT, 1, 1000000000, NULL, NULL, "页码" }, \
 	{ "per_page", FT_UINT, F_NOSQL, 1, 100, NULL, NULL, "每页条数" }
@@ -22,6 +31,16 @@ static const struct field f_task_number[] = {
 	{ "keyword", FT_DIGITS, 0, 0, 20, NULL, NULL, "被叫号码" },
 	{ "type", FT_CODESET, 0, 0, 0, opcodes, opvals, "运营商" },
 	{ "call_history", FT_FLAG, 0, 0, 1, NULL, NULL, "呼叫记录" },
+	/* HTML and XLSX: one row per call attempt (REPORT_TASK_ATTEMPTS). */
+	{ "attempts", FT_FLAG, F_NOSQL, 0, 1, NULL, NULL, "每次呼叫一行" },
+	SORT_FIELDS(number_sort_codes),
+};
+
+/* Orders of the numbers page, each served by an index on (task_id, ..., id). */
+static const struct sort s_task_number[] = {
+	{ "id", "ORDER BY n.id", "ORDER BY n.id DESC" },
+	{ "status", "ORDER BY n.status, n.id", "ORDER BY n.status DESC, n.id DESC" },
+	{ NULL, NULL, NULL },
 };
 
 static const struct column c_task_number[] = {
@@ -44,6 +63,29 @@ static const struct column c_task_number[] = {
 	{ "status", "状态码", CT_INT, VJ | VX, 8 },
 	{ "attempts", "呼叫次数", CT_INT, VH | VX, 8 },
 	{ "call_history", "呼叫记录", CT_JSON, VJ | OMIT_NULL, 0 },
+};
+
+/* v1/task/number?attempts=1 as HTML and XLSX: one row per call attempt. */
+static const struct column c_task_attempts[] = {
+	{ "number", "被叫号码", CT_CODE, VH | VX, 14 },
+	{ "number_id", "号码ID", CT_ID, VH | VX, 18 },
+	{ "number_status_str", "号码状态", CT_TEXT, VH | VX, 14 },
+	{ "attempt", "呼叫次序", CT_INT, VH | VX, 8 },
+	{ "call_time", "呼叫时间", CT_TIME, VH | VX, 0 },
+	{ "status_str", "本次结果", CT_TEXT, VH | VX, 14 },
+	{ "status", "结果码", CT_INT, VX, 8 },
+	{ "call_status", "呼叫状态", CT_TEXT, VX, 12 },
+	{ "duration", "呼叫时长(毫秒)", CT_MS, VH | VX, 0 },
+	{ "bill", "通话时长(毫秒)", CT_MS, VH | VX, 0 },
+	{ "hangup_cause", "挂断原因", CT_TEXT, VH | VX, 18 },
+	{ "hangup_code", "挂断码", CT_CODE, VX, 8 },
+	{ "calling_number", "主叫号码", CT_CODE, VH | VX, 14 },
+	{ "call_id", "呼叫ID", CT_CODE, VX, 38 },
+	{ "record_file", "录音文件", CT_TEXT, VX, 40 },
+	{ "city", "城市", CT_TEXT, VH | VX, 8 },
+	{ "pro", "省份", CT_TEXT, VH | VX, 8 },
+	{ "mobile_type", "运营商", CT_TEXT, VH | VX, 8 },
+	{ "id", "呼叫记录ID", CT_ID, VX, 18 },
 };
 
 /* GET /tasks: the tenant's tasks with their progress */
@@ -77,6 +119,16 @@ static const struct field f_done_phones[] = {
 	{ "tags", FT_UUIDSET, 0, 0, 0, NULL, NULL, "标签" },
 	{ "start_at", FT_TIME, 0, 0, 0, NULL, NULL, "开始时间" },
 	{ "end_at", FT_TIME, 0, 0, 0, NULL, NULL, "结束时间" },
+	SORT_FIELDS(record_sort_codes),
+};
+
+/* Orders of the call records page: indexes on (task_id, calldate|score|bill|rounds). */
+static const struct sort s_done_phones[] = {
+	{ "calldate", "ORDER BY r.calldate, r.id", "ORDER BY r.calldate DESC, r.id DESC" },
+	{ "score", "ORDER BY r.score, r.id", "ORDER BY r.score DESC, r.id DESC" },
+	{ "bill", "ORDER BY r.bill, r.id", "ORDER BY r.bill DESC, r.id DESC" },
+	{ "rounds", "ORDER BY r.rounds, r.id", "ORDER BY r.rounds DESC, r.id DESC" },
+	{ NULL, NULL, NULL },
 };
 
 /* In the vendor example's key order; the nested parts are text in HTML and XLSX. */
@@ -231,6 +283,32 @@ static const struct column c_usable_tags[] = {
 	{ "tag_scene_text", "业务场景", CT_TEXT, VH | VX, 16 },
 };
 
+/* GET /numbers/{number_id}/history: every attempt on one number, newest first. */
+static const struct field f_number_history[] = {
+	{ "number_id", FT_UINT, F_REQUIRED, 1, INT64_MAX, NULL, NULL, "号码ID" },
+	PAGE_FIELDS,
+};
+
+/* The keys of a v1 call_history item, and the call record an attempt became. */
+static const struct column c_number_history[] = {
+	{ "id", "呼叫记录ID", CT_ID, VJ | VX, 18 },
+	{ "task_id", "任务ID", CT_CODE, VJ | VX, 38 },
+	{ "call_id", "呼叫ID", CT_CODE, VJ | VX, 38 },
+	{ "number_id", "号码ID", CT_ID, VJ | VX, 18 },
+	{ "number", "被叫号码", CT_CODE, VJ | VX, 14 },
+	{ "call_time", "呼叫时间", CT_TIME, VALL, 0 },
+	{ "duration", "呼叫时长(毫秒)", CT_MS, VALL, 0 },
+	{ "hangup_cause", "挂断原因", CT_TEXT, VALL, 18 },
+	{ "hangup_code", "挂断码", CT_CODE, VJ | VX, 8 },
+	{ "bill", "通话时长(毫秒)", CT_MS, VALL, 0 },
+	{ "call_status", "呼叫状态", CT_TEXT, VJ | VX, 12 },
+	{ "status", "结果码", CT_INT, VJ | VX, 8 },
+	{ "record_file", "录音文件", CT_TEXT, VJ | VX, 40 },
+	{ "calling_number", "主叫号码", CT_CODE, VALL, 14 },
+	{ "status_str", "呼叫结果", CT_TEXT, VALL, 14 },
+	{ "record_id", "通话记录ID", CT_CODE, VJ | VX, 38 },
+};
+
 #define FIELDS(f)	.fields = f, .nfields = NELEM(f)
 #define COLUMNS(c)	.cols = c, .ncols = NELEM(c)
 
@@ -241,6 +319,16 @@ const struct report reports[REPORT__MAX] = {
 		FIELDS(f_task_number), COLUMNS(c_task_number),
 		.sql = sql_task_number, .count_sql = sql_task_number_count,
 		.tpl = "task_number.tpl", .sheet = "号码列表", .file = "task-numbers",
+		.variant = REPORT_TASK_ATTEMPTS + 1, .variant_field = "attempts",
+		.html = html_task_number,
+		.sorts = s_task_number, .order_by = "ORDER BY n.id",
+	},
+	[REPORT_TASK_ATTEMPTS] = {
+		.name = "task_attempts", .title = "呼叫明细",
+		.message = "获取号码列表成功", .env = ENV_PAGE,
+		FIELDS(f_task_number), COLUMNS(c_task_attempts),
+		.sql = sql_task_attempts, .count_sql = sql_task_attempts_count,
+		.tpl = "task_attempts.tpl", .sheet = "呼叫明细", .file = "task-attempts",
 	},
 	[REPORT_TASKS] = {
 		.name = "tasks", .title = "外呼任务",
@@ -256,6 +344,8 @@ const struct report reports[REPORT__MAX] = {
 		.sql = sql_done_phones, .count_sql = sql_done_phones_count,
 		.tpl = "done_phones.tpl", .sheet = "通话记录", .file = "call-records",
 		.page_path = "/tasks/:task_id/records",
+		.html = html_done_phones,
+		.sorts = s_done_phones, .order_by = "ORDER BY r.calldate DESC, r.id DESC",
 	},
 	[REPORT_RECORD] = {
 		.name = "record", .title = "通话简要信息",
@@ -277,6 +367,7 @@ const struct report reports[REPORT__MAX] = {
 		FIELDS(f_record_info), COLUMNS(c_transcript),
 		.sql = sql_transcript,
 		.tpl = "transcript.tpl", .sheet = "通话内容", .file = "call-transcript",
+		.html = html_transcript,
 	},
 	[REPORT_RECORD_LEVEL] = {
 		.name = "record_level", .title = "评分等级",
@@ -291,5 +382,13 @@ const struct report reports[REPORT__MAX] = {
 		.fields = NULL, .nfields = 0, COLUMNS(c_usable_tags),
 		.sql = sql_usable_tags,
 		.tpl = "usable_tags.tpl", .sheet = "可用标签", .file = "usable-tags",
+	},
+	[REPORT_NUMBER_HISTORY] = {
+		.name = "number_history", .title = "号码呼叫历史",
+		.message = "获取呼叫记录成功", .env = ENV_PAGE,
+		FIELDS(f_number_history), COLUMNS(c_number_history),
+		.sql = sql_number_history, .count_sql = sql_number_history_count,
+		.tpl = "number_history.tpl", .sheet = "呼叫历史", .file = "number-history",
+		.html = html_number_history,
 	},
 };

@@ -70,8 +70,7 @@ wait_port() {
 # stop_pid PIDFILE: TERM the process (it finishes what it is doing), wait up to 10 s.
 stop_pid() {
 	local pid
-	[ -f "$1" ] || return 0
-	pid=$(cat "$1")
+	pid=$(cat "$1" 2>/dev/null) || return 0	# gone, or removed by its process
 	if kill "$pid" 2>/dev/null; then
 		for _ in $(seq 100); do
 			kill -0 "$pid" 2>/dev/null || break

@@ -150,7 +150,7 @@ start() {
 	out=$var/lighttpd-$port.conf
 	errlog=$var/lighttpd-$port.error.log
 	sed -e "s|@ROOT@|$(sed_escape "$root")|g" -e "s|@VAR@|$(sed_escape "$var")|g" \
-	    -e "s|@PORT@|$port|g" -e "s|@CONF@|$(sed_escape "$conf")|g" \
+	    -e "s|@PORT@|$port|g" -e "s|@WORKERS@|${CALLREPORT_WORKERS:-4}|g" -e "s|@CONF@|$(sed_escape "$conf")|g" \
 	    -e "s|@PREFIX@|$(sed_escape "$prefix")|g" -e "s|@MOUNT@|$(sed_escape "$mount")|g" \
 	    "$root/conf/lighttpd.conf.in" > "$out.tmp"
 	mv "$out.tmp" "$out"

@@ -269,6 +269,9 @@ CREATE TABLE IF NOT EXISTS call_histories (
   updated_at     timestamptz
 );
 CREATE INDEX IF NOT EXISTS call_histories_number ON call_histories (number_id, call_time DESC, id DESC);
+-- The task overview's calls by hour of day: an index-only scan of the task's attempts.
+CREATE INDEX IF NOT EXISTS call_histories_task ON call_histories (task_id, call_time)
+  INCLUDE (user_id, status);
 
 CREATE TABLE IF NOT EXISTS records (
   id                 uuid PRIMARY KEY,
@@ -314,6 +317,8 @@ CREATE INDEX IF NOT EXISTS records_callee_trgm ON records USING gin (callee gin_
 -- leakproof, so the trigram index cannot serve the web role).
 CREATE INDEX IF NOT EXISTS records_task_cover ON records (task_id, calldate DESC, id DESC)
   INCLUDE (user_id, score, bill, rounds, callee);
+-- A number's history links each attempt to the call record it became (same task, call id).
+CREATE INDEX IF NOT EXISTS records_task_callid ON records (task_id, callid);
 
 CREATE TABLE IF NOT EXISTS record_tags (
   record_id  uuid NOT NULL REFERENCES records(id) ON DELETE CASCADE,
@@ -366,13 +371,44 @@ CREATE TABLE IF NOT EXISTS record_detail_tags (
   PRIMARY KEY (record_detail_id, tag_id)
 );
 
+-- How many numbers each task has, per status and operator (0: unknown). The
+-- importer recomputes a tenant's rows in the transaction of every import, so
+-- totals of the unfiltered and status/operator-filtered number lists, task
+-- progress and the status distribution never count a million rows.
+CREATE TABLE IF NOT EXISTS task_number_counts (
+  task_id  uuid NOT NULL REFERENCES tasks(uuid) ON DELETE CASCADE,
+  user_id  uuid NOT NULL REFERENCES tenants(id),
+  status   smallint NOT NULL,
+  operator smallint NOT NULL,
+  n        bigint NOT NULL,
+  PRIMARY KEY (task_id, status, operator)
+);
+-- An upgrade from a schema without the table fills it once.
+INSERT INTO task_number_counts (task_id, user_id, status, operator, n)
+SELECT task_id, user_id, status, coalesce(operator, 0), count(*)
+  FROM numbers
+ WHERE NOT EXISTS (SELECT FROM task_number_counts)
+ GROUP BY 1, 2, 3, 4;
+
+-- How many call records each task has; kept like task_number_counts.
+CREATE TABLE IF NOT EXISTS task_record_counts (
+  task_id  uuid PRIMARY KEY REFERENCES tasks(uuid) ON DELETE CASCADE,
+  user_id  uuid NOT NULL REFERENCES tenants(id),
+  n        bigint NOT NULL
+);
+INSERT INTO task_record_counts (task_id, user_id, n)
+SELECT task_id, user_id, count(*)
+  FROM records
+ WHERE NOT EXISTS (SELECT FROM task_record_counts)
+ GROUP BY 1, 2;
+
 -- Row-level security: the second wall under the application's own WHERE user_id.
 DO $$
 DECLARE t text;
 BEGIN
   FOREACH t IN ARRAY ARRAY['levels','tag_scenes','tag_groups','tags','tag_group_tags',
       'groups','utterances','tasks','numbers','call_histories','records','record_tags',
-      'record_details','record_detail_tags'] LOOP
+      'record_details','record_detail_tags','task_number_counts','task_record_counts'] LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     IF NOT EXISTS (SELECT FROM pg_policies WHERE tablename = t AND policyname = 'tenant') THEN
       EXECUTE format('CREATE POLICY tenant ON %I USING (user_id = callreport_tenant())', t);

@@ -3,16 +3,18 @@
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="same-origin">
 <title>{{TITLE}} - callreport</title>
 <link rel="stylesheet" href="{{STATIC}}/style.css">
 </head>
 <body>
+<a class="skip" href="#main">跳到正文</a>
 <header class="top">
 <a class="brand" href="{{BASE}}/tasks">callreport</a>
-<nav>
+<nav aria-label="账户">
 {{#SIGNED_IN}}<a href="{{BASE}}/tasks">任务</a>
 <span class="user">{{USER}}</span>
 {{#CAN_SIGN_OUT}}<form method="post" action="{{BASE}}/logout" class="inline"><button type="submit">退出</button></form>{{/CAN_SIGN_OUT}}{{/SIGNED_IN}}
 </nav>
 </header>
-<main>
+<main id="main">

@@ -28,7 +28,7 @@
 <p><label for="keyword">被叫号码</label> <input id="keyword" name="keyword" inputmode="numeric" value="{{f_keyword}}">
 <button type="submit">筛选</button> <a href="{{PATH}}?task_id={{TASK_ID}}">清除</a></p>
 </form>
-<p class="actions">共 {{TOTAL}} 个号码 · <a href="{{PATH}}?{{XLSX_QUERY}}">下载 XLSX</a></p>
+<p class="actions">共 {{TOTAL}} 个号码 · <a href="{{PATH}}?{{XLSX_QUERY}}">下载 XLSX</a> · <a href="{{PATH}}?{{XLSX_QUERY}}&amp;attempts=1">下载 XLSX（每次呼叫一行）</a> · <a href="{{PATH}}?task_id={{TASK_ID}}&amp;attempts=1">呼叫明细</a></p>
 <table class="report">
 <thead><tr>{{#HEAD}}<th scope="col">{{LABEL}}</th>{{/HEAD}}<th scope="col">历史</th></tr></thead>
 <tbody>

@@ -1,21 +1,26 @@
 {{%AUTOESCAPE context="HTML"}}{{>HEADER}}
 <h1>外呼任务</h1>
-<p class="actions"><a href="{{PATH}}?{{XLSX_QUERY}}">下载 XLSX</a></p>
-<table class="report">
-<thead><tr><th scope="col">任务名称</th><th scope="col">话术组</th><th scope="col">状态</th><th scope="col">创建时间</th><th scope="col" class="num">已呼叫 / 总数</th><th scope="col" class="num">进度</th><th scope="col" class="num">接通率</th><th scope="col">查看</th></tr></thead>
+<p class="actions"><span>共 {{TOTAL}} 个任务</span><a href="{{PATH}}?{{XLSX_QUERY}}">下载 XLSX</a></p>
+<div class="scroll">
+<table class="report stack-phone" id="tasks">
+<caption class="vh">外呼任务: 进度、接通率与查看链接</caption>
+<thead><tr><th scope="col">任务名称</th><th scope="col">话术组</th><th scope="col">状态</th><th scope="col">创建时间</th><th scope="col" class="num">已呼叫 / 总数</th><th scope="col">进度</th><th scope="col" class="num">接通</th><th scope="col" class="num">接通率</th><th scope="col" class="num">通话记录</th><th scope="col">查看</th></tr></thead>
 <tbody>
 {{#ROW}}<tr>
-<td><a href="{{BASE}}/tasks/{{uuid}}">{{name}}</a></td>
-<td>{{group_str}}</td>
-<td>{{start_str}}</td>
-<td>{{create_datetime}}</td>
-<td class="num">{{dialled}} / {{total}}</td>
-<td class="num"><meter min="0" max="100" value="{{progress}}">{{progress}}%</meter> {{progress}}%</td>
-<td class="num">{{connect_rate}}%</td>
-<td><a href="{{BASE}}/tasks/{{uuid}}/numbers">号码</a> · <a href="{{BASE}}/tasks/{{uuid}}/records">通话记录</a></td>
+<td data-label="任务名称" class="wrap"><a href="{{BASE}}/tasks/{{uuid}}">{{name}}</a></td>
+<td data-label="话术组" class="wrap">{{group_str}}</td>
+<td data-label="状态">{{start_str}}</td>
+<td data-label="创建时间" class="nowrap">{{create_datetime}}</td>
+<td data-label="已呼叫 / 总数" class="num"><span class="dialled">{{dialled}}</span> / <span class="total">{{total}}</span></td>
+<td data-label="进度" class="barcell"><meter min="0" max="100" value="{{progress}}">{{progress}}%</meter> <span class="progress">{{progress}}%</span></td>
+<td data-label="接通" class="num">{{connected}}</td>
+<td data-label="接通率" class="num connect-rate">{{connect_rate}}%</td>
+<td data-label="通话记录" class="num">{{records}}</td>
+<td data-label="查看" class="nowrap"><a href="{{BASE}}/tasks/{{uuid}}">概览</a> · <a href="{{BASE}}/tasks/{{uuid}}/numbers">号码</a> · <a href="{{BASE}}/tasks/{{uuid}}/records">通话记录</a></td>
 </tr>{{/ROW}}
-{{#EMPTY}}<tr><td colspan="8">没有任务</td></tr>{{/EMPTY}}
+{{#EMPTY}}<tr><td colspan="10">没有任务</td></tr>{{/EMPTY}}
 </tbody>
 </table>
+</div>
 {{>PAGER}}
 {{>FOOTER}}

@@ -211,10 +211,11 @@ SELECT json_build_object(
   LEFT JOIN regions c ON c.id = r.city_id
   LEFT JOIN regions p ON p.id = r.province_id
   CROSS JOIN LATERAL (
-    SELECT count(*) AS total, count(*) FILTER (WHERE n.status <> 0) AS progress
-      FROM numbers n
-     WHERE n.task_id = t.uuid
-       AND n.user_id = $1::uuid) AS pb
+    SELECT coalesce(sum(c.n), 0) AS total,
+           coalesce(sum(c.n) FILTER (WHERE c.status <> 0), 0) AS progress
+      FROM task_number_counts c
+     WHERE c.task_id = t.uuid
+       AND c.user_id = $1::uuid) AS pb
  WHERE r.id = $3::uuid
    AND r.task_id = $2::uuid
    AND r.user_id = $1::uuid

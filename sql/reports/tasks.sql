@@ -12,10 +12,10 @@ SELECT t.uuid, t.name, g.name AS group_str,
   FROM tasks t
   LEFT JOIN groups g ON g.id = t.group_id AND g.user_id = $1::uuid
   CROSS JOIN LATERAL (
-    SELECT count(*) AS total,
-           count(*) FILTER (WHERE n.status <> 0) AS dialled,
-           count(*) FILTER (WHERE n.status = 1) AS connected
-      FROM numbers n
+    SELECT coalesce(sum(n.n), 0) AS total,
+           coalesce(sum(n.n) FILTER (WHERE n.status <> 0), 0) AS dialled,
+           coalesce(sum(n.n) FILTER (WHERE n.status = 1), 0) AS connected
+      FROM task_number_counts n
      WHERE n.task_id = t.uuid AND n.user_id = $1::uuid) c
  WHERE t.user_id = $1::uuid
  ORDER BY t.create_datetime DESC NULLS LAST, t.uuid

@@ -23,7 +23,15 @@ SELECT x.sequence,
        l.name || '(' || l.alias || ')' AS level_name,
        callreport_label('gender', r.gender::text) AS gender_str,
        callreport_label('hangup', r.hangup_disposition::text) AS hangup_disposition_str,
-       r.recordfile
+       r.recordfile,
+       -- The page only (pages.c): the number dialled, for the link to its history.
+       (SELECT n.id
+          FROM numbers n
+         WHERE n.task_id = r.task_id
+           AND n.number = r.callee
+           AND n.user_id = $1::uuid
+         ORDER BY n.callid IS NOT DISTINCT FROM r.callid DESC, n.id
+         LIMIT 1) AS number_id
   FROM records r
   JOIN tasks t ON t.uuid = r.task_id AND t.user_id = $1::uuid
   LEFT JOIN levels l ON l.id = r.level_id AND l.user_id = $1::uuid

@@ -249,7 +249,7 @@ def smoke(base, tenant, conn, name="alpha"):
     # an XLSX of the whole selection
     st, body = get(f"/v1/task/number?task_id={task}&format=xlsx")
     assert st == 200 and body[:2] == b"PK"
-    ws = openpyxl.load_workbook(io.BytesIO(body), read_only=True).worksheets[0]
+    ws = openpyxl.load_workbook(io.BytesIO(body), read_only=True)["号码列表"]
     assert sum(1 for _ in ws.iter_rows()) == total + 1
     return rid
 

@@ -91,7 +91,7 @@ def test_max_requests_recycles_workers(data):
         assert load.count() >= 400
         # 400 requests at 5 a worker: at least 80 workers; sampling sees fewer
         assert len(seen) >= 20, seen
-        assert len(fcgi_pids(conf)) == 2
+        wait_until(lambda: len(fcgi_pids(conf)) == 2, what="2 workers again")
     finally:
         sh("scripts/apache.sh", "stop", str(RECYCLE_PORT), check=False)
 

@@ -45,6 +45,11 @@ test_json_in(void)
 	CHECK_STR(err, "body is not valid JSON");
 	CHECK(input_json(a, o, "{\"a\":1} x", 9, &err) == -1);
 	CHECK(input_json(a, o, "", 0, &err) == -1);
+	/* json-c takes a single-quoted key even when strict; JSON does not. */
+	CHECK(input_json(a, o, "{'a':1}", 7, &err) == -1);
+	CHECK_STR(err, "body is not valid JSON");
+	CHECK(input_json(a, o, "{\"a'\":\"b\\\"'\"}", 13, &err) == 0);
+	CHECK(input_json(a, o, "{\"a\":\"\xff\"}", 9, &err) == -1);
 	arena_free(a);
 }
 

@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# xlsx.sh: the XLSX export against its ceiling and the script a user would write.
+#
+# For the numbers report of a demo task of 100,000 and of 1,000,000 numbers:
+#   callreport   bin/callreport.fcgi run as CGI with format=xlsx (the whole request:
+#                authentication, count, the rows through a cursor, the summary, the
+#                file sent to stdout), as the web server would run it;
+#   bare         bench/xlsx_bare: libxlsxwriter writing the same cells from memory
+#                (loading is not timed, only the write);
+#   python       bench/xlsx_python.py: XlsxWriter constant_memory over psycopg2;
+#   sql          the report's statement alone (COPY ... TO STDOUT into /dev/null).
+# Wall time (best of BENCH_REPEAT runs; python once) and peak RSS (/usr/bin/time -v).
+# Prints a table and appends it to bench/results.md.
+#
+# The demo tasks are imported once into the project cluster's database
+# callreport_bench (a million numbers take a few minutes) and kept for later runs.
+# Environment: BENCH_SIZES (default "100000 1000000"), BENCH_REPEAT (default 3),
+# BENCH_PYTHON=0 skips the Python script.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+sizes=${BENCH_SIZES:-100000 1000000}
+repeat=${BENCH_REPEAT:-3}
+db=callreport_bench
+dir=$root/var/bench
+conf=$dir/callreport.conf
+cr=$root/bin/callreport
+
+make -s --no-print-directory all bench/xlsx_bare
+[ -x /usr/bin/time ] || { echo "xlsx.sh: /usr/bin/time missing (apt-get install time)" >&2; exit 1; }
+scripts/pg.sh start >/dev/null
+scripts/pg.sh createdb "$db" >/dev/null
+mkdir -p "$dir/tmp" "$dir/out"
+web=$(scripts/pg.sh conninfo "$db" callreport_web)
+cat > "$conf" <<CONF
+# written by bench/xlsx.sh
+db = $web
+admin_db = $(scripts/pg.sh conninfo "$db" callreport_admin)
+template_dir = $root/templates
+static_dir = $root/static
+tmp_dir = $dir/tmp
+timezone = Asia/Shanghai
+CONF
+export CALLREPORT_CONF=$conf
+psql_db() { scripts/pg.sh psql "$db" -X -At "$@"; }
+
+# tenant N: the demo tenant holding a task of N numbers (imported when missing).
+tenant() { if [ "$1" = 1000000 ]; then echo demo; else echo "demo$1"; fi; }
+for n in $sizes; do
+	t=$(tenant "$n")
+	have=$(psql_db -c "SELECT count(*) FROM numbers n JOIN tasks k ON k.uuid = n.task_id
+		JOIN tenants u ON u.id = k.user_id
+		WHERE u.name = '$t' AND k.name = '百万号码压测任务'")
+	if [ "$have" != "$n" ]; then
+		echo "importing a demo task of $n numbers for tenant $t (once; a million take minutes) ..."
+		"$cr" import --user "$t" <("$cr" demo-data --tenant "$t" --numbers "$n") >/dev/null
+		psql_db -c "ANALYZE" >/dev/null
+	fi
+	[ -s "$dir/token-$t" ] || "$cr" token --user "$t" > "$dir/token-$t"
+done
+
+# measure OUT CMD...: runs CMD under /usr/bin/time -v, stdout to OUT; sets $wall, $rss (MiB).
+measure() {
+	local out=$1 log=$dir/time.log
+	shift
+	/usr/bin/time -v "$@" > "$out" 2> "$log" || { cat "$log" >&2; exit 1; }
+	wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0;
+		for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.2f", s }' "$log")
+	rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$log")
+}
+
+# min A B: the smaller number.
+min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }'; }
+
+rows=()
+for n in $sizes; do
+	t=$(tenant "$n")
+	tid=$(psql_db -c "SELECT id FROM tenants WHERE name = '$t'")
+	task=$(psql_db -c "SELECT k.uuid FROM tasks k JOIN tenants u ON u.id = k.user_id
+		WHERE u.name = '$t' AND k.name = '百万号码压测任务'")
+	token=$(cat "$dir/token-$t")
+
+	# The statement alone, its text with the parameters filled in.
+	sql=$(sed -e "s/\$1::uuid/'$tid'::uuid/g" -e "s/\$2::uuid/'$task'::uuid/g" \
+		-e 's/\$[3-7]::/NULL::/g' -e 's/\$8::/0::/g' sql/reports/task_number.sql)
+	sqlt=
+	for _ in $(seq "$repeat"); do
+		measure /dev/null scripts/pg.sh psql "$db" -X -q -c "SET callreport.tenant = '$tid'" \
+			-c "SET TimeZone = 'Asia/Shanghai'" -c "COPY ($sql) TO STDOUT"
+		sqlt=$(min "$sqlt" "$wall")
+	done
+
+	crt= crr=
+	for _ in $(seq "$repeat"); do
+		measure "$dir/out/callreport-$n.bin" env GATEWAY_INTERFACE=CGI/1.1 \
+			REQUEST_METHOD=GET REQUEST_URI="/v1/task/number?task_id=$task&format=xlsx" \
+			QUERY_STRING="task_id=$task&format=xlsx" HTTP_AUTHORIZATION="Bearer $token" \
+			bin/callreport.fcgi
+		head -c 15 "$dir/out/callreport-$n.bin" | grep -q "Status: 200" || {
+			echo "xlsx.sh: the export failed:" >&2; head -c 300 "$dir/out/callreport-$n.bin" >&2
+			exit 1; }
+		crt=$(min "$crt" "$wall")
+		crr=$(min "$crr" "$rss")
+	done
+	size=$(( $(stat -c %s "$dir/out/callreport-$n.bin") / 1048576 ))
+
+	bat= bar= baw=
+	for _ in $(seq "$repeat"); do
+		measure "$dir/bare.txt" bench/xlsx_bare "$web" "$tid" "$task" "$dir/out/bare-$n.xlsx" "$dir/tmp"
+		baw=$(min "$baw" "$(awk '{ print $4 }' "$dir/bare.txt")")
+		bat=$(min "$bat" "$wall")
+		bar=$(min "$bar" "$rss")
+	done
+
+	pyt=- pyr=-
+	if [ "${BENCH_PYTHON:-1}" != 0 ]; then
+		bench/xlsx_bare --columns > "$dir/columns.tsv"
+		measure "$dir/python.txt" /usr/bin/python3 bench/xlsx_python.py "$web" "$tid" "$task" \
+			"$dir/out/python-$n.xlsx" "$dir/tmp" "$dir/columns.tsv"
+		pyt=$wall pyr=$rss
+	fi
+	rows+=("$n|$sqlt|$crt|$crr|$baw|$bat|$bar|$pyt|$pyr|$size")
+	rm -f "$dir"/out/*-"$n".xlsx
+done
+
+table=$(
+	echo "| rows | SQL alone s | callreport s | callreport MiB | bare write s | bare process s | bare MiB | python s | python MiB | callreport / bare | python / callreport | file MiB |"
+	echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	for r in "${rows[@]}"; do
+		IFS='|' read -r n sqlt crt crr baw bat bar pyt pyr size <<<"$r"
+		awk -v n="$n" -v s="$sqlt" -v c="$crt" -v cr="$crr" -v bw="$baw" -v bt="$bat" \
+		    -v br="$bar" -v p="$pyt" -v pr="$pyr" -v sz="$size" 'BEGIN {
+			printf "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %.2fx | %s | %s |\n",
+			    n, s, c, cr, bw, bt, br, p, pr, c / bw,
+			    p == "-" ? "-" : sprintf("%.1fx", p / c), sz }'
+	done
+)
+first=${rows[0]} last=${rows[${#rows[@]}-1]}
+flat=$(awk -v a="$(cut -d'|' -f4 <<<"$first")" -v b="$(cut -d'|' -f4 <<<"$last")" \
+	'BEGIN { printf "%.2f", b / a }')
+{
+	echo
+	echo "## XLSX export ($(date '+%Y-%m-%d %H:%M %Z'), bench/xlsx.sh)"
+	echo
+	echo "$(nproc) CPU $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)," \
+		"$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo);" \
+		"libxlsxwriter $(pkg-config --modversion xlsxwriter 2>/dev/null || echo '?')," \
+		"XlsxWriter $(/usr/bin/python3 -c 'import xlsxwriter; print(xlsxwriter.__version__)' 2>/dev/null || echo '?')," \
+		"PostgreSQL $(scripts/pg.sh psql "$db" -XAtc 'SHOW server_version')."
+	echo "Numbers report of the demo task, format=xlsx; best of $repeat runs (python: one)."
+	echo "callreport: the whole CGI request; bare: the write alone (bench/xlsx_bare, data"
+	echo "loaded first) and the whole process; memory: peak RSS. Peak RSS of the largest"
+	echo "export / the smallest: ${flat}x."
+	echo
+	echo "$table"
+} | tee -a bench/results.md

@@ -1,0 +1,21 @@
+-- overview_bills: the task's call records by talk time in whole seconds (bill / 1000, as the
+-- bills filter counts). $1 tenant, $2 task uuid.
+-- Columns: label, count, base (records with a talk time), lo, hi (seconds: the bills filter).
+WITH b(k, label, lo, hi) AS (
+  VALUES (1, '0–9 秒', 0, 9), (2, '10–29 秒', 10, 29), (3, '30–59 秒', 30, 59),
+         (4, '1–2 分钟', 60, 119), (5, '2–5 分钟', 120, 299),
+         (6, '5 分钟以上', 300, 1000000000)),
+c AS (
+  SELECT b.k, count(*) AS n
+    FROM records r
+    JOIN b ON r.bill / 1000 BETWEEN b.lo AND b.hi
+   WHERE r.task_id = $2::uuid AND r.user_id = $1::uuid
+   GROUP BY b.k)
+SELECT b.label,
+       coalesce(c.n, 0) AS count,
+       sum(coalesce(c.n, 0)) OVER () AS base,
+       b.lo,
+       b.hi
+  FROM b
+  LEFT JOIN c ON c.k = b.k
+ ORDER BY b.k

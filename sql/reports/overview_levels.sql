@@ -1,0 +1,21 @@
+-- overview_levels: the task's call records per level, highest scores first, then those
+-- without a level. $1 tenant, $2 task uuid
+-- Columns: label, count, base (every record of the task), color, lo, hi (the score interval).
+WITH c AS (
+  SELECT r.level_id, count(*) AS n
+    FROM records r
+   WHERE r.task_id = $2::uuid AND r.user_id = $1::uuid
+   GROUP BY r.level_id)
+SELECT x.label, x.count, (SELECT coalesce(sum(n), 0) FROM c) AS base, x.color, x.lo, x.hi
+  FROM (SELECT l.name || '(' || l.alias || ')' AS label,
+               coalesce(c.n, 0) AS count,
+               CASE WHEN l.color ~ '^#[0-9A-Fa-f]{3,8}$' THEN l.color END AS color,
+               l.score_min AS lo, l.score_max AS hi, 0 AS k
+          FROM levels l
+          LEFT JOIN c ON c.level_id = l.id
+         WHERE l.user_id = $1::uuid
+        UNION ALL
+        SELECT '未分级', c.n, NULL, NULL, NULL, 1
+          FROM c
+         WHERE c.level_id IS NULL) AS x
+ ORDER BY x.k, x.lo DESC, x.label

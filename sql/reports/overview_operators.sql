@@ -1,0 +1,29 @@
+-- overview_operators: the task's results by the callee's operator. $1 tenant, $2 task uuid.
+-- Columns: code (yd/lt/dx, the numbers page's type filter), label, total (numbers),
+-- count (numbers dialled), connected, rate (connect rate, %), base (every number dialled),
+-- records (call records).
+WITH c AS (
+  SELECT n.operator,
+         count(*) AS total,
+         count(*) FILTER (WHERE n.status <> 0) AS dialled,
+         count(*) FILTER (WHERE n.status = 1) AS connected
+    FROM numbers n
+   WHERE n.task_id = $2::uuid AND n.user_id = $1::uuid
+   GROUP BY n.operator),
+r AS (
+  SELECT x.operator, count(*) AS n
+    FROM records x
+   WHERE x.task_id = $2::uuid AND x.user_id = $1::uuid
+   GROUP BY x.operator)
+SELECT o.code,
+       coalesce(callreport_label('operator', c.operator::text), '未知') AS label,
+       c.total,
+       c.dialled AS count,
+       c.connected,
+       round(100.0 * c.connected / greatest(c.dialled, 1), 1) AS rate,
+       sum(c.dialled) OVER () AS base,
+       coalesce(r.n, 0) AS records
+  FROM c
+  LEFT JOIN r ON r.operator IS NOT DISTINCT FROM c.operator
+  LEFT JOIN label_sets o ON o.kind = 'operator_code' AND o.label = c.operator::text
+ ORDER BY c.operator NULLS LAST

@@ -1,0 +1,15 @@
+-- overview_rounds: the task's call records by rounds (交互轮数): 0 to 9, then 10 or more.
+-- $1 tenant, $2 task uuid. Columns: label, count, base (records with rounds), lo, hi.
+WITH c AS (
+  SELECT least(r.rounds, 10) AS k, count(*) AS n
+    FROM records r
+   WHERE r.task_id = $2::uuid AND r.user_id = $1::uuid AND r.rounds IS NOT NULL
+   GROUP BY 1)
+SELECT CASE WHEN g.k = 10 THEN '10 轮以上' ELSE g.k || ' 轮' END AS label,
+       coalesce(c.n, 0) AS count,
+       sum(coalesce(c.n, 0)) OVER () AS base,
+       g.k AS lo,
+       CASE WHEN g.k = 10 THEN 2147483647 ELSE g.k END AS hi
+  FROM generate_series(0, 10) AS g(k)
+  LEFT JOIN c ON c.k = g.k
+ ORDER BY g.k

@@ -1,0 +1,39 @@
+-- overview_task: a task's headline figures, for its overview page (overview.c); no row when
+-- the task is not the caller's. Connect rate = numbers answered / numbers dialled, as on the
+-- task list. $1 tenant, $2 task uuid
+SELECT t.name,
+       g.name AS group_str,
+       callreport_label('task_start', t.start::text) AS start_str,
+       callreport_ts(t.create_datetime) AS create_datetime,
+       n.total,
+       n.dialled,
+       n.connected,
+       round(100.0 * n.dialled / greatest(n.total, 1), 1) AS progress,
+       round(100.0 * n.connected / greatest(n.dialled, 1), 1) AS connect_rate,
+       (SELECT count(*) FROM call_histories h
+         WHERE h.task_id = t.uuid AND h.user_id = $1::uuid) AS attempts,
+       r.records,
+       round(r.avg_bill / 1000.0, 1) AS avg_bill,
+       round(r.avg_rounds, 1) AS avg_rounds,
+       round(r.avg_score, 1) AS avg_score,
+       r.robot_hangups,
+       r.customer_hangups
+  FROM tasks t
+  LEFT JOIN groups g ON g.id = t.group_id AND g.user_id = $1::uuid
+  CROSS JOIN LATERAL (
+    SELECT count(*) AS total,
+           count(*) FILTER (WHERE x.status <> 0) AS dialled,
+           count(*) FILTER (WHERE x.status = 1) AS connected
+      FROM numbers x
+     WHERE x.task_id = t.uuid AND x.user_id = $1::uuid) AS n
+  CROSS JOIN LATERAL (
+    SELECT count(*) AS records,
+           avg(x.bill) AS avg_bill,
+           avg(x.rounds) AS avg_rounds,
+           avg(x.score) AS avg_score,
+           count(*) FILTER (WHERE x.hangup_disposition = 1) AS robot_hangups,
+           count(*) FILTER (WHERE x.hangup_disposition = 2) AS customer_hangups
+      FROM records x
+     WHERE x.task_id = t.uuid AND x.user_id = $1::uuid) AS r
+ WHERE t.uuid = $2::uuid
+   AND t.user_id = $1::uuid

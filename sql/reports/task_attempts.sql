@@ -1,0 +1,47 @@
+-- task_attempts: the numbers report with one row per call attempt (v1/task/number with
+-- attempts=1, HTML and XLSX): numbers by ascending id, each number's attempts oldest
+-- first and numbered 1, 2, ... (呼叫次序); a number never called gives one row without an
+-- attempt, so every selected number is there. Filters are task_number's, word for word.
+-- $1 tenant, $2 task_id, $3 status int[], $4 keyword, $5 operator int[],
+-- $6 call_history (unused: every statement of a report takes the same parameters),
+-- $7 limit (NULL: all), $8 offset
+SELECT n.number,
+       n.id AS number_id,
+       ns.label AS number_status_str,
+       h.attempt,
+       callreport_ts(h.call_time) AS call_time,
+       hs.label AS status_str,
+       h.status,
+       h.call_status,
+       h.duration,
+       h.bill,
+       h.hangup_cause,
+       h.hangup_code,
+       h.calling_number,
+       h.call_id,
+       h.record_file,
+       c.city,
+       p.city AS pro,
+       o.label AS mobile_type,
+       h.id,
+       $6::int AS call_history_unused
+  FROM numbers n
+  LEFT JOIN regions c ON c.id = n.city_id
+  LEFT JOIN regions p ON p.id = n.province_id
+  LEFT JOIN status_labels ns ON ns.code = n.status
+  LEFT JOIN label_sets o ON o.kind = 'operator' AND o.code = n.operator::text
+  LEFT JOIN LATERAL (
+    SELECT h.id, h.call_time, h.status, h.call_status, h.duration, h.bill,
+           h.hangup_cause, h.hangup_code, h.calling_number, h.call_id, h.record_file,
+           row_number() OVER (ORDER BY h.call_time, h.id) AS attempt
+      FROM call_histories h
+     WHERE h.number_id = n.id
+       AND h.user_id = $1::uuid) h ON true
+  LEFT JOIN status_labels hs ON hs.code = h.status
+ WHERE n.task_id = $2::uuid
+   AND n.user_id = $1::uuid
+   AND ($3::int[] IS NULL OR n.status = ANY ($3::int[]))
+   AND ($4::text IS NULL OR n.number LIKE '%' || $4::text || '%')
+   AND ($5::int[] IS NULL OR n.operator = ANY ($5::int[]))
+ ORDER BY n.id, h.attempt
+ LIMIT $7::bigint OFFSET $8::bigint

@@ -1,0 +1,162 @@
+"""Every filter of the v1 endpoints is served by an index.
+
+A tenant "big" gets the demo data with a task of BIG_NUMBERS numbers (and its tens of
+thousands of call records); after VACUUM ANALYZE, each endpoint's statements (the SQL
+files of sql/reports, parameters bound as the program binds them) are EXPLAINed as the
+web role under row-level security, for a request with each filter alone and with all of
+them, and no plan may read numbers, records, transcript rows (record_details), call
+histories or record tags with a sequential scan.
+
+What is checked is what a JSON or HTML request runs: the total and one page. An XLSX
+download reads the whole selection, and when one task holds most of a table a
+sequential scan is the cheaper way to read most of it; PostgreSQL then rightly takes it.
+"""
+import os
+import re
+import subprocess
+
+import psycopg2
+import pytest
+
+from conftest import CLI, OUT, ROOT, SUPER_DSN, cli, query
+
+BIG_NUMBERS = 50000
+WATCHED = {"numbers", "records", "record_details", "call_histories", "record_tags"}
+
+
+def sql_text(name):
+    with open(os.path.join(ROOT, "sql", "reports", name + ".sql"), encoding="utf-8") as f:
+        return f.read()
+
+
+@pytest.fixture(scope="module")
+def big(db, data, vendor):
+    """Tenant "big": the demo data with a task of BIG_NUMBERS numbers, vacuumed and analyzed."""
+    if not query(db, "SELECT FROM tenants WHERE name = 'big'"):
+        path = os.path.join(OUT, "big.jsonl")
+        with open(path, "w") as f:
+            subprocess.run([CLI, "demo-data", "--tenant", "big", "--numbers", str(BIG_NUMBERS)],
+                           stdout=f, check=True)
+        cli("import", "--user", "big", path)
+        os.unlink(path)
+    for table in ("numbers", "records", "record_details", "record_tags", "record_detail_tags",
+                  "call_histories", "tasks", "tags", "levels"):
+        with db.cursor() as c:
+            c.execute(f"VACUUM ANALYZE {table}")
+    tenant = query(db, "SELECT id::text FROM tenants WHERE name = 'big'")[0][0]
+    task, n = query(db, "SELECT task_id::text, count(*) FROM numbers WHERE user_id = %s "
+                        "GROUP BY 1 ORDER BY 2 DESC LIMIT 1", tenant)[0]
+    records = query(db, "SELECT count(*) FROM records WHERE task_id = %s", task)[0][0]
+    # Big enough that reading the task from an index has to beat reading the table.
+    assert n >= BIG_NUMBERS and records >= 10000
+    rec = query(db, "SELECT r.id::text FROM records r WHERE r.task_id = %s AND EXISTS "
+                    "(SELECT FROM record_details d WHERE d.record_id = r.id) ORDER BY r.id LIMIT 1", task)[0][0]
+    tag = query(db, "SELECT rt.tag_id::text FROM record_tags rt JOIN records r ON r.id = rt.record_id "
+                    "WHERE r.task_id = %s GROUP BY 1 ORDER BY count(*) LIMIT 1", task)[0][0]
+    day = query(db, "SELECT (calldate AT TIME ZONE 'Asia/Shanghai')::date::text FROM records "
+                    "WHERE task_id = %s GROUP BY 1 ORDER BY count(*) DESC LIMIT 1", task)[0][0]
+    conn = psycopg2.connect(SUPER_DSN)
+    conn.autocommit = True
+    yield {"tenant": tenant, "task": task, "record": rec, "tag": tag, "day": day, "conn": conn}
+    conn.close()
+
+
+def scans(plan, out):
+    """Collects (node type, relation) of every scan in a JSON plan."""
+    if isinstance(plan, dict):
+        if "Relation Name" in plan:
+            out.append((plan["Node Type"], plan["Relation Name"]))
+        for v in plan.values():
+            scans(v, out)
+    elif isinstance(plan, list):
+        for v in plan:
+            scans(v, out)
+    return out
+
+
+def explain(big, name, params):
+    """Returns the scans of the plan of sql/reports/NAME.sql with $n bound to params[n-1],
+    as the web role with the tenant set, in the deployment's zone."""
+    sql = sql_text(name)
+    with big["conn"].cursor() as c:
+        lit = lambda m: c.mogrify("%s", (params[int(m.group(1)) - 1],)).decode()
+        bound = re.sub(r"\$(\d+)", lit, sql)
+        c.execute("BEGIN")
+        try:
+            c.execute("SET LOCAL ROLE callreport_web")
+            c.execute("SELECT set_config('callreport.tenant', %s, true), "
+                      "set_config('TimeZone', 'Asia/Shanghai', true)", (big["tenant"],))
+            c.execute("EXPLAIN (FORMAT JSON) " + bound)
+            plan = c.fetchone()[0]
+        finally:
+            c.execute("ROLLBACK")
+    return scans(plan, [])
+
+
+def no_seq_scan(found, what):
+    bad = [s for s in found if s[0] in ("Seq Scan", "Parallel Seq Scan") and s[1] in WATCHED]
+    assert not bad, f"{what}: {bad} in {found}"
+    return found
+
+
+def done_phones_cases(big):
+    """Parameters $2..$10 of done_phones (task_id, id, levels, keyword, bills, rounds, tags,
+    start_at, end_at) as report.c binds them, for each filter alone and all together."""
+    b = big
+    none = [b["task"], None, None, None, None, None, None, None, None]
+
+    def w(**kw):
+        p = list(none)
+        for k, v in kw.items():
+            p[["task_id", "id", "levels", "keyword", "bills", "rounds", "tags", "start_at", "end_at"].index(k)] = v
+        return p
+    return {
+        "no filter": none,
+        "id": w(id=b["record"]),
+        "levels": w(levels="{{0,49},{300,1000}}"),
+        "keyword": w(keyword="1386"),
+        "keyword of 2 digits": w(keyword="13"),
+        "bills": w(bills="{10,30}"),
+        "rounds": w(rounds="{2,4}"),
+        "tags": w(tags="{%s}" % b["tag"]),
+        "tags, one unknown": w(tags="{%s,00000000-0000-4000-8000-000000000000}" % b["tag"]),
+        "start_at": w(start_at=f"{b['day']} 12:00:00"),
+        "end_at": w(end_at=f"{b['day']} 12:00:00"),
+        "start_at and end_at": w(start_at=f"{b['day']} 09:00:00", end_at=f"{b['day']} 09:59:59"),
+        "every filter": w(levels="{{0,1000}}", keyword="138", bills="{0,600}", rounds="{0,20}",
+                          tags="{%s}" % b["tag"], start_at="2026-10-01 00:00:00", end_at="2026-12-31 23:59:59"),
+    }
+
+
+def test_query_done_task_phones(big):
+    for what, p in done_phones_cases(big).items():
+        params = [big["tenant"]] + p
+        found = no_seq_scan(explain(big, "done_phones.count", params), f"count, {what}")
+        assert any(s[1] == "records" for s in found)
+        no_seq_scan(explain(big, "done_phones", params + ["15", "0"]), f"page 1, {what}")
+    no_seq_scan(explain(big, "done_phones", [big["tenant"]] + done_phones_cases(big)["no filter"] + ["15", "300"]),
+                "page 21")
+
+
+def test_task_number(big):
+    t, task = big["tenant"], big["task"]
+    cases = {
+        "no filter": [t, task, None, None, None, "0"],
+        "status": [t, task, "{1,3}", None, None, "0"],
+        "keyword": [t, task, None, "1386", None, "0"],
+        "type": [t, task, None, None, "{2}", "0"],
+        "call_history": [t, task, None, None, None, "1"],
+        "every filter": [t, task, "{1}", "138", "{2,3}", "1"],
+    }
+    for what, params in cases.items():
+        no_seq_scan(explain(big, "task_number.count", params), f"count, {what}")
+        no_seq_scan(explain(big, "task_number", params + ["15", "0"]), f"page 1, {what}")
+
+
+def test_one_record(big):
+    t, task, rec = big["tenant"], big["task"], big["record"]
+    for name, params in (("record", [t, rec]), ("record_info", [t, task, rec]), ("transcript", [t, task, rec])):
+        found = no_seq_scan(explain(big, name, params), name)
+        assert ("Index Scan", "records") in found or ("Index Only Scan", "records") in found, name
+        if name != "record":
+            assert any(s[1] == "record_details" for s in found), name

@@ -1,0 +1,74 @@
+"""The configuration as deployments use it: every key of cgi/config.c is in
+docs/config.md and in conf/callreport.conf.example, the example loads, and
+CALLREPORT_<KEY> variables override the file. Runs the program as plain CGI."""
+import os
+import re
+import subprocess
+
+import pytest
+
+from conftest import ROOT
+
+FCGI = os.path.join(ROOT, "bin", "callreport.fcgi")
+
+
+def keys():
+    with open(os.path.join(ROOT, "cgi", "config.c")) as f:
+        src = f.read()
+    table = src[src.index("keys[] = {"):]
+    table = table[:table.index("};")]
+    return re.findall(r'\{ "([a-z_]+)", K_', table)
+
+
+def cgi(path, **env):
+    e = {"PATH": "/usr/bin:/bin", "GATEWAY_INTERFACE": "CGI/1.1", "REQUEST_METHOD": "GET",
+         "REQUEST_URI": path, **env}
+    p = subprocess.run([FCGI], env=e, capture_output=True, timeout=30)
+    return p.stdout.split(b"\r\n", 1)[0].decode(), p.stderr.decode()
+
+
+def test_every_key_documented():
+    ks = keys()
+    assert len(ks) >= 18
+    with open(os.path.join(ROOT, "docs", "config.md")) as f:
+        doc = f.read()
+    with open(os.path.join(ROOT, "conf", "callreport.conf.example")) as f:
+        example = f.read()
+    for k in ks:
+        assert f"`{k}`" in doc, f"docs/config.md lacks {k}"
+        assert re.search(rf"^#?{k} =", example, re.M), f"conf/callreport.conf.example lacks {k}"
+
+
+def test_example_loads_and_environment_overrides():
+    example = os.path.join(ROOT, "conf", "callreport.conf.example")
+    assert cgi("/healthz", CALLREPORT_CONF=example)[0] == "Status: 200 OK"
+    # base_path from the environment: the program answers under /reports only
+    assert cgi("/reports/healthz", CALLREPORT_CONF=example,
+               CALLREPORT_BASE_PATH="/reports")[0] == "Status: 200 OK"
+    assert cgi("/reports/healthz", CALLREPORT_CONF=example)[0] == "Status: 404 Not Found"
+    # a database that is not there: /readyz says 503, it does not hang or crash
+    st, _ = cgi("/readyz", CALLREPORT_CONF=example,
+                CALLREPORT_DB="host=127.0.0.1 port=1 dbname=x connect_timeout=2")
+    assert st == "Status: 503 Service Unavailable"
+
+
+@pytest.mark.parametrize("line,message", [
+    ("no_such_key = 1", "unknown key no_such_key"),
+    ("max_requests = many", "max_requests must be a non-negative integer"),
+])
+def test_bad_file_is_refused(tmp_path, line, message):
+    conf = tmp_path / "bad.conf"
+    conf.write_text(f"db = dbname=x\n{line}\n")
+    p = subprocess.run([FCGI], env={"CALLREPORT_CONF": str(conf), "REQUEST_URI": "/healthz",
+                                    "GATEWAY_INTERFACE": "CGI/1.1"}, capture_output=True, timeout=30)
+    assert p.returncode != 0 and message in p.stderr.decode()
+
+
+def test_systemd_units_verify():
+    """conf/callreport.socket and .service pass systemd-analyze verify."""
+    import shutil
+    if not shutil.which("systemd-analyze"):
+        pytest.skip("systemd-analyze is not installed")
+    p = subprocess.run(["systemd-analyze", "verify", os.path.join(ROOT, "conf", "callreport.socket"),
+                        os.path.join(ROOT, "conf", "callreport.service")], capture_output=True, text=True)
+    assert p.returncode == 0 and "Unknown" not in p.stderr, p.stderr

@@ -1,0 +1,116 @@
+"""Reports read from a streaming-replication standby (read_db), sign-in writes to
+the primary (db), and requests keep being answered when the standby is stopped
+under load. scripts/replica.sh starts the pair (primary 54330, standby 54331,
+cloned with pg_basebackup); lighttpd on 18095 serves the program.
+
+read_db is a libpq multi-host conninfo: the standby first, the primary second,
+target_session_attrs=prefer-standby. When the standby goes, a worker's broken
+connection is noticed and the request is run again on a new connection, which
+libpq makes to the primary."""
+import os
+import shutil
+import subprocess
+
+import psycopg2
+import pytest
+
+from conftest import CLI, OUT
+from deploy import VAR, Load, fetch, sh, smoke, write_conf
+
+PORT = 18095
+BASE = f"http://127.0.0.1:{PORT}"
+DBNAME = "callreport_replica"
+
+
+def conninfo(which, role):
+    return sh("scripts/replica.sh", "conninfo", which, DBNAME, role).strip()
+
+
+@pytest.fixture(scope="module")
+def pair(data):
+    sh("scripts/replica.sh", "stop", check=False)
+    shutil.rmtree(os.path.join(VAR, "replica"), ignore_errors=True)
+    sh("scripts/replica.sh", "start", timeout=180)
+    sh("scripts/replica.sh", "createdb", DBNAME)
+    run = os.path.join(VAR, "replica", "run")
+    conf = write_conf(
+        "replica",
+        db=conninfo("primary", "callreport_web"),
+        read_db=f"host={run},{run} port=54331,54330 dbname={DBNAME} user=callreport_web "
+                "target_session_attrs=prefer-standby connect_timeout=2",
+        admin_db=conninfo("primary", "callreport_admin"))
+    env = dict(os.environ, CALLREPORT_CONF=conf)
+
+    def cli(*args, input=None):
+        return subprocess.run([CLI, *args], env=env, input=input, capture_output=True,
+                              text=True, check=True).stdout
+
+    # the demo data the suite imported into its own database, imported on the primary
+    cli("import", "--user", "alpha", os.path.join(OUT, "alpha.jsonl"))
+    tenant = {"token": cli("token", "--user", "alpha").strip(), "password": "alpha-password"}
+    cli("passwd", "--user", "alpha", input="alpha-password\n")
+    superuser = sh("scripts/pg.sh", "superuser").strip()
+    primary = psycopg2.connect(conninfo("primary", superuser))
+    standby = psycopg2.connect(conninfo("standby", superuser))
+    primary.autocommit = standby.autocommit = True
+    with primary.cursor() as c:
+        c.execute("SELECT uuid::text FROM tasks ORDER BY create_datetime, uuid")
+        tenant["tasks"] = [r[0] for r in c.fetchall()]
+    sh("scripts/replica.sh", "wait-replay")
+    sh("scripts/web.sh", "start", str(PORT), conf)
+    yield {"tenant": tenant, "primary": primary, "standby": standby}
+    sh("scripts/web.sh", "stop", str(PORT), check=False)
+    primary.close()
+    standby.close()
+    sh("scripts/replica.sh", "stop", check=False)
+
+
+def one(conn, sql, *args):
+    with conn.cursor() as c:
+        c.execute(sql, args)
+        return c.fetchone()[0]
+
+
+def commits(conn):
+    return one(conn, "SELECT xact_commit FROM pg_stat_database WHERE datname = %s", DBNAME)
+
+
+def web_sessions(conn):
+    return one(conn, "SELECT count(*) FROM pg_stat_activity WHERE usename = 'callreport_web' "
+                     "AND datname = %s", DBNAME)
+
+
+def test_reports_read_from_the_standby(pair):
+    """The smoke suite passes (sign-in included: it writes on the primary), and
+    report requests are transactions on the standby, not on the primary."""
+    t = pair["tenant"]
+    assert one(pair["standby"], "SELECT pg_is_in_recovery()") is True
+    smoke(BASE, t, pair["primary"])
+    p0, s0 = commits(pair["primary"]), commits(pair["standby"])
+    for _ in range(40):
+        st, _ = fetch(BASE, f"/v1/task/number?task_id={t['tasks'][0]}", t["token"])
+        assert st == 200
+    # pg_stat_database lags by up to a second (stats_fetch_consistency, flushes)
+    import time
+    time.sleep(1.2)
+    p1, s1 = commits(pair["primary"]), commits(pair["standby"])
+    assert s1 - s0 >= 40, (s0, s1)
+    assert p1 - p0 < 20, (p0, p1)
+    assert web_sessions(pair["standby"]) >= 1
+
+
+def test_standby_stopped_mid_run(pair):
+    """Under a load of 4 clients the standby is stopped (fast shutdown: its
+    sessions are cut mid-query): every request is still answered 200, from the
+    primary."""
+    t = pair["tenant"]
+    paths = [f"/v1/task/number?task_id={t['tasks'][0]}&per_page=50", "/v1/setting/record_level",
+             f"/tasks/{t['tasks'][1]}/numbers?format=html", "/readyz"]
+    with Load(BASE, paths, t["token"], threads=4) as load:
+        load.wait_for(150)
+        sh("scripts/replica.sh", "stop-standby")
+        load.wait_for(300)
+    assert load.failures() == [], load.failures()[:10]
+    assert web_sessions(pair["primary"]) >= 2, "both workers read from the primary now"
+    st, body = fetch(BASE, f"/v1/task/number?task_id={t['tasks'][0]}", t["token"])
+    assert st == 200
