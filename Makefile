@@ -110,6 +110,9 @@ tests/unit/test_%: tests/unit/test_%.c $(CORE_O) tests/unit/ctest.h
 	@[ -n "$(Q)" ] && echo "  CC      $<" || true
 	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit -o $@ $< $(CORE_O) $(PKG_LIBS)
 
+# test_xlsx includes the renderer for its static functions.
+tests/unit/test_xlsx: cgi/render_xlsx.c
+
 clean:
 	rm -rf build bin tests/unit/run $(UNIT) bench/xlsx_bare
 

@@ -59,19 +59,21 @@ for n in $sizes; do
 	[ -s "$dir/token-$t" ] || "$cr" token --user "$t" > "$dir/token-$t"
 done
 
-# measure OUT CMD...: runs CMD under /usr/bin/time -v, stdout to OUT; sets $wall, $rss (MiB).
+# measure OUT CMD...: runs CMD under /usr/bin/time -v, stdout to OUT; sets $wall, $cpu (s), $rss (MiB).
 measure() {
 	local out=$1 log=$dir/time.log
 	shift
 	/usr/bin/time -v "$@" > "$out" 2> "$log" || { cat "$log" >&2; exit 1; }
 	wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0;
 		for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.2f", s }' "$log")
+	cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$log")
 	rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$log")
 }
 
-# min A B: the smaller number.
+# min A B: the smaller number (A empty: B).
 min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }'; }
 
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 rows=()
 for n in $sizes; do
 	t=$(tenant "$n")
@@ -79,19 +81,17 @@ for n in $sizes; do
 	task=$(psql_db -c "SELECT k.uuid FROM tasks k JOIN tenants u ON u.id = k.user_id
 		WHERE u.name = '$t' AND k.name = '百万号码压测任务'")
 	token=$(cat "$dir/token-$t")
-
 	# The statement alone, its text with the parameters filled in.
 	sql=$(sed -e "s/\$1::uuid/'$tid'::uuid/g" -e "s/\$2::uuid/'$task'::uuid/g" \
 		-e 's/\$[3-7]::/NULL::/g' -e 's/\$8::/0::/g' sql/reports/task_number.sql)
-	sqlt=
+
+	sqlt= crt= crc= crr= baw= bac= bat= bar=
+	# Interleaved, so that a busy moment of the machine hits all of them alike.
 	for _ in $(seq "$repeat"); do
 		measure /dev/null scripts/pg.sh psql "$db" -X -q -c "SET callreport.tenant = '$tid'" \
 			-c "SET TimeZone = 'Asia/Shanghai'" -c "COPY ($sql) TO STDOUT"
 		sqlt=$(min "$sqlt" "$wall")
-	done
 
-	crt= crr=
-	for _ in $(seq "$repeat"); do
 		measure "$dir/out/callreport-$n.bin" env GATEWAY_INTERFACE=CGI/1.1 \
 			REQUEST_METHOD=GET REQUEST_URI="/v1/task/number?task_id=$task&format=xlsx" \
 			QUERY_STRING="task_id=$task&format=xlsx" HTTP_AUTHORIZATION="Bearer $token" \
@@ -99,44 +99,41 @@ for n in $sizes; do
 		head -c 15 "$dir/out/callreport-$n.bin" | grep -q "Status: 200" || {
 			echo "xlsx.sh: the export failed:" >&2; head -c 300 "$dir/out/callreport-$n.bin" >&2
 			exit 1; }
-		crt=$(min "$crt" "$wall")
-		crr=$(min "$crr" "$rss")
-	done
-	size=$(( $(stat -c %s "$dir/out/callreport-$n.bin") / 1048576 ))
+		crt=$(min "$crt" "$wall") crc=$(min "$crc" "$cpu") crr=$(min "$crr" "$rss")
 
-	bat= bar= baw=
-	for _ in $(seq "$repeat"); do
 		measure "$dir/bare.txt" bench/xlsx_bare "$web" "$tid" "$task" "$dir/out/bare-$n.xlsx" "$dir/tmp"
 		baw=$(min "$baw" "$(awk '{ print $4 }' "$dir/bare.txt")")
-		bat=$(min "$bat" "$wall")
-		bar=$(min "$bar" "$rss")
+		bac=$(min "$bac" "$(awk '{ print $6 }' "$dir/bare.txt")")
+		bat=$(min "$bat" "$wall") bar=$(min "$bar" "$rss")
 	done
+	size=$(awk -v b="$(stat -c %s "$dir/out/callreport-$n.bin")" 'BEGIN { printf "%.1f", b / 1048576 }')
 
-	pyt=- pyr=-
+	pyt=- pyc=- pyr=-
 	if [ "${BENCH_PYTHON:-1}" != 0 ]; then
 		bench/xlsx_bare --columns > "$dir/columns.tsv"
 		measure "$dir/python.txt" /usr/bin/python3 bench/xlsx_python.py "$web" "$tid" "$task" \
 			"$dir/out/python-$n.xlsx" "$dir/tmp" "$dir/columns.tsv"
-		pyt=$wall pyr=$rss
+		pyt=$wall pyc=$cpu pyr=$rss
 	fi
-	rows+=("$n|$sqlt|$crt|$crr|$baw|$bat|$bar|$pyt|$pyr|$size")
-	rm -f "$dir"/out/*-"$n".xlsx
+	rows+=("$n|$sqlt|$crt|$crc|$crr|$baw|$bac|$bat|$bar|$pyt|$pyc|$pyr|$size")
+	rm -f "$dir"/out/*-"$n".xlsx "$dir"/out/*-"$n".bin
 done
+load1=$(cut -d' ' -f1-3 /proc/loadavg)
 
 table=$(
-	echo "| rows | SQL alone s | callreport s | callreport MiB | bare write s | bare process s | bare MiB | python s | python MiB | callreport / bare | python / callreport | file MiB |"
-	echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	echo "| rows | SQL alone s | callreport s (CPU) | bare write s (CPU) | python s (CPU) | callreport / bare | python / callreport | callreport MiB | bare MiB | python MiB | XLSX MiB |"
+	echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 	for r in "${rows[@]}"; do
-		IFS='|' read -r n sqlt crt crr baw bat bar pyt pyr size <<<"$r"
-		awk -v n="$n" -v s="$sqlt" -v c="$crt" -v cr="$crr" -v bw="$baw" -v bt="$bat" \
-		    -v br="$bar" -v p="$pyt" -v pr="$pyr" -v sz="$size" 'BEGIN {
-			printf "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %.2fx | %s | %s |\n",
-			    n, s, c, cr, bw, bt, br, p, pr, c / bw,
-			    p == "-" ? "-" : sprintf("%.1fx", p / c), sz }'
+		IFS='|' read -r n sqlt crt crc crr baw bac bat bar pyt pyc pyr size <<<"$r"
+		awk -v n="$n" -v s="$sqlt" -v c="$crt" -v cc="$crc" -v cr="$crr" -v bw="$baw" \
+		    -v bc="$bac" -v br="$bar" -v p="$pyt" -v pc="$pyc" -v pr="$pyr" -v sz="$size" 'BEGIN {
+			printf "| %d | %s | %s (%s) | %.2f (%.2f) | %s | %.2fx | %s | %s | %s | %s | %s |\n",
+			    n, s, c, cc, bw, bc, p == "-" ? "-" : p " (" pc ")", c / bw,
+			    p == "-" ? "-" : sprintf("%.1fx", p / c), cr, br, pr, sz }'
 	done
 )
 first=${rows[0]} last=${rows[${#rows[@]}-1]}
-flat=$(awk -v a="$(cut -d'|' -f4 <<<"$first")" -v b="$(cut -d'|' -f4 <<<"$last")" \
+flat=$(awk -v a="$(cut -d'|' -f5 <<<"$first")" -v b="$(cut -d'|' -f5 <<<"$last")" \
 	'BEGIN { printf "%.2f", b / a }')
 {
 	echo
@@ -144,13 +141,20 @@ flat=$(awk -v a="$(cut -d'|' -f4 <<<"$first")" -v b="$(cut -d'|' -f4 <<<"$last")
 	echo
 	echo "$(nproc) CPU $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)," \
 		"$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo);" \
-		"libxlsxwriter $(pkg-config --modversion xlsxwriter 2>/dev/null || echo '?')," \
+		"libxlsxwriter $(awk -F'"' '/define LXW_VERSION /{ print $2 }' /usr/include/xlsxwriter.h)," \
 		"XlsxWriter $(/usr/bin/python3 -c 'import xlsxwriter; print(xlsxwriter.__version__)' 2>/dev/null || echo '?')," \
-		"PostgreSQL $(scripts/pg.sh psql "$db" -XAtc 'SHOW server_version')."
-	echo "Numbers report of the demo task, format=xlsx; best of $repeat runs (python: one)."
-	echo "callreport: the whole CGI request; bare: the write alone (bench/xlsx_bare, data"
-	echo "loaded first) and the whole process; memory: peak RSS. Peak RSS of the largest"
-	echo "export / the smallest: ${flat}x."
+		"PostgreSQL $(scripts/pg.sh psql "$db" -XAtc 'SHOW server_version' | cut -d' ' -f1);" \
+		"load average $load0 before, $load1 after."
+	echo
+	echo "The numbers report of the demo task as format=xlsx, best of $repeat interleaved runs"
+	echo "(python: one). callreport: the whole request, bin/callreport.fcgi run as CGI"
+	echo "(authentication, count, rows through a cursor, summary sheet, the file sent);"
+	echo "bare: libxlsxwriter writing the same cells from memory, the write alone"
+	echo "(bench/xlsx_bare); python: XlsxWriter constant_memory over psycopg2"
+	echo "(bench/xlsx_python.py); SQL alone: the report's statement, COPY to /dev/null."
+	echo "Wall seconds, CPU seconds (user + system) of the process in parentheses; peak"
+	echo "RSS in MiB (bare holds the whole selection in memory before writing)."
+	echo "callreport peak RSS at the largest size / the smallest: ${flat}x."
 	echo
 	echo "$table"
 } | tee -a bench/results.md

@@ -468,7 +468,7 @@ void
 app_serve(struct req *req)
 {
 	const char *uri = req_env(req, "REQUEST_URI"), *q, *err = NULL;
-	const char *base = req->cfg->base_path;
+	const char *base = req->cfg->base_path, *tmp;
 	const struct route *rt = NULL;
 	bool path_known = false;
 	char allow[32] = "";
@@ -550,9 +550,11 @@ send:
 		db_end(req->db, req->status < 400);
 	if (req->capture)
 		return;		/* the static export keeps the response */
+	/* A workbook made for this request goes, however the sending went. */
+	tmp = req->file_tmp ? req->file : NULL;
 	req_send(req);
-	if (req->file && req->file_tmp && req->status == 200)
-		unlink(req->file);
+	if (tmp != NULL)
+		unlink(tmp);
 	log_line(req->id, "%s %s %d", req->method, req->path ? req->path : "-",
 	    req->status);
 }

@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -926,6 +927,10 @@ stage_file(struct imp *im, FILE *fp, json_tokener *tok)
 		}
 		if (strspn(p, " \t\r") >= n)
 			continue;
+		if (n > INT_MAX) {
+			fail(im, lineno, "line too long");
+			goto out;
+		}
 		if (memchr(p, '\0', n) != NULL) {
 			fail(im, lineno, "not JSON: contains a NUL byte");
 			goto out;
@@ -1153,7 +1158,7 @@ insert_kind(struct imp *im, const struct kind *k)
 		sql_staged_rows(im, k);
 		sb_printf(sql, "UPDATE %s t SET (", k->table);
 		sql_columns(sql, k, "");
-		sb_puts(sql, ") = (");
+		sb_puts(sql, ") = ROW(");
 		sql_columns(sql, k, "n.");
 		sb_printf(sql, ") FROM n WHERE t.\"%s\" = n.\"%s\" AND (", key, key);
 		sql_columns(sql, k, "t.");

@@ -834,8 +834,8 @@ html_number_history(struct req *req, struct run *run, struct tpl_dict *d)
 	if ((st = one_row(req, sql_number_facts, ftext(run, "number_id"), &res)) != 0)
 		return st;
 	set_row(req, d, res, 0, "num_");
-	if (strcmp(col(res, 0, "is_blacklist"), "t") == 0)
-		tpl_show(d, "BLACKLIST");
+	tpl_set(d, "num_is_blacklist_text",
+	    strcmp(col(res, 0, "is_blacklist"), "t") == 0 ? "是" : "否");
 	PQclear(res);
 	return 0;
 }

@@ -180,6 +180,11 @@ rows(struct req *req, struct tpl_dict *d, struct run *run)
 			tpl_set(row, col->key, v ? v : "");
 			snprintf(key, sizeof(key), "%s_text", col->key);
 			tpl_set(row, key, disp ? disp : "");
+			/* A template tests a value with {{#<key>_set}}. */
+			if (v != NULL && *v) {
+				snprintf(key, sizeof(key), "%s_set", col->key);
+				tpl_show(row, key);
+			}
 			if (!(col->views & VH))
 				continue;
 			c = tpl_section(row, "CELL");

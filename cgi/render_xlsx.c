@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <sys/statvfs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +55,8 @@ struct xw {
 	int			 sheets;
 	lxw_error		 err;	/* the first error */
 	const char		*where;	/* and the call that made it */
+	const char		*why;	/* a message of ours instead of lxw_strerror */
+	unsigned long long	 xml, largest;	/* bytes of the data sheets' XML */
 };
 
 /* Remembers the first libxlsxwriter error and the call that made it. */
@@ -64,6 +67,67 @@ chk(struct xw *x, lxw_error e, const char *where)
 		x->err = e;
 		x->where = where;
 	}
+}
+
+/* Records an error of ours (no lxw_error says it), unless one came first. */
+static void
+fail_why(struct xw *x, const char *where, const char *why)
+{
+	if (x->err == LXW_NO_ERROR) {
+		x->err = LXW_ERROR_CREATING_TMPFILE;
+		x->where = where;
+		x->why = why;
+	}
+}
+
+/*
+ * XXX libxlsxwriter does not check its writes to the temporary file that
+ * holds a sheet's rows in constant_memory mode: a full tmp_dir would give a
+ * truncated workbook and no error. So the stream it keeps in the worksheet
+ * (optimize_tmpfile, a member of its public struct) is checked here: after
+ * every batch, and flushed when the sheet ends. Returns 0 or -1.
+ */
+static int
+io_check(struct xw *x, lxw_worksheet *ws, bool end)
+{
+	FILE *f = ws != NULL ? ws->optimize_tmpfile : NULL;
+	off_t n;
+
+	if (f == NULL)
+		return 0;
+	if ((end && fflush(f) != 0) || ferror(f)) {
+		fail_why(x, "temporary file", end && errno ? strerror(errno) :
+		    "a write failed (tmp_dir full, or a file size limit)");
+		return -1;
+	}
+	if (end && (n = ftello(f)) > 0) {
+		x->xml += (unsigned long long)n;
+		if ((unsigned long long)n > x->largest)
+			x->largest = (unsigned long long)n;
+	}
+	return 0;
+}
+
+/*
+ * workbook_close copies each sheet's XML once more, one sheet at a time,
+ * and zips it, with the same unchecked writes. Returns 0 when tmp_dir has
+ * room for the largest copy and the zip (a quarter of the XML at most),
+ * else -1 with the error recorded.
+ */
+static int
+room_check(struct req *req, struct xw *x)
+{
+	unsigned long long need = x->largest + x->xml / 4 + (16ULL << 20), have;
+	struct statvfs sv;
+
+	if (statvfs(req->cfg->tmp_dir, &sv) != 0)
+		return 0;	/* nothing to go by: let it try */
+	have = (unsigned long long)sv.f_bavail * sv.f_frsize;
+	if (have >= need)
+		return 0;
+	fail_why(x, "tmp_dir", arena_printf(req->a, "%llu MB free, the workbook "
+	    "needs about %llu MB more", have >> 20, need >> 20));
+	return -1;
 }
 
 /* Returns p, or NULL after recording an allocation failure in where. */
@@ -271,13 +335,15 @@ data_sheet(struct req *req, struct xw *x, const struct report *r)
 	worksheet_freeze_panes(ws, 1, 0);
 }
 
-/* Ends a data sheet of rows data rows: the autofilter over them. */
+/* Ends a data sheet of rows data rows: the autofilter over them, its stream checked. */
 static void
 end_sheet(struct xw *x, lxw_row_t rows)
 {
-	if (x->ws != NULL)
-		chk(x, worksheet_autofilter(x->ws, 0, 0, rows, x->width - 1),
-		    "autofilter");
+	if (x->ws == NULL)
+		return;
+	chk(x, worksheet_autofilter(x->ws, 0, 0, rows, x->width - 1),
+	    "autofilter");
+	io_check(x, x->ws, true);
 }
 
 /* Writes row i of a batch as sheet row row. */
@@ -597,6 +663,29 @@ setup(struct req *req, struct xw *x, const struct report *r)
 	return x->err ? -1 : 0;
 }
 
+/*
+ * Drops a workbook that failed, without writing it: workbook_close would
+ * first zip every row written so far (minutes for a big export), and when
+ * its own writes fail it returns early with temporary files left open. The
+ * streams holding the rows (libxlsxwriter unlinked their files already) are
+ * closed here, then the rest is freed.
+ */
+static void
+drop(lxw_workbook *wb)
+{
+	lxw_worksheet *ws;
+
+	if (wb == NULL)
+		return;
+	LXW_FOREACH_WORKSHEET(ws, wb) {
+		if (ws->optimize_tmpfile != NULL) {
+			fclose(ws->optimize_tmpfile);
+			ws->optimize_tmpfile = NULL;
+		}
+	}
+	lxw_workbook_free(wb);
+}
+
 /* Sets the download headers of a finished workbook at path. */
 static void
 attach(struct req *req, const struct report *r, const char *path)
@@ -674,7 +763,7 @@ render_xlsx(struct req *req, struct run *run)
 		}
 		rows += n;
 		PQclear(res);
-		if (x.err)
+		if (x.err || io_check(&x, x.ws, false))
 			goto fail;
 	}
 	db_cursor_close(&cur);
@@ -682,14 +771,20 @@ render_xlsx(struct req *req, struct run *run)
 		goto fail;
 	if (rows == 0 && report_needs_row(r)) {
 		/* Not the caller's (or not there): the same 404 as JSON's. */
-		workbook_close(x.wb);
+		drop(x.wb);
 		unlink(path);
 		req_error(req, 404, "not found");
 		return 404;
 	}
 	end_sheet(&x, sheetrow);
-	if ((e = summary(req, &x, run, rows)) != DB_OK || x.err)
+	if ((e = summary(req, &x, run, rows)) != DB_OK || x.err ||
+	    io_check(&x, x.sum, true) || room_check(req, &x))
 		goto fail;
+	/*
+	 * XXX When a write fails inside workbook_close itself (tmp_dir filling
+	 * up meanwhile: room_check looked before), libxlsxwriter leaves one
+	 * temporary file open; a worker ends after max_requests anyway.
+	 */
 	chk(&x, workbook_close(x.wb), "workbook_close");
 	x.wb = NULL;
 	if (x.err)
@@ -698,14 +793,15 @@ render_xlsx(struct req *req, struct run *run)
 	return 0;
 fail:
 	db_cursor_close(&cur);
-	/* Closing writes what there is, but it is the only way to free it all. */
-	if (x.wb != NULL)
-		workbook_close(x.wb);
+	drop(x.wb);
 	unlink(path);
-	if (e != DB_OK)
+	if (e != DB_OK) {
+		log_line(req->id, "xlsx: %s after %ld rows (%s): workbook removed",
+		    db_strerror(e), rows, r->name);
 		return req_db_fail(req, e);
-	log_line(req->id, "xlsx: %s: %s (%s, %ld rows)", x.where,
-	    lxw_strerror(x.err), r->name, rows);
+	}
+	log_line(req->id, "xlsx: %s: %s (%s, %ld rows): workbook removed", x.where,
+	    x.why ? x.why : lxw_strerror(x.err), r->name, rows);
 	req_error(req, 500, "could not write the workbook");
 	return 500;
 }

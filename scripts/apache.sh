@@ -168,7 +168,9 @@ workers)
 	else	# mod_fcgid: the program's processes whose parent is an Apache
 		for p in $(pgrep -f "^$root/bin/callreport.fcgi" || true); do
 			pp=$(awk '{print $4}' "/proc/$p/stat" 2>/dev/null) || continue
-			grep -qs "apache2" "/proc/$pp/comm" && grep -qs "$dir/httpd.conf" "/proc/$pp/cmdline" && echo "$p"
+			if grep -qs "apache2" "/proc/$pp/comm" && grep -qs "$dir/httpd.conf" "/proc/$pp/cmdline"; then
+				echo "$p"
+			fi
 		done
 	fi ;;
 configtest)
@@ -180,6 +182,6 @@ configtest)
 	} > "$dir/httpd.conf"
 	apache2 -d "$dir" -f "$dir/httpd.conf" -t ;;
 *)
-	sed -n '3,9p' "$0" >&2
+	sed -n '2,11p' "$0" >&2
 	exit 2 ;;
 esac

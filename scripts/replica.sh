@@ -7,6 +7,7 @@
 #        replica.sh stop                both
 #        replica.sh stop-standby|start-standby
 #        replica.sh createdb NAME       on the primary, with the schema (the standby follows)
+#        replica.sh dropdb NAME
 #        replica.sh wait-replay         until the standby has replayed all the primary has written
 #        replica.sh conninfo primary|standby NAME ROLE
 #        replica.sh psql primary|standby NAME [ARGS]
@@ -140,6 +141,6 @@ psql)
 	shift 3
 	sql "$which" "$name" "$@" ;;
 *)
-	sed -n '4,13p' "$0" >&2
+	sed -n '2,14p' "$0" >&2
 	exit 2 ;;
 esac

@@ -241,6 +241,8 @@ CREATE TABLE IF NOT EXISTS numbers (
 CREATE INDEX IF NOT EXISTS numbers_task_id ON numbers (task_id, id);
 CREATE INDEX IF NOT EXISTS numbers_task_status ON numbers (task_id, status, id);
 CREATE INDEX IF NOT EXISTS numbers_task_operator ON numbers (task_id, operator, id);
+-- A call record's number (transcript page → number history).
+CREATE INDEX IF NOT EXISTS numbers_task_number ON numbers (task_id, number);
 CREATE INDEX IF NOT EXISTS numbers_number_trgm ON numbers USING gin (number gin_trgm_ops);
 -- task/number totals and record_info's progress_bar: an index-only scan of the task.
 CREATE INDEX IF NOT EXISTS numbers_task_cover ON numbers (task_id, id)

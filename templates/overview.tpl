@@ -9,29 +9,29 @@
 <a href="{{BASE}}/tasks/{{TASK_ID}}/records?format=xlsx">下载通话记录 XLSX</a>
 </nav>
 
-<dl class="cards" id="figures">
-<div class="card"><dt>号码总数</dt><dd id="f-total">{{t_total}}</dd></div>
-<div class="card"><dt>已呼叫</dt><dd><span id="f-dialled">{{t_dialled}}</span> <small>{{t_progress}}%</small></dd></div>
-<div class="card"><dt>接通</dt><dd id="f-connected">{{t_connected}}</dd></div>
-<div class="card"><dt>接通率</dt><dd><span id="f-connect-rate">{{t_connect_rate}}</span>%</dd></div>
-<div class="card"><dt>呼叫次数</dt><dd id="f-attempts">{{t_attempts}}</dd></div>
-<div class="card"><dt>通话记录</dt><dd id="f-records">{{t_records}}</dd></div>
-<div class="card"><dt>平均通话时长</dt><dd>{{t_avg_bill}} <small>秒</small></dd></div>
-<div class="card"><dt>平均交互轮数</dt><dd>{{t_avg_rounds}}</dd></div>
-<div class="card"><dt>平均得分</dt><dd>{{t_avg_score}}</dd></div>
-<div class="card"><dt>客户挂断 / 机器人挂断</dt><dd>{{t_customer_hangups}} <small>/ {{t_robot_hangups}}</small></dd></div>
-</dl>
+<div class="cards" id="figures">
+<div class="card"><span class="k">号码总数</span> <strong class="v" id="f-total">{{t_total}}</strong></div>
+<div class="card"><span class="k">已呼叫</span> <strong class="v"><span id="f-dialled">{{t_dialled}}</span> <small>{{t_progress}}%</small></strong></div>
+<div class="card"><span class="k">接通</span> <strong class="v" id="f-connected">{{t_connected}}</strong></div>
+<div class="card"><span class="k">接通率</span> <strong class="v"><span id="f-connect-rate">{{t_connect_rate}}</span>%</strong></div>
+<div class="card"><span class="k">呼叫次数</span> <strong class="v" id="f-attempts">{{t_attempts}}</strong></div>
+<div class="card"><span class="k">通话记录</span> <strong class="v" id="f-records">{{t_records}}</strong></div>
+<div class="card"><span class="k">平均通话时长</span> <strong class="v">{{t_avg_bill}} <small>秒</small></strong></div>
+<div class="card"><span class="k">平均交互轮数</span> <strong class="v">{{t_avg_rounds}}</strong></div>
+<div class="card"><span class="k">平均得分</span> <strong class="v">{{t_avg_score}}</strong></div>
+<div class="card"><span class="k">客户挂断 / 机器人挂断</span> <strong class="v">{{t_customer_hangups}} <small>/ {{t_robot_hangups}}</small></strong></div>
+</div>
 
 <div class="panels">
 <section class="panel wide" id="status" aria-labelledby="h-status">
 <h2 id="h-status">号码状态分布</h2>
 {{#STATUS_ANY}}<svg class="stack" viewBox="0 0 100 6" preserveAspectRatio="none" role="img" aria-label="号码状态分布">{{#STATUS}}{{#NONZERO}}<rect x="{{sx}}" y="0" width="{{sw}}" height="6" class="st{{code}}"><title>{{label}}: {{count}} ({{pct}}%)</title></rect>{{/NONZERO}}{{/STATUS}}</svg>{{/STATUS_ANY}}
 <div class="scroll">
-<table class="report stack-phone">
+<table class="report">
 <thead><tr><th scope="col">状态</th><th scope="col" class="num">号码数</th><th scope="col" class="num">占比</th><th scope="col">分布</th></tr></thead>
 <tbody>
 {{#STATUS}}<tr data-code="{{code}}">
-<td data-label="状态"><span class="sw st{{code}}"></span><a href="{{BASE}}/tasks/{{TASK_ID}}/numbers?status%5B%5D={{code}}">{{label}}</a></td>
+<td data-label="状态"><svg class="sw" viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" class="st{{code}}"></rect></svg><a href="{{BASE}}/tasks/{{TASK_ID}}/numbers?status%5B%5D={{code}}">{{label}}</a></td>
 <td data-label="号码数" class="num count">{{count}}</td>
 <td data-label="占比" class="num">{{pct}}%</td>
 <td class="barcell"><svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"><rect width="{{bar}}" height="10" class="st{{code}}"></rect></svg></td>
@@ -45,7 +45,7 @@
 <h2 id="h-levels">意向等级分布</h2>
 {{#LEVEL_NONE}}<p class="note">还没有通话记录。</p>{{/LEVEL_NONE}}
 {{#LEVEL_ANY}}<svg class="stack" viewBox="0 0 100 6" preserveAspectRatio="none" role="img" aria-label="意向等级分布">{{#LEVEL}}{{#NONZERO}}{{#COLOR}}<rect x="{{sx}}" y="0" width="{{sw}}" height="6" fill="{{color}}"><title>{{label}}: {{count}} ({{pct}}%)</title></rect>{{/COLOR}}{{#NOCOLOR}}<rect x="{{sx}}" y="0" width="{{sw}}" height="6" class="lv"><title>{{label}}: {{count}} ({{pct}}%)</title></rect>{{/NOCOLOR}}{{/NONZERO}}{{/LEVEL}}</svg>
-<table class="report stack-phone">
+<table class="report">
 <thead><tr><th scope="col">等级</th><th scope="col" class="num">通话数</th><th scope="col" class="num">占比</th><th scope="col">分布</th></tr></thead>
 <tbody>
 {{#LEVEL}}<tr>
@@ -61,7 +61,7 @@
 <section class="panel" id="tags" aria-labelledby="h-tags">
 <h2 id="h-tags">标签 (前 10)</h2>
 {{#TAG_NONE}}<p class="note">通话记录上还没有标签。</p>{{/TAG_NONE}}
-{{#TAG_ANY}}<table class="report stack-phone">
+{{#TAG_ANY}}<table class="report">
 <thead><tr><th scope="col">标签</th><th scope="col" class="num">通话数</th><th scope="col" class="num">占通话</th><th scope="col">分布</th></tr></thead>
 <tbody>
 {{#TAG}}<tr>
@@ -74,7 +74,7 @@
 </table>{{/TAG_ANY}}
 <h2>母标签</h2>
 {{#TAG_GROUP_NONE}}<p class="note">没有。</p>{{/TAG_GROUP_NONE}}
-{{#TAG_GROUP_ANY}}<table class="report stack-phone" id="tag-groups">
+{{#TAG_GROUP_ANY}}<table class="report" id="tag-groups">
 <thead><tr><th scope="col">母标签</th><th scope="col" class="num">通话数</th><th scope="col" class="num">占通话</th><th scope="col">分布</th></tr></thead>
 <tbody>
 {{#TAG_GROUP}}<tr>
@@ -90,7 +90,7 @@
 <section class="panel" id="bills" aria-labelledby="h-bills">
 <h2 id="h-bills">通话时长分布</h2>
 {{#BILL_NONE}}<p class="note">还没有通话记录。</p>{{/BILL_NONE}}
-{{#BILL_ANY}}<table class="report stack-phone">
+{{#BILL_ANY}}<table class="report">
 <thead><tr><th scope="col">通话时长</th><th scope="col" class="num">通话数</th><th scope="col" class="num">占比</th><th scope="col">分布</th></tr></thead>
 <tbody>
 {{#BILL}}<tr>
@@ -106,7 +106,7 @@
 <section class="panel" id="rounds" aria-labelledby="h-rounds">
 <h2 id="h-rounds">交互轮数分布</h2>
 {{#ROUND_NONE}}<p class="note">还没有通话记录。</p>{{/ROUND_NONE}}
-{{#ROUND_ANY}}<table class="report stack-phone">
+{{#ROUND_ANY}}<table class="report">
 <thead><tr><th scope="col">轮数</th><th scope="col" class="num">通话数</th><th scope="col" class="num">占比</th><th scope="col">分布</th></tr></thead>
 <tbody>
 {{#ROUND}}<tr>
@@ -123,7 +123,7 @@
 <h2 id="h-hangup">客户在哪句话后挂断</h2>
 <p class="note">客户挂断的通话, 按挂断前机器人说的最后一句话术统计。</p>
 {{#HANGUP_NONE}}<p class="note">没有客户挂断的通话。</p>{{/HANGUP_NONE}}
-{{#HANGUP_ANY}}<table class="report stack-phone">
+{{#HANGUP_ANY}}<table class="report">
 <thead><tr><th scope="col">最后一句话术</th><th scope="col" class="num">通话数</th><th scope="col" class="num">占客户挂断</th><th scope="col">分布</th></tr></thead>
 <tbody>
 {{#HANGUP}}<tr>
@@ -139,7 +139,7 @@
 <section class="panel wide" id="hours" aria-labelledby="h-hours">
 <h2 id="h-hours">按小时的呼叫</h2>
 {{#HOUR_NONE}}<p class="note">还没有呼叫。</p>{{/HOUR_NONE}}
-{{#HOUR_ANY}}<p class="legend"><span><span class="sw"></span>呼叫次数</span><span><span class="sw c2"></span>接通次数</span></p>
+{{#HOUR_ANY}}<p class="legend"><span><svg class="sw" viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" class="c1"></rect></svg>呼叫次数</span><span><svg class="sw" viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" class="c2"></rect></svg>接通次数</span></p>
 <svg class="hours" viewBox="0 0 480 130" role="img" aria-label="按小时的呼叫次数与接通次数">
 <line x1="0" y1="110.5" x2="480" y2="110.5" class="axis"></line>
 {{#HOUR}}<rect class="c1" x="{{cx}}" y="{{cy}}" width="14" height="{{ch}}"><title>{{label}} 呼叫 {{count}} 次, 接通 {{connected}} 次</title></rect><rect class="c2" x="{{cx}}" y="{{cy2}}" width="14" height="{{ch2}}"><title>{{label}} 接通 {{connected}} 次</title></rect>{{#TICK}}<text x="{{lx}}" y="124" text-anchor="middle">{{label}}</text>{{/TICK}}

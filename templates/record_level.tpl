@@ -1,11 +1,14 @@
 {{%AUTOESCAPE context="HTML"}}{{>HEADER}}
+<p class="crumbs"><a href="{{BASE}}/tasks">任务</a> › 评分等级</p>
 <h1>评分等级</h1>
 <p class="actions"><a href="{{PATH}}?{{XLSX_QUERY}}">下载 XLSX</a></p>
-<table class="report">
-<thead><tr>{{#HEAD}}<th scope="col">{{LABEL}}</th>{{/HEAD}}</tr></thead>
+<div class="scroll">
+<table class="report stack-phone">
+<thead><tr><th scope="col">等级</th><th scope="col">别名</th><th scope="col">颜色</th><th scope="col" class="num">最低分</th><th scope="col" class="num">最高分</th></tr></thead>
 <tbody>
-{{#ROW}}<tr>{{#CELL}}<td{{#NUMERIC}} class="num"{{/NUMERIC}}>{{VALUE}}</td>{{/CELL}}</tr>{{/ROW}}
-{{#EMPTY}}<tr><td colspan="6">没有评分等级</td></tr>{{/EMPTY}}
+{{#ROW}}<tr><td data-label="等级">{{name}}</td><td data-label="别名">{{alias}}</td><td data-label="颜色">{{color}}</td><td data-label="最低分" class="num">{{score_min}}</td><td data-label="最高分" class="num">{{score_max}}</td></tr>{{/ROW}}
+{{#EMPTY}}<tr><td colspan="5">没有评分等级</td></tr>{{/EMPTY}}
 </tbody>
 </table>
+</div>
 {{>FOOTER}}

@@ -32,10 +32,10 @@
 </form>
 <p class="actions">共 {{TOTAL}} 行 · <a href="{{PATH}}?{{XLSX_QUERY}}">下载 XLSX</a></p>
 <table class="report">
-<thead><tr>{{#HEAD}}<th scope="col">{{LABEL}}</th>{{/HEAD}}</tr></thead>
+<thead><tr><th scope="col">被叫号码</th><th scope="col">号码ID</th><th scope="col">号码状态</th><th scope="col" class="num">呼叫次序</th><th scope="col">呼叫时间</th><th scope="col">本次结果</th><th scope="col" class="num">呼叫时长(秒)</th><th scope="col" class="num">通话时长(秒)</th><th scope="col">挂断原因</th><th scope="col">主叫号码</th><th scope="col">城市</th><th scope="col">省份</th><th scope="col">运营商</th></tr></thead>
 <tbody>
 {{#ROW}}<tr class="st{{status}}">{{#CELL}}<td{{#NUMERIC}} class="num"{{/NUMERIC}}>{{VALUE}}</td>{{/CELL}}</tr>{{/ROW}}
-{{#EMPTY}}<tr><td colspan="14">没有符合条件的号码</td></tr>{{/EMPTY}}
+{{#EMPTY}}<tr><td colspan="13">没有符合条件的号码</td></tr>{{/EMPTY}}
 </tbody>
 </table>
 {{>PAGER}}

@@ -6,7 +6,7 @@
 <caption class="vh">外呼任务: 进度、接通率与查看链接</caption>
 <thead><tr><th scope="col">任务名称</th><th scope="col">话术组</th><th scope="col">状态</th><th scope="col">创建时间</th><th scope="col" class="num">已呼叫 / 总数</th><th scope="col">进度</th><th scope="col" class="num">接通</th><th scope="col" class="num">接通率</th><th scope="col" class="num">通话记录</th><th scope="col">查看</th></tr></thead>
 <tbody>
-{{#ROW}}<tr>
+{{#ROW}}<tr data-id="{{uuid}}">
 <td data-label="任务名称" class="wrap"><a href="{{BASE}}/tasks/{{uuid}}">{{name}}</a></td>
 <td data-label="话术组" class="wrap">{{group_str}}</td>
 <td data-label="状态">{{start_str}}</td>

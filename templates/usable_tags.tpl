@@ -1,11 +1,14 @@
 {{%AUTOESCAPE context="HTML"}}{{>HEADER}}
+<p class="crumbs"><a href="{{BASE}}/tasks">任务</a> › 可用标签</p>
 <h1>可用标签</h1>
 <p class="actions"><a href="{{PATH}}?{{XLSX_QUERY}}">下载 XLSX</a></p>
-<table class="report">
-<thead><tr>{{#HEAD}}<th scope="col">{{LABEL}}</th>{{/HEAD}}</tr></thead>
+<div class="scroll">
+<table class="report stack-phone">
+<thead><tr><th scope="col">标签</th><th scope="col">描述</th><th scope="col">母标签</th><th scope="col">业务场景</th><th scope="col">颜色</th><th scope="col">创建时间</th></tr></thead>
 <tbody>
-{{#ROW}}<tr>{{#CELL}}<td{{#NUMERIC}} class="num"{{/NUMERIC}}>{{VALUE}}</td>{{/CELL}}</tr>{{/ROW}}
-{{#EMPTY}}<tr><td colspan="8">没有可用标签</td></tr>{{/EMPTY}}
+{{#ROW}}<tr><td data-label="标签">{{name}}</td><td data-label="描述" class="wrap">{{description}}</td><td data-label="母标签">{{tag_group_text}}</td><td data-label="业务场景">{{tag_scene_text}}</td><td data-label="颜色">{{color}}</td><td data-label="创建时间" class="nowrap">{{created_at}}</td></tr>{{/ROW}}
+{{#EMPTY}}<tr><td colspan="6">没有可用标签</td></tr>{{/EMPTY}}
 </tbody>
 </table>
+</div>
 {{>FOOTER}}

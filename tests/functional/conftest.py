@@ -133,8 +133,7 @@ def vendor(db, data):
     """Imports tests/fixtures/vendor/vendor.jsonl, the vendor examples' data plus a boundary
     task, into tenant "vendor" (created with the examples' user id); returns its token and ids.
     Depends on data so that the demo's regions are there first, as in any later import."""
-    query_ok = query(db, "SELECT id FROM tenants WHERE name = 'vendor'")
-    if not query_ok:
+    if not query(db, "SELECT id FROM tenants WHERE name = 'vendor'"):
         with db.cursor() as c:
             c.execute("INSERT INTO tenants (id, name) VALUES (%s, 'vendor')", (VENDOR_USER_ID,))
     cli("import", "--user", "vendor", os.path.join(VENDOR_FIXTURES, "vendor.jsonl"))

@@ -172,11 +172,12 @@ def _q(conn, sql, *args):
 
 
 def smoke(base, tenant, conn, name="alpha"):
-    """The deployment smoke suite through one web server: every endpoint, a page
-    and its static file, sign-in, an XLSX download, a recording with a range
-    request. base: the server's URL with the mount prefix (http://host:port/reports);
-    tenant: {"token", "tasks", "password"} as the data fixture gives; conn: psycopg2
-    to the database the program reads (for the expected numbers)."""
+    """The deployment smoke suite through one web server: every endpoint and
+    page, the static file they link, sign-in and sign-out, an XLSX download.
+    Returns a record id for recording() (a range request). base: the server's
+    URL with the mount prefix (http://host:port/reports); tenant: {"token",
+    "tasks", "password"} as the data fixture gives; conn: psycopg2 to the
+    database the program reads (for the expected numbers)."""
     import io
     import json
     import openpyxl
@@ -219,15 +220,26 @@ def smoke(base, tenant, conn, name="alpha"):
     st, body = get("/v1/setting/record_level", token="crt_" + "0" * 48)
     assert st == 401
 
-    # a page, the stylesheet it links (served by the web server), sign-in and out
+    # every page, the stylesheet they link (served by the web server), sign-in and out
     html = {"Accept": "text/html"}
-    st, body = get(f"/tasks/{task}/numbers", headers=html)
-    assert st == 200 and b"</html>" in body, body[:300]
+    nid = _q(conn, "SELECT id FROM numbers WHERE task_id = %s ORDER BY id LIMIT 1", task)[0][0]
+    for path in ("/tasks", f"/tasks/{task}", f"/tasks/{task}/records", f"/records/{rid}",
+                 f"/numbers/{nid}/history", f"/tasks/{task}/numbers"):
+        st, body = get(path, headers=html)
+        assert st == 200 and b"</html>" in body, (path, st, body[:300])
+    st, body = fetch(base, "/login", headers=html)
+    assert st == 200 and f'action="{prefix}/login"'.encode() in body, body[:300]
+    u = urllib.parse.urlsplit(base)
+    c = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+    c.request("GET", prefix + "/", headers={"Authorization": "Bearer " + tok, **html})
+    r = c.getresponse()
+    r.read()
+    c.close()
+    assert r.status == 303 and r.getheader("Location") == prefix + "/tasks"
     css = f"{prefix}/static/style.css".encode()
     assert b'href="' + css + b'"' in body, "the page links the stylesheet under the prefix"
     st, body = fetch(base, "/static/style.css")
     assert st == 200 and body == open(os.path.join(ROOT, "static", "style.css"), "rb").read()
-    u = urllib.parse.urlsplit(base)
     c = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
     c.request("POST", prefix + "/login", body=urllib.parse.urlencode(
         {"name": name, "password": tenant["password"]}),
@@ -254,15 +266,28 @@ def smoke(base, tenant, conn, name="alpha"):
     return rid
 
 
-def recording(base, tok, conn, rid):
-    """A call recording with a range request (206, Content-Range, the bytes asked).
-    XXX: the recording endpoint is not in the program yet; until it is, skip."""
-    import pytest
-    for path in (f"/v1/record/{rid}/recording", f"/recordings/{rid}"):
-        st, _ = fetch(base, path, tok, method="HEAD")
-        if st not in (404, 405):
-            break
-    else:
-        pytest.skip("the program has no recording endpoint yet")
-    st, body = fetch(base, path, tok, headers={"Range": "bytes=0-99"})
-    assert st == 206 and len(body) == 100
+def recording(base, tok, conn, rid, conf=CONF):
+    """A call recording with a range request: the record's file is put below
+    recordings_root (of conf) by the last two parts of its path, then asked for
+    whole (200) and in part (206, Content-Range, the bytes asked)."""
+    root = [l.split("=", 1)[1].strip() for l in open(conf) if l.split("=", 1)[0].strip() == "recordings_root"][0]
+    rf = _q(conn, "SELECT recordfile FROM records WHERE id = %s", rid)[0][0]
+    parts = [p for p in rf.split("/") if p]
+    path = os.path.join(root, *parts[-2:])
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    data = bytes(range(256)) * 40
+    with open(path, "wb") as f:
+        f.write(data)
+    os.chmod(path, 0o644)
+    st, body = fetch(base, f"/records/{rid}/recording", tok)
+    assert (st, body) == (200, data), st
+    u = urllib.parse.urlsplit(base)
+    c = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+    c.request("GET", u.path.rstrip("/") + f"/records/{rid}/recording",
+              headers={"Authorization": "Bearer " + tok, "Range": "bytes=1000-1999"})
+    r = c.getresponse()
+    body = r.read()
+    c.close()
+    assert r.status == 206, (r.status, body[:200])
+    assert r.getheader("Content-Range") == f"bytes 1000-1999/{len(data)}"
+    assert body == data[1000:2000]

@@ -132,7 +132,8 @@ def test_query_done_task_phones(big):
     for what, p in done_phones_cases(big).items():
         params = [big["tenant"]] + p
         found = no_seq_scan(explain(big, "done_phones.count", params), f"count, {what}")
-        assert any(s[1] == "records" for s in found)
+        # (Without a filter the total may come from a table of counts.)
+        assert what == "no filter" or any(s[1] == "records" for s in found), what
         no_seq_scan(explain(big, "done_phones", params + ["15", "0"]), f"page 1, {what}")
     no_seq_scan(explain(big, "done_phones", [big["tenant"]] + done_phones_cases(big)["no filter"] + ["15", "300"]),
                 "page 21")

@@ -36,7 +36,8 @@ def test_smoke_at_root(servers, data, db):
 
 def test_smoke_under_prefix(servers, data, db):
     base = f"http://127.0.0.1:{SUB_PORT}/reports"
-    smoke(base, data["beta"], db, name="beta")
+    rid = smoke(base, data["beta"], db, name="beta")
+    recording(base, data["beta"]["token"], db, rid)
     from deploy import fetch
     st, _ = fetch(f"http://127.0.0.1:{SUB_PORT}", "/v1/setting/record_level", data["beta"]["token"])
     assert st == 404, "outside the prefix is not the program's"
@@ -106,7 +107,8 @@ def test_mod_fcgid(data, db):
     sh("scripts/apache.sh", "start", str(FCGID_PORT), conf, "/reports", "fcgid",
        env={"CALLREPORT_WORKERS": "3", "CALLREPORT_MAX_REQUESTS": "1000"})
     try:
-        smoke(f"http://127.0.0.1:{FCGID_PORT}/reports", data["alpha"], db)
+        rid = smoke(f"http://127.0.0.1:{FCGID_PORT}/reports", data["alpha"], db)
+        recording(f"http://127.0.0.1:{FCGID_PORT}/reports", data["alpha"]["token"], db, rid)
         pids = sh("scripts/apache.sh", "workers", str(FCGID_PORT)).split()
         assert 1 <= len(pids) <= 3
     finally:

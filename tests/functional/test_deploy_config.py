@@ -72,3 +72,30 @@ def test_systemd_units_verify():
     p = subprocess.run(["systemd-analyze", "verify", os.path.join(ROOT, "conf", "callreport.socket"),
                         os.path.join(ROOT, "conf", "callreport.service")], capture_output=True, text=True)
     assert p.returncode == 0 and "Unknown" not in p.stderr, p.stderr
+
+
+def _test_db():
+    """The suite's db conninfo (host=... port=... dbname=... user=...) as a dict."""
+    from conftest import CONF
+    line = [l for l in open(CONF) if l.split("=", 1)[0].strip() == "db"][0]
+    return dict(w.split("=", 1) for w in line.split("=", 1)[1].split())
+
+
+@pytest.mark.parametrize("how", ["PG variables", "service file", "multi-host"])
+def test_libpq_conventions(tmp_path, how):
+    """db reaches PostgreSQL the ways libpq users expect: from PG* variables
+    (db empty), from a service file, and from a multi-host string whose first
+    host is down (target_session_attrs=read-write)."""
+    d = _test_db()
+    env = {"CALLREPORT_CONF": os.path.join(ROOT, "conf", "callreport.conf.example")}
+    if how == "PG variables":
+        env.update(CALLREPORT_DB="", PGHOST=d["host"], PGPORT=d["port"], PGDATABASE=d["dbname"], PGUSER=d["user"])
+    elif how == "service file":
+        svc = tmp_path / "pg_service.conf"
+        svc.write_text(f"[callreport]\nhost={d['host']}\nport={d['port']}\ndbname={d['dbname']}\nuser={d['user']}\n")
+        env.update(CALLREPORT_DB="service=callreport", PGSERVICEFILE=str(svc))
+    else:
+        env.update(CALLREPORT_DB=f"host=127.0.0.1,{d['host']} port=1,{d['port']} dbname={d['dbname']} "
+                                 f"user={d['user']} target_session_attrs=read-write connect_timeout=2")
+    st, err = cgi("/readyz", **env)
+    assert st == "Status: 200 OK", err

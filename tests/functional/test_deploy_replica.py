@@ -71,32 +71,24 @@ def one(conn, sql, *args):
         return c.fetchone()[0]
 
 
-def commits(conn):
-    return one(conn, "SELECT xact_commit FROM pg_stat_database WHERE datname = %s", DBNAME)
-
-
 def web_sessions(conn):
     return one(conn, "SELECT count(*) FROM pg_stat_activity WHERE usename = 'callreport_web' "
                      "AND datname = %s", DBNAME)
 
 
 def test_reports_read_from_the_standby(pair):
-    """The smoke suite passes (sign-in included: it writes on the primary), and
-    report requests are transactions on the standby, not on the primary."""
+    """Report requests connect to the standby only; then the smoke suite passes,
+    sign-in included (it writes, on the primary)."""
     t = pair["tenant"]
     assert one(pair["standby"], "SELECT pg_is_in_recovery()") is True
-    smoke(BASE, t, pair["primary"])
-    p0, s0 = commits(pair["primary"]), commits(pair["standby"])
-    for _ in range(40):
+    assert web_sessions(pair["primary"]) == web_sessions(pair["standby"]) == 0
+    for _ in range(20):
         st, _ = fetch(BASE, f"/v1/task/number?task_id={t['tasks'][0]}", t["token"])
         assert st == 200
-    # pg_stat_database lags by up to a second (stats_fetch_consistency, flushes)
-    import time
-    time.sleep(1.2)
-    p1, s1 = commits(pair["primary"]), commits(pair["standby"])
-    assert s1 - s0 >= 40, (s0, s1)
-    assert p1 - p0 < 20, (p0, p1)
     assert web_sessions(pair["standby"]) >= 1
+    assert web_sessions(pair["primary"]) == 0, "no report read on the primary"
+    smoke(BASE, t, pair["primary"])
+    assert web_sessions(pair["primary"]) >= 1, "sign-in wrote on the primary"
 
 
 def test_standby_stopped_mid_run(pair):

@@ -1,0 +1,270 @@
+"""The pages in a real browser: headless Chromium driven through chromedriver (Debian's
+chromium, chromium-driver and python3-selenium). Signs in with the form, opens every
+view, applies filters with the forms, follows the links task -> records -> transcript ->
+number history and back, checks the numbers shown against the database, loads the
+recording in the audio player, signs out; the hostile values of the "xss" tenant stay
+text in the browser too. Screenshots at a desktop and a phone width are kept in
+tests/out/screens/ (not committed). The tests of this module run in order, in one browser.
+"""
+import os
+import shutil
+import tempfile
+import time
+
+import pytest
+
+from conftest import BASE_URL, OUT, query
+from html_lib import HOSTILE, XSS_NUMBER, XSS_RECORDS, XSS_TASK, place_recording, xss
+
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
+from selenium.webdriver.chrome.options import Options  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+DRIVER = "/usr/bin/chromedriver"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--window-size=1280,900", "--lang=zh-CN"]
+SCREENS = os.path.join(OUT, "screens")
+state = {}
+
+
+@pytest.fixture(scope="module")
+def b():
+    if not (os.access(CHROMIUM, os.X_OK) and os.access(DRIVER, os.X_OK)):
+        pytest.skip("chromium and chromium-driver are not installed (scripts/deps.sh check)")
+    profile = tempfile.mkdtemp(prefix="callreport-chromium-")
+    o = Options()
+    for f in FLAGS + ["--user-data-dir=" + profile]:
+        o.add_argument(f)
+    o.binary_location = CHROMIUM
+    d = webdriver.Chrome(service=Service(DRIVER), options=o)
+    d.set_page_load_timeout(30)
+    os.makedirs(SCREENS, exist_ok=True)
+    yield d
+    d.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def go(b, path):
+    b.get(BASE_URL + path)
+    no_alert(b)
+
+
+def no_alert(b):
+    try:
+        text = b.switch_to.alert.text
+    except NoAlertPresentException:
+        return
+    raise AssertionError("a script ran: alert(%r)" % text)
+
+
+def shoot(b, name):
+    """Full-page screenshots at a desktop width and at a phone's (390 CSS px, touch)."""
+    h = b.execute_script("return document.documentElement.scrollHeight")
+    b.set_window_size(1280, min(max(h, 600), 8000))
+    b.save_screenshot(os.path.join(SCREENS, f"{name}-desktop.png"))
+    b.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                      {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True})
+    h = b.execute_script("return document.documentElement.scrollHeight")
+    b.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                      {"width": 390, "height": min(max(h, 844), 8000), "deviceScaleFactor": 2, "mobile": True})
+    # on a phone nothing is wider than the screen but what scrolls inside its own box
+    wide = b.execute_script("return document.documentElement.scrollWidth")
+    b.save_screenshot(os.path.join(SCREENS, f"{name}-phone.png"))
+    b.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    b.set_window_size(1280, 900)
+    assert wide <= 392, (name, wide)
+
+
+def el(b, css):
+    return b.find_element(By.CSS_SELECTOR, css)
+
+
+def els(b, css):
+    return b.find_elements(By.CSS_SELECTOR, css)
+
+
+def text(b, css):
+    return el(b, css).text.strip()
+
+
+def path_of(b):
+    return b.current_url[len(BASE_URL):]
+
+
+def ids(b):
+    return [r.get_attribute("data-id") for r in els(b, "#rows tbody tr[data-id]")]
+
+
+def test_sign_in(b, data):
+    go(b, "/tasks")
+    assert el(b, "form input[name=next]").get_attribute("value") == "/tasks"  # the 401 page is the form
+    shoot(b, "login")
+    el(b, "#name").send_keys("alpha")
+    el(b, "#password").send_keys(data["alpha"]["password"])
+    el(b, "section.login button[type=submit]").click()
+    assert path_of(b) == "/tasks" and b.title.startswith("外呼任务")
+    assert text(b, "header .user") == "alpha"
+    assert "crsid" not in b.execute_script("return document.cookie")  # HttpOnly
+
+
+def test_tasks_and_overview(b, data, db):
+    rows = els(b, "#tasks tbody tr[data-id]")
+    assert {r.get_attribute("data-id") for r in rows} >= set(data["alpha"]["tasks"])
+    shoot(b, "tasks")
+    task = data["alpha"]["tasks"][0]
+    state["task"] = task
+    el(b, f'#tasks tr[data-id="{task}"] td a').click()
+    assert path_of(b) == f"/tasks/{task}"
+    total, dialled, connected = query(db, """SELECT count(*), count(*) FILTER (WHERE status <> 0),
+        count(*) FILTER (WHERE status = 1) FROM numbers WHERE task_id = %s""", task)[0]
+    assert (text(b, "#f-total"), text(b, "#f-dialled"), text(b, "#f-connected")) == \
+        (str(total), str(dialled), str(connected))
+    assert text(b, "#f-connect-rate") == str(round(100 * connected / max(dialled, 1), 1))
+    # the charts are drawn: a segment per status that has numbers, 24 hour columns
+    assert len(els(b, "#status svg.stack rect")) == len(query(
+        db, "SELECT DISTINCT status FROM numbers WHERE task_id = %s", task))
+    assert len(els(b, "#hours svg.hours rect.c1")) == 24
+    bar = els(b, "#status svg.stack rect")[0].rect
+    assert bar["width"] > 0 and bar["height"] > 10
+    shoot(b, "overview")
+
+
+def test_numbers_filters_and_pages(b, db):
+    task = state["task"]
+    el(b, "#to-numbers").click()
+    assert path_of(b) == f"/tasks/{task}/numbers"
+    el(b, 'input[name="status[]"][value="1"]').click()
+    el(b, 'input[name="type[]"][value="yd"]').click()
+    Select(el(b, "#per_page")).select_by_value("30")
+    el(b, "#filters button[type=submit]").click()
+    want = [str(r[0]) for r in query(db, "SELECT id FROM numbers WHERE task_id = %s AND status = 1 "
+                                         "AND operator = 1 ORDER BY id", task)]
+    assert text(b, "#total") == str(len(want)) and ids(b) == want[:30]
+    shoot(b, "numbers")
+    el(b, "nav.pager a[rel=next]").click()
+    assert ids(b) == want[30:60] and text(b, "#total") == str(len(want))
+    assert el(b, 'input[name="status[]"][value="1"]').is_selected()
+    assert el(b, 'input[name="type[]"][value="yd"]').is_selected()
+    assert not el(b, 'input[name="status[]"][value="4"]').is_selected()
+    # a click on a column head sorts by it, keeping the filters
+    el(b, "th[aria-sort] a[href*='sort=status']").click()
+    assert text(b, "#total") == str(len(want))
+    # a number's history, and back to the list
+    first = ids(b)[0]
+    el(b, f'tr[data-id="{first}"] a[href$="/history"]').click()
+    assert path_of(b) == f"/numbers/{first}/history"
+    want_h = [str(r[0]) for r in query(db, "SELECT id FROM call_histories WHERE number_id = %s "
+                                           "ORDER BY call_time DESC, id DESC", int(first))]
+    assert ids(b) == want_h
+    shoot(b, "number-history")
+    el(b, f'.crumbs a[href="/tasks/{task}/numbers"]').click()
+    assert path_of(b) == f"/tasks/{task}/numbers"
+
+
+def test_records_form_and_sort(b, data, db):
+    task = state["task"]
+    go(b, f"/tasks/{task}")
+    el(b, "#to-records").click()
+    assert path_of(b) == f"/tasks/{task}/records"
+    lo, hi = query(db, "SELECT score_min, score_max FROM levels WHERE user_id = %s ORDER BY score_min DESC "
+                       "LIMIT 1", data["alpha"]["tenant_id"])[0]
+    el(b, f'input[name="levels[]"][value="{lo},{hi}"]').click()
+    el(b, "#bills_min").send_keys("30")
+    el(b, "#rounds_max").send_keys("8")
+    # a date-time picker: the value a browser submits ("2020-01-01T00:00:00")
+    b.execute_script("document.getElementById('start_at').value = '2020-01-01T00:00:00'")
+    Select(el(b, "#sort")).select_by_value("score")
+    el(b, "#filters button[type=submit]").click()
+    want = [r[0] for r in query(db, """SELECT id::text FROM records WHERE task_id = %s
+        AND score BETWEEN %s AND %s AND bill >= 30000 AND rounds <= 8 AND calldate >= '2020-01-01 00:00:00+08'
+        ORDER BY score DESC, id DESC""", task, lo, hi)]
+    assert len(want) > 15
+    assert text(b, "#total") == str(len(want)) and ids(b) == want[:15]
+    assert el(b, "#bills_min").get_attribute("value") == "30"
+    assert el(b, "#bills_max").get_attribute("value") == ""
+    assert el(b, "#start_at").get_attribute("value").startswith("2020-01-01T00:00")
+    shoot(b, "records")
+    el(b, "nav.pager a[rel=next]").click()
+    assert ids(b) == want[15:30]
+    assert el(b, f'input[name="levels[]"][value="{lo},{hi}"]').is_selected()
+    # the download link is for the same selection
+    href = el(b, "#xlsx").get_attribute("href")
+    assert "format=xlsx" in href and "bills" in href and "levels" in href and "sort" in href
+    state["record"] = want[15]
+
+
+def test_transcript_and_recording(b, db):
+    task, rec = state["task"], state["record"]
+    recordfile = query(db, "SELECT recordfile FROM records WHERE id = %s", rec)[0][0]
+    place_recording(recordfile, seconds=3.0)
+    el(b, f'tr[data-id="{rec}"] a.to-record').click()
+    assert path_of(b) == f"/v1/task/record_info/{task}/{rec}?format=html"
+    turns = els(b, "#chat li.turn")
+    n = sum((1 if q else 0) + (1 if a else 0) for q, a in query(
+        db, "SELECT question, answer_content FROM record_details WHERE record_id = %s "
+            "AND notify <> 'asrprogress_notify'", rec))
+    assert len(turns) == n and els(b, "#chat li.robot") and els(b, "#chat li.customer")
+    # robot on one side, customer on the other
+    robot, customer = el(b, "#chat li.robot .bubble").rect, el(b, "#chat li.customer .bubble").rect
+    assert robot["x"] < customer["x"]
+    # the player reads the recording through callreport and can seek in it
+    audio = el(b, "audio#recording")
+    for _ in range(100):
+        if b.execute_script("return arguments[0].readyState", audio) >= 1:
+            break
+        time.sleep(0.1)
+    assert abs(b.execute_script("return arguments[0].duration", audio) - 3.0) < 0.1
+    b.execute_script("arguments[0].currentTime = 2.5", audio)
+    for _ in range(50):
+        if not b.execute_script("return arguments[0].seeking", audio):
+            break
+        time.sleep(0.1)
+    assert abs(b.execute_script("return arguments[0].currentTime", audio) - 2.5) < 0.1
+    assert recordfile not in b.page_source
+    shoot(b, "transcript")
+    el(b, "#to-history").click()
+    assert "/history" in path_of(b)
+    el(b, "a.to-record").click()
+    assert path_of(b) == f"/v1/task/record_info/{task}/{rec}?format=html"
+    el(b, "#to-records").click()
+    assert path_of(b) == f"/tasks/{task}/records"
+
+
+def test_sign_out(b):
+    el(b, "header form[action='/logout'] button").click()
+    assert path_of(b) == "/login"
+    go(b, "/tasks")
+    assert els(b, "#password") and not els(b, "header .user")
+
+
+def test_hostile_values_stay_text_in_the_browser(b, xss):
+    go(b, "/login")
+    el(b, "#name").send_keys("xss")
+    el(b, "#password").send_keys(xss["password"])
+    el(b, "section.login button[type=submit]").click()
+    no_alert(b)
+    pages = ["/tasks", f"/tasks/{XSS_TASK}", f"/tasks/{XSS_TASK}/numbers", f"/tasks/{XSS_TASK}/records",
+             f"/records/{XSS_RECORDS[0]}", f"/numbers/{XSS_NUMBER}/history",
+             f"/v1/record/{XSS_RECORDS[0]}?format=html", "/v1/tag/usable_tags?format=html",
+             "/v1/setting/record_level?format=html"]
+    shown = ""
+    for p in pages:
+        go(b, p)
+        injected = b.execute_script(
+            "return document.querySelectorAll('script, img, iframe, textarea, [onerror], [onload], "
+            "[onclick], [onmouseover]').length")
+        assert injected == 0, p
+        hrefs = b.execute_script("return [...document.querySelectorAll('[href],[src]')]"
+                                 ".map(e => e.getAttribute('href') || e.getAttribute('src'))")
+        assert not [h for h in hrefs if h.strip().lower().startswith("javascript:")], p
+        shown += b.execute_script("return document.body.innerText")
+    for h in HOSTILE:
+        assert h in shown, h
+    go(b, f"/records/{XSS_RECORDS[0]}")
+    shoot(b, "xss-transcript")
+    el(b, "header form[action='/logout'] button").click()

@@ -1,0 +1,88 @@
+"""Security 4: a slow database is a 503, not a hang (docs/security.md, "The database").
+
+A second lighttpd (port 18103) runs with statement_timeout = 300 ms; the test
+holds an ACCESS EXCLUSIVE lock on a table from a superuser connection, so any
+statement that reads it waits, deterministically, until the timeout cancels
+it. Locking api_tokens and sessions shows that authentication itself (the
+first statement of every request) is under the timeout too.
+"""
+import contextlib
+import time
+
+import psycopg2
+
+from conftest import SUPER_DSN, query
+from security_lib import Client, Instance, login
+
+TIMEOUT_MS = 300
+
+
+@contextlib.contextmanager
+def locked(*tables):
+    conn = psycopg2.connect(SUPER_DSN)
+    try:
+        with conn.cursor() as c:
+            c.execute("SET lock_timeout = '5s'")
+            c.execute(f"LOCK TABLE {', '.join(tables)} IN ACCESS EXCLUSIVE MODE")
+        yield
+    finally:
+        conn.rollback()
+        conn.close()
+
+
+def timed(c, *a, **kw):
+    t0 = time.monotonic()
+    r = c.request(*a, **kw)
+    return r, time.monotonic() - t0
+
+
+def assert_503(r, took, what, html=False):
+    assert r.status == 503, (what, r)
+    assert int(r.header("Retry-After")) > 0, what
+    assert took < 3, (what, took)
+    if html:
+        assert r.ctype == "text/html" and b"503" in r.body, (what, r)
+    else:
+        assert r.json() == {"code": 503, "status": "error", "message": "database timeout, try again"}, (what, r)
+
+
+def test_statement_timeout_is_503(data, db):
+    a = data["alpha"]
+    task = a["tasks"][0]
+    record = query(db, "SELECT id::text FROM records WHERE task_id = %s LIMIT 1", task)
+    with Instance(18103, statement_timeout=TIMEOUT_MS) as inst:
+        _, sid = login("alpha", a["password"], base=inst.base)
+        c = Client(inst.base)
+        try:
+            asks = [
+                ("json", ("GET", "/v1/task/number"), {"params": {"task_id": task}, "token": a["token"]}),
+                ("xlsx", ("GET", "/v1/task/number"), {"params": {"task_id": task, "format": "xlsx"},
+                                                      "token": a["token"]}),
+                ("html", ("GET", f"/tasks/{task}/numbers"), {"cookie": sid}),
+                ("html", ("GET", f"/tasks/{task}"), {"cookie": sid}),
+                ("json", ("POST", "/v1/task/query_done_task_phones"),
+                 {"body": {"task_id": task, "page": 1}, "token": a["token"]}),
+            ]
+            for fmt, (m, p), kw in asks:
+                r = c.request(m, p, **kw)
+                assert r.status == 200, (p, r)
+            with locked("numbers", "records"):
+                for fmt, (m, p), kw in asks:
+                    r, took = timed(c, m, p, **kw)
+                    assert_503(r, took, (fmt, p), html=fmt == "html")
+                r, took = timed(c, "GET", "/readyz")
+                assert r.status == 200, "the database itself answers"
+            # The lock gone, the same workers and connections answer again.
+            for fmt, (m, p), kw in asks:
+                assert c.request(m, p, **kw).status == 200, p
+            # Authentication is the first statement of a request: under the timeout as well.
+            with locked("api_tokens", "sessions"):
+                r, took = timed(c, "GET", "/v1/setting/record_level", token=a["token"])
+                assert_503(r, took, "token")
+                r, took = timed(c, "GET", "/tasks", cookie=sid)
+                assert_503(r, took, "session", html=True)
+            assert c.get("/v1/setting/record_level", token=a["token"]).status == 200
+            if record:
+                assert c.get(f"/v1/record/{record[0][0]}", token=a["token"]).status == 200
+        finally:
+            c.close()
