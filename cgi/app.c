@@ -546,8 +546,13 @@ app_serve(struct req *req)
 	if (run(req, rt) == 503 && retry_lost(req, had_conn))
 		run(req, rt);
 send:
+	/*
+	 * A write route's 4xx commits too: a failed sign-in must stay counted
+	 * (the rate limit), though the answer is 401.
+	 */
 	if (req->db->in_tx)
-		db_end(req->db, req->status < 400);
+		db_end(req->db, req->status < 400 || (rt != NULL &&
+		    (rt->flags & R_WRITE) && req->status < 500));
 	if (req->capture)
 		return;		/* the static export keeps the response */
 	/* A workbook made for this request goes, however the sending went. */
@@ -574,7 +579,8 @@ app_req_init(struct req *req, struct arena *a, const struct config *cfg,
 	req->db = db;
 	if (primary == NULL)
 		primary = db;	/* the static export: one connection */
-	snprintf(req->id, sizeof(req->id), "%05x%06lx", (unsigned)getpid() & 0xfffff,
+	/* pid-sequence, in hex with a dash: never a run of digits like a phone number's */
+	snprintf(req->id, sizeof(req->id), "%05x-%06lx", (unsigned)getpid() & 0xfffff,
 	    ++seq & 0xffffff);
 }
 

@@ -68,9 +68,29 @@ db_connect(struct db *d)
 	return DB_OK;
 }
 
-/* Classifies a finished result; returns DB_OK for a command or tuples. */
+static enum db_err classify1(struct db *, PGresult *);
+
+/*
+ * Classifies a finished result; returns DB_OK for a command or tuples.
+ * "Current transaction is aborted" (25P02) is classed as the failure that
+ * aborted it: a statement timeout whose result went unread (a cursor's
+ * CLOSE) still answers 503, not 500.
+ */
 static enum db_err
 classify(struct db *d, PGresult *res)
+{
+	enum db_err e = classify1(d, res);
+
+	if (e == DB_ERROR && strcmp(d->sqlstate, "25P02") == 0 &&
+	    d->abort != DB_OK)
+		return (enum db_err)d->abort;
+	if (e != DB_OK && d->abort == DB_OK)
+		d->abort = e;
+	return e;
+}
+
+static enum db_err
+classify1(struct db *d, PGresult *res)
 {
 	ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
 	const char *state, *msg;
@@ -130,6 +150,7 @@ begin(struct db *d, const char *tenant_expr, char tenant[37])
 
 	if ((e = db_connect(d)) != DB_OK)
 		return e;
+	d->abort = DB_OK;
 	tz = PQescapeLiteral(d->conn, d->timezone, strlen(d->timezone));
 	if (tz == NULL) {
 		e = DB_DOWN;
@@ -331,8 +352,18 @@ db_cursor_next(struct db_cursor *c, enum db_err *err)
 	if (!c->pending)
 		return NULL;
 	res = PQgetResult(c->d->conn);
-	while ((r = PQgetResult(c->d->conn)) != NULL)
-		PQclear(r);
+	while ((r = PQgetResult(c->d->conn)) != NULL) {
+		/*
+		 * An error after the rows (statement_timeout striking while
+		 * they were still being sent) aborted the transaction: it is
+		 * the answer, not the rows.
+		 */
+		if (PQresultStatus(r) == PGRES_FATAL_ERROR) {
+			PQclear(res);
+			res = r;
+		} else
+			PQclear(r);
+	}
 	c->pending = false;
 	if ((*err = classify(c->d, res)) != DB_OK || PQntuples(res) == 0) {
 		PQclear(res);

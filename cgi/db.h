@@ -22,6 +22,7 @@ struct db {
 	bool		 in_tx;
 	char		 errmsg[256];	/* first line of the last error */
 	char		 sqlstate[6];
+	int		 abort;		/* enum db_err of the first failure in this transaction */
 	char		 version[24];	/* the tenant's data version, for ETags */
 };
 

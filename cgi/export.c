@@ -908,7 +908,7 @@ zip_dir(const char *dir, const char *path)
 	FILE *z = fopen(path, "wb");
 	struct zent *ents = NULL;
 	size_t n = 0, cap = 0, i;
-	uint32_t cd;
+	uint32_t cd, cdlen;
 	int rc;
 
 	if (z == NULL)
@@ -924,8 +924,9 @@ zip_dir(const char *dir, const char *path)
 		fputs(ents[i].name, z);
 		free(ents[i].name);
 	}
+	cdlen = (uint32_t)ftell(z) - cd;
 	le32(z, 0x06054b50); le16(z, 0); le16(z, 0); le16(z, (unsigned)n);
-	le16(z, (unsigned)n); le32(z, (uint32_t)ftell(z) - cd); le32(z, cd); le16(z, 0);
+	le16(z, (unsigned)n); le32(z, cdlen); le32(z, cd); le16(z, 0);
 	free(ents);
 	if (fclose(z))
 		rc = -1;

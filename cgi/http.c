@@ -117,7 +117,8 @@ req_send(struct req *req)
 	if (req->status == 0)
 		req->status = 200;
 	if (req->file != NULL) {
-		if ((fd = open(req->file, O_RDONLY | O_CLOEXEC)) < 0 ||
+		/* The path is resolved already: a symlink here now is a swap. */
+		if ((fd = open(req->file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 ||
 		    (req->file_len == 0 && (req->file_len = lseek(fd, 0, SEEK_END)) < 0) ||
 		    lseek(fd, req->file_off, SEEK_SET) < 0) {
 			log_line(req->id, "send %s: %s", req->file, strerror(errno));

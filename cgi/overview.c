@@ -95,6 +95,8 @@ fill(struct req *req, struct tpl_dict *d, const struct part *pt, const char *tas
 	}
 	for (i = 0; i < n; i++) {
 		s = tpl_section(d, pt->section);
+		/* Sections are not inherited: each row says which site it is on. */
+		tpl_show(s, req->exporting ? "EXPORT" : "LIVE");
 		for (c = 0; c < PQnfields(res); c++)
 			tpl_set(s, PQfname(res, c), PQgetisnull(res, i, c) ? "" :
 			    PQgetvalue(res, i, c));

@@ -238,7 +238,8 @@ CREATE TABLE IF NOT EXISTS numbers (
   answerdate   timestamptz
 );
 -- task/number: order by id within a task, filter by status and operator; keyword by trigram.
-CREATE INDEX IF NOT EXISTS numbers_task_id ON numbers (task_id, id);
+-- (task_id, id) is numbers_task_cover below; an older separate index is dropped.
+DROP INDEX IF EXISTS numbers_task_id;
 CREATE INDEX IF NOT EXISTS numbers_task_status ON numbers (task_id, status, id);
 CREATE INDEX IF NOT EXISTS numbers_task_operator ON numbers (task_id, operator, id);
 -- A call record's number (transcript page → number history).

@@ -1,7 +1,7 @@
 {{%AUTOESCAPE context="HTML"}}{{>HEADER}}
 <p class="crumbs"><a href="{{BASE}}/tasks">任务</a> › <a href="{{BASE}}/tasks/{{TASK_ID}}">{{TASK_NAME}}</a> › 通话记录</p>
 <h1>通话记录 <small class="meta">{{TASK_NAME}}</small></h1>
-<form method="get" action="{{PATH}}" class="filters" id="filters">
+{{#LIVE}}<form method="get" action="{{PATH}}" class="filters" id="filters">
 <fieldset>
 <legend>意向等级</legend>
 {{#LEVEL}}<label><input type="checkbox" name="levels[]" value="{{lo}},{{hi}}" {{#CHECKED}}checked{{/CHECKED}}>{{name}}({{alias}}) <span class="note">{{lo}}–{{hi}} 分</span></label>
@@ -28,18 +28,18 @@
 <span><label for="per_page">每页</label> <select id="per_page" name="per_page"><option value="15" {{#pp_15}}selected{{/pp_15}}>15</option><option value="30" {{#pp_30}}selected{{/pp_30}}>30</option><option value="50" {{#pp_50}}selected{{/pp_50}}>50</option><option value="100" {{#pp_100}}selected{{/pp_100}}>100</option></select></span>
 <button type="submit">筛选</button> <a href="{{PATH}}">清除</a>
 </div>
-</form>
+</form>{{/LIVE}}
 <p class="actions"><span>共 <strong id="total">{{TOTAL}}</strong> 条</span><a href="{{PATH}}?{{XLSX_QUERY}}" id="xlsx">下载 XLSX</a><a href="{{BASE}}/tasks/{{TASK_ID}}/numbers">号码列表</a></p>
 <div class="scroll">
 <table class="report stack-phone" id="rows">
 <caption class="vh">通话记录, 第 {{PAGE}} 页</caption>
 <thead><tr>
-<th scope="col" aria-sort="{{aria_calldate}}"><a href="{{PATH}}?{{SORT_QUERY}}&amp;sort=calldate&amp;dir={{sort_calldate_dir}}">呼叫时间{{#sorted_calldate_asc}} ▲{{/sorted_calldate_asc}}{{#sorted_calldate_desc}} ▼{{/sorted_calldate_desc}}</a></th>
+<th scope="col" aria-sort="{{aria_calldate}}">{{#LIVE}}<a href="{{PATH}}?{{SORT_QUERY}}&amp;sort=calldate&amp;dir={{sort_calldate_dir}}">呼叫时间{{#sorted_calldate_asc}} ▲{{/sorted_calldate_asc}}{{#sorted_calldate_desc}} ▼{{/sorted_calldate_desc}}</a>{{/LIVE}}{{#EXPORT}}呼叫时间{{/EXPORT}}</th>
 <th scope="col">被叫号码</th>
 <th scope="col">意向等级</th>
-<th scope="col" class="num" aria-sort="{{aria_score}}"><a href="{{PATH}}?{{SORT_QUERY}}&amp;sort=score&amp;dir={{sort_score_dir}}">得分{{#sorted_score_asc}} ▲{{/sorted_score_asc}}{{#sorted_score_desc}} ▼{{/sorted_score_desc}}</a></th>
-<th scope="col" class="num" aria-sort="{{aria_bill}}"><a href="{{PATH}}?{{SORT_QUERY}}&amp;sort=bill&amp;dir={{sort_bill_dir}}">通话时长(秒){{#sorted_bill_asc}} ▲{{/sorted_bill_asc}}{{#sorted_bill_desc}} ▼{{/sorted_bill_desc}}</a></th>
-<th scope="col" class="num" aria-sort="{{aria_rounds}}"><a href="{{PATH}}?{{SORT_QUERY}}&amp;sort=rounds&amp;dir={{sort_rounds_dir}}">轮数{{#sorted_rounds_asc}} ▲{{/sorted_rounds_asc}}{{#sorted_rounds_desc}} ▼{{/sorted_rounds_desc}}</a></th>
+<th scope="col" class="num" aria-sort="{{aria_score}}">{{#LIVE}}<a href="{{PATH}}?{{SORT_QUERY}}&amp;sort=score&amp;dir={{sort_score_dir}}">得分{{#sorted_score_asc}} ▲{{/sorted_score_asc}}{{#sorted_score_desc}} ▼{{/sorted_score_desc}}</a>{{/LIVE}}{{#EXPORT}}得分{{/EXPORT}}</th>
+<th scope="col" class="num" aria-sort="{{aria_bill}}">{{#LIVE}}<a href="{{PATH}}?{{SORT_QUERY}}&amp;sort=bill&amp;dir={{sort_bill_dir}}">通话时长(秒){{#sorted_bill_asc}} ▲{{/sorted_bill_asc}}{{#sorted_bill_desc}} ▼{{/sorted_bill_desc}}</a>{{/LIVE}}{{#EXPORT}}通话时长(秒){{/EXPORT}}</th>
+<th scope="col" class="num" aria-sort="{{aria_rounds}}">{{#LIVE}}<a href="{{PATH}}?{{SORT_QUERY}}&amp;sort=rounds&amp;dir={{sort_rounds_dir}}">轮数{{#sorted_rounds_asc}} ▲{{/sorted_rounds_asc}}{{#sorted_rounds_desc}} ▼{{/sorted_rounds_desc}}</a>{{/LIVE}}{{#EXPORT}}轮数{{/EXPORT}}</th>
 <th scope="col">挂断方</th>
 <th scope="col">标签</th>
 <th scope="col">地区</th>
@@ -56,7 +56,7 @@
 <td data-label="挂断方">{{hangup_disposition_str}}</td>
 <td data-label="标签" class="wrap">{{tags_text}}</td>
 <td data-label="地区">{{province_name}} {{city_name}} {{operator_name}}</td>
-<td data-label="详情"><a href="{{BASE}}/v1/task/record_info/{{task_id}}/{{id}}?format=html" class="to-record">通话详情</a></td>
+<td data-label="详情"><a href="{{BASE}}/records/{{id}}?format=html" class="to-record">通话详情</a></td>
 </tr>{{/ROW}}
 {{#EMPTY}}<tr><td colspan="10">没有符合条件的通话记录</td></tr>{{/EMPTY}}
 </tbody>

@@ -9,7 +9,7 @@
 <dt>黑名单</dt><dd>{{num_is_blacklist_text}}</dd>
 <dt>号码ID</dt><dd>{{num_id}}</dd>
 </dl>
-<p class="actions"><a href="{{BASE}}/tasks/{{num_task_id}}/numbers?keyword={{num_number}}">在号码列表中查看</a><a href="{{BASE}}/tasks/{{num_task_id}}/records?keyword={{num_number}}">这个号码的通话记录</a><a href="{{PATH}}?{{XLSX_QUERY}}">下载 XLSX</a></p>
+{{#LIVE}}<p class="actions"><a href="{{BASE}}/tasks/{{num_task_id}}/numbers?keyword={{num_number}}">在号码列表中查看</a><a href="{{BASE}}/tasks/{{num_task_id}}/records?keyword={{num_number}}">这个号码的通话记录</a><a href="{{PATH}}?{{XLSX_QUERY}}">下载 XLSX</a></p>{{/LIVE}}
 <div class="scroll">
 <table class="report stack-phone" id="rows">
 <caption class="vh">每次呼叫, 最近的在前</caption>
@@ -22,7 +22,7 @@
 <td data-label="通话时长(秒)" class="num">{{bill_text}}</td>
 <td data-label="挂断原因">{{hangup_cause}}</td>
 <td data-label="主叫号码" class="nowrap">{{calling_number}}</td>
-<td data-label="通话详情">{{#record_id_set}}<a href="{{BASE}}/v1/task/record_info/{{task_id}}/{{record_id}}?format=html" class="to-record">通话详情</a>{{/record_id_set}}</td>
+<td data-label="通话详情">{{#record_id_set}}<a href="{{BASE}}/records/{{record_id}}?format=html" class="to-record">通话详情</a>{{/record_id_set}}</td>
 </tr>{{/ROW}}
 {{#EMPTY}}<tr><td colspan="7">这个号码还没有呼叫过</td></tr>{{/EMPTY}}
 </tbody>

@@ -31,7 +31,7 @@
 <thead><tr><th scope="col">状态</th><th scope="col" class="num">号码数</th><th scope="col" class="num">占比</th><th scope="col">分布</th></tr></thead>
 <tbody>
 {{#STATUS}}<tr data-code="{{code}}">
-<td data-label="状态"><svg class="sw" viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" class="st{{code}}"></rect></svg><a href="{{BASE}}/tasks/{{TASK_ID}}/numbers?status%5B%5D={{code}}">{{label}}</a></td>
+<td data-label="状态"><svg class="sw" viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" class="st{{code}}"></rect></svg>{{#LIVE}}<a href="{{BASE}}/tasks/{{TASK_ID}}/numbers?status%5B%5D={{code}}">{{label}}</a>{{/LIVE}}{{#EXPORT}}{{label}}{{/EXPORT}}</td>
 <td data-label="号码数" class="num count">{{count}}</td>
 <td data-label="占比" class="num">{{pct}}%</td>
 <td class="barcell"><svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"><rect width="{{bar}}" height="10" class="st{{code}}"></rect></svg></td>
@@ -49,7 +49,7 @@
 <thead><tr><th scope="col">等级</th><th scope="col" class="num">通话数</th><th scope="col" class="num">占比</th><th scope="col">分布</th></tr></thead>
 <tbody>
 {{#LEVEL}}<tr>
-<td data-label="等级">{{#LINK}}<a href="{{BASE}}/tasks/{{TASK_ID}}/records?levels%5B0%5D%5B%5D={{lo}}&amp;levels%5B0%5D%5B%5D={{hi}}">{{label}}</a>{{/LINK}}{{#NOLINK}}{{label}}{{/NOLINK}}</td>
+<td data-label="等级">{{#LINK}}{{#LIVE}}<a href="{{BASE}}/tasks/{{TASK_ID}}/records?levels%5B0%5D%5B%5D={{lo}}&amp;levels%5B0%5D%5B%5D={{hi}}">{{label}}</a>{{/LIVE}}{{#EXPORT}}{{label}}{{/EXPORT}}{{/LINK}}{{#NOLINK}}{{label}}{{/NOLINK}}</td>
 <td data-label="通话数" class="num count">{{count}}</td>
 <td data-label="占比" class="num">{{pct}}%</td>
 <td class="barcell"><svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">{{#COLOR}}<rect width="{{bar}}" height="10" fill="{{color}}"></rect>{{/COLOR}}{{#NOCOLOR}}<rect width="{{bar}}" height="10"></rect>{{/NOCOLOR}}</svg></td>
@@ -65,7 +65,7 @@
 <thead><tr><th scope="col">标签</th><th scope="col" class="num">通话数</th><th scope="col" class="num">占通话</th><th scope="col">分布</th></tr></thead>
 <tbody>
 {{#TAG}}<tr>
-<td data-label="标签"><a href="{{BASE}}/tasks/{{TASK_ID}}/records?tags%5B%5D={{id}}">{{label}}</a></td>
+<td data-label="标签">{{#LIVE}}<a href="{{BASE}}/tasks/{{TASK_ID}}/records?tags%5B%5D={{id}}">{{label}}</a>{{/LIVE}}{{#EXPORT}}{{label}}{{/EXPORT}}</td>
 <td data-label="通话数" class="num count">{{count}}</td>
 <td data-label="占通话" class="num">{{pct}}%</td>
 <td class="barcell"><svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"><rect width="{{bar}}" height="10"></rect></svg></td>
@@ -78,7 +78,7 @@
 <thead><tr><th scope="col">母标签</th><th scope="col" class="num">通话数</th><th scope="col" class="num">占通话</th><th scope="col">分布</th></tr></thead>
 <tbody>
 {{#TAG_GROUP}}<tr>
-<td data-label="母标签"><a href="{{BASE}}/tasks/{{TASK_ID}}/records?{{q}}">{{label}}</a></td>
+<td data-label="母标签">{{#LIVE}}<a href="{{BASE}}/tasks/{{TASK_ID}}/records?{{q}}">{{label}}</a>{{/LIVE}}{{#EXPORT}}{{label}}{{/EXPORT}}</td>
 <td data-label="通话数" class="num count">{{count}}</td>
 <td data-label="占通话" class="num">{{pct}}%</td>
 <td class="barcell"><svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"><rect width="{{bar}}" height="10"></rect></svg></td>
@@ -94,7 +94,7 @@
 <thead><tr><th scope="col">通话时长</th><th scope="col" class="num">通话数</th><th scope="col" class="num">占比</th><th scope="col">分布</th></tr></thead>
 <tbody>
 {{#BILL}}<tr>
-<td data-label="通话时长"><a href="{{BASE}}/tasks/{{TASK_ID}}/records?bills%5B%5D={{lo}}&amp;bills%5B%5D={{hi}}">{{label}}</a></td>
+<td data-label="通话时长">{{#LIVE}}<a href="{{BASE}}/tasks/{{TASK_ID}}/records?bills%5B%5D={{lo}}&amp;bills%5B%5D={{hi}}">{{label}}</a>{{/LIVE}}{{#EXPORT}}{{label}}{{/EXPORT}}</td>
 <td data-label="通话数" class="num count">{{count}}</td>
 <td data-label="占比" class="num">{{pct}}%</td>
 <td class="barcell"><svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"><rect width="{{bar}}" height="10"></rect></svg></td>
@@ -110,7 +110,7 @@
 <thead><tr><th scope="col">轮数</th><th scope="col" class="num">通话数</th><th scope="col" class="num">占比</th><th scope="col">分布</th></tr></thead>
 <tbody>
 {{#ROUND}}<tr>
-<td data-label="轮数"><a href="{{BASE}}/tasks/{{TASK_ID}}/records?rounds%5B%5D={{lo}}&amp;rounds%5B%5D={{hi}}">{{label}}</a></td>
+<td data-label="轮数">{{#LIVE}}<a href="{{BASE}}/tasks/{{TASK_ID}}/records?rounds%5B%5D={{lo}}&amp;rounds%5B%5D={{hi}}">{{label}}</a>{{/LIVE}}{{#EXPORT}}{{label}}{{/EXPORT}}</td>
 <td data-label="通话数" class="num count">{{count}}</td>
 <td data-label="占比" class="num">{{pct}}%</td>
 <td class="barcell"><svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"><rect width="{{bar}}" height="10"></rect></svg></td>
@@ -161,7 +161,7 @@
 <thead><tr><th scope="col">运营商</th><th scope="col" class="num">号码</th><th scope="col" class="num">已呼叫</th><th scope="col" class="num">接通</th><th scope="col" class="num">接通率</th><th scope="col" class="num">通话记录</th></tr></thead>
 <tbody>
 {{#OPERATOR}}<tr>
-<td data-label="运营商">{{#LINK}}<a href="{{BASE}}/tasks/{{TASK_ID}}/numbers?type%5B%5D={{code}}">{{label}}</a>{{/LINK}}{{#NOLINK}}{{label}}{{/NOLINK}}</td>
+<td data-label="运营商">{{#LINK}}{{#LIVE}}<a href="{{BASE}}/tasks/{{TASK_ID}}/numbers?type%5B%5D={{code}}">{{label}}</a>{{/LIVE}}{{#EXPORT}}{{label}}{{/EXPORT}}{{/LINK}}{{#NOLINK}}{{label}}{{/NOLINK}}</td>
 <td data-label="号码" class="num">{{total}}</td>
 <td data-label="已呼叫" class="num count">{{count}}</td>
 <td data-label="接通" class="num">{{connected}}</td>

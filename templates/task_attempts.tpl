@@ -2,7 +2,7 @@
 <p class="crumbs"><a href="{{BASE}}/tasks">任务</a> › <a href="{{BASE}}/tasks/{{TASK_ID}}">任务概览</a> › <a href="{{PATH}}?task_id={{TASK_ID}}">号码列表</a> › 呼叫明细</p>
 <h1>呼叫明细</h1>
 <p>每次呼叫一行: 号码按 ID 排列, 同一号码的呼叫从早到晚编号; 未呼叫的号码占一行。</p>
-<form method="get" action="{{PATH}}" class="filters">
+{{#LIVE}}<form method="get" action="{{PATH}}" class="filters">
 <input type="hidden" name="task_id" value="{{f_task_id}}">
 <input type="hidden" name="attempts" value="1">
 <fieldset>
@@ -29,7 +29,7 @@
 </fieldset>
 <p><label for="keyword">被叫号码</label> <input id="keyword" name="keyword" inputmode="numeric" value="{{f_keyword}}">
 <button type="submit">筛选</button> <a href="{{PATH}}?task_id={{TASK_ID}}&amp;attempts=1">清除</a></p>
-</form>
+</form>{{/LIVE}}
 <p class="actions">共 {{TOTAL}} 行 · <a href="{{PATH}}?{{XLSX_QUERY}}">下载 XLSX</a></p>
 <table class="report">
 <thead><tr><th scope="col">被叫号码</th><th scope="col">号码ID</th><th scope="col">号码状态</th><th scope="col" class="num">呼叫次序</th><th scope="col">呼叫时间</th><th scope="col">本次结果</th><th scope="col" class="num">呼叫时长(秒)</th><th scope="col" class="num">通话时长(秒)</th><th scope="col">挂断原因</th><th scope="col">主叫号码</th><th scope="col">城市</th><th scope="col">省份</th><th scope="col">运营商</th></tr></thead>

@@ -1,7 +1,7 @@
 {{%AUTOESCAPE context="HTML"}}{{>HEADER}}
 <p class="crumbs"><a href="{{BASE}}/tasks">任务</a> › <a href="{{BASE}}/tasks/{{TASK_ID}}">{{TASK_NAME}}</a> › 号码列表</p>
 <h1>号码列表 <small class="meta">{{TASK_NAME}}</small></h1>
-<form method="get" action="{{PATH}}" class="filters" id="filters">
+{{#LIVE}}<form method="get" action="{{PATH}}" class="filters" id="filters">
 <input type="hidden" name="task_id" value="{{TASK_ID}}">
 <fieldset>
 <legend>号码状态</legend>
@@ -32,8 +32,8 @@
 <span><label for="per_page">每页</label> <select id="per_page" name="per_page"><option value="15" {{#pp_15}}selected{{/pp_15}}>15</option><option value="30" {{#pp_30}}selected{{/pp_30}}>30</option><option value="50" {{#pp_50}}selected{{/pp_50}}>50</option><option value="100" {{#pp_100}}selected{{/pp_100}}>100</option></select></span>
 <button type="submit">筛选</button> <a href="{{PATH}}?task_id={{TASK_ID}}">清除</a>
 </div>
-</form>
-<p class="actions"><span>共 <strong id="total">{{TOTAL}}</strong> 个号码</span><a href="{{PATH}}?{{XLSX_QUERY}}" id="xlsx">下载 XLSX</a><a href="{{PATH}}?{{XLSX_QUERY}}&amp;attempts=1">下载 XLSX（每次呼叫一行）</a><a href="{{PATH}}?task_id={{TASK_ID}}&amp;attempts=1">呼叫明细</a><a href="{{BASE}}/tasks/{{TASK_ID}}/records">通话记录</a></p>
+</form>{{/LIVE}}
+<p class="actions"><span>共 <strong id="total">{{TOTAL}}</strong> 个号码</span><a href="{{PATH}}?{{XLSX_QUERY}}" id="xlsx">下载 XLSX</a>{{#LIVE}}<a href="{{PATH}}?{{XLSX_QUERY}}&amp;attempts=1">下载 XLSX（每次呼叫一行）</a><a href="{{PATH}}?task_id={{TASK_ID}}&amp;attempts=1">呼叫明细</a>{{/LIVE}}<a href="{{BASE}}/tasks/{{TASK_ID}}/records">通话记录</a></p>
 <div class="scroll">
 <table class="report stack-phone" id="rows">
 <caption class="vh">号码列表, 第 {{PAGE}} 页</caption>
@@ -41,12 +41,12 @@
 <th scope="col">被叫号码</th>
 <th scope="col">地区</th>
 <th scope="col">运营商</th>
-<th scope="col" aria-sort="{{aria_status}}"><a href="{{PATH}}?{{SORT_QUERY}}&amp;sort=status&amp;dir={{sort_status_dir}}">状态{{#sorted_status_asc}} ▲{{/sorted_status_asc}}{{#sorted_status_desc}} ▼{{/sorted_status_desc}}</a></th>
+<th scope="col" aria-sort="{{aria_status}}">{{#LIVE}}<a href="{{PATH}}?{{SORT_QUERY}}&amp;sort=status&amp;dir={{sort_status_dir}}">状态{{#sorted_status_asc}} ▲{{/sorted_status_asc}}{{#sorted_status_desc}} ▼{{/sorted_status_desc}}</a>{{/LIVE}}{{#EXPORT}}状态{{/EXPORT}}</th>
 <th scope="col" class="num">呼叫次数</th>
 <th scope="col">最近呼叫</th>
 <th scope="col" class="num">通话时长(秒)</th>
 <th scope="col">黑名单</th>
-<th scope="col" class="num" aria-sort="{{aria_id}}"><a href="{{PATH}}?{{SORT_QUERY}}&amp;sort=id&amp;dir={{sort_id_dir}}">号码ID{{#sorted_id_asc}} ▲{{/sorted_id_asc}}{{#sorted_id_desc}} ▼{{/sorted_id_desc}}</a></th>
+<th scope="col" class="num" aria-sort="{{aria_id}}">{{#LIVE}}<a href="{{PATH}}?{{SORT_QUERY}}&amp;sort=id&amp;dir={{sort_id_dir}}">号码ID{{#sorted_id_asc}} ▲{{/sorted_id_asc}}{{#sorted_id_desc}} ▼{{/sorted_id_desc}}</a>{{/LIVE}}{{#EXPORT}}号码ID{{/EXPORT}}</th>
 <th scope="col">历史</th>
 </tr></thead>
 <tbody>

@@ -13,13 +13,13 @@
 <nav class="actions" aria-label="相关">
 {{#HAS_NUMBER}}<a href="{{BASE}}/numbers/{{call_number_id}}/history" id="to-history">这个号码的呼叫历史</a>{{/HAS_NUMBER}}
 <a href="{{BASE}}/tasks/{{call_task_id}}/records" id="to-records">返回通话记录</a>
-<a href="{{PATH}}?format=xlsx">下载 XLSX</a>
+{{#LIVE}}<a href="{{PATH}}?format=xlsx">下载 XLSX</a>{{/LIVE}}
 </nav>
-<section class="player" aria-label="录音">
+{{#LIVE}}<section class="player" aria-label="录音">
 {{#AUDIO}}<audio controls preload="metadata" id="recording"><source src="{{src}}" type="{{type}}"><a href="{{src}}">下载录音</a></audio>{{/AUDIO}}
 {{#AUDIO_MISSING}}<p class="note">这通电话的录音文件不在录音目录中。</p>{{/AUDIO_MISSING}}
 {{#AUDIO_OFF}}<p class="note">未配置录音目录 (recordings_root)。</p>{{/AUDIO_OFF}}
-</section>
+</section>{{/LIVE}}
 <h2>对话 <small class="meta">{{TURNS}} 句</small></h2>
 {{#NO_TURNS}}<p class="note">这通电话没有对话内容。</p>{{/NO_TURNS}}
 <ol class="chat" id="chat">

@@ -1,20 +1,20 @@
 -- overview_operators: the task's results by the callee's operator. $1 tenant, $2 task uuid.
 -- Columns: code (yd/lt/dx, the numbers page's type filter), label, total (numbers),
 -- count (numbers dialled), connected, rate (connect rate, %), base (every number dialled),
--- records (call records).
+-- records (call records). The numbers by the importer's counts (operator 0: unknown).
 WITH c AS (
-  SELECT n.operator,
-         count(*) AS total,
-         count(*) FILTER (WHERE n.status <> 0) AS dialled,
-         count(*) FILTER (WHERE n.status = 1) AS connected
-    FROM numbers n
+  SELECT nullif(n.operator, 0) AS operator,
+         sum(n.n) AS total,
+         coalesce(sum(n.n) FILTER (WHERE n.status <> 0), 0) AS dialled,
+         coalesce(sum(n.n) FILTER (WHERE n.status = 1), 0) AS connected
+    FROM task_number_counts n
    WHERE n.task_id = $2::uuid AND n.user_id = $1::uuid
-   GROUP BY n.operator),
+   GROUP BY 1),
 r AS (
-  SELECT x.operator, count(*) AS n
+  SELECT nullif(x.operator, 0) AS operator, count(*) AS n
     FROM records x
    WHERE x.task_id = $2::uuid AND x.user_id = $1::uuid
-   GROUP BY x.operator)
+   GROUP BY 1)
 SELECT o.code,
        coalesce(callreport_label('operator', c.operator::text), '未知') AS label,
        c.total,

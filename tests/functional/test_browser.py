@@ -203,7 +203,7 @@ def test_transcript_and_recording(b, db):
     recordfile = query(db, "SELECT recordfile FROM records WHERE id = %s", rec)[0][0]
     place_recording(recordfile, seconds=3.0)
     el(b, f'tr[data-id="{rec}"] a.to-record').click()
-    assert path_of(b) == f"/v1/task/record_info/{task}/{rec}?format=html"
+    assert path_of(b) == f"/records/{rec}?format=html"
     turns = els(b, "#chat li.turn")
     n = sum((1 if q else 0) + (1 if a else 0) for q, a in query(
         db, "SELECT question, answer_content FROM record_details WHERE record_id = %s "
@@ -230,7 +230,7 @@ def test_transcript_and_recording(b, db):
     el(b, "#to-history").click()
     assert "/history" in path_of(b)
     el(b, "a.to-record").click()
-    assert path_of(b) == f"/v1/task/record_info/{task}/{rec}?format=html"
+    assert path_of(b) == f"/records/{rec}?format=html"
     el(b, "#to-records").click()
     assert path_of(b) == f"/tasks/{task}/records"
 

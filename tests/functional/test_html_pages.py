@@ -445,7 +445,7 @@ def test_records_form_filters_pagination_sort_and_xlsx(data, db, alpha_sid):
     d3 = doc(page(path, alpha_sid, raw_query=sq.replace("dir=desc", "dir=asc")))
     assert ids_of(d3) == records_want(db, task, "r.bill, r.id", where, lo, hi, tag)[:15]
     # every record's row links to its transcript
-    assert all(f"/v1/task/record_info/{task}/{rid}?format=html" in d.hrefs() for rid in want[:15])
+    assert all(f"/records/{rid}?format=html" in d.hrefs() for rid in want[:15])
     # the download: the same selection in the same order, every page
     x = [h for h in d.hrefs() if "format=xlsx" in h][0]
     path, xq = split(x)
@@ -530,8 +530,8 @@ def test_number_history_newest_first_and_linked(data, db, alpha_sid):
     number, status = query(db, "SELECT number, status FROM numbers WHERE id = %s", num)[0]
     assert Doc.text_of(d.by_id("number")) == number and Doc.text_of(d.by_id("fact-status")) == STATUS[status]
     rec = one(db, "SELECT id::text FROM records WHERE task_id = %s AND callid = %s", task, want[0][1])
-    assert f"/v1/task/record_info/{task}/{rec}?format=html" in d.hrefs()
-    assert len([h for h in d.hrefs() if "/v1/task/record_info/" in h]) == 1
+    assert f"/records/{rec}?format=html" in d.hrefs()
+    assert len([h for h in d.hrefs() if h.startswith("/records/")]) == 1
     assert f"/tasks/{task}/numbers" in d.hrefs()
 
 
