@@ -57,6 +57,8 @@ struct xw {
 	const char		*where;	/* and the call that made it */
 	const char		*why;	/* a message of ours instead of lxw_strerror */
 	unsigned long long	 xml, largest;	/* bytes of the data sheets' XML */
+	bool			 mask;	/* mask phone numbers (static export) */
+	struct buf		 masked;
 };
 
 /* Remembers the first libxlsxwriter error and the call that made it. */
@@ -166,9 +168,15 @@ static void
 put_str(struct xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
     const char *s, lxw_format *f)
 {
-	size_t n = strlen(s), keep, units;
+	size_t n, keep, units;
 	char *cut;
 
+	if (x->mask) {
+		buf_reset(&x->masked);
+		mask_phones(&x->masked, s, strlen(s));
+		s = x->masked.p ? x->masked.p : "";
+	}
+	n = strlen(s);
 	/* A byte is at most one unit: most strings need no counting. */
 	if (n <= CELL_MAX || fit(s, n, CELL_MAX, &units) == n) {
 		chk(x, worksheet_write_string(ws, r, c, s, f), "write_string");
@@ -727,6 +735,7 @@ render_xlsx(struct req *req, struct run *run)
 	size_t k;
 
 	memset(&x, 0, sizeof(x));
+	x.mask = req->mask;
 	path = arena_printf(req->a, "%s/callreport-XXXXXX.xlsx", req->cfg->tmp_dir);
 	if ((fd = mkstemps(path, 5)) < 0) {
 		log_line(req->id, "xlsx: %s: %s", path, strerror(errno));
@@ -773,6 +782,7 @@ render_xlsx(struct req *req, struct run *run)
 		/* Not the caller's (or not there): the same 404 as JSON's. */
 		drop(x.wb);
 		unlink(path);
+		buf_free(&x.masked);
 		req_error(req, 404, "not found");
 		return 404;
 	}
@@ -790,8 +800,10 @@ render_xlsx(struct req *req, struct run *run)
 	if (x.err)
 		goto fail;
 	attach(req, r, path);
+	buf_free(&x.masked);
 	return 0;
 fail:
+	buf_free(&x.masked);
 	db_cursor_close(&cur);
 	drop(x.wb);
 	unlink(path);
