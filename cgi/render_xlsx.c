@@ -97,8 +97,12 @@ io_check(struct xw *x, lxw_worksheet *ws, bool end)
 
 	if (f == NULL)
 		return 0;
-	if ((end && fflush(f) != 0) || ferror(f)) {
-		fail_why(x, "temporary file", end && errno ? strerror(errno) :
+	if (end && fflush(f) != 0) {
+		fail_why(x, "temporary file", strerror(errno));
+		return -1;
+	}
+	if (ferror(f)) {
+		fail_why(x, "temporary file",
 		    "a write failed (tmp_dir full, or a file size limit)");
 		return -1;
 	}
@@ -128,7 +132,7 @@ room_check(struct req *req, struct xw *x)
 	if (have >= need)
 		return 0;
 	fail_why(x, "tmp_dir", arena_printf(req->a, "%llu MB free, the workbook "
-	    "needs about %llu MB more", have >> 20, need >> 20));
+	    "needs about %llu MB", have >> 20, need >> 20));
 	return -1;
 }
 
@@ -248,12 +252,13 @@ dd(const char *s)
 }
 
 /*
- * Parses "YYYY-MM-DD HH:MM:SS" (callreport_ts) into an Excel serial date;
- * returns 0, or -1 for anything else, and for dates before 1900-03-01
- * (Excel's 1900 leap-year bug: libxlsxwriter handles those).
+ * Parses "YYYY-MM-DD HH:MM:SS" (callreport_ts) into an Excel serial date
+ * (without sscanf: this runs for millions of cells). Returns 0 with *serial
+ * set; 1 with *dt set for a date before 1901, left to libxlsxwriter (Excel's
+ * 1900 leap-year bug); -1 for anything else.
  */
 static int
-excel_time(const char *s, double *serial)
+excel_time(const char *s, double *serial, lxw_datetime *dt)
 {
 	int c, y, mo, d, h, mi, se;
 
@@ -261,9 +266,17 @@ excel_time(const char *s, double *serial)
 	    s[13] != ':' || s[16] != ':' || (c = dd(s)) < 0 ||
 	    (y = dd(s + 2)) < 0 || (mo = dd(s + 5)) < 1 || mo > 12 ||
 	    (d = dd(s + 8)) < 1 || d > 31 || (h = dd(s + 11)) < 0 || h > 23 ||
-	    (mi = dd(s + 14)) < 0 || mi > 59 || (se = dd(s + 17)) < 0 ||
-	    se > 60 || c * 100 + y < 1901)
+	    (mi = dd(s + 14)) < 0 || mi > 59 || (se = dd(s + 17)) < 0 || se > 60)
 		return -1;
+	if (c * 100 + y < 1901) {
+		dt->year = c * 100 + y;
+		dt->month = mo;
+		dt->day = d;
+		dt->hour = h;
+		dt->min = mi;
+		dt->sec = se;
+		return 1;
+	}
 	*serial = (double)(days_from_civil(c * 100 + y, mo, d) -
 	    days_from_civil(1899, 12, 30)) + (h * 3600 + mi * 60 + se) / 86400.0;
 	return 0;
@@ -277,14 +290,18 @@ put_time(struct xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
 	lxw_datetime dt;
 	double serial;
 
-	if (excel_time(s, &serial) == 0)
+	switch (excel_time(s, &serial, &dt)) {
+	case 0:
 		put_num(x, ws, r, c, serial, x->time);
-	else if (sscanf(s, "%4d-%2d-%2d %2d:%2d:%lf", &dt.year, &dt.month,
-	    &dt.day, &dt.hour, &dt.min, &dt.sec) == 6)
+		break;
+	case 1:
 		chk(x, worksheet_write_datetime(ws, r, c, &dt, x->time),
 		    "write_datetime");
-	else
+		break;
+	default:
 		put_str(x, ws, r, c, s, NULL);
+		break;
+	}
 }
 
 /* Returns the XLSX columns a report column takes (milliseconds add seconds). */

@@ -6,6 +6,7 @@ labels), the database for the numbers shown.
 """
 import html
 import html.parser
+import http.client
 import math
 import os
 import re
@@ -16,7 +17,7 @@ import wave
 
 import pytest
 
-from conftest import CONF, OUT, ROOT, cli, query, request
+from conftest import BASE_URL, CONF, ROOT, Response, cli, request
 
 XSS_FILE = os.path.join(ROOT, "tests", "fixtures", "xss", "xss.jsonl")
 XSS_TASK = "5c0ffee0-0000-4000-8000-000000000001"
@@ -62,14 +63,12 @@ def login(name, password, next_=None, source=None):
     form = {"name": name, "password": password}
     if next_ is not None:
         form["next"] = next_
-    import http.client
-    u = urllib.parse.urlsplit(os.environ.get("CR_BASE_URL", "http://127.0.0.1:18080"))
+    u = urllib.parse.urlsplit(BASE_URL)
     conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60,
                                       source_address=(source, 0) if source else None)
     conn.request("POST", "/login", body=urllib.parse.urlencode(form),
                  headers={"Content-Type": "application/x-www-form-urlencoded"})
     resp = conn.getresponse()
-    from conftest import Response
     r = Response(resp.status, resp.getheaders(), resp.read())
     conn.close()
     sid = None

@@ -14,14 +14,16 @@ import time
 import pytest
 
 from conftest import BASE_URL, OUT, query
-from html_lib import HOSTILE, XSS_NUMBER, XSS_RECORDS, XSS_TASK, place_recording, xss
+from html_lib import HOSTILE, XSS_NUMBER, XSS_RECORDS, XSS_TASK, place_recording
+from html_lib import xss  # noqa: F401 (a fixture)
 
 webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
+from selenium.common.exceptions import NoAlertPresentException, WebDriverException  # noqa: E402
 from selenium.webdriver.chrome.options import Options  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import Select  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 DRIVER = "/usr/bin/chromedriver"
@@ -42,7 +44,8 @@ def b():
         o.add_argument(f)
     o.binary_location = CHROMIUM
     d = webdriver.Chrome(service=Service(DRIVER), options=o)
-    d.set_page_load_timeout(30)
+    d.set_page_load_timeout(60)
+    d.implicitly_wait(5)
     os.makedirs(SCREENS, exist_ok=True)
     yield d
     d.quit()
@@ -51,6 +54,21 @@ def b():
 
 def go(b, path):
     b.get(BASE_URL + path)
+    no_alert(b)
+
+
+def follow(b, css):
+    """Clicks a link or submit button and waits for the next page to be loaded."""
+    old = b.find_element(By.TAG_NAME, "html")
+    try:
+        b.find_element(By.CSS_SELECTOR, css).click()
+    except WebDriverException as e:
+        # chromedriver may lose the clicked node to the navigation the click started
+        # ("Node with given id does not belong to the document"): the click happened
+        if "does not belong to the document" not in str(e):
+            raise
+    WebDriverWait(b, 60).until(EC.staleness_of(old))
+    WebDriverWait(b, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
     no_alert(b)
 
 
@@ -106,7 +124,7 @@ def test_sign_in(b, data):
     shoot(b, "login")
     el(b, "#name").send_keys("alpha")
     el(b, "#password").send_keys(data["alpha"]["password"])
-    el(b, "section.login button[type=submit]").click()
+    follow(b, "section.login button[type=submit]")
     assert path_of(b) == "/tasks" and b.title.startswith("外呼任务")
     assert text(b, "header .user") == "alpha"
     assert "crsid" not in b.execute_script("return document.cookie")  # HttpOnly
@@ -118,7 +136,7 @@ def test_tasks_and_overview(b, data, db):
     shoot(b, "tasks")
     task = data["alpha"]["tasks"][0]
     state["task"] = task
-    el(b, f'#tasks tr[data-id="{task}"] td a').click()
+    follow(b, f'#tasks tr[data-id="{task}"] td a')
     assert path_of(b) == f"/tasks/{task}"
     total, dialled, connected = query(db, """SELECT count(*), count(*) FILTER (WHERE status <> 0),
         count(*) FILTER (WHERE status = 1) FROM numbers WHERE task_id = %s""", task)[0]
@@ -136,40 +154,40 @@ def test_tasks_and_overview(b, data, db):
 
 def test_numbers_filters_and_pages(b, db):
     task = state["task"]
-    el(b, "#to-numbers").click()
+    follow(b, "#to-numbers")
     assert path_of(b) == f"/tasks/{task}/numbers"
     el(b, 'input[name="status[]"][value="1"]').click()
     el(b, 'input[name="type[]"][value="yd"]').click()
     Select(el(b, "#per_page")).select_by_value("30")
-    el(b, "#filters button[type=submit]").click()
+    follow(b, "#filters button[type=submit]")
     want = [str(r[0]) for r in query(db, "SELECT id FROM numbers WHERE task_id = %s AND status = 1 "
                                          "AND operator = 1 ORDER BY id", task)]
     assert text(b, "#total") == str(len(want)) and ids(b) == want[:30]
     shoot(b, "numbers")
-    el(b, "nav.pager a[rel=next]").click()
+    follow(b, "nav.pager a[rel=next]")
     assert ids(b) == want[30:60] and text(b, "#total") == str(len(want))
     assert el(b, 'input[name="status[]"][value="1"]').is_selected()
     assert el(b, 'input[name="type[]"][value="yd"]').is_selected()
     assert not el(b, 'input[name="status[]"][value="4"]').is_selected()
     # a click on a column head sorts by it, keeping the filters
-    el(b, "th[aria-sort] a[href*='sort=status']").click()
+    follow(b, "th[aria-sort] a[href*='sort=status']")
     assert text(b, "#total") == str(len(want))
     # a number's history, and back to the list
     first = ids(b)[0]
-    el(b, f'tr[data-id="{first}"] a[href$="/history"]').click()
+    follow(b, f'tr[data-id="{first}"] a[href$="/history"]')
     assert path_of(b) == f"/numbers/{first}/history"
     want_h = [str(r[0]) for r in query(db, "SELECT id FROM call_histories WHERE number_id = %s "
                                            "ORDER BY call_time DESC, id DESC", int(first))]
     assert ids(b) == want_h
     shoot(b, "number-history")
-    el(b, f'.crumbs a[href="/tasks/{task}/numbers"]').click()
+    follow(b, f'.crumbs a[href="/tasks/{task}/numbers"]')
     assert path_of(b) == f"/tasks/{task}/numbers"
 
 
 def test_records_form_and_sort(b, data, db):
     task = state["task"]
     go(b, f"/tasks/{task}")
-    el(b, "#to-records").click()
+    follow(b, "#to-records")
     assert path_of(b) == f"/tasks/{task}/records"
     lo, hi = query(db, "SELECT score_min, score_max FROM levels WHERE user_id = %s ORDER BY score_min DESC "
                        "LIMIT 1", data["alpha"]["tenant_id"])[0]
@@ -179,7 +197,7 @@ def test_records_form_and_sort(b, data, db):
     # a date-time picker: the value a browser submits ("2020-01-01T00:00:00")
     b.execute_script("document.getElementById('start_at').value = '2020-01-01T00:00:00'")
     Select(el(b, "#sort")).select_by_value("score")
-    el(b, "#filters button[type=submit]").click()
+    follow(b, "#filters button[type=submit]")
     want = [r[0] for r in query(db, """SELECT id::text FROM records WHERE task_id = %s
         AND score BETWEEN %s AND %s AND bill >= 30000 AND rounds <= 8 AND calldate >= '2020-01-01 00:00:00+08'
         ORDER BY score DESC, id DESC""", task, lo, hi)]
@@ -189,7 +207,7 @@ def test_records_form_and_sort(b, data, db):
     assert el(b, "#bills_max").get_attribute("value") == ""
     assert el(b, "#start_at").get_attribute("value").startswith("2020-01-01T00:00")
     shoot(b, "records")
-    el(b, "nav.pager a[rel=next]").click()
+    follow(b, "nav.pager a[rel=next]")
     assert ids(b) == want[15:30]
     assert el(b, f'input[name="levels[]"][value="{lo},{hi}"]').is_selected()
     # the download link is for the same selection
@@ -202,7 +220,7 @@ def test_transcript_and_recording(b, db):
     task, rec = state["task"], state["record"]
     recordfile = query(db, "SELECT recordfile FROM records WHERE id = %s", rec)[0][0]
     place_recording(recordfile, seconds=3.0)
-    el(b, f'tr[data-id="{rec}"] a.to-record').click()
+    follow(b, f'tr[data-id="{rec}"] a.to-record')
     assert path_of(b) == f"/records/{rec}?format=html"
     turns = els(b, "#chat li.turn")
     n = sum((1 if q else 0) + (1 if a else 0) for q, a in query(
@@ -227,16 +245,16 @@ def test_transcript_and_recording(b, db):
     assert abs(b.execute_script("return arguments[0].currentTime", audio) - 2.5) < 0.1
     assert recordfile not in b.page_source
     shoot(b, "transcript")
-    el(b, "#to-history").click()
+    follow(b, "#to-history")
     assert "/history" in path_of(b)
-    el(b, "a.to-record").click()
+    follow(b, "a.to-record")
     assert path_of(b) == f"/records/{rec}?format=html"
-    el(b, "#to-records").click()
+    follow(b, "#to-records")
     assert path_of(b) == f"/tasks/{task}/records"
 
 
 def test_sign_out(b):
-    el(b, "header form[action='/logout'] button").click()
+    follow(b, "header form[action='/logout'] button")
     assert path_of(b) == "/login"
     go(b, "/tasks")
     assert els(b, "#password") and not els(b, "header .user")
@@ -246,7 +264,7 @@ def test_hostile_values_stay_text_in_the_browser(b, xss):
     go(b, "/login")
     el(b, "#name").send_keys("xss")
     el(b, "#password").send_keys(xss["password"])
-    el(b, "section.login button[type=submit]").click()
+    follow(b, "section.login button[type=submit]")
     no_alert(b)
     pages = ["/tasks", f"/tasks/{XSS_TASK}", f"/tasks/{XSS_TASK}/numbers", f"/tasks/{XSS_TASK}/records",
              f"/records/{XSS_RECORDS[0]}", f"/numbers/{XSS_NUMBER}/history",
@@ -267,4 +285,4 @@ def test_hostile_values_stay_text_in_the_browser(b, xss):
         assert h in shown, h
     go(b, f"/records/{XSS_RECORDS[0]}")
     shoot(b, "xss-transcript")
-    el(b, "header form[action='/logout'] button").click()
+    follow(b, "header form[action='/logout'] button")

@@ -13,8 +13,9 @@ import zipfile
 import pytest
 
 from conftest import CONF, ROOT, get, query, request
-from html_lib import (SOURCE, XSS_RECORDS, Doc, alpha_sid, check_page, doc, header_all, login, page,
-                      place_recording, xss)
+from html_lib import (SOURCE, XSS_RECORDS, Doc, check_page, doc, header_all, login, page,
+                      place_recording)
+from html_lib import alpha_sid, xss  # noqa: F401 (fixtures)
 
 STATUS = ["等待呼叫", "呼叫成功", "线路故障", "拒接", "无应答、无人接听", "空号", "关机", "停机",
           "占线、用户正忙", "呼入限制", "欠费", "黑名单", "呼损"]
@@ -75,17 +76,20 @@ def xlsx_rows(body, sheet):
                   for si in re.findall(r"<si>(.*?)</si>", sst, re.S)]
     out = []
     for row in re.findall(r"<row[^>]*>(.*?)</row>", xml, re.S):
-        cells = []
+        cells = {}
         for attrs, inner in re.findall(r"<c([^>]*)>(.*?)</c>", row, re.S):
+            letters = re.search(r'r="([A-Z]+)[0-9]+"', attrs).group(1)
+            col = 0
+            for ch in letters:  # an empty cell has no <c>: place each by its reference
+                col = col * 26 + ord(ch) - 64
             v = re.search(r"<v>([^<]*)</v>", inner)
             t = re.search(r"<t[^>]*>([^<]*)</t>", inner)
             if 't="s"' in attrs and v:
-                cells.append(shared[int(v.group(1))])
-            elif t:
-                cells.append(t.group(1))
+                value = shared[int(v.group(1))]
             else:
-                cells.append(v.group(1) if v else None)
-        out.append([c if c is None else html.unescape(c) for c in cells])
+                value = t.group(1) if t else v.group(1) if v else None
+            cells[col - 1] = value if value is None else html.unescape(value)
+        out.append([cells.get(i) for i in range(max(cells) + 1 if cells else 0)])
     return out
 
 
@@ -346,7 +350,6 @@ def test_overview_drills_down(data, db, alpha_sid):
 
 
 def test_other_tenants_pages_are_404_like_the_api(data, db, alpha_sid):
-    beta = data["beta"]
     btask = task_of(data, 0, "beta")
     brec = one(db, "SELECT id::text FROM records WHERE task_id = %s LIMIT 1", btask)
     bnum = one(db, "SELECT id FROM numbers WHERE task_id = %s LIMIT 1", btask)

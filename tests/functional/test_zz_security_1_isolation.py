@@ -12,13 +12,14 @@
 import concurrent.futures
 import os
 import random
+import subprocess
 import threading
 
 import psycopg2
 import psycopg2.errors
 import pytest
 
-from conftest import query
+from conftest import CLI, CONF, query
 from security_lib import (MISSING_UUID, Client, conf_value, foreign_marks, login, path_params, routes,
                           tenant_marks)
 
@@ -238,7 +239,7 @@ def load_requests(data, ids):
     """(tenant or None, method, path, kwargs, expected status) for the mix."""
     out = []
     for t in ("alpha", "beta"):
-        i, tok = ids[t], data[t]["token"]
+        i = ids[t]
         for page in (1, 2, 3, 7):
             out.append((t, "GET", "/v1/task/number", {"params": {"task_id": i["task"], "page": page}}, 200))
         out.append((t, "GET", "/v1/task/number", {"params": {"task_id": i["task"], "call_history": 1}}, 200))
@@ -254,8 +255,17 @@ def load_requests(data, ids):
             out.append((t, "GET", f"/v1/record/{i['record']}", {}, 200))
         if ("GET", "/v1/task/record_info/:task_id/:record_id") in PRESENT:
             out.append((t, "GET", f"/v1/task/record_info/{i['task']}/{i['record']}", {}, 200))
+        for m, p, path in (("GET", "/tasks/:task_id", f"/tasks/{i['task']}"),
+                           ("GET", "/tasks/:task_id/records", f"/tasks/{i['task']}/records"),
+                           ("GET", "/records/:record_id", f"/records/{i['record']}"),
+                           ("GET", "/numbers/:number_id/history", f"/numbers/{i['number']}/history")):
+            if (m, p) in PRESENT:
+                out.append((t, m, path, {}, 200))
+        out.append((t, "GET", "/v1/setting/record_level", {"params": {"format": "xlsx"}}, 200))
         other = ids["beta" if t == "alpha" else "alpha"]
         out.append((t, "GET", "/v1/task/number", {"params": {"task_id": other["task"]}}, 404))
+        if ("GET", "/records/:record_id") in PRESENT:
+            out.append((t, "GET", f"/records/{other['record']}", {}, 404))
     out.append((None, "GET", "/v1/task/number", {"params": {"task_id": ids["alpha"]["task"]}}, 401))
     out.append((None, "GET", "/tasks", {"params": {"format": "json"}, "token": "crt_" + "0" * 48}, 401))
     out.append((None, "GET", "/healthz", {}, 200))
@@ -381,3 +391,15 @@ def test_every_readable_tenant_table_has_rls(db):
         if kind == "m":
             bad.append((name, "materialized view readable by the program"))
     assert not bad, bad
+
+
+def test_static_export_of_a_foreign_task_refused(data, marks, tmp_path):
+    """callreport export --user A --task <B's task>: refused, and nothing of B written."""
+    out = tmp_path / "export"
+    p = subprocess.run([CLI, "export", "--user", "alpha", "--task", data["beta"]["tasks"][0], "--out", str(out)],
+                       env=dict(os.environ, CALLREPORT_CONF=CONF), capture_output=True, timeout=300)
+    assert p.returncode != 0
+    for dirpath, _, files in os.walk(out):
+        for f in files:
+            with open(os.path.join(dirpath, f), "rb") as fh:
+                assert not foreign_marks(fh.read(), *marks["beta"]), f

@@ -17,7 +17,6 @@ import glob
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import threading
@@ -205,8 +204,12 @@ def mallory(db, data):
     r, sid = login(MALLORY, "mallory-password")
     assert sid, r
     recs = {k: U(100 + i) for i, k in enumerate(RECORDINGS)}
-    return {"token": token, "sid": sid, "task": U(1), "records": recs, "number": "6600000000001001",
-            "fields": fields}
+    yield {"token": token, "sid": sid, "task": U(1), "records": recs, "number": "6600000000001001",
+           "fields": fields}
+    for name in ("security-link.wav", "security-dir", "security-link2.wav"):
+        if os.path.lexists(os.path.join(root, name)):
+            os.remove(os.path.join(root, name))
+    os.remove(secret)
 
 
 def fill(pattern, ids):

@@ -104,12 +104,11 @@ def test_database_down_and_back(data):
 
     threads = [threading.Thread(target=load, args=(names,)) for names in
                (["json", "html"], ["post", "xlsx"], ["readyz", "healthz", "json"])]
-    t_stop = t_down = t_start = t_up = None
+    t_down = t_start = t_up = None
     try:
         for t in threads:
             t.start()
         time.sleep(1.0)
-        t_stop = time.monotonic()
         p = pg("stop")
         assert p.returncode == 0, p.stderr
         t_down = time.monotonic()
