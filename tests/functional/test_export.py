@@ -13,7 +13,7 @@ import pytest
 
 from conftest import CLI, CONF, OUT, query
 
-PHONE = re.compile(rb"(?<![0-9A-Za-z-])1[3-9][0-9]{9}(?![0-9A-Za-z-])")
+PHONE = re.compile(rb"(?<![0-9A-Za-z.-])1[3-9][0-9]{9}(?![0-9A-Za-z-])")
 LINK = re.compile(r'(?:href|src|action)="([^"]*)"')
 
 
