@@ -145,27 +145,6 @@ match(struct req *req, const char *pattern, const char *path)
 	return 1;
 }
 
-/* Returns the value of cookie name from HTTP_COOKIE in the arena, or NULL. */
-static const char *
-cookie(struct req *req, const char *name)
-{
-	const char *c = req_env(req, "HTTP_COOKIE"), *p, *e;
-	size_t n = strlen(name);
-
-	if (c == NULL)
-		return NULL;
-	for (p = c; *p; p = e + (*e != '\0')) {
-		while (*p == ' ' || *p == ';')
-			p++;
-		e = strchr(p, ';');
-		if (e == NULL)
-			e = p + strlen(p);
-		if ((size_t)(e - p) > n && strncmp(p, name, n) == 0 && p[n] == '=')
-			return arena_strndup(req->a, p + n + 1, (size_t)(e - p - n - 1));
-	}
-	return NULL;
-}
-
 /*
  * Authenticates and opens the request's transaction. Returns 0 when a tenant
  * is set (or the route is public), else the HTTP status of the response set.
@@ -185,7 +164,7 @@ authenticate(struct req *req, const struct route *rt)
 		sha256(auth, strlen(auth), h);
 		e = db_begin_auth(req->db, "callreport_auth_token", h, req->tenant);
 		req->authby = AUTH_TOKEN;
-	} else if ((sid = cookie(req, "crsid")) != NULL) {
+	} else if ((sid = req_cookie(req, "crsid")) != NULL) {
 		sha256(sid, strlen(sid), h);
 		e = db_begin_auth(req->db, "callreport_auth_session", h, req->tenant);
 		req->authby = AUTH_SESSION;

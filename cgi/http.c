@@ -21,6 +21,26 @@ req_env(const struct req *req, const char *name)
 	return FCGX_GetParam(name, req->envp);
 }
 
+const char *
+req_cookie(struct req *req, const char *name)
+{
+	const char *c = req_env(req, "HTTP_COOKIE"), *p, *e;
+	size_t n = strlen(name);
+
+	if (c == NULL)
+		return NULL;
+	for (p = c; *p; p = e + (*e != '\0')) {
+		while (*p == ' ' || *p == ';')
+			p++;
+		e = strchr(p, ';');
+		if (e == NULL)
+			e = p + strlen(p);
+		if ((size_t)(e - p) > n && strncmp(p, name, n) == 0 && p[n] == '=')
+			return arena_strndup(req->a, p + n + 1, (size_t)(e - p - n - 1));
+	}
+	return NULL;
+}
+
 void
 req_header(struct req *req, const char *name, const char *value)
 {

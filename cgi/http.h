@@ -59,6 +59,8 @@ struct req {
 };
 
 const char	*req_env(const struct req *, const char *);
+/* Returns the value of a cookie of the request (in the arena), or NULL. */
+const char	*req_cookie(struct req *, const char *name);
 /* Adds "Name: value\r\n" to the response headers (value has CR/LF stripped). */
 void		 req_header(struct req *, const char *name, const char *value);
 

@@ -49,26 +49,6 @@ session_cookie(struct req *req, const char *sid, long ttl)
 	    req->https ? "; Secure" : "");
 }
 
-/* Returns the value of cookie name in the arena, or NULL. */
-static const char *
-cookie(struct req *req, const char *name)
-{
-	const char *c = req_env(req, "HTTP_COOKIE"), *p, *e;
-	size_t n = strlen(name);
-
-	if (c == NULL)
-		return NULL;
-	for (p = c; *p; p = e + (*e != '\0')) {
-		while (*p == ' ' || *p == ';')
-			p++;
-		e = strchr(p, ';');
-		if (e == NULL)
-			e = p + strlen(p);
-		if ((size_t)(e - p) > n && strncmp(p, name, n) == 0 && p[n] == '=')
-			return arena_strndup(req->a, p + n + 1, (size_t)(e - p - n - 1));
-	}
-	return NULL;
-}
 
 /* Returns "\x<hex>" of the SHA-256 of s, a bytea parameter, in the arena. */
 static const char *
@@ -204,7 +184,7 @@ page_login(struct req *req)
 int
 page_logout(struct req *req)
 {
-	const char *sid = cookie(req, "crsid"), *p[1];
+	const char *sid = req_cookie(req, "crsid"), *p[1];
 	PGresult *res;
 	int e;
 
