@@ -84,7 +84,7 @@ def pgbench_script(ep, token, tenant):
     lines = ["BEGIN;",
              "SELECT set_config('callreport.tenant', coalesce(a.t::text, ''), true), "
              "set_config('TimeZone', 'Asia/Shanghai', true), set_config('statement_timeout', '5000', true), "
-             f"callreport_data_version(a.t) FROM (SELECT (callreport_auth_token('\\x{h}'::bytea))::uuid AS t) a;"]
+             f"callreport_data_version(a.t), callreport_tenant_name(a.t) FROM (SELECT (callreport_auth_token('\\x{h}'::bytea))::uuid AS t) a;"]
     defs = {}
     for path, params in ep["sql"]:
         params = [tenant] + params
@@ -170,15 +170,15 @@ def write(rows, task, total, a):
            f"(bench/bench.py --seconds {a.seconds}).", "",
            f"Machine: {machine()}.", "",
            f"Data: the demo task with {total} numbers (`make demo SCALE=1000000`); "
-           "callreport through lighttpd (2 FastCGI workers) measured with wrk; the ceiling is pgbench "
+           "callreport through lighttpd (4 FastCGI workers under multiwatch) measured with wrk; the ceiling is pgbench "
            "running the same statements with the same parameters as role callreport_web "
            "(-M extended: unnamed prepared statements, as the program).", "",
-           "| endpoint | conns | callreport req/s | p50 ms | p99 ms | ceiling tx/s | p50 ms | p99 ms | ratio | vs JSON twin |",
+           "| endpoint | conns | callreport req/s | p50 ms | p99 ms | ceiling tx/s | p50 ms | p99 ms | ratio | HTML time / JSON time |",
            "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         twin = ""
         if r["twin"] and (r["twin"], r["conns"]) in json_rps:
-            twin = f"{json_rps[(r['twin'], r['conns'])] / r['cr']['rps']:.2f}x slower" if r["cr"]["rps"] else ""
+            twin = f"{json_rps[(r['twin'], r['conns'])] / r['cr']['rps']:.2f}" if r["cr"]["rps"] else ""
         out.append(f"| {r['endpoint']} | {r['conns']} | {r['cr']['rps']:.0f} | {r['cr']['p50']:.2f} | "
                    f"{r['cr']['p99']:.2f} | {r['ceil']['rps']:.0f} | {r['ceil']['p50']:.2f} | "
                    f"{r['ceil']['p99']:.2f} | {r['ratio']:.2f} | {twin} |")

@@ -155,7 +155,6 @@ authenticate(struct req *req, const struct route *rt)
 	const char *auth = req_env(req, "HTTP_AUTHORIZATION"), *sid, *ru;
 	unsigned char h[32];
 	enum db_err e;
-	PGresult *res;
 
 	if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0) {
 		auth += 7;
@@ -196,13 +195,8 @@ unauthenticated:
 		req_error(req, 401, "unauthenticated");
 		return 401;
 	}
-	if (req->fmt == FMT_HTML) {
-		if ((e = db_exec(req->db, "SELECT callreport_tenant_name()", 0,
-		    NULL, &res)) != DB_OK)
-			return req_db_fail(req, e);
-		req->tenant_name = arena_strdup(req->a, PQgetvalue(res, 0, 0));
-		PQclear(res);
-	}
+	/* The name came with the authentication, in the same round trip. */
+	req->tenant_name = arena_strdup(req->a, req->db->tenant_name);
 	return 0;
 }
 

@@ -166,7 +166,8 @@ begin(struct db *d, const char *tenant_expr, char tenant[37])
 	    "SELECT set_config('callreport.tenant', "
 	    "coalesce(a.t::text, ''), true), set_config('TimeZone', %s, true), "
 	    "set_config('statement_timeout', '%ld', true), "
-	    "callreport_data_version(a.t) FROM (SELECT (%s)::uuid AS t) a",
+	    "callreport_data_version(a.t), callreport_tenant_name(a.t) "
+	    "FROM (SELECT (%s)::uuid AS t) a",
 	    d->timeout_ms, tz, d->timeout_ms, tenant_expr);
 	e = simple(d, sql.p, &res);
 	if (e == DB_OK) {
@@ -174,6 +175,8 @@ begin(struct db *d, const char *tenant_expr, char tenant[37])
 		if (tenant != NULL)
 			snprintf(tenant, 37, "%s", PQgetvalue(res, 0, 0));
 		snprintf(d->version, sizeof(d->version), "%s", PQgetvalue(res, 0, 3));
+		snprintf(d->tenant_name, sizeof(d->tenant_name), "%s",
+		    PQgetvalue(res, 0, 4));
 	} else {
 		simple(d, "ROLLBACK", NULL);
 		if (e == DB_DOWN)

@@ -24,6 +24,7 @@ struct db {
 	char		 sqlstate[6];
 	int		 abort;		/* enum db_err of the first failure in this transaction */
 	char		 version[24];	/* the tenant's data version, for ETags */
+	char		 tenant_name[130];	/* the tenant's name, for the pages */
 };
 
 void		 db_init(struct db *, const char *conninfo, const char *tz, long timeout_ms);

@@ -448,6 +448,11 @@ CREATE OR REPLACE FUNCTION callreport_data_version(t uuid) RETURNS bigint
   AS $$ SELECT coalesce((SELECT data_version FROM tenants WHERE id = t), 0) $$;
 
 -- Returns the name of the current transaction's tenant.
+-- Returns a tenant's name (NULL for none); asked with the authentication.
+CREATE OR REPLACE FUNCTION callreport_tenant_name(t uuid) RETURNS text
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
+  AS $$ SELECT name FROM tenants WHERE id = t $$;
+
 CREATE OR REPLACE FUNCTION callreport_tenant_name() RETURNS text
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
   AS $$ SELECT name FROM tenants WHERE id = callreport_tenant() $$;
@@ -483,11 +488,11 @@ CREATE OR REPLACE FUNCTION callreport_login_failures(k text, window_seconds int)
   AS $$ SELECT count(*) FROM login_failures
         WHERE key = k AND at > now() - make_interval(secs => window_seconds) $$;
 
-REVOKE ALL ON FUNCTION callreport_data_version(uuid), callreport_tenant_name(), callreport_auth_token(bytea), callreport_auth_session(bytea),
+REVOKE ALL ON FUNCTION callreport_data_version(uuid), callreport_tenant_name(uuid), callreport_tenant_name(), callreport_auth_token(bytea), callreport_auth_session(bytea),
   callreport_tenant_by_name(text), callreport_password_hash(text),
   callreport_session_new(bytea, uuid, int), callreport_session_end(bytea),
   callreport_login_failure(text, int), callreport_login_failures(text, int) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION callreport_data_version(uuid), callreport_tenant_name(), callreport_auth_token(bytea), callreport_auth_session(bytea),
+GRANT EXECUTE ON FUNCTION callreport_data_version(uuid), callreport_tenant_name(uuid), callreport_tenant_name(), callreport_auth_token(bytea), callreport_auth_session(bytea),
   callreport_tenant_by_name(text), callreport_password_hash(text),
   callreport_session_new(bytea, uuid, int), callreport_session_end(bytea),
   callreport_login_failure(text, int), callreport_login_failures(text, int) TO callreport_web;
