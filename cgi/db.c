@@ -309,15 +309,16 @@ db_next_row(struct db *d, enum db_err *err)
 
 #define CURSOR_NAME	"callreport_rows"
 
-/* Asks for the next batch without waiting for it. */
+/* Asks for the next n rows without waiting for them. */
 static enum db_err
-cursor_send(struct db_cursor *c)
+cursor_send(struct db_cursor *c, long n)
 {
 	char sql[64];
 
-	snprintf(sql, sizeof(sql), "FETCH %ld FROM " CURSOR_NAME, c->batch);
+	snprintf(sql, sizeof(sql), "FETCH %ld FROM " CURSOR_NAME, n);
 	if (!PQsendQuery(c->d->conn, sql))
 		return classify(c->d, NULL);
+	c->asked = n;
 	c->pending = true;
 	return DB_OK;
 }
@@ -343,7 +344,8 @@ db_cursor_open(struct db_cursor *c, struct db *d, const char *sql, int n,
 		return e;
 	PQclear(res);
 	c->open = true;
-	return cursor_send(c);
+	/* A small first batch: the caller starts writing sooner. */
+	return cursor_send(c, c->batch > 1000 ? c->batch / 10 : c->batch);
 }
 
 PGresult *
@@ -373,9 +375,9 @@ db_cursor_next(struct db_cursor *c, enum db_err *err)
 		c->done = true;
 		return NULL;
 	}
-	if (PQntuples(res) < c->batch)
+	if (PQntuples(res) < c->asked)
 		c->done = true;
-	else if ((*err = cursor_send(c)) != DB_OK) {
+	else if ((*err = cursor_send(c, c->batch)) != DB_OK) {
 		PQclear(res);
 		return NULL;
 	}

@@ -66,6 +66,7 @@ PGresult	*db_next_row(struct db *, enum db_err *err);
 struct db_cursor {
 	struct db	*d;
 	long		 batch;		/* rows per FETCH */
+	long		 asked;		/* rows the FETCH in flight asked for */
 	bool		 open, pending, done;
 };
 

@@ -244,7 +244,11 @@ CREATE INDEX IF NOT EXISTS numbers_task_status ON numbers (task_id, status, id);
 CREATE INDEX IF NOT EXISTS numbers_task_operator ON numbers (task_id, operator, id);
 -- A call record's number (transcript page → number history).
 CREATE INDEX IF NOT EXISTS numbers_task_number ON numbers (task_id, number);
-CREATE INDEX IF NOT EXISTS numbers_number_trgm ON numbers USING gin (number gin_trgm_ops);
+-- No trigram index for keyword: LIKE is not leakproof, so under row-level
+-- security PostgreSQL never uses one for the web role (the keyword filter scans
+-- the task's rows through the task indexes instead), and its upkeep was the
+-- largest cost of an import. Dropped where an older schema made it.
+DROP INDEX IF EXISTS numbers_number_trgm;
 -- task/number totals and record_info's progress_bar: an index-only scan of the task.
 CREATE INDEX IF NOT EXISTS numbers_task_cover ON numbers (task_id, id)
   INCLUDE (user_id, status, operator, number);
@@ -314,7 +318,7 @@ CREATE INDEX IF NOT EXISTS records_task_calldate ON records (task_id, calldate D
 CREATE INDEX IF NOT EXISTS records_task_score ON records (task_id, score);
 CREATE INDEX IF NOT EXISTS records_task_bill ON records (task_id, bill);
 CREATE INDEX IF NOT EXISTS records_task_rounds ON records (task_id, rounds);
-CREATE INDEX IF NOT EXISTS records_callee_trgm ON records USING gin (callee gin_trgm_ops);
+DROP INDEX IF EXISTS records_callee_trgm;	-- see numbers_number_trgm
 -- The total of a filtered query_done_task_phones page: an index-only scan of the task
 -- carrying every filtered column (keyword too: under row-level security LIKE is not
 -- leakproof, so the trigram index cannot serve the web role).
