@@ -334,8 +334,14 @@ db_cursor_open(struct db_cursor *c, struct db *d, const char *sql, int n,
 	memset(c, 0, sizeof(*c));
 	c->d = d;
 	c->batch = batch > 0 ? batch : 10000;
-	/* Every row is read: plan for all of them, as the plain statement would. */
-	if ((e = simple(d, "SET LOCAL cursor_tuple_fraction = 1", NULL)) != DB_OK)
+	/*
+	 * Every row is read: plan for all of them, as the plain statement
+	 * would. Without JIT: compiling a big plan holds back the first row
+	 * by half a second, while the caller could be writing, for no gain
+	 * over the whole read (the rows' work is function calls).
+	 */
+	if ((e = simple(d, "SET LOCAL cursor_tuple_fraction = 1; "
+	    "SET LOCAL jit = off", NULL)) != DB_OK)
 		return e;
 	buf_printf(&q, "DECLARE " CURSOR_NAME " NO SCROLL CURSOR FOR\n%s", sql);
 	e = db_exec(d, q.p, n, params, &res);
