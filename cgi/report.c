@@ -86,6 +86,17 @@ report_needs_row(const struct report *r)
 	    (r->env == ENV_OBJECT || r->env == ENV_RAW || r->scoped);
 }
 
+/* Adds the validator headers to a 200 or 304 (never to an error); returns status. */
+static int
+validator(struct req *req, const char *tag, int status)
+{
+	if (status == 200 || status == 304) {
+		req_header(req, "ETag", tag);
+		req_header(req, "Cache-Control", "private, no-cache");
+	}
+	return status;
+}
+
 int
 report_serve(struct req *req, const struct report *r)
 {
@@ -123,11 +134,9 @@ report_serve(struct req *req, const struct report *r)
 	/* A conditional request for unchanged data: 304 without the report query. */
 	tag = etag(req, r);
 	inm = req_env(req, "HTTP_IF_NONE_MATCH");
-	req_header(req, "ETag", tag);
-	req_header(req, "Cache-Control", "private, no-cache");
 	if (inm != NULL && strstr(inm, tag) != NULL) {
 		req->status = 304;
-		return 304;
+		return validator(req, tag, 304);
 	}
 
 	ip = field_index(r, "page");
@@ -157,7 +166,7 @@ report_serve(struct req *req, const struct report *r)
 			run.params[run.nparams++] = "0";
 		}
 		status = render_xlsx(req, &run);
-		return status ? status : 200;
+		return validator(req, tag, status ? status : 200);
 	}
 
 	if (r->count_sql != NULL) {
@@ -176,5 +185,5 @@ report_serve(struct req *req, const struct report *r)
 	status = req->fmt == FMT_HTML ? render_html(req, &run) :
 	    render_json(req, &run);
 	PQclear(run.rows);
-	return status ? status : 200;
+	return validator(req, tag, status ? status : 200);
 }

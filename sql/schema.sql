@@ -129,6 +129,13 @@ CREATE TABLE IF NOT EXISTS tag_groups (
   updated_at   timestamptz
 );
 
+-- A tag group (母标签) as every v1 response writes it; one definition for all of them.
+CREATE OR REPLACE FUNCTION callreport_tag_group_json(g tag_groups) RETURNS json
+  LANGUAGE sql STABLE PARALLEL SAFE
+  AS $$ SELECT json_build_object('id', g.id, 'user_id', g.user_id, 'name', g.name,
+       'created_at', callreport_ts(g.created_at), 'updated_at', callreport_ts(g.updated_at),
+       'tag_scene_id', g.tag_scene_id) $$;
+
 CREATE TABLE IF NOT EXISTS tags (
   id          uuid PRIMARY KEY,
   user_id     uuid NOT NULL REFERENCES tenants(id),

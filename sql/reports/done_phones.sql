@@ -25,13 +25,7 @@ SELECT (SELECT coalesce(json_agg(json_build_object(
                    'created_at', callreport_ts(rt.created_at),
                    'updated_at', callreport_ts(rt.updated_at)),
                  'tag_groups', (
-                   SELECT coalesce(json_agg(json_build_object(
-                            'id', g.id,
-                            'user_id', g.user_id,
-                            'name', g.name,
-                            'created_at', callreport_ts(g.created_at),
-                            'updated_at', callreport_ts(g.updated_at),
-                            'tag_scene_id', g.tag_scene_id)
+                   SELECT coalesce(json_agg(callreport_tag_group_json(g)
                             ORDER BY g.created_at, g.id), '[]')
                      FROM tag_group_tags gt
                      JOIN tag_groups g ON g.id = gt.tag_group_id AND g.user_id = $1::uuid
@@ -40,13 +34,7 @@ SELECT (SELECT coalesce(json_agg(json_build_object(
           FROM record_tags rt
           JOIN tags t ON t.id = rt.tag_id AND t.user_id = $1::uuid
          WHERE rt.record_id = r.id AND rt.user_id = $1::uuid) AS tags,
-       (SELECT coalesce(json_agg(json_build_object(
-                 'id', g.id,
-                 'user_id', g.user_id,
-                 'name', g.name,
-                 'created_at', callreport_ts(g.created_at),
-                 'updated_at', callreport_ts(g.updated_at),
-                 'tag_scene_id', g.tag_scene_id)
+       (SELECT coalesce(json_agg(callreport_tag_group_json(g)
                  ORDER BY g.created_at, g.id), '[]')
           FROM tag_groups g
          WHERE g.user_id = $1::uuid

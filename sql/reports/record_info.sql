@@ -63,13 +63,7 @@ SELECT json_build_object(
                           'created_at', callreport_ts(dt.created_at),
                           'updated_at', callreport_ts(dt.updated_at)),
                         'tag_group', (
-                          SELECT coalesce(json_agg(json_build_object(
-                                   'id', g.id,
-                                   'user_id', g.user_id,
-                                   'name', g.name,
-                                   'created_at', callreport_ts(g.created_at),
-                                   'updated_at', callreport_ts(g.updated_at),
-                                   'tag_scene_id', g.tag_scene_id)
+                          SELECT coalesce(json_agg(callreport_tag_group_json(g)
                                    ORDER BY g.created_at, g.id), '[]')
                             FROM tag_group_tags gt
                             JOIN tag_groups g ON g.id = gt.tag_group_id AND g.user_id = $1::uuid
