@@ -22,7 +22,6 @@ from selenium.common.exceptions import NoAlertPresentException, WebDriverExcepti
 from selenium.webdriver.chrome.options import Options  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -58,17 +57,27 @@ def go(b, path):
 
 
 def follow(b, css):
-    """Clicks a link or submit button and waits for the next page to be loaded."""
-    old = b.find_element(By.TAG_NAME, "html")
+    """Clicks a link or submit button and waits for the next page to be loaded.
+
+    The old page is marked with a window property; the next page is there when the
+    property is gone and the document is complete. chromedriver may answer any command
+    sent while the navigation is under way with "Node with given id does not belong to
+    the document" (or a similar transient error): such answers only mean "not yet"."""
+    b.execute_script("window.__callreportOld = true")
     try:
         b.find_element(By.CSS_SELECTOR, css).click()
     except WebDriverException as e:
-        # chromedriver may lose the clicked node to the navigation the click started
-        # ("Node with given id does not belong to the document"): the click happened
+        # the click happened; the node went away with the navigation it started
         if "does not belong to the document" not in str(e):
             raise
-    WebDriverWait(b, 60).until(EC.staleness_of(old))
-    WebDriverWait(b, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+    def arrived(d):
+        try:
+            return d.execute_script("return window.__callreportOld !== true"
+                                    " && document.readyState === 'complete'")
+        except WebDriverException:
+            return False
+    WebDriverWait(b, 60).until(arrived)
     no_alert(b)
 
 
