@@ -8,6 +8,12 @@
 -- (transfer targets, forced hang-ups) and no CRM, and the vendor document says clients
 -- do not use them: is_intervene_* false, intervene_number [], is_crm_exists false,
 -- info.record.crm_number null.
+--
+-- One record: its labels, regions and task progress are one-row subqueries, not joins
+-- (every relation more in the outer FROM lengthens the planner's join search, made again
+-- for every custom plan), and labels are read from label_sets, not through
+-- callreport_label() (a call costs more than the lookup); the utterances' labels, one
+-- a row, are joins to label_sets.
 SELECT json_build_object(
   'records', (
     SELECT coalesce(json_agg(json_build_object(
@@ -109,8 +115,11 @@ SELECT json_build_object(
       'rounds', r.rounds,
       'level_name', l.name || '(' || l.alias || ')',
       'bredge_number', r.bredge_number,
-      'gender_str', callreport_label('gender', r.gender::text),
-      'hangup_disposition_str', callreport_label('hangup', r.hangup_disposition::text),
+      'gender_str', (
+        SELECT x.label FROM label_sets x WHERE x.kind = 'gender' AND x.code = r.gender::text),
+      'hangup_disposition_str', (
+        SELECT x.label FROM label_sets x
+         WHERE x.kind = 'hangup' AND x.code = r.hangup_disposition::text),
       'level', CASE WHEN l.id IS NOT NULL THEN json_build_object(
                  'id', l.id, 'name', l.name, 'alias', l.alias, 'color', l.color) END,
       'crm_number', NULL),
@@ -142,12 +151,19 @@ SELECT json_build_object(
       'customer_service_id', t.customer_service_id,
       'call_notify_url', t.call_notify_url,
       'call_notify_type', t.call_notify_type,
-      'start_str', callreport_label('task_start', t.start::text),
+      'start_str', (
+        SELECT x.label FROM label_sets x WHERE x.kind = 'task_start' AND x.code = t.start::text),
       'group_str', g.name,
-      'progress_bar', json_build_object(
-        'total', pb.total,
-        'progress', pb.progress,
-        'percent', CASE WHEN pb.total = 0 THEN 0 ELSE 100 * pb.progress / pb.total END),
+      'progress_bar', (
+        SELECT json_build_object(
+                 'total', pb.total,
+                 'progress', pb.progress,
+                 'percent', CASE WHEN pb.total = 0 THEN 0 ELSE 100 * pb.progress / pb.total END)
+          FROM (SELECT coalesce(sum(c.n), 0) AS total,
+                       coalesce(sum(c.n) FILTER (WHERE c.status <> 0), 0) AS progress
+                  FROM task_number_counts c
+                 WHERE c.task_id = t.uuid
+                   AND c.user_id = $1::uuid) AS pb),
       'group', CASE WHEN g.id IS NOT NULL THEN json_build_object(
         'id', g.id,
         'name', g.name,
@@ -160,9 +176,10 @@ SELECT json_build_object(
         'tag_scene_id', g.tag_scene_id,
         'default', g."default") END)),
   'mobile_info', json_build_object(
-    'mobile_type', callreport_label('operator', r.operator::text),
-    'province', p.city,
-    'city', c.city),
+    'mobile_type', (
+      SELECT x.label FROM label_sets x WHERE x.kind = 'operator' AND x.code = r.operator::text),
+    'province', (SELECT p.city FROM regions p WHERE p.id = r.province_id),
+    'city', (SELECT c.city FROM regions c WHERE c.id = r.city_id)),
   -- The main flows (word_class 16) of the script group the call used.
   'utterances', (
     SELECT coalesce(json_agg(json_build_object(
@@ -188,11 +205,12 @@ SELECT json_build_object(
              'updated_at', callreport_ts(u.updated_at),
              'background_file_id', u.background_file_id,
              'block_asr', u.block_asr,
-             'word_class_str', callreport_label('word_class', u.word_class::text),
-             'action_str', coalesce(callreport_label('action', coalesce(u.action, '')),
-                                    u.action, ''))
+             'word_class_str', lw.label,
+             'action_str', coalesce(la.label, u.action, ''))
              ORDER BY u.id), '[]')
       FROM utterances u
+      LEFT JOIN label_sets lw ON lw.kind = 'word_class' AND lw.code = u.word_class::text
+      LEFT JOIN label_sets la ON la.kind = 'action' AND la.code = coalesce(u.action, '')
      WHERE u.group_id = coalesce(r.group_id, t.group_id)
        AND u.user_id = $1::uuid
        AND u.word_class = 16
@@ -202,14 +220,6 @@ SELECT json_build_object(
   JOIN tasks t ON t.uuid = r.task_id AND t.user_id = $1::uuid
   LEFT JOIN groups g ON g.id = t.group_id AND g.user_id = $1::uuid
   LEFT JOIN levels l ON l.id = r.level_id AND l.user_id = $1::uuid
-  LEFT JOIN regions c ON c.id = r.city_id
-  LEFT JOIN regions p ON p.id = r.province_id
-  CROSS JOIN LATERAL (
-    SELECT coalesce(sum(c.n), 0) AS total,
-           coalesce(sum(c.n) FILTER (WHERE c.status <> 0), 0) AS progress
-      FROM task_number_counts c
-     WHERE c.task_id = t.uuid
-       AND c.user_id = $1::uuid) AS pb
  WHERE r.id = $3::uuid
    AND r.task_id = $2::uuid
    AND r.user_id = $1::uuid
