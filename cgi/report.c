@@ -52,13 +52,16 @@ etag(struct req *req, const struct report *r)
 
 /*
  * Returns the SQL text of a run: r->sql, or for sort= (see struct sort) a copy
- * with r->order_by replaced; NULL (logged) when the text lacks order_by.
+ * with every r->order_by replaced (a statement that picks its page in a
+ * subquery orders twice); NULL (logged) when the text lacks order_by.
  */
 static const char *
 order_sql(struct req *req, const struct report *r, const struct pval *pv)
 {
 	const struct sort *s;
-	const char *at, *by;
+	const char *at, *from, *by;
+	struct buf out = {0};
+	char *sql;
 	int is = field_index(r, "sort"), id = field_index(r, "dir");
 
 	if (r->sorts == NULL || is < 0 || !pv[is].set)
@@ -70,13 +73,20 @@ order_sql(struct req *req, const struct report *r, const struct pval *pv)
 		return r->sql;
 	by = id >= 0 && pv[id].set && strcmp(pv[id].strs[0], "asc") == 0 ?
 	    s->asc : s->desc;
-	if ((at = strstr(r->sql, r->order_by)) == NULL) {
+	if (strstr(r->sql, r->order_by) == NULL) {
 		log_line(req->id, "report %s: its SQL lacks \"%s\"", r->name,
 		    r->order_by);
 		return NULL;
 	}
-	return arena_printf(req->a, "%.*s%s%s", (int)(at - r->sql), r->sql, by,
-	    at + strlen(r->order_by));
+	for (from = r->sql; (at = strstr(from, r->order_by)) != NULL;
+	    from = at + strlen(r->order_by)) {
+		buf_put(&out, from, (size_t)(at - from));
+		buf_puts(&out, by);
+	}
+	buf_puts(&out, from);
+	sql = arena_printf(req->a, "%s", out.p);
+	buf_free(&out);
+	return sql;
 }
 
 bool

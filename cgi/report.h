@@ -120,7 +120,8 @@ struct report {
 	/*
 	 * Orders a page may ask for besides the contract's (sort= and dir=,
 	 * F_NOSQL fields): the chosen entry of sorts (ended by a NULL code)
-	 * replaces order_by, which the SQL text holds exactly once.
+	 * replaces every order_by of the SQL text (twice where a subquery
+	 * picks the page first: the same words for both).
 	 */
 	const struct sort	*sorts;
 	const char		*order_by;

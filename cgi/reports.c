@@ -38,8 +38,9 @@ static const struct field f_task_number[] = {
 
 /* Orders of the numbers page, each served by an index on (task_id, ..., id). */
 static const struct sort s_task_number[] = {
-	{ "id", "ORDER BY n.id", "ORDER BY n.id DESC" },
-	{ "status", "ORDER BY n.status, n.id", "ORDER BY n.status DESC, n.id DESC" },
+	{ "id", "ORDER BY n.task_id, n.id", "ORDER BY n.task_id DESC, n.id DESC" },
+	{ "status", "ORDER BY n.task_id, n.status, n.id",
+	  "ORDER BY n.task_id DESC, n.status DESC, n.id DESC" },
 	{ NULL, NULL, NULL },
 };
 
@@ -321,7 +322,7 @@ const struct report reports[REPORT__MAX] = {
 		.tpl = "task_number.tpl", .sheet = "号码列表", .file = "task-numbers",
 		.variant = REPORT_TASK_ATTEMPTS + 1, .variant_field = "attempts",
 		.html = html_task_number,
-		.sorts = s_task_number, .order_by = "ORDER BY n.id",
+		.sorts = s_task_number, .order_by = "ORDER BY n.task_id, n.id",
 	},
 	[REPORT_TASK_ATTEMPTS] = {
 		.name = "task_attempts", .title = "呼叫明细",
