@@ -146,42 +146,75 @@ match(struct req *req, const char *pattern, const char *path)
 }
 
 /*
+ * With a standby for reads (read_db), checks the credential on the primary
+ * and turns it into the tenant id it stands for: a signed-out session or a
+ * revoked token is refused at once, not once the standby has replayed the
+ * change. The report then reads on the standby as that tenant. Returns DB_OK
+ * with kind and cred replaced (DB_CRED_TENANT, or DB_CRED_NONE when the
+ * primary knows nobody by it), or why not. When the primary cannot be
+ * reached they are left for the standby to judge (a revocation may then lag
+ * by the standby's replay delay).
+ */
+static enum db_err
+check_on_primary(struct req *req, enum db_cred *kind, const char **cred,
+    char tenant[37])
+{
+	enum db_err e;
+
+	if ((e = db_begin(primary, *kind, *cred, tenant)) != DB_OK) {
+		if (e != DB_DOWN)
+			return e;
+		log_line(req->id, "primary unavailable: the credential is "
+		    "checked on the standby");
+		return DB_OK;
+	}
+	db_end(primary, false);
+	*kind = tenant[0] != '\0' ? DB_CRED_TENANT : DB_CRED_NONE;
+	*cred = tenant;
+	return DB_OK;
+}
+
+/*
  * Authenticates and opens the request's transaction. Returns 0 when a tenant
  * is set (or the route is public), else the HTTP status of the response set.
  */
 static int
 authenticate(struct req *req, const struct route *rt)
 {
-	const char *auth = req_env(req, "HTTP_AUTHORIZATION"), *sid, *ru;
-	unsigned char h[32];
+	const char *auth = req_env(req, "HTTP_AUTHORIZATION"), *cred = NULL, *ru;
+	enum db_cred kind = DB_CRED_NONE;
+	char hx[65], known[37];
 	enum db_err e;
 
 	if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0) {
 		auth += 7;
 		while (*auth == ' ')
 			auth++;
-		sha256(auth, strlen(auth), h);
-		e = db_begin_auth(req->db, "callreport_auth_token", h, req->tenant);
+		kind = DB_CRED_TOKEN;
+		cred = sha256_hex(auth, strlen(auth), hx);
 		req->authby = AUTH_TOKEN;
-	} else if ((sid = req_cookie(req, "crsid")) != NULL) {
-		sha256(sid, strlen(sid), h);
-		e = db_begin_auth(req->db, "callreport_auth_session", h, req->tenant);
+	} else if ((cred = req_cookie(req, "crsid")) != NULL) {
+		kind = DB_CRED_SESSION;
+		cred = sha256_hex(cred, strlen(cred), hx);
 		req->authby = AUTH_SESSION;
 	} else if (req->cfg->trust_remote_user[0] == '1' &&
 	    (ru = req_env(req, "REMOTE_USER")) != NULL && *ru) {
-		e = db_begin_user(req->db, ru, req->tenant);
+		kind = DB_CRED_USER;
+		cred = ru;
 		req->authby = AUTH_REMOTE_USER;
 	} else {
 		req->authby = AUTH_NONE;
 		if (!(rt->flags & R_PUBLIC))
 			goto unauthenticated;
-		e = db_begin_tenant(req->db, "");
 	}
-	if (e != DB_OK)
+	if (kind != DB_CRED_NONE && req->db != primary &&
+	    (e = check_on_primary(req, &kind, &cred, known)) != DB_OK)
 		return req_db_fail(req, e);
-	if (req->tenant[0] == '\0' && req->authby != AUTH_NONE &&
+	if ((e = db_begin(req->db, kind, cred, req->tenant)) != DB_OK)
+		return req_db_fail(req, e);
+	if (req->tenant[0] == '\0' && kind != DB_CRED_NONE &&
 	    req->db != primary) {
-		/* Unknown on the standby: perhaps too new to be replayed there. */
+		/* Unknown on the standby: a tenant too new to be replayed there. */
 		db_end(req->db, false);
 		req->db = primary;
 		return authenticate(req, rt);
@@ -576,8 +609,8 @@ main(void)
 		log_line(NULL, "template_dir %s is not usable", cfg.template_dir);
 	/* Reports read from read_db when set; sign-in and sign-out write to db. */
 	db_init(&db, cfg.read_db[0] ? cfg.read_db : cfg.db, cfg.timezone,
-	    cfg.statement_timeout);
-	db_init(&wdb, cfg.db, cfg.timezone, cfg.statement_timeout);
+	    cfg.statement_timeout, cfg.prepare);
+	db_init(&wdb, cfg.db, cfg.timezone, cfg.statement_timeout, cfg.prepare);
 	primary = cfg.read_db[0] ? &wdb : &db;
 	a = arena_new();
 	memset(&req, 0, sizeof(req));

@@ -17,20 +17,38 @@ sha256(const void *p, size_t n, unsigned char out[32])
 	EVP_Digest(p, n, out, &len, EVP_sha256(), NULL);
 }
 
+/* Writes the n bytes of p as 2n lowercase hex digits and a NUL to out. */
+static void
+hex(const unsigned char *p, size_t n, char *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = "0123456789abcdef"[p[i] >> 4];
+		out[2 * i + 1] = "0123456789abcdef"[p[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+const char *
+sha256_hex(const void *p, size_t n, char out[65])
+{
+	unsigned char h[32];
+
+	sha256(p, n, h);
+	hex(h, sizeof(h), out);
+	return out;
+}
+
 int
 token_new(char out[TOKEN_LEN + 1], const char *prefix)
 {
 	unsigned char r[24];
-	size_t i;
 
 	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
 		return -1;
 	memcpy(out, prefix, 4);
-	for (i = 0; i < sizeof(r); i++) {
-		out[4 + 2 * i] = "0123456789abcdef"[r[i] >> 4];
-		out[5 + 2 * i] = "0123456789abcdef"[r[i] & 15];
-	}
-	out[TOKEN_LEN] = '\0';
+	hex(r, sizeof(r), out + 4);
 	return 0;
 }
 

@@ -88,7 +88,6 @@ static int
 cmd_token(const struct config *cfg, const char *user, int list, const char *revoke)
 {
 	char tok[TOKEN_LEN + 1], hex[65], *id = NULL;
-	unsigned char h[32];
 	const char *p[3];
 	PGconn *c;
 	PGresult *r = NULL;
@@ -133,10 +132,7 @@ cmd_token(const struct config *cfg, const char *user, int list, const char *revo
 		fprintf(stderr, "callreport: no randomness\n");
 		goto out;
 	}
-	sha256(tok, strlen(tok), h);
-	for (i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", h[i]);
-	p[1] = hex;
+	p[1] = sha256_hex(tok, strlen(tok), hex);
 	p[2] = tok;
 	if ((r = run(c, "INSERT INTO api_tokens (user_id, token_hash, prefix) VALUES "
 	    "($1, decode($2, 'hex'), left($3, 10))", 3, p)) == NULL)

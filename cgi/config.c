@@ -37,6 +37,7 @@ static const struct key {
 	{ "max_requests", K_LONG, offsetof(struct config, max_requests), "10000" },
 	{ "login_max_failures", K_LONG, offsetof(struct config, login_max_failures), "10" },
 	{ "login_window", K_LONG, offsetof(struct config, login_window), "900" },
+	{ "prepare", K_LONG, offsetof(struct config, prepare), "1" },
 	{ "xlsx_rows_per_sheet", K_LONG, offsetof(struct config, xlsx_rows_per_sheet), "0" },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -24,6 +24,7 @@ struct config {
 	long	 max_requests;		/* a worker exits after this many; 0 = never */
 	long	 login_max_failures;	/* per user and per address, per window */
 	long	 login_window;		/* seconds */
+	long	 prepare;		/* 1: prepared statements (generic plans); 0: behind PgBouncer < 1.21 */
 	long	 xlsx_rows_per_sheet;	/* test/ops knob: data rows a sheet; 0 = Excel's 1,048,575 */
 	char	*path;			/* the file read, or NULL */
 };

@@ -20,12 +20,25 @@ db_strerror(enum db_err e)
 }
 
 void
-db_init(struct db *d, const char *conninfo, const char *tz, long timeout_ms)
+db_init(struct db *d, const char *conninfo, const char *tz, long timeout_ms,
+    bool prepare)
 {
 	memset(d, 0, sizeof(*d));
 	d->conninfo = conninfo;
 	d->timezone = tz;
 	d->timeout_ms = timeout_ms;
+	d->prepare = prepare;
+}
+
+/* Forgets the statements prepared on the connection (gone with it). */
+static void
+stmts_forget(struct db *d)
+{
+	int i;
+
+	for (i = 0; i < d->nstmts; i++)
+		free(d->stmts[i].sql);
+	d->nstmts = 0;
 }
 
 void
@@ -35,6 +48,7 @@ db_close(struct db *d)
 		PQfinish(d->conn);
 	d->conn = NULL;
 	d->in_tx = false;
+	stmts_forget(d);
 }
 
 static void
@@ -139,37 +153,48 @@ simple(struct db *d, const char *sql, PGresult **last)
 	return e;
 }
 
-/* Begins with the given first statement of the set_config select. */
-static enum db_err
-begin(struct db *d, const char *tenant_expr, char tenant[37])
+static const char *const cred_kinds[DB_CRED__MAX] = {
+	"none", "token", "session", "user", "tenant",
+};
+
+enum db_err
+db_begin(struct db *d, enum db_cred kind, const char *credential,
+    char tenant[37])
 {
 	struct buf sql = {0};
 	PGresult *res = NULL;
-	char *tz = NULL;
+	char *tz = NULL, *cred = NULL;
 	enum db_err e;
 
 	if ((e = db_connect(d)) != DB_OK)
 		return e;
 	d->abort = DB_OK;
+	if (credential == NULL || kind >= DB_CRED__MAX)
+		credential = "";
 	tz = PQescapeLiteral(d->conn, d->timezone, strlen(d->timezone));
-	if (tz == NULL) {
+	cred = PQescapeLiteral(d->conn, credential, strlen(credential));
+	if (tz == NULL || cred == NULL) {
 		e = DB_DOWN;
 		goto out;
 	}
 	/*
 	 * One round trip: begin, authenticate, scope, and the tenant's data
-	 * version. The SET LOCAL comes first so that the authenticating SELECT
-	 * is under the timeout too (each statement of a multi-statement query
-	 * gets its own timer, from the setting in force when it starts).
+	 * version and name. The SET LOCAL comes first so that the
+	 * authenticating SELECT is under the timeout too (each statement of a
+	 * multi-statement query gets its own timer, from the setting in force
+	 * when it starts). Prepared statements run their generic plan (see
+	 * db_exec): no planning at all after the first call.
 	 */
 	buf_printf(&sql, "BEGIN; SET LOCAL statement_timeout = %ld; "
-	    "SELECT set_config('callreport.tenant', "
-	    "coalesce(a.t::text, ''), true), set_config('TimeZone', %s, true), "
-	    "set_config('statement_timeout', '%ld', true), "
-	    "callreport_data_version(a.t), callreport_tenant_name(a.t) "
-	    "FROM (SELECT (%s)::uuid AS t) a",
-	    d->timeout_ms, tz, d->timeout_ms, tenant_expr);
+	    "SELECT set_config('callreport.tenant', coalesce(a.tenant::text, ''), true), "
+	    "set_config('TimeZone', %s, true), "
+	    "set_config('plan_cache_mode', '%s', true), "
+	    "a.version, a.name FROM callreport_begin('%s', %s) a",
+	    d->timeout_ms, tz, d->prepare ? "force_generic_plan" : "auto",
+	    cred_kinds[kind < DB_CRED__MAX ? kind : DB_CRED_NONE], cred);
 	e = simple(d, sql.p, &res);
+	if (e == DB_OK && (res == NULL || PQntuples(res) != 1))
+		e = DB_ERROR;
 	if (e == DB_OK) {
 		d->in_tx = true;
 		if (tenant != NULL)
@@ -184,54 +209,9 @@ begin(struct db *d, const char *tenant_expr, char tenant[37])
 	}
 out:
 	PQfreemem(tz);
+	PQfreemem(cred);
 	PQclear(res);
 	buf_free(&sql);
-	return e;
-}
-
-enum db_err
-db_begin_auth(struct db *d, const char *fn, const unsigned char hash[32],
-    char tenant[37])
-{
-	char expr[160];
-	int i, n;
-
-	n = snprintf(expr, sizeof(expr), "%s('\\x", fn);
-	for (i = 0; i < 32; i++)
-		n += snprintf(expr + n, sizeof(expr) - (size_t)n, "%02x", hash[i]);
-	snprintf(expr + n, sizeof(expr) - (size_t)n, "'::bytea)");
-	return begin(d, expr, tenant);
-}
-
-enum db_err
-db_begin_tenant(struct db *d, const char *tenant)
-{
-	char expr[64];
-	size_t i;
-
-	/* The tenant id comes from the database, but check its alphabet anyway. */
-	for (i = 0; tenant[i]; i++)
-		if (!strchr("0123456789abcdef-", tenant[i]) || i > 36)
-			return DB_ERROR;
-	snprintf(expr, sizeof(expr), "NULLIF('%s', '')", tenant);
-	return begin(d, expr, NULL);
-}
-
-enum db_err
-db_begin_user(struct db *d, const char *name, char tenant[37])
-{
-	char *lit, *expr;
-	enum db_err e;
-
-	if ((e = db_connect(d)) != DB_OK)
-		return e;
-	if ((lit = PQescapeLiteral(d->conn, name, strlen(name))) == NULL)
-		return DB_ERROR;
-	expr = xmalloc(strlen(lit) + 64);
-	sprintf(expr, "callreport_tenant_by_name(%s)", lit);
-	e = begin(d, expr, tenant);
-	free(expr);
-	PQfreemem(lit);
 	return e;
 }
 
@@ -262,13 +242,132 @@ db_end(struct db *d, bool ok)
 	return simple(d, ok ? "COMMIT" : "ROLLBACK", NULL);
 }
 
-enum db_err
-db_exec(struct db *d, const char *sql, int n, const char *const *params,
-    PGresult **res)
+/* FNV-1a, 64 bits. */
+static unsigned long long
+text_hash(const char *s)
 {
+	unsigned long long h = 14695981039346656037ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+void
+db_null_params(struct buf *out, const char *sql, unsigned long long nulls)
+{
+	const char *p = sql;
+	char *end;
+	unsigned long k;
+
+	while (*p) {
+		if (*p == '\'' || *p == '"') {
+			const char *q = strchr(p + 1, *p);
+
+			q = q ? q + 1 : p + strlen(p);
+			buf_put(out, p, (size_t)(q - p));
+			p = q;
+		} else if (p[0] == '-' && p[1] == '-') {
+			size_t l = strcspn(p, "\n");
+
+			buf_put(out, p, l);
+			p += l;
+		} else if (*p == '$' && p[1] >= '1' && p[1] <= '9') {
+			k = strtoul(p + 1, &end, 10);
+			if (k <= 64 && (nulls >> (k - 1) & 1))
+				buf_put(out, "NULL", 4);
+			else
+				buf_put(out, p, (size_t)(end - p));
+			p = end;
+		} else
+			buf_put(out, p++, 1);
+	}
+}
+
+/*
+ * Returns the index of the prepared statement for sql with these NULL
+ * parameters, preparing it first when this connection has not; -1 on an
+ * error (classified into *e).
+ */
+static int
+stmt_get(struct db *d, const char *sql, int n, const char *const *params,
+    enum db_err *e)
+{
+	unsigned long long h = text_hash(sql), nulls = 0;
+	Oid types[64];
+	struct buf text = {0};
+	char name[16];
+	PGresult *res;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		types[i] = 0;	/* as the text says */
+		if (params[i] == NULL) {
+			nulls |= 1ULL << i;
+			types[i] = 25;	/* text: unused, but it needs a type */
+		}
+	}
+	for (i = 0; i < d->nstmts; i++)
+		if (d->stmts[i].hash == h && d->stmts[i].nulls == nulls &&
+		    d->stmts[i].n == n && strcmp(d->stmts[i].sql, sql) == 0)
+			return i;
+	if (d->nstmts == DB_STMTS) {
+		/* Full (a deployment with unusually many shapes): start again. */
+		if ((*e = simple(d, "DEALLOCATE ALL", NULL)) != DB_OK)
+			return -1;
+		stmts_forget(d);
+	}
+	i = d->nstmts;
+	db_null_params(&text, sql, nulls);
+	snprintf(name, sizeof(name), "cr%d", i);
+	res = PQprepare(d->conn, name, text.p, n, types);
+	buf_free(&text);
+	if ((*e = classify(d, res)) != DB_OK) {
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	d->stmts[i].sql = xstrdup(sql);
+	d->stmts[i].hash = h;
+	d->stmts[i].nulls = nulls;
+	d->stmts[i].n = n;
+	d->nstmts++;
+	return i;
+}
+
+/* Sends sql (prepared when d->prepare) without waiting; DB_OK or why not. */
+static enum db_err
+send(struct db *d, const char *sql, int n, const char *const *params)
+{
+	enum db_err e = DB_OK;
+	char name[16];
+	int i;
+
+	if (!d->prepare || n > 64) {
+		if (!PQsendQueryParams(d->conn, sql, n, NULL, params, NULL, NULL, 0))
+			return classify(d, NULL);
+		return DB_OK;
+	}
+	if ((i = stmt_get(d, sql, n, params, &e)) < 0)
+		return e;
+	snprintf(name, sizeof(name), "cr%d", i);
+	if (!PQsendQueryPrepared(d->conn, name, n, params, NULL, NULL, 0))
+		return classify(d, NULL);
+	return DB_OK;
+}
+
+/* Waits for the result of what send() sent: the last one, classified. */
+static enum db_err
+wait_result(struct db *d, PGresult **res)
+{
+	PGresult *r;
 	enum db_err e;
 
-	*res = PQexecParams(d->conn, sql, n, NULL, params, NULL, NULL, 0);
+	*res = NULL;
+	while ((r = PQgetResult(d->conn)) != NULL) {
+		PQclear(*res);
+		*res = r;
+	}
 	if ((e = classify(d, *res)) != DB_OK) {
 		PQclear(*res);
 		*res = NULL;
@@ -277,10 +376,24 @@ db_exec(struct db *d, const char *sql, int n, const char *const *params,
 }
 
 enum db_err
+db_exec(struct db *d, const char *sql, int n, const char *const *params,
+    PGresult **res)
+{
+	enum db_err e;
+
+	*res = NULL;
+	if ((e = send(d, sql, n, params)) != DB_OK)
+		return e;
+	return wait_result(d, res);
+}
+
+enum db_err
 db_stream(struct db *d, const char *sql, int n, const char *const *params)
 {
-	if (!PQsendQueryParams(d->conn, sql, n, NULL, params, NULL, NULL, 0))
-		return classify(d, NULL);
+	enum db_err e;
+
+	if ((e = send(d, sql, n, params)) != DB_OK)
+		return e;
 	if (!PQsetSingleRowMode(d->conn))
 		return DB_ERROR;
 	return DB_OK;
@@ -343,11 +456,14 @@ db_cursor_open(struct db_cursor *c, struct db *d, const char *sql, int n,
 	if ((e = simple(d, "SET LOCAL cursor_tuple_fraction = 1; "
 	    "SET LOCAL jit = off", NULL)) != DB_OK)
 		return e;
+	/* Unnamed: a DECLARE is planned when run, with its parameters. */
 	buf_printf(&q, "DECLARE " CURSOR_NAME " NO SCROLL CURSOR FOR\n%s", sql);
-	e = db_exec(d, q.p, n, params, &res);
+	res = PQexecParams(d->conn, q.p, n, NULL, params, NULL, NULL, 0);
 	buf_free(&q);
-	if (e != DB_OK)
+	if ((e = classify(d, res)) != DB_OK) {
+		PQclear(res);
 		return e;
+	}
 	PQclear(res);
 	c->open = true;
 	/* A small first batch: the caller starts writing sooner. */

@@ -14,12 +14,28 @@ enum db_err {
 	DB__MAX
 };
 
+/*
+ * A statement prepared on the connection: one per SQL text and set of NULL
+ * parameters (its "shape"); see db_exec.
+ */
+struct db_stmt {
+	char		*sql;		/* the caller's text (a copy) */
+	unsigned long long hash;	/* of the text */
+	unsigned long long nulls;	/* bit k-1: $k was NULL */
+	int		 n;
+};
+
+#define DB_STMTS	128		/* shapes kept a connection (then all are dropped) */
+
 struct db {
 	PGconn		*conn;
 	const char	*conninfo;
 	const char	*timezone;
 	long		 timeout_ms;
+	bool		 prepare;	/* named statements with generic plans */
 	bool		 in_tx;
+	struct db_stmt	 stmts[DB_STMTS];
+	int		 nstmts;
 	char		 errmsg[256];	/* first line of the last error */
 	char		 sqlstate[6];
 	int		 abort;		/* enum db_err of the first failure in this transaction */
@@ -27,30 +43,54 @@ struct db {
 	char		 tenant_name[130];	/* the tenant's name, for the pages */
 };
 
-void		 db_init(struct db *, const char *conninfo, const char *tz, long timeout_ms);
+/*
+ * prepare: run statements as named prepared statements, planned once a
+ * connection (generic plans), instead of parsed and planned at every call.
+ * Off behind a pooler that cannot keep them (PgBouncer before 1.21 in
+ * transaction pooling).
+ */
+void		 db_init(struct db *, const char *conninfo, const char *tz, long timeout_ms,
+		    bool prepare);
 void		 db_close(struct db *);
 /* Connects if needed (or after a broken connection); returns DB_OK or DB_DOWN. */
 enum db_err	 db_connect(struct db *);
 
+/* Who a request is: the kinds of callreport_begin() (sql/schema.sql). */
+enum db_cred {
+	DB_CRED_NONE,		/* nobody (public routes) */
+	DB_CRED_TOKEN,		/* credential: hex SHA-256 of a bearer token */
+	DB_CRED_SESSION,	/* credential: hex SHA-256 of a session cookie */
+	DB_CRED_USER,		/* credential: a tenant name (REMOTE_USER, the CLI) */
+	DB_CRED_TENANT,		/* credential: a tenant id */
+	DB_CRED__MAX
+};
+
 /*
- * Begins a transaction and authenticates in the same round trip: fn is
- * "callreport_auth_token" or "callreport_auth_session", hash the 32-byte
- * SHA-256 of the credential. Sets callreport.tenant, TimeZone and
- * statement_timeout for this transaction only. On success copies the tenant
- * id into tenant (37 bytes) or "" when the credential is unknown.
+ * Begins a transaction and authenticates in the same round trip. Sets
+ * callreport.tenant, TimeZone and statement_timeout for this transaction
+ * only, and d->version and d->tenant_name. On success copies the tenant id
+ * into tenant (37 bytes, may be NULL) or "" when the credential is unknown.
  */
-enum db_err	 db_begin_auth(struct db *, const char *fn,
-		    const unsigned char hash[32], char tenant[37]);
-/* Begins a transaction as the tenant named name (REMOTE_USER); tenant as above. */
-enum db_err	 db_begin_user(struct db *, const char *name, char tenant[37]);
-/* Begins a transaction scoped to a known tenant id ("" for none). */
-enum db_err	 db_begin_tenant(struct db *, const char *tenant);
+enum db_err	 db_begin(struct db *, enum db_cred, const char *credential,
+		    char tenant[37]);
 /* Ends the transaction (COMMIT when ok, else ROLLBACK). */
 enum db_err	 db_end(struct db *, bool ok);
 
-/* Runs a parameterized statement; *res is set on DB_OK (PQclear it). */
+/*
+ * Runs a parameterized statement; *res is set on DB_OK (PQclear it).
+ * With d->prepare the statement is prepared once a connection for each set
+ * of NULL parameters, with every $k that is NULL written as NULL in its
+ * text: a generic plan then has no "$k IS NULL OR ..." left to guess at.
+ */
 enum db_err	 db_exec(struct db *, const char *sql, int n,
 		    const char *const *params, PGresult **res);
+/*
+ * Appends sql to out with every $k whose bit k-1 is set in nulls written as
+ * NULL (outside quoted literals and comments; the $1 of $12 is not $1).
+ */
+struct buf;
+void		 db_null_params(struct buf *out, const char *sql, unsigned long long nulls);
+
 /* Sends a statement for row-by-row reading with db_next_row. */
 enum db_err	 db_stream(struct db *, const char *sql, int n,
 		    const char *const *params);

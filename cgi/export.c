@@ -683,7 +683,7 @@ default_out(struct export *x)
 	const char *name = x->task;
 	enum db_err e;
 
-	if ((e = db_begin_user(&x->db, x->user, (char[37]){0})) == DB_OK &&
+	if ((e = db_begin(&x->db, DB_CRED_USER, x->user, (char[37]){0})) == DB_OK &&
 	    db_exec(&x->db, "SELECT name FROM tasks WHERE uuid = $1::uuid "
 	    "AND user_id = callreport_tenant()", 1, p, &res) == DB_OK &&
 	    PQntuples(res) == 1)
@@ -751,7 +751,7 @@ export_main(const struct config *cfg, int argc, char **argv)
 	x.tty = isatty(2);
 	x.started = time(NULL);
 	x.a = arena_new();
-	db_init(&x.db, cfg->db, cfg->timezone, cfg->statement_timeout);
+	db_init(&x.db, cfg->db, cfg->timezone, cfg->statement_timeout, cfg->prepare);
 	if (tpl_root(cfg->template_dir))
 		fprintf(stderr, "callreport: template_dir %s is not usable\n", cfg->template_dir);
 	if (filters(&x))

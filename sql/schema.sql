@@ -438,35 +438,43 @@ GRANT EXECUTE ON FUNCTION callreport_tenant(), callreport_label(text, text),
 -- Credentials are reached by the web role only through these functions
 -- (SECURITY DEFINER: they run as the owner and see only what they return).
 
--- Returns the tenant of a live API token, or NULL.
-CREATE OR REPLACE FUNCTION callreport_auth_token(h bytea) RETURNS uuid
-  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
-  AS $$ SELECT user_id FROM api_tokens WHERE token_hash = h AND revoked_at IS NULL $$;
-
--- Returns the tenant of a live session, or NULL.
-CREATE OR REPLACE FUNCTION callreport_auth_session(h bytea) RETURNS uuid
-  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
-  AS $$ SELECT user_id FROM sessions WHERE id_hash = h AND expires_at > now() $$;
+-- Replaced by callreport_begin() (one call at the start of a request).
+DROP FUNCTION IF EXISTS callreport_auth_token(bytea), callreport_auth_session(bytea),
+  callreport_data_version(uuid), callreport_tenant_name(uuid), callreport_tenant_name();
 
 -- Returns the tenant id of a tenant name, or NULL.
 CREATE OR REPLACE FUNCTION callreport_tenant_by_name(n text) RETURNS uuid
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
   AS $$ SELECT id FROM tenants WHERE name = n $$;
 
--- Returns a tenant's data version (0 for none).
-CREATE OR REPLACE FUNCTION callreport_data_version(t uuid) RETURNS bigint
-  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
-  AS $$ SELECT coalesce((SELECT data_version FROM tenants WHERE id = t), 0) $$;
-
--- Returns the name of the current transaction's tenant.
--- Returns a tenant's name (NULL for none); asked with the authentication.
-CREATE OR REPLACE FUNCTION callreport_tenant_name(t uuid) RETURNS text
-  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
-  AS $$ SELECT name FROM tenants WHERE id = t $$;
-
-CREATE OR REPLACE FUNCTION callreport_tenant_name() RETURNS text
-  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
-  AS $$ SELECT name FROM tenants WHERE id = callreport_tenant() $$;
+-- The start of every request, in one call: who the credential is (kind 'token' or
+-- 'session': the hex SHA-256 of a bearer token or session cookie; 'user': a tenant
+-- name from the web server's REMOTE_USER; 'tenant': a tenant id, for the command
+-- line; 'none': nobody), with that tenant's data version (for ETags; 0 for none) and
+-- name. PL/pgSQL: its plans are kept for the session, where an SQL function's are
+-- made again at every call; one call: one switch of the search_path, not three.
+CREATE OR REPLACE FUNCTION callreport_begin(kind text, credential text,
+    OUT tenant uuid, OUT version bigint, OUT name text)
+  LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public
+  AS $$
+BEGIN
+  CASE kind
+  WHEN 'token' THEN
+    SELECT a.user_id INTO tenant FROM api_tokens a
+     WHERE a.token_hash = decode(credential, 'hex') AND a.revoked_at IS NULL;
+  WHEN 'session' THEN
+    SELECT s.user_id INTO tenant FROM sessions s
+     WHERE s.id_hash = decode(credential, 'hex') AND s.expires_at > now();
+  WHEN 'user' THEN
+    SELECT t.id INTO tenant FROM tenants t WHERE t.name = credential;
+  WHEN 'tenant' THEN
+    SELECT t.id INTO tenant FROM tenants t WHERE t.id = NULLIF(credential, '')::uuid;
+  ELSE
+    tenant := NULL;
+  END CASE;
+  SELECT t.data_version, t.name INTO version, name FROM tenants t WHERE t.id = tenant;
+  version := coalesce(version, 0);
+END $$;
 
 -- Returns the password hash of a tenant name (for the sign-in check), or NULL.
 CREATE OR REPLACE FUNCTION callreport_password_hash(n text) RETURNS text
@@ -499,11 +507,11 @@ CREATE OR REPLACE FUNCTION callreport_login_failures(k text, window_seconds int)
   AS $$ SELECT count(*) FROM login_failures
         WHERE key = k AND at > now() - make_interval(secs => window_seconds) $$;
 
-REVOKE ALL ON FUNCTION callreport_data_version(uuid), callreport_tenant_name(uuid), callreport_tenant_name(), callreport_auth_token(bytea), callreport_auth_session(bytea),
+REVOKE ALL ON FUNCTION callreport_begin(text, text),
   callreport_tenant_by_name(text), callreport_password_hash(text),
   callreport_session_new(bytea, uuid, int), callreport_session_end(bytea),
   callreport_login_failure(text, int), callreport_login_failures(text, int) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION callreport_data_version(uuid), callreport_tenant_name(uuid), callreport_tenant_name(), callreport_auth_token(bytea), callreport_auth_session(bytea),
+GRANT EXECUTE ON FUNCTION callreport_begin(text, text),
   callreport_tenant_by_name(text), callreport_password_hash(text),
   callreport_session_new(bytea, uuid, int), callreport_session_end(bytea),
   callreport_login_failure(text, int), callreport_login_failures(text, int) TO callreport_web;
