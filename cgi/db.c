@@ -48,6 +48,7 @@ db_close(struct db *d)
 		PQfinish(d->conn);
 	d->conn = NULL;
 	d->in_tx = false;
+	d->ending = false;
 	stmts_forget(d);
 }
 
@@ -58,9 +59,24 @@ quiet(void *arg, const PGresult *res)
 	(void)res;
 }
 
+/* Reads the answer to an end sent by db_end_nowait. */
+static void
+drain(struct db *d)
+{
+	PGresult *r;
+
+	if (!d->ending)
+		return;
+	d->ending = false;
+	while ((r = PQgetResult(d->conn)) != NULL)
+		PQclear(r);
+}
+
 enum db_err
 db_connect(struct db *d)
 {
+	if (d->conn != NULL)
+		drain(d);
 	if (d->conn != NULL && PQstatus(d->conn) == CONNECTION_OK)
 		return DB_OK;
 	db_close(d);
@@ -373,6 +389,18 @@ wait_result(struct db *d, PGresult **res)
 		*res = NULL;
 	}
 	return e;
+}
+
+void
+db_end_nowait(struct db *d)
+{
+	if (d->conn == NULL || !d->in_tx || PQisBusy(d->conn)) {
+		db_end(d, false);
+		return;
+	}
+	d->in_tx = false;
+	if (PQsendQuery(d->conn, "ROLLBACK"))
+		d->ending = true;
 }
 
 enum db_err

@@ -34,6 +34,7 @@ struct db {
 	long		 timeout_ms;
 	bool		 prepare;	/* named statements with generic plans */
 	bool		 in_tx;
+	bool		 ending;	/* an end sent, its answer not yet read */
 	struct db_stmt	 stmts[DB_STMTS];
 	int		 nstmts;
 	char		 errmsg[256];	/* first line of the last error */
@@ -75,6 +76,12 @@ enum db_err	 db_begin(struct db *, enum db_cred, const char *credential,
 		    char tenant[37]);
 /* Ends the transaction (COMMIT when ok, else ROLLBACK). */
 enum db_err	 db_end(struct db *, bool ok);
+/*
+ * Ends a transaction that wrote nothing without waiting for the server's
+ * answer: the response goes out meanwhile, and the answer is read before
+ * the connection's next use (a read-only transaction has nothing to lose).
+ */
+void		 db_end_nowait(struct db *);
 
 /*
  * Runs a parameterized statement; *res is set on DB_OK (PQclear it).
