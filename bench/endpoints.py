@@ -27,13 +27,18 @@ def endpoints(ids):
          "sql": [("record_level.sql", [])]},
         {"name": "v1/tag/usable_tags", "method": "GET", "path": "/v1/tag/usable_tags",
          "sql": [("usable_tags.sql", [])]},
+        # A page runs its report's statements and one of its own: the task's name
+        # (page_task) or the filter form's levels and tags (records_form).
         {"name": "numbers page (HTML)", "method": "GET",
          "path": f"/v1/task/number?task_id={task}&page=2&status[]=1&format=html", "twin": "v1/task/number",
          "sql": [("task_number.count.sql", [task, "{1}", None, None, None]),
-                 ("task_number.sql", [task, "{1}", None, None, None, "15", "15"])]},
+                 ("task_number.sql", [task, "{1}", None, None, None, "15", "15"]),
+                 ("page_task.sql", [task])]},
         {"name": "records page (HTML)", "method": "POST",
          "path": "/v1/task/query_done_task_phones?format=html",
          "body": {"task_id": task, "page": 2},
          "twin": "v1/task/query_done_task_phones",
-         "sql": [("done_phones.count.sql", [task, None, None, None, None, None, None, None, None]), ("done_phones.sql", [task, None, None, None, None, None, None, None, None, "15", "15"])]},
+         "sql": [("done_phones.count.sql", [task, None, None, None, None, None, None, None, None]),
+                 ("done_phones.sql", [task, None, None, None, None, None, None, None, None, "15", "15"]),
+                 ("records_form.sql", [task])]},
     ]
