@@ -13,41 +13,13 @@
 --
 -- The page is chosen first (the subquery r: filters, order, LIMIT/OFFSET over the
 -- records_task_calldate index), and only its rows get their tags, groups and labels:
--- the rows skipped by OFFSET cost an index entry each, not five subqueries.
+-- the rows skipped by OFFSET cost an index entry each, not their tags' subqueries.
+-- A record's tags are read once (the lateral rtags) for both the JSON and the text of
+-- HTML and XLSX, and so are its tags' groups (rgroups).
 -- Labels are joins to label_sets, not callreport_label() calls (a call a row costs
 -- more than the rest of the row).
-SELECT (SELECT coalesce(json_agg(json_build_object(
-                 'id', t.id,
-                 'name', t.name,
-                 'description', t.description,
-                 'color', t.color,
-                 'user_id', t.user_id,
-                 'status', t.status,
-                 'created_at', callreport_ts(t.created_at),
-                 'updated_at', callreport_ts(t.updated_at),
-                 'pivot', json_build_object(
-                   'taggable_id', rt.record_id,
-                   'tag_id', rt.tag_id,
-                   'created_at', callreport_ts(rt.created_at),
-                   'updated_at', callreport_ts(rt.updated_at)),
-                 'tag_groups', (
-                   SELECT coalesce(json_agg(callreport_tag_group_json(g)
-                            ORDER BY g.created_at, g.id), '[]')
-                     FROM tag_group_tags gt
-                     JOIN tag_groups g ON g.id = gt.tag_group_id AND g.user_id = $1::uuid
-                    WHERE gt.tag_id = t.id AND gt.user_id = $1::uuid))
-                 ORDER BY rt.created_at, t.created_at, t.id), '[]')
-          FROM record_tags rt
-          JOIN tags t ON t.id = rt.tag_id AND t.user_id = $1::uuid
-         WHERE rt.record_id = r.id AND rt.user_id = $1::uuid) AS tags,
-       (SELECT coalesce(json_agg(callreport_tag_group_json(g)
-                 ORDER BY g.created_at, g.id), '[]')
-          FROM tag_groups g
-         WHERE g.user_id = $1::uuid
-           AND g.id IN (SELECT gt.tag_group_id
-                          FROM record_tags rt
-                          JOIN tag_group_tags gt ON gt.tag_id = rt.tag_id AND gt.user_id = $1::uuid
-                         WHERE rt.record_id = r.id AND rt.user_id = $1::uuid)) AS tag_groups,
+SELECT rtags.tags,
+       rgroups.tag_groups,
        og.label AS operator_name,
        r.id,
        r.task_id,
@@ -93,17 +65,8 @@ SELECT (SELECT coalesce(json_agg(json_build_object(
          'post_code', p.post_code, 'created_at', callreport_ts(p.created_at),
          'updated_at', callreport_ts(p.updated_at)) END AS province,
        -- HTML and XLSX only: the nested parts as text.
-       (SELECT string_agg(t.name, '、' ORDER BY rt.created_at, t.created_at, t.id)
-          FROM record_tags rt
-          JOIN tags t ON t.id = rt.tag_id AND t.user_id = $1::uuid
-         WHERE rt.record_id = r.id AND rt.user_id = $1::uuid) AS tags_text,
-       (SELECT string_agg(g.name, '、' ORDER BY g.created_at, g.id)
-          FROM tag_groups g
-         WHERE g.user_id = $1::uuid
-           AND g.id IN (SELECT gt.tag_group_id
-                          FROM record_tags rt
-                          JOIN tag_group_tags gt ON gt.tag_id = rt.tag_id AND gt.user_id = $1::uuid
-                         WHERE rt.record_id = r.id AND rt.user_id = $1::uuid)) AS tag_groups_text,
+       rtags.tags_text,
+       rgroups.tag_groups_text,
        p.city AS province_name,
        c.city AS city_name
   FROM (SELECT r.*
@@ -132,4 +95,41 @@ SELECT (SELECT coalesce(json_agg(json_build_object(
   LEFT JOIN label_sets og ON og.kind = 'operator' AND og.code = r.operator::text
   LEFT JOIN label_sets gg ON gg.kind = 'gender' AND gg.code = r.gender::text
   LEFT JOIN label_sets hg ON hg.kind = 'hangup' AND hg.code = r.hangup_disposition::text
+  -- A record's tags, and its tags' groups, each read once for the JSON and the text.
+  CROSS JOIN LATERAL (
+        SELECT coalesce(json_agg(json_build_object(
+                     'id', t.id,
+                     'name', t.name,
+                     'description', t.description,
+                     'color', t.color,
+                     'user_id', t.user_id,
+                     'status', t.status,
+                     'created_at', callreport_ts(t.created_at),
+                     'updated_at', callreport_ts(t.updated_at),
+                     'pivot', json_build_object(
+                       'taggable_id', rt.record_id,
+                       'tag_id', rt.tag_id,
+                       'created_at', callreport_ts(rt.created_at),
+                       'updated_at', callreport_ts(rt.updated_at)),
+                     'tag_groups', (
+                       SELECT coalesce(json_agg(callreport_tag_group_json(g)
+                                ORDER BY g.created_at, g.id), '[]')
+                         FROM tag_group_tags gt
+                         JOIN tag_groups g ON g.id = gt.tag_group_id AND g.user_id = $1::uuid
+                        WHERE gt.tag_id = t.id AND gt.user_id = $1::uuid))
+                     ORDER BY rt.created_at, t.created_at, t.id), '[]') AS tags,
+               string_agg(t.name, '、' ORDER BY rt.created_at, t.created_at, t.id) AS tags_text
+          FROM record_tags rt
+          JOIN tags t ON t.id = rt.tag_id AND t.user_id = $1::uuid
+         WHERE rt.record_id = r.id AND rt.user_id = $1::uuid) rtags
+  CROSS JOIN LATERAL (
+        SELECT coalesce(json_agg(callreport_tag_group_json(g)
+                 ORDER BY g.created_at, g.id), '[]') AS tag_groups,
+               string_agg(g.name, '、' ORDER BY g.created_at, g.id) AS tag_groups_text
+          FROM tag_groups g
+         WHERE g.user_id = $1::uuid
+           AND g.id IN (SELECT gt.tag_group_id
+                          FROM record_tags rt
+                          JOIN tag_group_tags gt ON gt.tag_id = rt.tag_id AND gt.user_id = $1::uuid
+                         WHERE rt.record_id = r.id AND rt.user_id = $1::uuid)) rgroups
  ORDER BY r.calldate DESC, r.id DESC
