@@ -148,50 +148,59 @@ display(const struct column *col, const char *v, char *secs, size_t n)
 	}
 }
 
+/* The names a column sets on each row, resolved once a request. */
+struct colkeys {
+	const struct tpl_key	*raw, *text, *set;
+	int			 no;		/* its column in the result, or -1 */
+};
+
 /* Fills the ROW sections: every column by key (raw), and CELL repetitions (display). */
 static void
 rows(struct req *req, struct tpl_dict *d, struct run *run)
 {
 	const struct report *r = run->r;
-	int n = PQntuples(run->rows), i, *colno;
+	const struct tpl_key *k_row = tpl_key("ROW"), *k_cell = tpl_key("CELL"),
+	    *k_value = tpl_key("VALUE"), *k_numeric = tpl_key("NUMERIC");
+	int n = PQntuples(run->rows), i;
+	struct colkeys *ck;
 	struct tpl_dict *row, *c;
 	const char *v, *disp;
-	char secs[32], key[64];
+	char secs[32];
 	size_t k;
 
-	colno = arena_alloc(req->a, (r->ncols + 1) * sizeof(int));
+	ck = arena_alloc(req->a, (r->ncols + 1) * sizeof(*ck));
 	for (k = 0; k < r->ncols; k++) {
-		colno[k] = PQfnumber(run->rows, r->cols[k].key);
+		ck[k].no = PQfnumber(run->rows, r->cols[k].key);
+		ck[k].raw = tpl_key(r->cols[k].key);
+		/* A template tests a value with {{#<key>_set}}. */
+		ck[k].text = tpl_key(arena_printf(req->a, "%s_text", r->cols[k].key));
+		ck[k].set = tpl_key(arena_printf(req->a, "%s_set", r->cols[k].key));
 		if (!(r->cols[k].views & VH))
 			continue;
 		c = tpl_section(d, "HEAD");
 		tpl_set(c, "LABEL", r->cols[k].label);
 	}
 	for (i = 0; i < n; i++) {
-		row = tpl_section(d, "ROW");
+		row = tpl_section_key(d, k_row);
 		for (k = 0; k < r->ncols; k++) {
 			const struct column *col = &r->cols[k];
 
-			v = colno[k] >= 0 && !PQgetisnull(run->rows, i, colno[k]) ?
-			    PQgetvalue(run->rows, i, colno[k]) : NULL;
 			if (col->type == CT_JSON)
 				continue;
+			v = ck[k].no >= 0 && !PQgetisnull(run->rows, i, ck[k].no) ?
+			    PQgetvalue(run->rows, i, ck[k].no) : NULL;
 			disp = display(col, v, secs, sizeof(secs));
-			tpl_set(row, col->key, v ? v : "");
-			snprintf(key, sizeof(key), "%s_text", col->key);
-			tpl_set(row, key, disp ? disp : "");
-			/* A template tests a value with {{#<key>_set}}. */
-			if (v != NULL && *v) {
-				snprintf(key, sizeof(key), "%s_set", col->key);
-				tpl_show(row, key);
-			}
+			tpl_set_key(row, ck[k].raw, v);
+			tpl_set_key(row, ck[k].text, disp);
+			if (v != NULL && *v)
+				tpl_show_key(row, ck[k].set);
 			if (!(col->views & VH))
 				continue;
-			c = tpl_section(row, "CELL");
-			tpl_set(c, "VALUE", disp ? disp : "");
+			c = tpl_section_key(row, k_cell);
+			tpl_set_key(c, k_value, disp);
 			if (col->type == CT_INT || col->type == CT_MS ||
 			    col->type == CT_NUM)
-				tpl_show(c, "NUMERIC");
+				tpl_show_key(c, k_numeric);
 		}
 	}
 	if (n == 0)

@@ -12,6 +12,19 @@ using ctemplate::StaticTemplateString;
 using ctemplate::TemplateDictionary;
 using ctemplate::TemplateString;
 
+/* A struct tpl_dict * is a TemplateDictionary *; children belong to their parent. */
+static TemplateDictionary *
+D(struct tpl_dict *t)
+{
+	return reinterpret_cast<TemplateDictionary *>(t);
+}
+
+static struct tpl_dict *
+T(TemplateDictionary *d)
+{
+	return reinterpret_cast<struct tpl_dict *>(d);
+}
+
 /*
  * A variable or section name with its id, worked out once a process: a name
  * passed as a plain char * is hashed again at every SetValue, and looked up in
@@ -19,8 +32,8 @@ using ctemplate::TemplateString;
  * time, measured with perf). A TemplateString built from a registered
  * StaticTemplateString carries its id, and ctemplate skips both.
  */
-static TemplateString
-K(const char *name)
+static const StaticTemplateString *
+id_of(const char *name)
 {
 	static std::unordered_map<std::string_view, const StaticTemplateString *> ids;
 	std::string_view v(name);
@@ -34,20 +47,44 @@ K(const char *name)
 		ctemplate::StaticTemplateStringInitializer set_id(s);
 		it = ids.emplace(std::string_view(copy, v.size()), s).first;
 	}
-	return TemplateString(*it->second);
+	return it->second;
 }
 
-/* A struct tpl_dict * is a TemplateDictionary *; children belong to their parent. */
-static TemplateDictionary *
-D(struct tpl_dict *t)
+static TemplateString
+K(const char *name)
 {
-	return reinterpret_cast<TemplateDictionary *>(t);
+	return TemplateString(*id_of(name));
 }
 
-static struct tpl_dict *
-T(TemplateDictionary *d)
+/* A struct tpl_key * is the StaticTemplateString of its name. */
+static TemplateString
+K(const struct tpl_key *k)
 {
-	return reinterpret_cast<struct tpl_dict *>(d);
+	return TemplateString(*reinterpret_cast<const StaticTemplateString *>(k));
+}
+
+extern "C" const struct tpl_key *
+tpl_key(const char *name)
+{
+	return reinterpret_cast<const struct tpl_key *>(id_of(name));
+}
+
+extern "C" void
+tpl_set_key(struct tpl_dict *t, const struct tpl_key *k, const char *value)
+{
+	D(t)->SetValue(K(k), value ? value : "");
+}
+
+extern "C" struct tpl_dict *
+tpl_section_key(struct tpl_dict *t, const struct tpl_key *k)
+{
+	return T(D(t)->AddSectionDictionary(K(k)));
+}
+
+extern "C" void
+tpl_show_key(struct tpl_dict *t, const struct tpl_key *k)
+{
+	D(t)->ShowSection(K(k));
 }
 
 /* Emits straight into a struct buf, with no std::string in between. */

@@ -20,6 +20,15 @@ void		 tpl_set_int(struct tpl_dict *, const char *key, long value);
 /* Returns a new repetition of a section, owned by its parent. */
 struct tpl_dict	*tpl_section(struct tpl_dict *, const char *name);
 void		 tpl_show(struct tpl_dict *, const char *name);
+/*
+ * A name resolved once a process, for the loops that set the same names on
+ * every row: the *_key calls skip the lookup of the name.
+ */
+struct tpl_key;
+const struct tpl_key *tpl_key(const char *name);
+void		 tpl_set_key(struct tpl_dict *, const struct tpl_key *, const char *value);
+struct tpl_dict	*tpl_section_key(struct tpl_dict *, const struct tpl_key *);
+void		 tpl_show_key(struct tpl_dict *, const struct tpl_key *);
 /* Returns the dictionary of an include of file at marker name, owned by the parent. */
 struct tpl_dict	*tpl_include(struct tpl_dict *, const char *name, const char *file);
 
