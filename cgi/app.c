@@ -152,23 +152,31 @@ match(struct req *req, const char *pattern, const char *path)
  * change. The report then reads on the standby as that tenant. Returns DB_OK
  * with kind and cred replaced (DB_CRED_TENANT, or DB_CRED_NONE when the
  * primary knows nobody by it), or why not. When the primary cannot be
- * reached they are left for the standby to judge (a revocation may then lag
- * by the standby's replay delay).
+ * reached they are left for the standby to judge, for the next 5 seconds
+ * too (a revocation may then lag by the standby's replay delay).
  */
 static enum db_err
 check_on_primary(struct req *req, enum db_cred *kind, const char **cred,
     char tenant[37])
 {
+	/*
+	 * After a failure the primary is left alone for a while: no request
+	 * waits out a connect_timeout to a primary known to be down.
+	 */
+	static time_t retry_at;
 	enum db_err e;
 
+	if (time(NULL) < retry_at)
+		return DB_OK;
 	if ((e = db_begin(primary, *kind, *cred, tenant)) != DB_OK) {
 		if (e != DB_DOWN)
 			return e;
-		log_line(req->id, "primary unavailable: the credential is "
-		    "checked on the standby");
+		retry_at = time(NULL) + 5;
+		log_line(req->id, "primary unavailable: credentials are "
+		    "checked on the standby for 5 s");
 		return DB_OK;
 	}
-	db_end(primary, false);
+	db_end_nowait(primary);
 	*kind = tenant[0] != '\0' ? DB_CRED_TENANT : DB_CRED_NONE;
 	*cred = tenant;
 	return DB_OK;

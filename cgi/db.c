@@ -353,7 +353,7 @@ stmt_get(struct db *d, const char *sql, int n, const char *const *params,
 
 /* Sends sql (prepared when d->prepare) without waiting; DB_OK or why not. */
 static enum db_err
-send(struct db *d, const char *sql, int n, const char *const *params)
+send_stmt(struct db *d, const char *sql, int n, const char *const *params)
 {
 	enum db_err e = DB_OK;
 	char name[16];
@@ -372,7 +372,7 @@ send(struct db *d, const char *sql, int n, const char *const *params)
 	return DB_OK;
 }
 
-/* Waits for the result of what send() sent: the last one, classified. */
+/* Waits for the result of what send_stmt() sent: the last one, classified. */
 static enum db_err
 wait_result(struct db *d, PGresult **res)
 {
@@ -410,7 +410,7 @@ db_exec(struct db *d, const char *sql, int n, const char *const *params,
 	enum db_err e;
 
 	*res = NULL;
-	if ((e = send(d, sql, n, params)) != DB_OK)
+	if ((e = send_stmt(d, sql, n, params)) != DB_OK)
 		return e;
 	return wait_result(d, res);
 }
@@ -420,7 +420,7 @@ db_stream(struct db *d, const char *sql, int n, const char *const *params)
 {
 	enum db_err e;
 
-	if ((e = send(d, sql, n, params)) != DB_OK)
+	if ((e = send_stmt(d, sql, n, params)) != DB_OK)
 		return e;
 	if (!PQsetSingleRowMode(d->conn))
 		return DB_ERROR;

@@ -94,6 +94,7 @@ enum db_err	 db_exec(struct db *, const char *sql, int n,
 /*
  * Appends sql to out with every $k whose bit k-1 is set in nulls written as
  * NULL (outside quoted literals and comments; the $1 of $12 is not $1).
+ * Dollar-quoted strings are not recognised: report SQL has none.
  */
 struct buf;
 void		 db_null_params(struct buf *out, const char *sql, unsigned long long nulls);
