@@ -28,7 +28,7 @@ else
 Q = @
 endif
 
-CORE	= util json input valid config db auth
+CORE	= util json input valid config db auth overview_parts
 WEB	= app http report reports render_json render_html render_xlsx pages overview
 CLI	= cli import demogen export
 CORE_O	= $(CORE:%=build/%.o) build/sqltext.o

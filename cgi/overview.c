@@ -8,39 +8,107 @@
  * ten tags), not pages a client walks through, and the task list, numbers and
  * call records reports already give every row behind a part as JSON and XLSX:
  * each part's rows link there with the matching filter.
+ *
+ * Every import computes the parts ahead (cgi/import.c, table task_overview);
+ * the page uses them while they are of the tenant's current data version and
+ * computes a part itself otherwise (a task whose data came another way).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "app.h"
 #include "db.h"
 #include "html.h"
+#include "overview.h"
 #include "sqltext.h"
 #include "valid.h"
 
-/*
- * One part of the page: a statement ($1 tenant, $2 task) whose rows have a
- * label and a count (and optionally base, the denominator of the share;
- * else the sum of the counts), shown as repetitions of a template section.
- */
-struct part {
-	const char	*section;
-	const char	*sql;
+/* A part's rows: names, and nrows x ncols values (NULL for SQL NULL). */
+struct table {
+	int		  nrows, ncols;
+	const char	**names;
+	const char	**vals;
 };
 
-static const struct part parts[] = {
-	{ "STATUS", sql_task_status_counts },
-	{ "LEVEL", sql_overview_levels },
-	{ "TAG", sql_overview_tags },
-	{ "TAG_GROUP", sql_overview_tag_groups },
-	{ "BILL", sql_overview_bills },
-	{ "ROUND", sql_overview_rounds },
-	{ "OPERATOR", sql_overview_operators },
-	{ "PROVINCE", sql_overview_provinces },
-	{ "HOUR", sql_overview_hours },
-	{ "HANGUP", sql_overview_hangup },
-};
+static const char *
+cell(const struct table *t, int i, int c)
+{
+	return t->vals[(size_t)i * (size_t)t->ncols + (size_t)c];
+}
+
+/* Returns the column named name, or -1. */
+static int
+colno(const struct table *t, const char *name)
+{
+	int c;
+
+	for (c = 0; c < t->ncols; c++)
+		if (strcmp(t->names[c], name) == 0)
+			return c;
+	return -1;
+}
+
+/* The rows of res (which must outlive t). */
+static void
+from_result(struct arena *a, PGresult *res, struct table *t)
+{
+	int i, c;
+
+	t->nrows = PQntuples(res);
+	t->ncols = PQnfields(res);
+	t->names = arena_alloc(a, ((size_t)t->ncols + 1) * sizeof(char *));
+	t->vals = arena_alloc(a, ((size_t)t->nrows * (size_t)t->ncols + 1) *
+	    sizeof(char *));
+	for (c = 0; c < t->ncols; c++)
+		t->names[c] = PQfname(res, c);
+	for (i = 0; i < t->nrows; i++)
+		for (c = 0; c < t->ncols; c++)
+			t->vals[(size_t)i * (size_t)t->ncols + (size_t)c] =
+			    PQgetisnull(res, i, c) ? NULL : PQgetvalue(res, i, c);
+}
+
+/*
+ * The rows of a part kept in task_overview (overview_result_json's form),
+ * copied into the arena. Returns 0, or -1 when text is not of that form.
+ */
+static int
+from_json(struct arena *a, const char *text, struct table *t)
+{
+	struct json_object *j = json_tokener_parse(text), *names, *rows, *row, *v;
+	int i, c, rc = -1;
+
+	if (j == NULL || !json_object_object_get_ex(j, "names", &names) ||
+	    !json_object_object_get_ex(j, "rows", &rows) ||
+	    !json_object_is_type(names, json_type_array) ||
+	    !json_object_is_type(rows, json_type_array))
+		goto out;
+	t->ncols = (int)json_object_array_length(names);
+	t->nrows = (int)json_object_array_length(rows);
+	t->names = arena_alloc(a, ((size_t)t->ncols + 1) * sizeof(char *));
+	t->vals = arena_alloc(a, ((size_t)t->nrows * (size_t)t->ncols + 1) *
+	    sizeof(char *));
+	for (c = 0; c < t->ncols; c++)
+		t->names[c] = arena_strdup(a, json_object_get_string(
+		    json_object_array_get_idx(names, (size_t)c)));
+	for (i = 0; i < t->nrows; i++) {
+		row = json_object_array_get_idx(rows, (size_t)i);
+		if (!json_object_is_type(row, json_type_array) ||
+		    (int)json_object_array_length(row) != t->ncols)
+			goto out;
+		for (c = 0; c < t->ncols; c++) {
+			v = json_object_array_get_idx(row, (size_t)c);
+			t->vals[(size_t)i * (size_t)t->ncols + (size_t)c] =
+			    v == NULL ? NULL : arena_strdup(a, json_object_get_string(v));
+		}
+	}
+	rc = 0;
+out:
+	json_object_put(j);
+	return rc;
+}
 
 /* The hour chart's box: columns of HOUR_W, bars up to CHART_H high above y = CHART_H + 10. */
 #define HOUR_W	20
@@ -58,10 +126,9 @@ set_1(struct tpl_dict *d, const char *name, double v)
 
 /* Returns column c of row i as a number (NULL: 0). */
 static double
-num(PGresult *res, int i, int c)
+num(const struct table *t, int i, int c)
 {
-	return c < 0 || PQgetisnull(res, i, c) ? 0 :
-	    strtod(PQgetvalue(res, i, c), NULL);
+	return c < 0 || cell(t, i, c) == NULL ? 0 : strtod(cell(t, i, c), NULL);
 }
 
 /*
@@ -72,23 +139,32 @@ num(PGresult *res, int i, int c)
  * middle), TICK every third row. Shows <section>_NONE when every count is 0.
  */
 static int
-fill(struct req *req, struct tpl_dict *d, const struct part *pt, const char *task)
+fill(struct req *req, struct tpl_dict *d, const struct overview_part *pt,
+    const char *task, const char *kept)
 {
 	const char *p[2] = { req->tenant, task };
-	int i, c, n, ccount, cbase, cconn, cl;
+	int i, c, n, ccount, cbase, cconn, cl, ccolor;
 	double max = 0, sum = 0, at = 0, base, v, h;
 	struct tpl_dict *s;
-	PGresult *res;
+	struct table t;
+	PGresult *res = NULL;
 	enum db_err e;
 
-	if ((e = db_exec(req->db, pt->sql, 2, p, &res)) != DB_OK)
-		return req_db_fail(req, e);
-	n = PQntuples(res);
-	ccount = PQfnumber(res, "count");
-	cbase = PQfnumber(res, "base");
-	cconn = PQfnumber(res, "connected");
+	if (kept == NULL || from_json(req->a, kept, &t) == -1) {
+		if ((e = db_exec(req->db, pt->sql, 2, p, &res)) != DB_OK)
+			return req_db_fail(req, e);
+		from_result(req->a, res, &t);
+	}
+	n = t.nrows;
+	ccount = colno(&t, "count");
+	cbase = colno(&t, "base");
+	cconn = colno(&t, "connected");
+	ccolor = colno(&t, "color");
+	/* A row with a filter to drill down by (lo, code or id) links there. */
+	if ((cl = colno(&t, "lo")) < 0 && (cl = colno(&t, "code")) < 0)
+		cl = colno(&t, "id");
 	for (i = 0; i < n; i++) {
-		v = num(res, i, ccount);
+		v = num(&t, i, ccount);
 		sum += v;
 		if (v > max)
 			max = v;
@@ -97,11 +173,10 @@ fill(struct req *req, struct tpl_dict *d, const struct part *pt, const char *tas
 		s = tpl_section(d, pt->section);
 		/* Sections are not inherited: each row says which site it is on. */
 		tpl_show(s, req->exporting ? "EXPORT" : "LIVE");
-		for (c = 0; c < PQnfields(res); c++)
-			tpl_set(s, PQfname(res, c), PQgetisnull(res, i, c) ? "" :
-			    PQgetvalue(res, i, c));
-		v = num(res, i, ccount);
-		base = cbase >= 0 ? num(res, i, cbase) : sum;
+		for (c = 0; c < t.ncols; c++)
+			tpl_set(s, t.names[c], cell(&t, i, c) ? cell(&t, i, c) : "");
+		v = num(&t, i, ccount);
+		base = cbase >= 0 ? num(&t, i, cbase) : sum;
 		set_1(s, "pct", base > 0 ? 100.0 * v / base : 0);
 		set_1(s, "bar", max > 0 ? 100.0 * v / max : 0);
 		set_1(s, "sx", sum > 0 ? 100.0 * at / sum : 0);
@@ -112,25 +187,16 @@ fill(struct req *req, struct tpl_dict *d, const struct part *pt, const char *tas
 		tpl_set_int(s, "lx", (long)i * HOUR_W + HOUR_W / 2);
 		set_1(s, "ch", h);
 		set_1(s, "cy", CHART_H + 10 - h);
-		h = max > 0 && cconn >= 0 ? CHART_H * num(res, i, cconn) / max : 0;
+		h = max > 0 && cconn >= 0 ? CHART_H * num(&t, i, cconn) / max : 0;
 		set_1(s, "ch2", h);
 		set_1(s, "cy2", CHART_H + 10 - h);
 		if (i % 3 == 0)
 			tpl_show(s, "TICK");
-		if (PQfnumber(res, "color") >= 0 &&
-		    !PQgetisnull(res, i, PQfnumber(res, "color")))
-			tpl_show(s, "COLOR");
-		else
-			tpl_show(s, "NOCOLOR");
+		tpl_show(s, ccolor >= 0 && cell(&t, i, ccolor) != NULL ?
+		    "COLOR" : "NOCOLOR");
 		if (v > 0)
 			tpl_show(s, "NONZERO");
-		/* A row with a filter to drill down by (lo, code or id) links there. */
-		cl = PQfnumber(res, "lo");
-		if (cl < 0)
-			cl = PQfnumber(res, "code");
-		if (cl < 0)
-			cl = PQfnumber(res, "id");
-		tpl_show(s, cl >= 0 && !PQgetisnull(res, i, cl) ? "LINK" : "NOLINK");
+		tpl_show(s, cl >= 0 && cell(&t, i, cl) != NULL ? "LINK" : "NOLINK");
 	}
 	if (sum == 0)
 		tpl_show(d, arena_printf(req->a, "%s_NONE", pt->section));
@@ -152,7 +218,7 @@ page_overview(struct req *req)
 	static const struct field f[] = {
 		{ "task_id", FT_UUID, F_REQUIRED, 0, 0, NULL, NULL, "任务ID" },
 	};
-	const char *err, *p[2];
+	const char *err, *p[3];
 	struct tpl_dict *d;
 	struct pval pv[1];
 	PGresult *res;
@@ -180,11 +246,28 @@ page_overview(struct req *req)
 		tpl_set(d, arena_printf(req->a, "t_%s", PQfname(res, c)),
 		    PQgetisnull(res, 0, c) ? "" : PQgetvalue(res, 0, c));
 	PQclear(res);
-	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
-		if ((st = fill(req, d, &parts[i], pv[0].text)) != 0) {
+	/* The parts the last import computed, if it was the last change. */
+	p[2] = req->db->version;
+	if ((e = db_exec(req->db, "SELECT part, result::text FROM task_overview "
+	    "WHERE task_id = $2::uuid AND user_id = $1::uuid AND version = $3::bigint",
+	    3, p, &res)) != DB_OK) {
+		tpl_dict_free(d);
+		return req_db_fail(req, e);
+	}
+	for (i = 0; i < overview_nparts; i++) {
+		const char *kept = NULL;
+		int r;
+
+		for (r = 0; r < PQntuples(res); r++)
+			if (strcmp(PQgetvalue(res, r, 0), overview_parts[i].section) == 0)
+				kept = PQgetvalue(res, r, 1);
+		if ((st = fill(req, d, &overview_parts[i], pv[0].text, kept)) != 0) {
+			PQclear(res);
 			tpl_dict_free(d);
 			return st;
 		}
+	}
+	PQclear(res);
 	req_header(req, "Cache-Control", "private, no-cache");
 	return html_finish(req, d, "overview.tpl") ? 500 : 200;
 }

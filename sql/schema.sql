@@ -416,13 +416,27 @@ SELECT task_id, user_id, count(*)
  WHERE NOT EXISTS (SELECT FROM task_record_counts)
  GROUP BY 1, 2;
 
+-- The task overview's charts (cgi/overview.c), computed by every import for the
+-- tenant's tasks: each part's rows as {"names": [...], "rows": [[text or null, ...]]},
+-- exactly the text PostgreSQL gave. Used while version is the tenant's data version
+-- (an import bumps it); otherwise the page computes the part itself.
+CREATE TABLE IF NOT EXISTS task_overview (
+  task_id  uuid NOT NULL REFERENCES tasks(uuid) ON DELETE CASCADE,
+  user_id  uuid NOT NULL REFERENCES tenants(id),
+  part     text NOT NULL,
+  version  bigint NOT NULL,
+  result   jsonb NOT NULL,
+  PRIMARY KEY (task_id, part)
+);
+
 -- Row-level security: the second wall under the application's own WHERE user_id.
 DO $$
 DECLARE t text;
 BEGIN
   FOREACH t IN ARRAY ARRAY['levels','tag_scenes','tag_groups','tags','tag_group_tags',
       'groups','utterances','tasks','numbers','call_histories','records','record_tags',
-      'record_details','record_detail_tags','task_number_counts','task_record_counts'] LOOP
+      'record_details','record_detail_tags','task_number_counts','task_record_counts',
+      'task_overview'] LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     IF NOT EXISTS (SELECT FROM pg_policies WHERE tablename = t AND policyname = 'tenant') THEN
       EXECUTE format('CREATE POLICY tenant ON %I USING (user_id = callreport_tenant())', t);

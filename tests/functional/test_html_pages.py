@@ -329,6 +329,36 @@ def test_overview_matches_the_database(data, db, alpha_sid):
     assert sum(section_counts("operators")) == dialled == sum(section_counts("provinces"))
 
 
+def test_overview_kept_by_the_import(data, db, alpha_sid):
+    """The import computed every part of the overview ahead (task_overview, with the
+    tenant's data version); the page shows those, byte for byte what it computes
+    itself, and ignores parts of an older version."""
+    task = task_of(data)
+    tid = data["alpha"]["tenant_id"]
+    version = one(db, "SELECT data_version FROM tenants WHERE id = %s", tid)
+    kept = dict(query(db, "SELECT part, version FROM task_overview WHERE task_id = %s", task))
+    assert set(kept) == {"STATUS", "LEVEL", "TAG", "TAG_GROUP", "BILL", "ROUND", "OPERATOR",
+                         "PROVINCE", "HOUR", "HANGUP"} and set(kept.values()) == {version}
+    with_kept = page(f"/tasks/{task}", alpha_sid)
+    label = one(db, "SELECT result->'rows'->0->>(SELECT i - 1 FROM jsonb_array_elements_text("
+                    "result->'names') WITH ORDINALITY AS n(name, i) WHERE name = 'label')::int "
+                    "FROM task_overview WHERE task_id = %s AND part = 'HOUR'", task)
+    assert label == "00:00" and "00:00" in with_kept
+    try:
+        # a kept part is what the page shows ...
+        query(db, "UPDATE task_overview SET result = replace(result::text, '\"00:00\"', "
+                  "'\"kept-00\"')::jsonb WHERE task_id = %s AND part = 'HOUR' RETURNING 1", task)
+        assert "kept-00" in page(f"/tasks/{task}", alpha_sid)
+        # ... while it is of the current data version
+        query(db, "UPDATE task_overview SET version = version - 1 WHERE task_id = %s RETURNING 1", task)
+        live = page(f"/tasks/{task}", alpha_sid)
+        assert "kept-00" not in live
+        assert live == with_kept, "the page computes what the import kept"
+    finally:
+        query(db, "UPDATE task_overview SET version = %s, result = replace(result::text, "
+                  "'\"kept-00\"', '\"00:00\"')::jsonb WHERE task_id = %s RETURNING 1", version, task)
+
+
 def test_overview_drills_down(data, db, alpha_sid):
     task = task_of(data)
     d = doc(page(f"/tasks/{task}", alpha_sid))
