@@ -138,6 +138,18 @@ num(const struct table *t, int i, int c)
  * cx, cy, ch (the count) and cy2, ch2 (the connected column), lx (the label's
  * middle), TICK every third row. Shows <section>_NONE when every count is 0.
  */
+/* Returns the kept result of the part named section, or NULL. */
+static const char *
+kept_part(PGresult *kept, const char *section)
+{
+	int r;
+
+	for (r = 0; r < PQntuples(kept); r++)
+		if (strcmp(PQgetvalue(kept, r, 0), section) == 0)
+			return PQgetvalue(kept, r, 1);
+	return NULL;
+}
+
 static int
 fill(struct req *req, struct tpl_dict *d, const struct overview_part *pt,
     const char *task, const char *kept)
@@ -221,7 +233,8 @@ page_overview(struct req *req)
 	const char *err, *p[3];
 	struct tpl_dict *d;
 	struct pval pv[1];
-	PGresult *res;
+	struct table head;
+	PGresult *kept, *res = NULL;
 	enum db_err e;
 	size_t i;
 	int c, st;
@@ -230,44 +243,44 @@ page_overview(struct req *req)
 		req_error(req, 400, err);
 		return 400;
 	}
+	/* The parts the last import computed, if it was the last change. */
 	p[0] = req->tenant;
 	p[1] = pv[0].text;
-	if ((e = db_exec(req->db, sql_overview_task, 2, p, &res)) != DB_OK)
+	p[2] = req->db->version;
+	if ((e = db_exec(req->db, "SELECT part, result::text FROM task_overview "
+	    "WHERE task_id = $2::uuid AND user_id = $1::uuid AND version = $3::bigint",
+	    3, p, &kept)) != DB_OK)
 		return req_db_fail(req, e);
-	if (PQntuples(res) == 0) {
+	/* The headline (overview_parts[0]): one row, none when not the caller's. */
+	if (kept_part(kept, overview_parts[0].section) == NULL ||
+	    from_json(req->a, kept_part(kept, overview_parts[0].section), &head) == -1) {
+		if ((e = db_exec(req->db, overview_parts[0].sql, 2, p, &res)) != DB_OK) {
+			PQclear(kept);
+			return req_db_fail(req, e);
+		}
+		from_result(req->a, res, &head);
+	}
+	if (head.nrows == 0 || colno(&head, "name") < 0) {
 		PQclear(res);
+		PQclear(kept);
 		req_error(req, 404, "not found");
 		return 404;
 	}
 	d = html_page(req, arena_printf(req->a, "%s - 任务概览",
-	    PQgetvalue(res, 0, PQfnumber(res, "name"))));
+	    cell(&head, 0, colno(&head, "name"))));
 	tpl_set(d, "TASK_ID", pv[0].text);
-	for (c = 0; c < PQnfields(res); c++)
-		tpl_set(d, arena_printf(req->a, "t_%s", PQfname(res, c)),
-		    PQgetisnull(res, 0, c) ? "" : PQgetvalue(res, 0, c));
+	for (c = 0; c < head.ncols; c++)
+		tpl_set(d, arena_printf(req->a, "t_%s", head.names[c]),
+		    cell(&head, 0, c) ? cell(&head, 0, c) : "");
 	PQclear(res);
-	/* The parts the last import computed, if it was the last change. */
-	p[2] = req->db->version;
-	if ((e = db_exec(req->db, "SELECT part, result::text FROM task_overview "
-	    "WHERE task_id = $2::uuid AND user_id = $1::uuid AND version = $3::bigint",
-	    3, p, &res)) != DB_OK) {
-		tpl_dict_free(d);
-		return req_db_fail(req, e);
-	}
-	for (i = 0; i < overview_nparts; i++) {
-		const char *kept = NULL;
-		int r;
-
-		for (r = 0; r < PQntuples(res); r++)
-			if (strcmp(PQgetvalue(res, r, 0), overview_parts[i].section) == 0)
-				kept = PQgetvalue(res, r, 1);
-		if ((st = fill(req, d, &overview_parts[i], pv[0].text, kept)) != 0) {
-			PQclear(res);
+	for (i = 1; i < overview_nparts; i++)
+		if ((st = fill(req, d, &overview_parts[i], pv[0].text,
+		    kept_part(kept, overview_parts[i].section))) != 0) {
+			PQclear(kept);
 			tpl_dict_free(d);
 			return st;
 		}
-	}
-	PQclear(res);
+	PQclear(kept);
 	req_header(req, "Cache-Control", "private, no-cache");
 	return html_finish(req, d, "overview.tpl") ? 500 : 200;
 }

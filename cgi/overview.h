@@ -22,6 +22,7 @@ struct overview_part {
 	const char	*sql;
 };
 
+/* The first part is the headline (one row; none when the task is not the caller's). */
 extern const struct overview_part overview_parts[];
 extern const size_t overview_nparts;
 

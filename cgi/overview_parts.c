@@ -4,6 +4,7 @@
 #include "sqltext.h"
 
 const struct overview_part overview_parts[] = {
+	{ "TASK", sql_overview_task },		/* the headline: one row, not a chart */
 	{ "STATUS", sql_task_status_counts },
 	{ "LEVEL", sql_overview_levels },
 	{ "TAG", sql_overview_tags },
