@@ -1,6 +1,8 @@
 /* app.c: callreport.fcgi: the FastCGI (or plain CGI) loop, routing and authentication. */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -609,7 +611,7 @@ main(void)
 	struct req req;
 	FCGX_Request fr;
 	struct sigaction sa;
-	sigset_t stopsigs;
+	sigset_t stopsigs, waitmask;
 	long served = 0;
 
 	if (config_load(&cfg))
@@ -630,8 +632,17 @@ main(void)
 		app_serve(&req);
 		goto out;
 	}
+	/*
+	 * A stop signal (SIGTERM, or SIGUSR1/SIGUSR2 for a graceful restart)
+	 * reaches the worker only while it waits for a connection, in ppoll:
+	 * it is blocked everywhere else, so it can never break the reading of
+	 * a request that accept() has already taken off the queue (the web
+	 * server would get a closed connection: 503). The listening socket is
+	 * non-blocking: a worker woken with the others by one connection and
+	 * beaten to it goes back to ppoll, not to sleep in accept().
+	 */
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_term;	/* no SA_RESTART: accept() returns EINTR */
+	sa.sa_handler = on_term;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGUSR2, &sa, NULL);
@@ -639,11 +650,28 @@ main(void)
 	sigaddset(&stopsigs, SIGTERM);
 	sigaddset(&stopsigs, SIGUSR1);
 	sigaddset(&stopsigs, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &stopsigs, &waitmask);
+	sigdelset(&waitmask, SIGTERM);
+	sigdelset(&waitmask, SIGUSR1);
+	sigdelset(&waitmask, SIGUSR2);
+	fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
 	FCGX_Init();
 	FCGX_InitRequest(&fr, 0, 0);
-	while (!stopping && FCGX_Accept_r(&fr) >= 0) {
-		/* Held until the response is out: no EINTR inside a request. */
-		sigprocmask(SIG_BLOCK, &stopsigs, NULL);
+	while (!stopping) {
+		struct pollfd pfd = { .fd = 0, .events = POLLIN };
+
+		if (ppoll(&pfd, 1, NULL, &waitmask) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (stopping)
+			break;
+		if (FCGX_Accept_r(&fr) < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+				continue;	/* another worker took it */
+			break;
+		}
 		app_req_init(&req, a, &cfg, &db);
 		req.in = fr.in;
 		req.out = fr.out;
@@ -651,7 +679,6 @@ main(void)
 		app_serve(&req);
 		FCGX_Finish_r(&fr);
 		arena_reset(a);
-		sigprocmask(SIG_UNBLOCK, &stopsigs, NULL);
 		if (cfg.max_requests > 0 && ++served >= cfg.max_requests)
 			break;	/* the web server starts a fresh worker */
 	}
