@@ -90,9 +90,12 @@ from_json(struct arena *a, const char *text, struct table *t)
 	t->names = arena_alloc(a, ((size_t)t->ncols + 1) * sizeof(char *));
 	t->vals = arena_alloc(a, ((size_t)t->nrows * (size_t)t->ncols + 1) *
 	    sizeof(char *));
-	for (c = 0; c < t->ncols; c++)
-		t->names[c] = arena_strdup(a, json_object_get_string(
-		    json_object_array_get_idx(names, (size_t)c)));
+	for (c = 0; c < t->ncols; c++) {
+		v = json_object_array_get_idx(names, (size_t)c);
+		if (!json_object_is_type(v, json_type_string))
+			goto out;
+		t->names[c] = arena_strdup(a, json_object_get_string(v));
+	}
 	for (i = 0; i < t->nrows; i++) {
 		row = json_object_array_get_idx(rows, (size_t)i);
 		if (!json_object_is_type(row, json_type_array) ||
@@ -100,6 +103,8 @@ from_json(struct arena *a, const char *text, struct table *t)
 			goto out;
 		for (c = 0; c < t->ncols; c++) {
 			v = json_object_array_get_idx(row, (size_t)c);
+			if (v != NULL && !json_object_is_type(v, json_type_string))
+				goto out;	/* only text and null are kept */
 			t->vals[(size_t)i * (size_t)t->ncols + (size_t)c] =
 			    v == NULL ? NULL : arena_strdup(a, json_object_get_string(v));
 		}
