@@ -566,10 +566,12 @@ send:
 	 * A write route's 4xx commits too: a failed sign-in must stay counted
 	 * (the rate limit), though the answer is 401.
 	 */
-	if (req->db->in_tx && (rt == NULL || !(rt->flags & R_WRITE)))
-		db_end_nowait(req->db);		/* a report wrote nothing */
-	else if (req->db->in_tx)
-		db_end(req->db, req->status < 500);
+	if (req->db->in_tx) {
+		if (rt != NULL && (rt->flags & R_WRITE))
+			db_end(req->db, req->status < 500);
+		else
+			db_end_nowait(req->db);		/* a report wrote nothing */
+	}
 	if (req->capture)
 		return;		/* the static export keeps the response */
 	/* A workbook made for this request goes, however the sending went. */

@@ -115,6 +115,40 @@ out:
 	return rc;
 }
 
+/* Returns the kept result of the part named section, or NULL. */
+static const char *
+kept_part(PGresult *kept, const char *section)
+{
+	int r;
+
+	for (r = 0; r < PQntuples(kept); r++)
+		if (strcmp(PQgetvalue(kept, r, 0), section) == 0)
+			return PQgetvalue(kept, r, 1);
+	return NULL;
+}
+
+/*
+ * The rows of part pt for task: those kept by the import (kept, as from
+ * kept_part) when they are of the form it writes, else the part's statement
+ * run now, its result left in *res for the caller to clear. Returns 0 or the
+ * status of a database failure.
+ */
+static int
+part_rows(struct req *req, const struct overview_part *pt, const char *task,
+    const char *kept, struct table *t, PGresult **res)
+{
+	const char *p[2] = { req->tenant, task };
+	enum db_err e;
+
+	*res = NULL;
+	if (kept != NULL && from_json(req->a, kept, t) == 0)
+		return 0;
+	if ((e = db_exec(req->db, pt->sql, 2, p, res)) != DB_OK)
+		return req_db_fail(req, e);
+	from_result(req->a, *res, t);
+	return 0;
+}
+
 /* The hour chart's box: columns of HOUR_W, bars up to CHART_H high above y = CHART_H + 10. */
 #define HOUR_W	20
 #define CHART_H	100
@@ -143,35 +177,18 @@ num(const struct table *t, int i, int c)
  * cx, cy, ch (the count) and cy2, ch2 (the connected column), lx (the label's
  * middle), TICK every third row. Shows <section>_NONE when every count is 0.
  */
-/* Returns the kept result of the part named section, or NULL. */
-static const char *
-kept_part(PGresult *kept, const char *section)
-{
-	int r;
-
-	for (r = 0; r < PQntuples(kept); r++)
-		if (strcmp(PQgetvalue(kept, r, 0), section) == 0)
-			return PQgetvalue(kept, r, 1);
-	return NULL;
-}
-
 static int
 fill(struct req *req, struct tpl_dict *d, const struct overview_part *pt,
     const char *task, const char *kept)
 {
-	const char *p[2] = { req->tenant, task };
-	int i, c, n, ccount, cbase, cconn, cl, ccolor;
+	int i, c, n, ccount, cbase, cconn, cl, ccolor, st;
 	double max = 0, sum = 0, at = 0, base, v, h;
 	struct tpl_dict *s;
 	struct table t;
-	PGresult *res = NULL;
-	enum db_err e;
+	PGresult *res;
 
-	if (kept == NULL || from_json(req->a, kept, &t) == -1) {
-		if ((e = db_exec(req->db, pt->sql, 2, p, &res)) != DB_OK)
-			return req_db_fail(req, e);
-		from_result(req->a, res, &t);
-	}
+	if ((st = part_rows(req, pt, task, kept, &t, &res)) != 0)
+		return st;
 	n = t.nrows;
 	ccount = colno(&t, "count");
 	cbase = colno(&t, "base");
@@ -239,7 +256,7 @@ page_overview(struct req *req)
 	struct tpl_dict *d;
 	struct pval pv[1];
 	struct table head;
-	PGresult *kept, *res = NULL;
+	PGresult *kept, *res;
 	enum db_err e;
 	size_t i;
 	int c, st;
@@ -257,13 +274,10 @@ page_overview(struct req *req)
 	    3, p, &kept)) != DB_OK)
 		return req_db_fail(req, e);
 	/* The headline (overview_parts[0]): one row, none when not the caller's. */
-	if (kept_part(kept, overview_parts[0].section) == NULL ||
-	    from_json(req->a, kept_part(kept, overview_parts[0].section), &head) == -1) {
-		if ((e = db_exec(req->db, overview_parts[0].sql, 2, p, &res)) != DB_OK) {
-			PQclear(kept);
-			return req_db_fail(req, e);
-		}
-		from_result(req->a, res, &head);
+	if ((st = part_rows(req, &overview_parts[0], pv[0].text,
+	    kept_part(kept, overview_parts[0].section), &head, &res)) != 0) {
+		PQclear(kept);
+		return st;
 	}
 	if (head.nrows == 0 || colno(&head, "name") < 0) {
 		PQclear(res);

@@ -54,14 +54,9 @@ session_cookie(struct req *req, const char *sid, long ttl)
 static const char *
 hash_param(struct req *req, const char *s)
 {
-	unsigned char h[32];
 	char hex[65];
-	int i;
 
-	sha256(s, strlen(s), h);
-	for (i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", h[i]);
-	return arena_printf(req->a, "\\x%s", hex);
+	return arena_printf(req->a, "\\x%s", sha256_hex(s, strlen(s), hex));
 }
 
 static const struct field f_login[] = {
