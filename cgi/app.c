@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/epoll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -615,6 +616,7 @@ main(void)
 	struct sigaction sa;
 	sigset_t stopsigs, waitmask;
 	long served = 0;
+	int ep = -1;
 
 	if (config_load(&cfg))
 		return 1;
@@ -636,12 +638,15 @@ main(void)
 	}
 	/*
 	 * A stop signal (SIGTERM, or SIGUSR1/SIGUSR2 for a graceful restart)
-	 * reaches the worker only while it waits for a connection, in ppoll:
-	 * it is blocked everywhere else, so it can never break the reading of
-	 * a request that accept() has already taken off the queue (the web
-	 * server would get a closed connection: 503). The listening socket is
-	 * non-blocking: a worker woken with the others by one connection and
-	 * beaten to it goes back to ppoll, not to sleep in accept().
+	 * reaches the worker only while it waits for a connection, in
+	 * epoll_pwait: it is blocked everywhere else, so it can never break the
+	 * reading of a request that accept() has already taken off the queue
+	 * (the web server would get a closed connection: 503). The wait is
+	 * exclusive (EPOLLEXCLUSIVE): a connection wakes one idle worker, not
+	 * all of them (with poll, every worker woke, and all but one found
+	 * nothing to accept). The listening socket is non-blocking: a worker
+	 * beaten to a connection all the same goes back to waiting, not to
+	 * sleep in accept().
 	 */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_term;
@@ -657,12 +662,27 @@ main(void)
 	sigdelset(&waitmask, SIGUSR1);
 	sigdelset(&waitmask, SIGUSR2);
 	fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
+	if ((ep = epoll_create1(EPOLL_CLOEXEC)) < 0) {
+		log_line(NULL, "epoll_create1: %s", strerror(errno));
+		goto out;
+	}
+	{
+		struct epoll_event ev = { .events = EPOLLIN | EPOLLEXCLUSIVE };
+
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, 0, &ev) < 0) {
+			ev.events = EPOLLIN;	/* a kernel before 4.5 */
+			if (epoll_ctl(ep, EPOLL_CTL_ADD, 0, &ev) < 0) {
+				log_line(NULL, "epoll_ctl: %s", strerror(errno));
+				goto out;
+			}
+		}
+	}
 	FCGX_Init();
 	FCGX_InitRequest(&fr, 0, 0);
 	while (!stopping) {
-		struct pollfd pfd = { .fd = 0, .events = POLLIN };
+		struct epoll_event ev;
 
-		if (ppoll(&pfd, 1, NULL, &waitmask) < 0) {
+		if (epoll_pwait(ep, &ev, 1, -1, &waitmask) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -685,6 +705,8 @@ main(void)
 			break;	/* the web server starts a fresh worker */
 	}
 out:
+	if (ep >= 0)
+		close(ep);
 	buf_free(&req.head);
 	buf_free(&req.body_out);
 	arena_free(a);
