@@ -171,7 +171,7 @@ check_on_primary(struct req *req, enum db_cred *kind, const char **cred,
 
 	if (time(NULL) < retry_at)
 		return DB_OK;
-	if ((e = db_begin(primary, *kind, *cred, tenant)) != DB_OK) {
+	if ((e = db_begin(primary, *kind, *cred, tenant, false)) != DB_OK) {
 		if (e != DB_DOWN)
 			return e;
 		retry_at = time(NULL) + 5;
@@ -196,6 +196,7 @@ authenticate(struct req *req, const struct route *rt)
 	enum db_cred kind = DB_CRED_NONE;
 	char hx[65], known[37];
 	enum db_err e;
+	bool defer;
 
 	if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0) {
 		auth += 7;
@@ -221,7 +222,14 @@ authenticate(struct req *req, const struct route *rt)
 	if (kind != DB_CRED_NONE && req->db != primary &&
 	    (e = check_on_primary(req, &kind, &cred, known)) != DB_OK)
 		return req_db_fail(req, e);
-	if ((e = db_begin(req->db, kind, cred, req->tenant)) != DB_OK)
+	/*
+	 * A report's begin may go with its first statements (one round trip
+	 * instead of two): not for a conditional request, whose data version
+	 * decides whether the report runs at all.
+	 */
+	defer = rt->report >= 0 && !(rt->flags & R_WRITE) && !req->no_defer &&
+	    req_env(req, "HTTP_IF_NONE_MATCH") == NULL;
+	if ((e = db_begin(req->db, kind, cred, req->tenant, defer)) != DB_OK)
 		return req_db_fail(req, e);
 	if (req->tenant[0] == '\0' && kind != DB_CRED_NONE &&
 	    req->db != primary) {
@@ -240,7 +248,8 @@ unauthenticated:
 		return 401;
 	}
 	/* The name came with the authentication, in the same round trip. */
-	req->tenant_name = arena_strdup(req->a, req->db->tenant_name);
+	if (!req->db->pending)
+		req->tenant_name = arena_strdup(req->a, req->db->tenant_name);
 	return 0;
 }
 
@@ -446,6 +455,53 @@ run(struct req *req, const struct route *rt)
 	return req->status;
 }
 
+/* Forgets the response made so far, for a request run again. */
+static void
+reset_response(struct req *req)
+{
+	if (req->file && req->file_tmp)
+		unlink(req->file);
+	buf_reset(&req->head);
+	buf_reset(&req->body_out);
+	req->status = 0;
+	req->ctype = NULL;
+	req->file = NULL;
+	req->file_tmp = false;
+	req->file_off = req->file_len = 0;
+	req->authby = AUTH_NONE;
+	req->tenant[0] = '\0';
+	req->tenant_name = NULL;
+}
+
+/*
+ * Runs the route, making sure that a deferred begin (authenticate) has been
+ * answered before anything is sent: when the credential no longer stands
+ * for the tenant guessed (a revoked token, a signed-out session), what was
+ * made is dropped and the request runs again with its begin not deferred
+ * (and is then refused, say). Returns the status.
+ */
+static int
+run_checked(struct req *req, const struct route *rt)
+{
+	enum db_err e;
+
+	run(req, rt);
+	/* Only a report defers its begin, and a report writes nothing: end too. */
+	if (req->db->pending &&
+	    (e = db_settle(req->db, true)) != DB_OK && e != DB_STALE) {
+		reset_response(req);
+		req->status = req_db_fail(req, e);
+	}
+	if (req->db->stale) {
+		log_line(req->id, "credential changed, running the request again");
+		db_end(req->db, false);
+		reset_response(req);
+		req->no_defer = true;
+		run(req, rt);
+	}
+	return req->status;
+}
+
 /*
  * Returns 1 when a request that failed with 503 lost a connection that was
  * open before it began (a restarted or vanished server, a standby stopped):
@@ -465,18 +521,7 @@ retry_lost(struct req *req, bool had_conn)
 	/* A server on its way down may still fail a connection: try a few times. */
 	for (i = 0; i < 3 && db_connect(req->db) != DB_OK; i++)
 		usleep(100 * 1000);
-	if (req->file && req->file_tmp)
-		unlink(req->file);
-	buf_reset(&req->head);
-	buf_reset(&req->body_out);
-	req->status = 0;
-	req->ctype = NULL;
-	req->file = NULL;
-	req->file_tmp = false;
-	req->file_off = req->file_len = 0;
-	req->authby = AUTH_NONE;
-	req->tenant[0] = '\0';
-	req->tenant_name = NULL;
+	reset_response(req);
 	return 1;
 }
 
@@ -560,8 +605,8 @@ app_serve(struct req *req)
 		goto send;
 	}
 	had_conn = (rt->flags & R_WRITE ? primary : req->db)->conn != NULL;
-	if (run(req, rt) == 503 && retry_lost(req, had_conn))
-		run(req, rt);
+	if (run_checked(req, rt) == 503 && retry_lost(req, had_conn))
+		run_checked(req, rt);
 send:
 	/*
 	 * A write route's 4xx commits too: a failed sign-in must stay counted

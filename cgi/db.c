@@ -11,6 +11,7 @@ static const char *const errs[DB__MAX] = {
 	"database unavailable",		/* DB_DOWN */
 	"database timeout",		/* DB_TIMEOUT */
 	"database error",		/* DB_ERROR */
+	"credential changed",		/* DB_STALE */
 };
 
 const char *
@@ -28,6 +29,8 @@ db_init(struct db *d, const char *conninfo, const char *tz, long timeout_ms,
 	d->timezone = tz;
 	d->timeout_ms = timeout_ms;
 	d->prepare = prepare;
+	snprintf(d->begin_set, sizeof(d->begin_set),
+	    "SET LOCAL statement_timeout = %ld", timeout_ms);
 }
 
 /* Forgets the statements prepared on the connection (gone with it). */
@@ -49,6 +52,7 @@ db_close(struct db *d)
 	d->conn = NULL;
 	d->in_tx = false;
 	d->ending = false;
+	d->pending = false;
 	stmts_forget(d);
 }
 
@@ -173,67 +177,117 @@ static const char *const cred_kinds[DB_CRED__MAX] = {
 	"none", "token", "session", "user", "tenant",
 };
 
+/*
+ * The start of every request's transaction: begin, the statement timeout
+ * (first, so that the authenticating SELECT is under it too), and who the
+ * credential is, with the tenant's data version and name. Prepared
+ * statements run their generic plan: no planning after a connection's first
+ * call.
+ */
+static const char begin_select[] =
+    "SELECT set_config('callreport.tenant', coalesce(a.tenant::text, ''), true), "
+    "set_config('TimeZone', $1, true), set_config('plan_cache_mode', $2, true), "
+    "a.version, a.name FROM callreport_begin($3, $4) a";
+#define BEGIN_QS	3	/* BEGIN, SET LOCAL, begin_select */
+
+/* Returns the remembered guess for a credential, or NULL. */
+static struct db_guess *
+guess_find(struct db *d, int kind, const char *cred)
+{
+	int i;
+
+	for (i = 0; i < DB_GUESSES; i++)
+		if (d->guesses[i].kind == kind &&
+		    strcmp(d->guesses[i].cred, cred) == 0)
+			return &d->guesses[i];
+	return NULL;
+}
+
+/* Remembers (or with tenant NULL forgets) what a credential stands for. */
+static void
+guess_keep(struct db *d, int kind, const char *cred, const char *tenant)
+{
+	struct db_guess *g = guess_find(d, kind, cred);
+
+	if (tenant == NULL || *tenant == '\0') {
+		if (g != NULL)
+			g->kind = 0;
+		return;
+	}
+	if (g == NULL) {
+		g = &d->guesses[d->guess_next];
+		d->guess_next = (d->guess_next + 1) % DB_GUESSES;
+		g->kind = kind;
+		snprintf(g->cred, sizeof(g->cred), "%s", cred);
+	}
+	snprintf(g->tenant, sizeof(g->tenant), "%s", tenant);
+}
+
+static enum db_err batch(struct db *, struct db_q *, int, bool, char *);
+
 enum db_err
 db_begin(struct db *d, enum db_cred kind, const char *credential,
-    char tenant[37])
+    char tenant[37], bool defer)
 {
-	struct buf sql = {0};
-	PGresult *res = NULL;
-	char *tz = NULL, *cred = NULL;
+	struct db_guess *g;
+	const char *guess;
+	char got[37];
 	enum db_err e;
 
 	if ((e = db_connect(d)) != DB_OK)
 		return e;
 	d->abort = DB_OK;
+	d->stale = false;
+	d->version[0] = d->tenant_name[0] = '\0';
 	if (credential == NULL || kind >= DB_CRED__MAX)
-		credential = "";
-	tz = PQescapeLiteral(d->conn, d->timezone, strlen(d->timezone));
-	cred = PQescapeLiteral(d->conn, credential, strlen(credential));
-	if (tz == NULL || cred == NULL) {
-		e = DB_DOWN;
-		goto out;
-	}
-	/*
-	 * One round trip: begin, authenticate, scope, and the tenant's data
-	 * version and name. The SET LOCAL comes first so that the
-	 * authenticating SELECT is under the timeout too (each statement of a
-	 * multi-statement query gets its own timer, from the setting in force
-	 * when it starts). Prepared statements run their generic plan (see
-	 * db_exec): no planning at all after the first call.
-	 */
-	buf_printf(&sql, "BEGIN; SET LOCAL statement_timeout = %ld; "
-	    "SELECT set_config('callreport.tenant', coalesce(a.tenant::text, ''), true), "
-	    "set_config('TimeZone', %s, true), "
-	    "set_config('plan_cache_mode', '%s', true), "
-	    "a.version, a.name FROM callreport_begin('%s', %s) a",
-	    d->timeout_ms, tz, d->prepare ? "force_generic_plan" : "auto",
-	    cred_kinds[kind < DB_CRED__MAX ? kind : DB_CRED_NONE], cred);
-	e = simple(d, sql.p, &res);
-	if (e == DB_OK && (res == NULL || PQntuples(res) != 1))
-		e = DB_ERROR;
-	if (e == DB_OK) {
-		d->in_tx = true;
+		credential = "", kind = DB_CRED_NONE;
+	if (strlen(credential) > DB_CRED_LEN)
+		defer = false;
+	d->pending = true;
+	d->pend_kind = kind;
+	d->pend_credp = credential;	/* the caller's, for a begin sent now */
+	d->guessed[0] = '\0';
+	d->in_tx = true;
+	/* A tenant id needs no memory: it stands for itself. */
+	guess = kind == DB_CRED_TENANT ? credential :
+	    kind == DB_CRED_NONE || (g = guess_find(d, kind, credential)) == NULL ?
+	    NULL : g->tenant;
+	if (defer && guess != NULL && *guess != '\0') {
+		snprintf(d->pend_cred, sizeof(d->pend_cred), "%s", credential);
+		d->pend_credp = d->pend_cred;
+		snprintf(d->guessed, sizeof(d->guessed), "%s", guess);
 		if (tenant != NULL)
-			snprintf(tenant, 37, "%s", PQgetvalue(res, 0, 0));
-		snprintf(d->version, sizeof(d->version), "%s", PQgetvalue(res, 0, 3));
-		snprintf(d->tenant_name, sizeof(d->tenant_name), "%s",
-		    PQgetvalue(res, 0, 4));
-	} else {
-		simple(d, "ROLLBACK", NULL);
+			snprintf(tenant, 37, "%s", guess);
+		return DB_OK;
+	}
+	if ((e = batch(d, NULL, 0, false, got)) != DB_OK) {
+		db_end(d, false);
 		if (e == DB_DOWN)
 			db_close(d);
+		return e;
 	}
-out:
-	PQfreemem(tz);
-	PQfreemem(cred);
-	PQclear(res);
-	buf_free(&sql);
-	return e;
+	if (tenant != NULL)
+		snprintf(tenant, 37, "%s", got);
+	return DB_OK;
+}
+
+enum db_err
+db_settle(struct db *d, bool end)
+{
+	if (!d->pending)
+		return end ? db_end(d, false) : DB_OK;
+	return batch(d, NULL, 0, end, NULL);
 }
 
 enum db_err
 db_end(struct db *d, bool ok)
 {
+	if (d->pending) {
+		/* A deferred begin never sent: there is nothing to end. */
+		d->pending = false;
+		d->in_tx = false;
+		return DB_OK;
+	}
 	if (d->conn == NULL || !d->in_tx)
 		return DB_OK;
 	d->in_tx = false;
@@ -332,6 +386,7 @@ stmt_get(struct db *d, const char *sql, int n, const char *const *params,
 		if ((*e = simple(d, "DEALLOCATE ALL", NULL)) != DB_OK)
 			return -1;
 		stmts_forget(d);
+		d->gen++;
 	}
 	i = d->nstmts;
 	db_null_params(&text, sql, nulls);
@@ -351,50 +406,185 @@ stmt_get(struct db *d, const char *sql, int n, const char *const *params,
 	return i;
 }
 
-/* Sends sql (prepared when d->prepare) without waiting; DB_OK or why not. */
-static enum db_err
-send_stmt(struct db *d, const char *sql, int n, const char *const *params)
+/* Reads what one query of a pipeline answered: its result, or NULL when nothing came. */
+static PGresult *
+pipeline_result(struct db *d)
 {
-	enum db_err e = DB_OK;
-	char name[16];
-	int i;
+	PGresult *res = PQgetResult(d->conn), *r;
 
-	if (!d->prepare || n > 64) {
-		if (!PQsendQueryParams(d->conn, sql, n, NULL, params, NULL, NULL, 0))
-			return classify(d, NULL);
-		return DB_OK;
+	/* A query's results end with a NULL; a failed connection gives more. */
+	while (res != NULL && (r = PQgetResult(d->conn)) != NULL) {
+		if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			break;	/* not expected here: nothing is left to read */
+		}
+		PQclear(res);
+		res = r;
 	}
-	if ((i = stmt_get(d, sql, n, params, &e)) < 0)
-		return e;
-	snprintf(name, sizeof(name), "cr%d", i);
-	if (!PQsendQueryPrepared(d->conn, name, n, params, NULL, NULL, 0))
-		return classify(d, NULL);
-	return DB_OK;
+	return res;
 }
 
-/* Waits for the result of what send_stmt() sent: the last one, classified. */
+/*
+ * Sends q[0..n-1] with one Sync and reads their results into q[i].res.
+ * Named statements are prepared first, outside the pipeline (once a
+ * connection). Returns the first failure's class; a statement after a
+ * failure is skipped by the server and keeps res NULL.
+ */
 static enum db_err
-wait_result(struct db *d, PGresult **res)
+pipeline(struct db *d, struct db_q *q, int n)
 {
-	PGresult *r;
-	enum db_err e;
+	int idx[DB_BATCH + BEGIN_QS + 1], i, st;
+	unsigned gen;
+	enum db_err e = DB_OK, r;
+	char name[16];
+	PGresult *res;
 
-	*res = NULL;
-	while ((r = PQgetResult(d->conn)) != NULL) {
-		PQclear(*res);
-		*res = r;
+	for (i = 0; i < n; i++) {
+		q[i].res = NULL;
+		idx[i] = -1;
 	}
-	if ((e = classify(d, *res)) != DB_OK) {
-		PQclear(*res);
-		*res = NULL;
+	if (d->prepare) {
+again:
+		gen = d->gen;
+		for (i = 0; i < n; i++) {
+			if (q[i].n > 64)
+				continue;
+			if ((idx[i] = stmt_get(d, q[i].sql, q[i].n, q[i].params,
+			    &e)) < 0)
+				return e;
+			if (d->gen != gen)
+				goto again;	/* all were dropped: those before too */
+		}
+	}
+	if (!PQenterPipelineMode(d->conn))
+		return classify(d, NULL);
+	for (i = 0; i < n; i++) {
+		if (idx[i] >= 0) {
+			snprintf(name, sizeof(name), "cr%d", idx[i]);
+			st = PQsendQueryPrepared(d->conn, name, q[i].n, q[i].params,
+			    NULL, NULL, 0);
+		} else
+			st = PQsendQueryParams(d->conn, q[i].sql, q[i].n, NULL,
+			    q[i].params, NULL, NULL, 0);
+		if (!st)
+			break;
+	}
+	if (i < n || !PQpipelineSync(d->conn)) {
+		e = classify(d, NULL);
+		db_close(d);	/* a half-sent pipeline: the connection is unusable */
+		return e;
+	}
+	for (i = 0; i < n; i++) {
+		if ((res = pipeline_result(d)) == NULL) {
+			if (e == DB_OK)
+				e = classify(d, NULL);
+			break;
+		}
+		if (PQresultStatus(res) == PGRES_PIPELINE_ABORTED) {
+			PQclear(res);	/* skipped after a failure */
+			continue;
+		}
+		if ((r = classify(d, res)) != DB_OK) {
+			if (e == DB_OK)
+				e = r;
+			PQclear(res);
+		} else
+			q[i].res = res;
+	}
+	/* The Sync's answer; then the connection leaves pipeline mode. */
+	while ((res = PQgetResult(d->conn)) != NULL) {
+		st = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
+		PQclear(res);
+		if (st)
+			break;
+	}
+	if (!PQexitPipelineMode(d->conn)) {
+		if (e == DB_OK)
+			e = classify(d, NULL);
+		db_close(d);
 	}
 	return e;
+}
+
+/*
+ * Runs a deferred begin (if pending) + q + ROLLBACK (if end) in one round
+ * trip. The begin's tenant is copied into got (when not NULL) and checked
+ * against the guess of a deferred begin.
+ */
+static enum db_err
+batch(struct db *d, struct db_q *q, int nq, bool end, char *got)
+{
+	struct db_q all[BEGIN_QS + DB_BATCH + 1];
+	const char *bp[4];
+	bool begun = d->pending;
+	int n = 0, i, first;
+	enum db_err e;
+	PGresult *b;
+
+	if (nq > DB_BATCH || d->conn == NULL)
+		return d->conn == NULL ? DB_DOWN : DB_ERROR;
+	if (begun) {
+		bp[0] = d->timezone;
+		bp[1] = d->prepare ? "force_generic_plan" : "auto";
+		bp[2] = cred_kinds[d->pend_kind];
+		bp[3] = d->pend_credp;
+		all[n++] = (struct db_q){ "BEGIN", 0, NULL, NULL };
+		all[n++] = (struct db_q){ d->begin_set, 0, NULL, NULL };
+		all[n++] = (struct db_q){ begin_select, 4, bp, NULL };
+		d->pending = false;
+	}
+	first = n;
+	for (i = 0; i < nq; i++)
+		all[n++] = q[i];
+	if (end)
+		all[n++] = (struct db_q){ "ROLLBACK", 0, NULL, NULL };
+	e = pipeline(d, all, n);
+	if (e == DB_OK && begun) {
+		b = all[BEGIN_QS - 1].res;
+		if (PQntuples(b) != 1)
+			e = DB_ERROR;
+		else {
+			const char *t = PQgetvalue(b, 0, 0);
+
+			snprintf(d->version, sizeof(d->version), "%s",
+			    PQgetvalue(b, 0, 3));
+			snprintf(d->tenant_name, sizeof(d->tenant_name), "%s",
+			    PQgetvalue(b, 0, 4));
+			if (got != NULL)
+				snprintf(got, 37, "%s", t);
+			if (d->guessed[0] != '\0' && strcmp(t, d->guessed) != 0) {
+				e = DB_STALE;
+				d->stale = true;
+			}
+			if (d->pend_kind != DB_CRED_NONE &&
+			    strlen(d->pend_credp) <= DB_CRED_LEN)
+				guess_keep(d, d->pend_kind, d->pend_credp, t);
+		}
+	}
+	if (end && e == DB_OK)
+		d->in_tx = false;
+	for (i = 0; i < n; i++) {
+		if (e == DB_OK && i >= first && i < first + nq)
+			q[i - first].res = all[i].res;
+		else
+			PQclear(all[i].res);
+	}
+	if (e != DB_OK && begun && d->conn != NULL &&
+	    PQtransactionStatus(d->conn) == PQTRANS_IDLE)
+		d->in_tx = false;	/* the BEGIN itself failed: nothing to end */
+	return e;
+}
+
+enum db_err
+db_batch(struct db *d, struct db_q *q, int nq, bool end)
+{
+	return batch(d, q, nq, end, NULL);
 }
 
 void
 db_end_nowait(struct db *d)
 {
-	if (d->conn == NULL || !d->in_tx || PQisBusy(d->conn)) {
+	if (d->conn == NULL || !d->in_tx || d->pending || PQisBusy(d->conn)) {
 		db_end(d, false);
 		return;
 	}
@@ -407,45 +597,11 @@ enum db_err
 db_exec(struct db *d, const char *sql, int n, const char *const *params,
     PGresult **res)
 {
-	enum db_err e;
+	struct db_q q = { sql, n, params, NULL };
+	enum db_err e = batch(d, &q, 1, false, NULL);
 
-	*res = NULL;
-	if ((e = send_stmt(d, sql, n, params)) != DB_OK)
-		return e;
-	return wait_result(d, res);
-}
-
-enum db_err
-db_stream(struct db *d, const char *sql, int n, const char *const *params)
-{
-	enum db_err e;
-
-	if ((e = send_stmt(d, sql, n, params)) != DB_OK)
-		return e;
-	if (!PQsetSingleRowMode(d->conn))
-		return DB_ERROR;
-	return DB_OK;
-}
-
-PGresult *
-db_next_row(struct db *d, enum db_err *err)
-{
-	PGresult *res;
-
-	*err = DB_OK;
-	while ((res = PQgetResult(d->conn)) != NULL) {
-		if (PQresultStatus(res) == PGRES_SINGLE_TUPLE)
-			return res;
-		*err = classify(d, res);
-		PQclear(res);
-		if (*err != DB_OK) {
-			/* Drain the rest. */
-			while ((res = PQgetResult(d->conn)) != NULL)
-				PQclear(res);
-			return NULL;
-		}
-	}
-	return NULL;
+	*res = q.res;
+	return e;
 }
 
 #define CURSOR_NAME	"callreport_rows"
@@ -472,6 +628,8 @@ db_cursor_open(struct db_cursor *c, struct db *d, const char *sql, int n,
 	PGresult *res;
 	enum db_err e;
 
+	if ((e = db_settle(d, false)) != DB_OK)
+		return e;
 	memset(c, 0, sizeof(*c));
 	c->d = d;
 	c->batch = batch > 0 ? batch : 10000;

@@ -11,6 +11,8 @@ enum db_err {
 	DB_DOWN,	/* cannot connect or the connection broke: 503 */
 	DB_TIMEOUT,	/* statement_timeout or cancel: 503 */
 	DB_ERROR,	/* anything else: 500, logged */
+	DB_STALE,	/* a deferred begin's credential did not stand for the
+			   tenant guessed: run the request again, not deferred */
 	DB__MAX
 };
 
@@ -26,6 +28,24 @@ struct db_stmt {
 };
 
 #define DB_STMTS	128		/* shapes kept a connection (then all are dropped) */
+#define DB_GUESSES	16		/* credentials remembered for deferred begins */
+#define DB_CRED_LEN	128		/* longer credentials are never deferred */
+#define DB_BATCH	12		/* statements in one db_batch */
+
+/* A credential and the tenant it stood for the last time it was checked. */
+struct db_guess {
+	int		 kind;		/* enum db_cred; 0: an empty slot */
+	char		 cred[DB_CRED_LEN + 1];
+	char		 tenant[37];
+};
+
+/* A statement of a db_batch. */
+struct db_q {
+	const char		*sql;
+	int			 n;
+	const char *const	*params;
+	PGresult		*res;	/* set when the batch returns DB_OK: PQclear it */
+};
 
 struct db {
 	PGconn		*conn;
@@ -37,11 +57,22 @@ struct db {
 	bool		 ending;	/* an end sent, its answer not yet read */
 	struct db_stmt	 stmts[DB_STMTS];
 	int		 nstmts;
+	unsigned	 gen;		/* counts DEALLOCATE ALLs */
 	char		 errmsg[256];	/* first line of the last error */
 	char		 sqlstate[6];
 	int		 abort;		/* enum db_err of the first failure in this transaction */
 	char		 version[24];	/* the tenant's data version, for ETags */
 	char		 tenant_name[130];	/* the tenant's name, for the pages */
+	char		 begin_set[64];	/* SET LOCAL statement_timeout = ... */
+	/* A begin deferred to go with the first statements (see db_begin). */
+	bool		 pending;
+	bool		 stale;		/* a batch answered DB_STALE */
+	int		 pend_kind;
+	char		 pend_cred[DB_CRED_LEN + 1];	/* a deferred begin's copy */
+	const char	*pend_credp;
+	char		 guessed[37];
+	struct db_guess	 guesses[DB_GUESSES];
+	int		 guess_next;
 };
 
 /*
@@ -71,9 +102,24 @@ enum db_cred {
  * callreport.tenant, TimeZone and statement_timeout for this transaction
  * only, and d->version and d->tenant_name. On success copies the tenant id
  * into tenant (37 bytes, may be NULL) or "" when the credential is unknown.
+ *
+ * With defer, when this connection has seen the credential before, nothing
+ * is sent yet: tenant is set to the tenant it stood for then, and the begin
+ * goes in the same round trip as the first statements (db_batch), which
+ * check it. When it no longer stands for that tenant (a revoked token, a
+ * signed-out session) the batch answers DB_STALE, having returned no rows:
+ * the caller runs the request again without defer. d->version and
+ * d->tenant_name are set only once the begin has been answered
+ * (db_settle). A deferred statement is safe: the rows are scoped by the
+ * tenant that the begin sets (row-level security), whatever was guessed.
  */
 enum db_err	 db_begin(struct db *, enum db_cred, const char *credential,
-		    char tenant[37]);
+		    char tenant[37], bool defer);
+/*
+ * Sends a deferred begin, if any, and checks it (DB_STALE as db_batch);
+ * with end, the transaction ends in the same round trip.
+ */
+enum db_err	 db_settle(struct db *, bool end);
 /* Ends the transaction (COMMIT when ok, else ROLLBACK). */
 enum db_err	 db_end(struct db *, bool ok);
 /*
@@ -92,18 +138,20 @@ void		 db_end_nowait(struct db *);
 enum db_err	 db_exec(struct db *, const char *sql, int n,
 		    const char *const *params, PGresult **res);
 /*
+ * Runs statements in one round trip (a libpq pipeline), after a deferred
+ * begin if there is one; with end, the transaction ends in the same round
+ * trip (ROLLBACK: for a request that has nothing left to ask). On DB_OK
+ * every q[i].res is set; on an error none is, and the first failure is
+ * the answer. At most DB_BATCH statements.
+ */
+enum db_err	 db_batch(struct db *, struct db_q *q, int nq, bool end);
+/*
  * Appends sql to out with every $k whose bit k-1 is set in nulls written as
  * NULL (outside quoted literals and comments; the $1 of $12 is not $1).
  * Dollar-quoted strings are not recognised: report SQL has none.
  */
 struct buf;
 void		 db_null_params(struct buf *out, const char *sql, unsigned long long nulls);
-
-/* Sends a statement for row-by-row reading with db_next_row. */
-enum db_err	 db_stream(struct db *, const char *sql, int n,
-		    const char *const *params);
-/* Returns the next row (a 1-row PGresult to PQclear), NULL at the end; *err tells why. */
-PGresult	*db_next_row(struct db *, enum db_err *err);
 
 /*
  * A statement read in batches from a cursor (the XLSX export). Each FETCH is

@@ -43,6 +43,7 @@ struct req {
 	enum authby		 authby;
 	char			 tenant[37];
 	const char		*tenant_name;
+	bool			 no_defer;	/* run again: the begin is not deferred */
 
 	/* The response. */
 	int			 status;

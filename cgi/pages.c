@@ -406,21 +406,31 @@ col(PGresult *res, int i, const char *name)
 	return c < 0 || PQgetisnull(res, i, c) ? NULL : PQgetvalue(res, i, c);
 }
 
-/* Sets TASK_NAME and TASK_GROUP from the task of the run's task_id. */
+/*
+ * Returns 0 when the page statement gave a row (run->extra), else sets 404:
+ * the thing the page is about is not the caller's.
+ */
+static int
+extra_row(struct req *req, struct run *run)
+{
+	if (run->extra != NULL && PQntuples(run->extra) > 0)
+		return 0;
+	req_error(req, 404, "not found");
+	return 404;
+}
+
+/* Sets TASK_NAME and TASK_GROUP from the task of the run's task_id (run->extra). */
 static int
 task_heading(struct req *req, struct run *run, struct tpl_dict *d)
 {
-	const char *task = ftext(run, "task_id");
-	PGresult *res;
 	int st;
 
-	if (task == NULL)
+	if (ftext(run, "task_id") == NULL)
 		return 0;
-	if ((st = one_row(req, sql_page_task, task, &res)) != 0)
+	if ((st = extra_row(req, run)) != 0)
 		return st;
-	tpl_set(d, "TASK_NAME", col(res, 0, "name"));
-	tpl_set(d, "TASK_GROUP", col(res, 0, "group_str"));
-	PQclear(res);
+	tpl_set(d, "TASK_NAME", col(run->extra, 0, "name"));
+	tpl_set(d, "TASK_GROUP", col(run->extra, 0, "group_str"));
 	return 0;
 }
 
@@ -499,11 +509,10 @@ has_range(const struct pval *p, long lo, long hi)
 int
 html_done_phones(struct req *req, struct run *run, struct tpl_dict *d)
 {
-	const char *task = ftext(run, "task_id"), *kind, *p[2];
+	const char *kind;
 	const struct pval *lv = NULL, *tg = NULL;
 	struct tpl_dict *s;
 	PGresult *res;
-	enum db_err e;
 	size_t k, m;
 	int i, il = fidx(run->r, "levels"), it = fidx(run->r, "tags");
 	bool *matched = NULL;
@@ -512,10 +521,8 @@ html_done_phones(struct req *req, struct run *run, struct tpl_dict *d)
 		lv = &run->pv[il];
 	if (it >= 0)
 		tg = &run->pv[it];
-	p[0] = req->tenant;
-	p[1] = task;
-	if ((e = db_exec(req->db, sql_records_form, 2, p, &res)) != DB_OK)
-		return req_db_fail(req, e);
+	if ((res = run->extra) == NULL)
+		return 0;	/* no task_id: the validator has answered 400 */
 	if (lv != NULL && lv->set) {
 		matched = arena_alloc(req->a, lv->n * sizeof(*matched) + 1);
 		memset(matched, 0, lv->n * sizeof(*matched) + 1);
@@ -544,7 +551,6 @@ html_done_phones(struct req *req, struct run *run, struct tpl_dict *d)
 					tpl_show(s, "CHECKED");
 		}
 	}
-	PQclear(res);
 	for (k = 0; lv != NULL && lv->set && k < lv->n; k++) {
 		if (matched[k])
 			continue;
@@ -806,12 +812,12 @@ html_number_history(struct req *req, struct run *run, struct tpl_dict *d)
 	PGresult *res;
 	int st;
 
-	if ((st = one_row(req, sql_number_facts, ftext(run, "number_id"), &res)) != 0)
+	if ((st = extra_row(req, run)) != 0)
 		return st;
+	res = run->extra;
 	set_row(req, d, res, 0, "num_");
 	tpl_set(d, "num_is_blacklist_text",
 	    strcmp(col(res, 0, "is_blacklist"), "t") == 0 ? "是" : "否");
-	PQclear(res);
 	return 0;
 }
 

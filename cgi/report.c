@@ -98,24 +98,44 @@ report_needs_row(const struct report *r)
 
 /* Adds the validator headers to a 200 or 304 (never to an error); returns status. */
 static int
-validator(struct req *req, const char *tag, int status)
+validator(struct req *req, const struct report *r, int status)
 {
 	if (status == 200 || status == 304) {
-		req_header(req, "ETag", tag);
+		req_header(req, "ETag", etag(req, r));
 		req_header(req, "Cache-Control", "private, no-cache");
 	}
 	return status;
 }
 
+/*
+ * Takes a count statement's result (cleared here): the run's total and last
+ * page. Returns 0, or 404 (set) when it has no row: no such task.
+ */
+static int
+counted(struct req *req, struct run *run, PGresult *res)
+{
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		req_error(req, 404, "not found");
+		return 404;
+	}
+	run->total = atol(PQgetvalue(res, 0, PQnfields(res) - 1));
+	PQclear(res);
+	run->last_page = run->total == 0 ? 1 :
+	    (run->total + run->per_page - 1) / run->per_page;
+	return 0;
+}
+
 int
 report_serve(struct req *req, const struct report *r)
 {
-	const char *tag, *inm;
+	const char *inm, *pp[2];
+	struct db_q q[3];
 	struct run run;
 	const char *err = NULL;
 	PGresult *res = NULL;
 	enum db_err e;
-	int ip, ipp, status = 0;
+	int ip, ipp, nq, irows, status = 0;
 	size_t i;
 
 	if (r->alt && req->fmt != FMT_JSON)
@@ -141,12 +161,14 @@ report_serve(struct req *req, const struct report *r)
 		return 500;
 	}
 
-	/* A conditional request for unchanged data: 304 without the report query. */
-	tag = etag(req, r);
+	/*
+	 * A conditional request for unchanged data: 304 without the report
+	 * query. (Its begin was not deferred: the data version is known.)
+	 */
 	inm = req_env(req, "HTTP_IF_NONE_MATCH");
-	if (inm != NULL && strstr(inm, tag) != NULL) {
+	if (inm != NULL && strstr(inm, etag(req, r)) != NULL) {
 		req->status = 304;
-		return validator(req, tag, 304);
+		return validator(req, r, 304);
 	}
 
 	ip = field_index(r, "page");
@@ -154,46 +176,58 @@ report_serve(struct req *req, const struct report *r)
 	run.page = ip >= 0 ? run.pv[ip].i : 1;
 	run.per_page = ipp >= 0 && run.pv[ipp].set ? run.pv[ipp].i : 15;
 
-	if (r->count_sql != NULL) {
-		if ((e = db_exec(req->db, r->count_sql, run.nparams, run.params,
-		    &res)) != DB_OK)
-			return req_db_fail(req, e);
-		if (PQntuples(res) == 0) {
-			PQclear(res);
-			req_error(req, 404, "not found");
-			return 404;
-		}
-		run.total = atol(PQgetvalue(res, 0, PQnfields(res) - 1));
-		PQclear(res);
-		run.last_page = run.total == 0 ? 1 :
-		    (run.total + run.per_page - 1) / run.per_page;
-	}
-
 	if (req->fmt == FMT_XLSX) {
-		/* The whole selection: LIMIT NULL is LIMIT ALL. */
 		if (r->count_sql != NULL) {
+			if ((e = db_exec(req->db, r->count_sql, run.nparams,
+			    run.params, &res)) != DB_OK)
+				return req_db_fail(req, e);
+			if ((status = counted(req, &run, res)) != 0)
+				return status;
+			/* The whole selection: LIMIT NULL is LIMIT ALL. */
 			run.params[run.nparams++] = NULL;
 			run.params[run.nparams++] = "0";
 		}
 		status = render_xlsx(req, &run);
-		return validator(req, tag, status ? status : 200);
+		return validator(req, r, status ? status : 200);
 	}
 
+	/*
+	 * The count, the page and the page statement of HTML in one round
+	 * trip (with a deferred begin, the request's only one). Nothing more
+	 * is asked: the transaction ends in the same round trip.
+	 */
+	nq = 0;
+	if (r->count_sql != NULL)
+		q[nq++] = (struct db_q){ r->count_sql, run.nparams, run.params, NULL };
 	if (r->count_sql != NULL) {
 		run.params[run.nparams++] = arena_printf(req->a, "%ld", run.per_page);
 		run.params[run.nparams++] = arena_printf(req->a, "%ld",
 		    (run.page - 1) * run.per_page);
 	}
-	if ((e = db_exec(req->db, run.sql, run.nparams, run.params, &run.rows))
-	    != DB_OK)
-		return req_db_fail(req, e);
-	if (report_needs_row(r) && PQntuples(run.rows) == 0) {
-		PQclear(run.rows);
-		req_error(req, 404, "not found");
-		return 404;
+	irows = nq;
+	q[nq++] = (struct db_q){ run.sql, run.nparams, run.params, NULL };
+	if (req->fmt == FMT_HTML && r->page_sql != NULL &&
+	    (ip = field_index(r, r->page_key)) >= 0 && run.pv[ip].set) {
+		pp[0] = req->tenant;
+		pp[1] = run.pv[ip].text;
+		q[nq++] = (struct db_q){ r->page_sql, 2, pp, NULL };
 	}
-	status = req->fmt == FMT_HTML ? render_html(req, &run) :
-	    render_json(req, &run);
+	if ((e = db_batch(req->db, q, nq, true)) != DB_OK)
+		return req_db_fail(req, e);
+	if (req->tenant_name == NULL && req->tenant[0] != '\0')	/* a deferred begin */
+		req->tenant_name = arena_strdup(req->a, req->db->tenant_name);
+	run.rows = q[irows].res;
+	run.extra = nq > irows + 1 ? q[irows + 1].res : NULL;
+	if (r->count_sql != NULL)
+		status = counted(req, &run, q[0].res);
+	if (status == 0 && report_needs_row(r) && PQntuples(run.rows) == 0) {
+		req_error(req, 404, "not found");
+		status = 404;
+	}
+	if (status == 0)
+		status = req->fmt == FMT_HTML ? render_html(req, &run) :
+		    render_json(req, &run);
 	PQclear(run.rows);
-	return validator(req, tag, status ? status : 200);
+	PQclear(run.extra);
+	return validator(req, r, status ? status : 200);
 }

@@ -64,7 +64,12 @@ enum report_id {
 struct run;
 struct tpl_dict;
 
-/* Fills what a report's page shows besides its rows; returns 0 or the HTTP status of the error it set. */
+/*
+ * Fills what a report's page shows besides its rows; returns 0 or the HTTP
+ * status of the error it set. It runs no statement (the request's
+ * transaction has ended): what it needs from the database is the page
+ * statement's result, run->extra (see page_sql).
+ */
 typedef int (*html_fn)(struct req *, struct run *, struct tpl_dict *);
 
 /* An order a page may ask for: sort=code&dir=asc|desc (an index serves each). */
@@ -118,6 +123,13 @@ struct report {
 	/* The page's extras besides its rows (pages.c); NULL: none. */
 	html_fn			 html;
 	/*
+	 * The page's own statement ($1 the tenant, $2 the value of the
+	 * field page_key), run in the same round trip as the rows; its
+	 * result is run->extra for html. NULL: none.
+	 */
+	const char		*page_sql;
+	const char		*page_key;
+	/*
 	 * Orders a page may ask for besides the contract's (sort= and dir=,
 	 * F_NOSQL fields): the chosen entry of sorts (ended by a NULL code)
 	 * replaces every order_by of the SQL text (twice where a subquery
@@ -137,6 +149,7 @@ struct run {
 	int			 nparams;
 	long			 page, per_page, total, last_page;
 	PGresult		*rows;		/* one page (JSON, HTML) */
+	PGresult		*extra;		/* the page statement's rows (HTML), or NULL */
 	const char		*sql;		/* r->sql, or its variant for sort= */
 };
 

@@ -321,7 +321,7 @@ const struct report reports[REPORT__MAX] = {
 		.sql = sql_task_number, .count_sql = sql_task_number_count,
 		.tpl = "task_number.tpl", .sheet = "号码列表", .file = "task-numbers",
 		.variant = REPORT_TASK_ATTEMPTS + 1, .variant_field = "attempts",
-		.html = html_task_number,
+		.html = html_task_number, .page_sql = sql_page_task, .page_key = "task_id",
 		.sorts = s_task_number, .order_by = "ORDER BY n.task_id, n.id",
 	},
 	[REPORT_TASK_ATTEMPTS] = {
@@ -345,7 +345,7 @@ const struct report reports[REPORT__MAX] = {
 		.sql = sql_done_phones, .count_sql = sql_done_phones_count,
 		.tpl = "done_phones.tpl", .sheet = "通话记录", .file = "call-records",
 		.page_path = "/tasks/:task_id/records",
-		.html = html_done_phones,
+		.html = html_done_phones, .page_sql = sql_records_form, .page_key = "task_id",
 		.sorts = s_done_phones, .order_by = "ORDER BY r.calldate DESC, r.id DESC",
 	},
 	[REPORT_RECORD] = {
@@ -390,6 +390,7 @@ const struct report reports[REPORT__MAX] = {
 		FIELDS(f_number_history), COLUMNS(c_number_history),
 		.sql = sql_number_history, .count_sql = sql_number_history_count,
 		.tpl = "number_history.tpl", .sheet = "呼叫历史", .file = "number-history",
-		.html = html_number_history,
+		.html = html_number_history, .page_sql = sql_number_facts,
+		.page_key = "number_id",
 	},
 };
