@@ -148,34 +148,72 @@ display(const struct column *col, const char *v, char *secs, size_t n)
 	}
 }
 
-/* The names a column sets on each row, resolved once a request. */
+/*
+ * The names a column sets on each row, resolved once a process for each
+ * report: its value by its key, its display text as <key>_text, a section
+ * <key>_set when it has a value, and a CELL of the generic table (HEAD and
+ * CELL: templates that list every column). What the report's template
+ * never names is not set.
+ */
 struct colkeys {
-	const struct tpl_key	*raw, *text, *set;
-	int			 no;		/* its column in the result, or -1 */
+	const struct tpl_key	*raw, *text, *set;	/* NULL: not named */
 };
+
+struct pagekeys {
+	bool			 done;
+	bool			 cells;		/* the template shows HEAD and CELL */
+	struct colkeys		*cols;		/* [r->ncols], kept for the process */
+};
+
+/* Returns the key of name when tpl names it, else NULL. */
+static const struct tpl_key *
+named(const char *tpl, const char *name)
+{
+	return tpl_mentions(tpl, name) ? tpl_key(name) : NULL;
+}
+
+static const struct pagekeys *
+page_keys(const struct report *r)
+{
+	static struct pagekeys keys[REPORT__MAX];
+	struct pagekeys *pk = &keys[r - reports];
+	char name[128];
+	size_t k;
+
+	if (pk->done)
+		return pk;
+	pk->cells = tpl_mentions(r->tpl, "CELL") || tpl_mentions(r->tpl, "HEAD");
+	pk->cols = xmalloc((r->ncols + 1) * sizeof(*pk->cols));
+	for (k = 0; k < r->ncols; k++) {
+		pk->cols[k].raw = named(r->tpl, r->cols[k].key);
+		snprintf(name, sizeof(name), "%s_text", r->cols[k].key);
+		pk->cols[k].text = named(r->tpl, name);
+		/* A template tests a value with {{#<key>_set}}. */
+		snprintf(name, sizeof(name), "%s_set", r->cols[k].key);
+		pk->cols[k].set = named(r->tpl, name);
+	}
+	pk->done = true;
+	return pk;
+}
 
 /* Fills the ROW sections: every column by key (raw), and CELL repetitions (display). */
 static void
 rows(struct req *req, struct tpl_dict *d, struct run *run)
 {
 	const struct report *r = run->r;
+	const struct pagekeys *pk = page_keys(r);
 	const struct tpl_key *k_row = tpl_key("ROW"), *k_cell = tpl_key("CELL"),
 	    *k_value = tpl_key("VALUE"), *k_numeric = tpl_key("NUMERIC");
-	int n = PQntuples(run->rows), i;
-	struct colkeys *ck;
+	int n = PQntuples(run->rows), i, *no;
 	struct tpl_dict *row, *c;
 	const char *v, *disp;
 	char secs[32];
 	size_t k;
 
-	ck = arena_alloc(req->a, (r->ncols + 1) * sizeof(*ck));
+	no = arena_alloc(req->a, (r->ncols + 1) * sizeof(*no));
 	for (k = 0; k < r->ncols; k++) {
-		ck[k].no = PQfnumber(run->rows, r->cols[k].key);
-		ck[k].raw = tpl_key(r->cols[k].key);
-		/* A template tests a value with {{#<key>_set}}. */
-		ck[k].text = tpl_key(arena_printf(req->a, "%s_text", r->cols[k].key));
-		ck[k].set = tpl_key(arena_printf(req->a, "%s_set", r->cols[k].key));
-		if (!(r->cols[k].views & VH))
+		no[k] = PQfnumber(run->rows, r->cols[k].key);
+		if (!pk->cells || !(r->cols[k].views & VH))
 			continue;
 		c = tpl_section(d, "HEAD");
 		tpl_set(c, "LABEL", r->cols[k].label);
@@ -184,17 +222,23 @@ rows(struct req *req, struct tpl_dict *d, struct run *run)
 		row = tpl_section_key(d, k_row);
 		for (k = 0; k < r->ncols; k++) {
 			const struct column *col = &r->cols[k];
+			const struct colkeys *ck = &pk->cols[k];
 
 			if (col->type == CT_JSON)
 				continue;
-			v = ck[k].no >= 0 && !PQgetisnull(run->rows, i, ck[k].no) ?
-			    PQgetvalue(run->rows, i, ck[k].no) : NULL;
+			v = no[k] >= 0 && !PQgetisnull(run->rows, i, no[k]) ?
+			    PQgetvalue(run->rows, i, no[k]) : NULL;
+			if (ck->raw != NULL)
+				tpl_set_key(row, ck->raw, v);
+			if (ck->set != NULL && v != NULL && *v)
+				tpl_show_key(row, ck->set);
+			if (ck->text == NULL &&
+			    (!pk->cells || !(col->views & VH)))
+				continue;
 			disp = display(col, v, secs, sizeof(secs));
-			tpl_set_key(row, ck[k].raw, v);
-			tpl_set_key(row, ck[k].text, disp);
-			if (v != NULL && *v)
-				tpl_show_key(row, ck[k].set);
-			if (!(col->views & VH))
+			if (ck->text != NULL)
+				tpl_set_key(row, ck->text, disp);
+			if (!pk->cells || !(col->views & VH))
 				continue;
 			c = tpl_section_key(row, k_cell);
 			tpl_set_key(c, k_value, disp);

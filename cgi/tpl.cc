@@ -1,6 +1,7 @@
 /* tpl.cc: the only C++ in callreport: wraps ctemplate behind tpl.h. */
 #include <ctemplate/template.h>
 #include <ctemplate/template_emitter.h>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -154,6 +155,37 @@ tpl_root(const char *dir)
 {
 	return ctemplate::mutable_default_template_cache()->
 	    SetTemplateRootDirectory(dir) ? 0 : -1;
+}
+
+extern "C" bool
+tpl_mentions(const char *file, const char *name)
+{
+	static std::unordered_map<std::string, std::string> texts;
+	auto it = texts.find(file);
+
+	if (it == texts.end()) {
+		std::string path = ctemplate::mutable_default_template_cache()->
+		    template_root_directory(), text;
+		if (!path.empty() && path.back() != '/')
+			path += '/';
+		path += file;
+		FILE *f = fopen(path.c_str(), "r");
+		char b[4096];
+		size_t n;
+
+		if (f == nullptr)
+			return true;
+		while ((n = fread(b, 1, sizeof(b), f)) > 0)
+			text.append(b, n);
+		fclose(f);
+		it = texts.emplace(file, std::move(text)).first;
+	}
+	const std::string &t = it->second;
+	std::string n(name);
+
+	return t.find("{{" + n + "}}") != std::string::npos ||
+	    t.find("{{" + n + ":") != std::string::npos ||
+	    t.find("{{#" + n + "}}") != std::string::npos;
 }
 
 extern "C" int

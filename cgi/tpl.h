@@ -2,6 +2,8 @@
 #ifndef CR_TPL_H
 #define CR_TPL_H
 
+#include <stdbool.h>
+
 #include "util.h"
 
 #ifdef __cplusplus
@@ -34,6 +36,12 @@ struct tpl_dict	*tpl_include(struct tpl_dict *, const char *name, const char *fi
 
 /* Sets the template directory; returns 0 or -1. */
 int		 tpl_root(const char *dir);
+/*
+ * Returns whether file names name, as a variable or a section (its own
+ * text, not the templates it includes); true when it cannot be read. Read
+ * once a process: for the loops that need not set what a page never shows.
+ */
+bool		 tpl_mentions(const char *file, const char *name);
 /* Expands file with dict, appending to out; returns 0, or -1 (template missing or bad). */
 int		 tpl_render(const char *file, const struct tpl_dict *, struct buf *out);
 
