@@ -8,12 +8,13 @@ The expiry and the limits run on second lighttpd instances (ports 18101-18102)
 with small settings.
 """
 import hashlib
+import os
 import re
 import time
 
 import pytest
 
-from conftest import cli, query
+from conftest import ROOT, cli, query
 from security_lib import Client, Instance, conf_value, http_once, login
 
 
@@ -47,6 +48,41 @@ def test_token_list_shows_no_secret_and_revoke_is_immediate(data):
         assert c.get("/v1/setting/record_level", token=data["beta"]["token"]).status == 200
     finally:
         c.close()
+
+
+ERROR_LOG = os.environ.get("CR_ERROR_LOG", os.path.join(ROOT, "var", "lighttpd-18080.error.log"))
+
+
+def test_a_deferred_begin_is_checked_before_anything_is_sent(data):
+    """A report's begin goes with its statements, in one round trip, on the tenant
+    its credential stood for the last time on that worker's connection (cgi/db.c,
+    db_begin). Once the token is revoked that guess is wrong: every answer must
+    still be the revoked token's 401, never the report's rows, nor a 400 for bad
+    input, nor a page; and the worker logs that it ran the request again."""
+    tok = cli("token", "--user", "alpha").stdout.strip()
+    task = data["alpha"]["tasks"][0]
+    for _ in range(6):  # every worker that takes these learns the token's tenant
+        r = http_once("GET", "/v1/task/number", token=tok, params={"task_id": task})
+        assert r.status == 200 and r.json()["data"]["total"] > 0
+        assert http_once("GET", "/v1/setting/record_level", token=tok).status == 200
+    tid = next(x for x in cli("token", "--user", "alpha", "--list").stdout.splitlines()
+               if tok[:10] in x).split()[0]
+    logged = os.path.getsize(ERROR_LOG)
+    cli("token", "--user", "alpha", "--revoke", tid)
+    for _ in range(6):
+        r = http_once("GET", "/v1/task/number", token=tok, params={"task_id": task})
+        assert r.status == 401 and r.json()["message"] == "unauthenticated"
+        r = http_once("GET", "/v1/task/number", token=tok, params={"task_id": "not-a-uuid"})
+        assert r.status == 401, r.body
+        r = http_once("GET", "/v1/setting/record_level", token=tok, params={"format": "html"})
+        assert r.status == 401 and b"<table" not in r.body
+        r = http_once("GET", "/v1/setting/record_level", token=tok, params={"format": "xlsx"})
+        assert r.status == 401
+    with open(ERROR_LOG, errors="replace") as f:
+        f.seek(logged)
+        assert "credential changed, running the request again" in f.read()
+    # A live token of the same tenant is untouched.
+    assert http_once("GET", "/v1/setting/record_level", token=data["alpha"]["token"]).status == 200
 
 
 def test_session_id_stored_only_as_hash_and_sign_out_ends_it(data, db):
