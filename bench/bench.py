@@ -79,9 +79,11 @@ def statement(path, params):
     return re.sub(r"\$(\d+)", sub, sql).strip().rstrip(";")
 
 
-def pgbench_script(ep, token, tenant):
-    """The transaction the program runs for ep: its first statement (cgi/db.c
-    db_begin) with the token's hash, the report's statements, COMMIT."""
+def pgbench_script(ep, token, tenant, pipelined):
+    """The transaction the program runs for ep: begin, the statement timeout, the
+    authenticating SELECT (cgi/db.c) with the token's hash, the report's statements,
+    ROLLBACK. pipelined: in one round trip, as the program sends them (a libpq
+    pipeline); else one statement a round trip."""
     h = hashlib.sha256(token.encode()).hexdigest()
     lines = ["BEGIN;",
              "SET LOCAL statement_timeout = 5000;",
@@ -96,12 +98,14 @@ def pgbench_script(ep, token, tenant):
         for k, v in enumerate(params, 1):
             if v is not None:
                 defs[f"p{k}"] = v
-    lines.append("COMMIT;")
+    lines.append("ROLLBACK;")
+    if pipelined:
+        lines = ["\\startpipeline"] + lines + ["\\endpipeline"]
     return "\n".join(lines) + "\n", defs
 
 
-def run_pgbench(ep, token, tenant, conns, seconds, tmp):
-    script, defs = pgbench_script(ep, token, tenant)
+def run_pgbench(ep, token, tenant, conns, seconds, tmp, pipelined):
+    script, defs = pgbench_script(ep, token, tenant, pipelined)
     f = os.path.join(tmp, "script.sql")
     with open(f, "w") as fp:
         fp.write(script)
@@ -157,13 +161,16 @@ def main():
                 continue
             for c in conns:
                 w = run_wrk(ep, token, c, a.seconds)
-                p = run_pgbench(ep, token, tenant, c, a.seconds, tmp)
-                row = {"endpoint": ep["name"], "conns": c, "cr": w, "ceil": p,
-                       "ratio": w["rps"] / p["rps"] if p["rps"] else 0, "twin": ep.get("twin")}
+                p = run_pgbench(ep, token, tenant, c, a.seconds, tmp, True)
+                s = run_pgbench(ep, token, tenant, c, a.seconds, tmp, False)
+                row = {"endpoint": ep["name"], "conns": c, "cr": w, "ceil": p, "single": s,
+                       "ratio": w["rps"] / p["rps"] if p["rps"] else 0,
+                       "ratio1": w["rps"] / s["rps"] if s["rps"] else 0, "twin": ep.get("twin")}
                 rows.append(row)
                 print(f"{ep['name']:34} c={c:<3} callreport {w['rps']:8.0f}/s p50 {w['p50']:6.2f} "
                       f"p99 {w['p99']:6.2f} ms | ceiling {p['rps']:8.0f}/s p50 {p['p50']:6.2f} "
-                      f"p99 {p['p99']:6.2f} ms | ratio {row['ratio']:.2f}", flush=True)
+                      f"p99 {p['p99']:6.2f} ms | ratio {row['ratio']:.2f} | one statement a trip "
+                      f"{s['rps']:8.0f}/s ratio {row['ratio1']:.2f}", flush=True)
     write(rows, task, total, a)
 
 
@@ -174,19 +181,24 @@ def write(rows, task, total, a):
            f"(bench/bench.py --seconds {a.seconds}).", "",
            f"Machine: {machine()}.", "",
            f"Data: the demo task with {total} numbers (`make demo SCALE=1000000`); "
-           "callreport through lighttpd (4 FastCGI workers under multiwatch) measured with wrk; the ceiling is pgbench "
-           "running the same statements with the same parameters as role callreport_web "
-           "(-M prepared: named prepared statements run with generic plans, as the program with "
-           "its default prepare = 1).", "",
-           "| endpoint | conns | callreport req/s | p50 ms | p99 ms | ceiling tx/s | p50 ms | p99 ms | ratio | HTML time / JSON time |",
-           "|---|---|---|---|---|---|---|---|---|---|"]
+           "callreport through lighttpd (4 FastCGI workers under multiwatch) measured with wrk. "
+           "The ceiling is pgbench running the same statements with the same parameters as role "
+           "callreport_web, -M prepared (named prepared statements with generic plans, as the "
+           "program with its default prepare = 1), in one round trip as the program sends them: "
+           "begin, statement timeout, the authenticating SELECT, the report's statements and "
+           "ROLLBACK in one pipeline (\\startpipeline). \"One statement a trip\" is the same "
+           "transaction with pgbench's plain protocol, each statement waiting for the one before.", "",
+           "| endpoint | conns | callreport req/s | p50 ms | p99 ms | ceiling tx/s | p50 ms | p99 ms "
+           "| ratio | one statement a trip tx/s | ratio to it | HTML time / JSON time |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         twin = ""
         if r["twin"] and (r["twin"], r["conns"]) in json_rps:
             twin = f"{json_rps[(r['twin'], r['conns'])] / r['cr']['rps']:.2f}" if r["cr"]["rps"] else ""
         out.append(f"| {r['endpoint']} | {r['conns']} | {r['cr']['rps']:.0f} | {r['cr']['p50']:.2f} | "
                    f"{r['cr']['p99']:.2f} | {r['ceil']['rps']:.0f} | {r['ceil']['p50']:.2f} | "
-                   f"{r['ceil']['p99']:.2f} | {r['ratio']:.2f} | {twin} |")
+                   f"{r['ceil']['p99']:.2f} | {r['ratio']:.2f} | {r['single']['rps']:.0f} | "
+                   f"{r['ratio1']:.2f} | {twin} |")
     path = os.path.join(ROOT, "bench", "results.md")
     old = open(path).read() if os.path.exists(path) else ""
     keep = old.split("<!-- other benchmarks -->", 1)[1] if "<!-- other benchmarks -->" in old else ""

@@ -363,7 +363,7 @@ static int
 stmt_get(struct db *d, const char *sql, int n, const char *const *params,
     enum db_err *e)
 {
-	unsigned long long h = text_hash(sql), nulls = 0;
+	unsigned long long h, nulls = 0;
 	Oid types[64];
 	struct buf text = {0};
 	char name[16];
@@ -377,10 +377,22 @@ stmt_get(struct db *d, const char *sql, int n, const char *const *params,
 			types[i] = 25;	/* text: unused, but it needs a type */
 		}
 	}
+	/*
+	 * The same text comes at the same address (a constant) at every
+	 * request: found by address first, checked with strcmp (vectorised),
+	 * without hashing the text byte by byte.
+	 */
 	for (i = 0; i < d->nstmts; i++)
-		if (d->stmts[i].hash == h && d->stmts[i].nulls == nulls &&
+		if (d->stmts[i].at == sql && d->stmts[i].nulls == nulls &&
 		    d->stmts[i].n == n && strcmp(d->stmts[i].sql, sql) == 0)
 			return i;
+	h = text_hash(sql);
+	for (i = 0; i < d->nstmts; i++)
+		if (d->stmts[i].hash == h && d->stmts[i].nulls == nulls &&
+		    d->stmts[i].n == n && strcmp(d->stmts[i].sql, sql) == 0) {
+			d->stmts[i].at = sql;
+			return i;
+		}
 	if (d->nstmts == DB_STMTS) {
 		/* Full (a deployment with unusually many shapes): start again. */
 		if ((*e = simple(d, "DEALLOCATE ALL", NULL)) != DB_OK)
@@ -399,6 +411,7 @@ stmt_get(struct db *d, const char *sql, int n, const char *const *params,
 	}
 	PQclear(res);
 	d->stmts[i].sql = xstrdup(sql);
+	d->stmts[i].at = sql;
 	d->stmts[i].hash = h;
 	d->stmts[i].nulls = nulls;
 	d->stmts[i].n = n;

@@ -22,6 +22,7 @@ enum db_err {
  */
 struct db_stmt {
 	char		*sql;		/* the caller's text (a copy) */
+	const char	*at;		/* where the caller's text was, last time */
 	unsigned long long hash;	/* of the text */
 	unsigned long long nulls;	/* bit k-1: $k was NULL */
 	int		 n;
