@@ -574,17 +574,15 @@ batch(struct db *d, struct db_q *q, int nq, bool end, char *got)
 				guess_keep(d, d->pend_kind, d->pend_credp, t);
 		}
 	}
-	if (end && e == DB_OK)
-		d->in_tx = false;
+	/* In a transaction or not: as the server's last ReadyForQuery said. */
+	if (d->conn != NULL)
+		d->in_tx = PQtransactionStatus(d->conn) != PQTRANS_IDLE;
 	for (i = 0; i < n; i++) {
 		if (e == DB_OK && i >= first && i < first + nq)
 			q[i - first].res = all[i].res;
 		else
 			PQclear(all[i].res);
 	}
-	if (e != DB_OK && begun && d->conn != NULL &&
-	    PQtransactionStatus(d->conn) == PQTRANS_IDLE)
-		d->in_tx = false;	/* the BEGIN itself failed: nothing to end */
 	return e;
 }
 

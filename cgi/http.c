@@ -197,7 +197,8 @@ req_db_fail(struct req *req, int dberr)
 		req_error(req, 500, "internal error");
 		return 500;
 	}
-	log_line(req->id, "%s: %s", db_strerror(e), req->db->errmsg);
+	if (e != DB_STALE)	/* (run again: app.c logs that) */
+		log_line(req->id, "%s: %s", db_strerror(e), req->db->errmsg);
 	req_header(req, "Retry-After", "5");
 	req_error(req, 503, e == DB_TIMEOUT ? "database timeout, try again" :
 	    "database unavailable, try again");
