@@ -494,6 +494,7 @@ run_checked(struct req *req, const struct route *rt)
 	}
 	if (req->db->stale) {
 		log_line(req->id, "credential changed, running the request again");
+		req->db->stale = false;
 		db_end(req->db, false);
 		reset_response(req);
 		req->no_defer = true;

@@ -354,20 +354,11 @@ db_null_params(struct buf *out, const char *sql, unsigned long long nulls)
 	}
 }
 
-/*
- * Returns the index of the prepared statement for sql with these NULL
- * parameters, preparing it first when this connection has not; -1 on an
- * error (classified into *e).
- */
-static int
-stmt_get(struct db *d, const char *sql, int n, const char *const *params,
-    enum db_err *e)
+/* Sets the NULL parameters' bits of params into *nulls, their types into types. */
+static unsigned long long
+null_mask(int n, const char *const *params, Oid *types)
 {
-	unsigned long long h, nulls = 0;
-	Oid types[64];
-	struct buf text = {0};
-	char name[16];
-	PGresult *res;
+	unsigned long long nulls = 0;
 	int i;
 
 	for (i = 0; i < n; i++) {
@@ -377,6 +368,26 @@ stmt_get(struct db *d, const char *sql, int n, const char *const *params,
 			types[i] = 25;	/* text: unused, but it needs a type */
 		}
 	}
+	return nulls;
+}
+
+/*
+ * Returns the slot of the prepared statement for sql with these NULL
+ * parameters. When this connection has none, reserves a new slot and sets
+ * *fresh: the caller prepares it (in the request's transaction, under its
+ * statement timeout: parsing takes the tables' locks), and drops the slot
+ * with stmts_drop_from when that fails. Returns -1 on an error (*e).
+ */
+static int
+stmt_get(struct db *d, const char *sql, int n, const char *const *params,
+    bool *fresh, enum db_err *e)
+{
+	unsigned long long h, nulls;
+	Oid types[64];
+	int i;
+
+	*fresh = false;
+	nulls = null_mask(n, params, types);
 	/*
 	 * The same text comes at the same address (a constant) at every
 	 * request: found by address first, checked with strcmp (vectorised),
@@ -400,23 +411,39 @@ stmt_get(struct db *d, const char *sql, int n, const char *const *params,
 		stmts_forget(d);
 		d->gen++;
 	}
-	i = d->nstmts;
-	db_null_params(&text, sql, nulls);
-	snprintf(name, sizeof(name), "cr%d", i);
-	res = PQprepare(d->conn, name, text.p, n, types);
-	buf_free(&text);
-	if ((*e = classify(d, res)) != DB_OK) {
-		PQclear(res);
-		return -1;
-	}
-	PQclear(res);
+	i = d->nstmts++;
 	d->stmts[i].sql = xstrdup(sql);
 	d->stmts[i].at = sql;
 	d->stmts[i].hash = h;
 	d->stmts[i].nulls = nulls;
 	d->stmts[i].n = n;
-	d->nstmts++;
+	*fresh = true;
 	return i;
+}
+
+/* Forgets the slots from first on (reserved, but their prepare failed). */
+static void
+stmts_drop_from(struct db *d, int first)
+{
+	while (d->nstmts > first)
+		free(d->stmts[--d->nstmts].sql);
+}
+
+/* Sends the Parse of slot i's statement (its NULL parameters written as NULL). */
+static int
+send_prepare(struct db *d, int i, const struct db_q *q)
+{
+	struct buf text = {0};
+	Oid types[64];
+	char name[16];
+	int ok;
+
+	null_mask(q->n, q->params, types);
+	db_null_params(&text, q->sql, d->stmts[i].nulls);
+	snprintf(name, sizeof(name), "cr%d", i);
+	ok = PQsendPrepare(d->conn, name, text.p, q->n, types);
+	buf_free(&text);
+	return ok;
 }
 
 /* Reads what one query of a pipeline answered: its result, or NULL when nothing came. */
@@ -438,15 +465,16 @@ pipeline_result(struct db *d)
 }
 
 /*
- * Sends q[0..n-1] with one Sync and reads their results into q[i].res.
- * Named statements are prepared first, outside the pipeline (once a
- * connection). Returns the first failure's class; a statement after a
- * failure is skipped by the server and keeps res NULL.
+ * Sends q[0..n-1] with one Sync and reads their results into q[i].res. A
+ * statement this connection has not prepared yet is prepared in the same
+ * pipeline, just before it. Returns the first failure's class; a statement
+ * after a failure is skipped by the server and keeps res NULL.
  */
 static enum db_err
 pipeline(struct db *d, struct db_q *q, int n)
 {
-	int idx[DB_BATCH + BEGIN_QS + 1], i, st;
+	int idx[DB_BATCH + BEGIN_QS + 1], i, st, bad = -1;
+	bool fresh[DB_BATCH + BEGIN_QS + 1];
 	unsigned gen;
 	enum db_err e = DB_OK, r;
 	char name[16];
@@ -455,6 +483,7 @@ pipeline(struct db *d, struct db_q *q, int n)
 	for (i = 0; i < n; i++) {
 		q[i].res = NULL;
 		idx[i] = -1;
+		fresh[i] = false;
 	}
 	if (d->prepare) {
 again:
@@ -463,7 +492,7 @@ again:
 			if (q[i].n > 64)
 				continue;
 			if ((idx[i] = stmt_get(d, q[i].sql, q[i].n, q[i].params,
-			    &e)) < 0)
+			    &fresh[i], &e)) < 0)
 				return e;
 			if (d->gen != gen)
 				goto again;	/* all were dropped: those before too */
@@ -472,6 +501,8 @@ again:
 	if (!PQenterPipelineMode(d->conn))
 		return classify(d, NULL);
 	for (i = 0; i < n; i++) {
+		if (fresh[i] && !send_prepare(d, idx[i], &q[i]))
+			break;
 		if (idx[i] >= 0) {
 			snprintf(name, sizeof(name), "cr%d", idx[i]);
 			st = PQsendQueryPrepared(d->conn, name, q[i].n, q[i].params,
@@ -488,6 +519,24 @@ again:
 		return e;
 	}
 	for (i = 0; i < n; i++) {
+		if (fresh[i]) {
+			/* The Parse's answer: a failed one leaves its slot unused. */
+			res = pipeline_result(d);
+			if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
+				if (bad < 0 || idx[i] < bad)
+					bad = idx[i];
+				if (res != NULL &&
+				    PQresultStatus(res) != PGRES_PIPELINE_ABORTED &&
+				    (r = classify(d, res)) != DB_OK && e == DB_OK)
+					e = r;
+			}
+			PQclear(res);
+			if (res == NULL) {
+				if (e == DB_OK)
+					e = classify(d, NULL);
+				break;
+			}
+		}
 		if ((res = pipeline_result(d)) == NULL) {
 			if (e == DB_OK)
 				e = classify(d, NULL);
@@ -504,6 +553,11 @@ again:
 		} else
 			q[i].res = res;
 	}
+	for (; i < n; i++)	/* (left unread: a lost connection) */
+		if (fresh[i] && (bad < 0 || idx[i] < bad))
+			bad = idx[i];
+	if (bad >= 0)
+		stmts_drop_from(d, bad);
 	/* The Sync's answer; then the connection leaves pipeline mode. */
 	while ((res = PQgetResult(d->conn)) != NULL) {
 		st = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
@@ -552,11 +606,16 @@ batch(struct db *d, struct db_q *q, int nq, bool end, char *got)
 	if (end)
 		all[n++] = (struct db_q){ "ROLLBACK", 0, NULL, NULL };
 	e = pipeline(d, all, n);
-	if (e == DB_OK && begun) {
-		b = all[BEGIN_QS - 1].res;
-		if (PQntuples(b) != 1)
-			e = DB_ERROR;
-		else {
+	/*
+	 * The begin's answer is checked even when a statement after it
+	 * failed: a credential that changed is answered as such (DB_STALE,
+	 * run again), not with that statement's failure.
+	 */
+	if (begun && (b = all[BEGIN_QS - 1].res) != NULL) {
+		if (PQntuples(b) != 1) {
+			if (e == DB_OK)
+				e = DB_ERROR;
+		} else {
 			const char *t = PQgetvalue(b, 0, 0);
 
 			snprintf(d->version, sizeof(d->version), "%s",
@@ -570,6 +629,7 @@ batch(struct db *d, struct db_q *q, int nq, bool end, char *got)
 				d->stale = true;
 			}
 			if (d->pend_kind != DB_CRED_NONE &&
+			    d->pend_kind != DB_CRED_TENANT &&
 			    strlen(d->pend_credp) <= DB_CRED_LEN)
 				guess_keep(d, d->pend_kind, d->pend_credp, t);
 		}
@@ -639,10 +699,10 @@ db_cursor_open(struct db_cursor *c, struct db *d, const char *sql, int n,
 	PGresult *res;
 	enum db_err e;
 
-	if ((e = db_settle(d, false)) != DB_OK)
-		return e;
 	memset(c, 0, sizeof(*c));
 	c->d = d;
+	if ((e = db_settle(d, false)) != DB_OK)
+		return e;
 	c->batch = batch > 0 ? batch : 10000;
 	/*
 	 * Every row is read: plan for all of them, as the plain statement

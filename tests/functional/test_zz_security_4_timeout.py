@@ -12,7 +12,7 @@ import time
 
 import psycopg2
 
-from conftest import SUPER_DSN, query
+from conftest import SUPER_DSN, cli, query
 from security_lib import Client, Instance, http_once, login
 
 TIMEOUT_MS = 500
@@ -89,6 +89,19 @@ def test_statement_timeout_is_503(data, db):
                 r, took = timed(c, "GET", "/tasks", cookie=sid)
                 assert_503(r, took, "session", html=True)
             assert c.get("/v1/setting/record_level", token=a["token"]).status == 200
+            # A token revoked after the workers learnt its tenant, while the report's tables
+            # are locked: its begin goes with the report's statements (deferred), and the
+            # answer is the revoked token's 401, at once, not the statement timeout's 503.
+            tok = cli("token", "--user", "alpha").stdout.strip()
+            for _ in range(6):
+                assert c.get("/v1/task/number", token=tok, params={"task_id": task}).status == 200
+            tid = next(x for x in cli("token", "--user", "alpha", "--list").stdout.splitlines()
+                       if tok[:10] in x).split()[0]
+            cli("token", "--user", "alpha", "--revoke", tid)
+            with locked("numbers", "records"):
+                for _ in range(4):
+                    r, took = timed(c, "GET", "/v1/task/number", token=tok, params={"task_id": task})
+                    assert r.status == 401 and took < 3, (r, took)
             if record:
                 assert c.get(f"/v1/record/{record[0][0]}", token=a["token"]).status == 200
         finally:
