@@ -108,6 +108,25 @@ validator(struct req *req, const struct report *r, int status)
 }
 
 /*
+ * For a page answered before its statements (bad input): settles a deferred
+ * begin, so that the page shows who is signed in. Returns 0, or the status
+ * of the failure it set (DB_STALE: run again, app.c).
+ */
+static int
+page_user(struct req *req)
+{
+	enum db_err e;
+
+	if (req->fmt != FMT_HTML || !req->db->pending)
+		return 0;
+	if ((e = db_settle(req->db, true)) != DB_OK)
+		return req_db_fail(req, e);
+	if (req->tenant[0] != '\0')
+		req->tenant_name = arena_strdup(req->a, req->db->tenant_name);
+	return 0;
+}
+
+/*
  * Takes a count statement's result (cleared here): the run's total and last
  * page. Returns 0, or 404 (set) when it has no row: no such task.
  */
@@ -144,6 +163,8 @@ report_serve(struct req *req, const struct report *r)
 	run.r = r;
 	run.pv = arena_alloc(req->a, (r->nfields + 1) * sizeof(*run.pv));
 	if (validate(req->a, r->fields, r->nfields, req->params, run.pv, &err)) {
+		if ((status = page_user(req)) != 0)
+			return status;
 		req_error(req, 400, err);
 		return 400;
 	}

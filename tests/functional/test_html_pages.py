@@ -506,6 +506,8 @@ def test_records_empty_form_is_no_filter_and_bad_input_is_400(data, db, alpha_si
                        ("sort=callee", "sort")):
         text = page(f"/tasks/{task}/records", alpha_sid, raw_query=bad, status=400)
         assert f"{field} must" in html.unescape(text), bad
+        # the error page still says who is signed in (its begin went unanswered till then)
+        assert '<span class="user">alpha</span>' in text, bad
     # the v1 JSON order is the contract's without sort=, and sort= is an extension
     t = data["alpha"]["token"]
     r = request("POST", "/v1/task/query_done_task_phones", token=t, body={"task_id": task, "page": 1})
