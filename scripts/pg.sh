@@ -13,6 +13,7 @@
 # CALLREPORT_PG_FAST=1 (the tests set it) turns fsync and synchronous_commit off.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+. "$root/scripts/ports.sh"
 port=${CALLREPORT_PGPORT:-54320}
 base=$root/var/pg
 data=$base/data
@@ -177,7 +178,8 @@ start() {
 	else
 		(
 			close_fds
-			as "$bin/pg_ctl" -D "$data" -l "$log/server.log" -w -t 60 start >/dev/null
+			reserve_port "$port"
+			retry_bind "$log/server.log" as "$bin/pg_ctl" -D "$data" -l "$log/server.log" -w -t 60 start >/dev/null
 		) || { tail -n 20 "$log/server.log" >&2; die "PostgreSQL did not start (log above, $log/server.log)"; }
 		echo "PostgreSQL started on 127.0.0.1:$port (var/pg)"
 	fi

@@ -14,6 +14,7 @@
 # Trust authentication on loopback and the sockets: a test pair, never a deployment.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/scripts/ports.sh"
 pport=${CALLREPORT_PRIMARY_PORT:-54330}
 sport=${CALLREPORT_STANDBY_PORT:-54331}
 base=$root/var/replica
@@ -38,7 +39,8 @@ sql() { # sql primary|standby DB ARGS...
 running() { [ -f "$base/$1/postmaster.pid" ] && as "$bin/pg_ctl" -D "$base/$1" status >/dev/null 2>&1; }
 pg_start() { # pg_start primary|standby
 	running "$1" && return 0
-	as "$bin/pg_ctl" -D "$base/$1" -l "$base/log/$1.log" -w -t 60 start >/dev/null \
+	reserve_port "$(port_of "$1")"
+	retry_bind "$base/log/$1.log" as "$bin/pg_ctl" -D "$base/$1" -l "$base/log/$1.log" -w -t 60 start >/dev/null \
 		|| { tail -n 20 "$base/log/$1.log" >&2; exit 1; }
 }
 pg_stop() {
