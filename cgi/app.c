@@ -247,9 +247,6 @@ unauthenticated:
 		req_error(req, 401, "unauthenticated");
 		return 401;
 	}
-	/* The name came with the authentication, in the same round trip. */
-	if (!req->db->pending)
-		req->tenant_name = arena_strdup(req->a, req->db->tenant_name);
 	return 0;
 }
 
@@ -470,7 +467,6 @@ reset_response(struct req *req)
 	req->file_off = req->file_len = 0;
 	req->authby = AUTH_NONE;
 	req->tenant[0] = '\0';
-	req->tenant_name = NULL;
 }
 
 /*

@@ -274,9 +274,7 @@ db_begin(struct db *d, enum db_cred kind, const char *credential,
 enum db_err
 db_settle(struct db *d, bool end)
 {
-	if (!d->pending)
-		return end ? db_end(d, false) : DB_OK;
-	return batch(d, NULL, 0, end, NULL);
+	return d->pending ? batch(d, NULL, 0, end, NULL) : DB_OK;
 }
 
 enum db_err
@@ -354,7 +352,10 @@ db_null_params(struct buf *out, const char *sql, unsigned long long nulls)
 	}
 }
 
-/* Sets the NULL parameters' bits of params into *nulls, their types into types. */
+/*
+ * Returns the bits of params that are NULL (bit k-1: $k); fills types, when
+ * not NULL, with their types for a Parse.
+ */
 static unsigned long long
 null_mask(int n, const char *const *params, Oid *types)
 {
@@ -362,11 +363,11 @@ null_mask(int n, const char *const *params, Oid *types)
 	int i;
 
 	for (i = 0; i < n; i++) {
-		types[i] = 0;	/* as the text says */
-		if (params[i] == NULL) {
+		if (params[i] == NULL)
 			nulls |= 1ULL << i;
-			types[i] = 25;	/* text: unused, but it needs a type */
-		}
+		/* 0: as the text says; a NULL is text, unused, but needs a type */
+		if (types != NULL)
+			types[i] = params[i] == NULL ? 25 : 0;
 	}
 	return nulls;
 }
@@ -383,11 +384,10 @@ stmt_get(struct db *d, const char *sql, int n, const char *const *params,
     bool *fresh, enum db_err *e)
 {
 	unsigned long long h, nulls;
-	Oid types[64];
 	int i;
 
 	*fresh = false;
-	nulls = null_mask(n, params, types);
+	nulls = null_mask(n, params, NULL);
 	/*
 	 * The same text comes at the same address (a constant) at every
 	 * request: found by address first, checked with strcmp (vectorised),
@@ -521,21 +521,19 @@ again:
 	for (i = 0; i < n; i++) {
 		if (fresh[i]) {
 			/* The Parse's answer: a failed one leaves its slot unused. */
-			res = pipeline_result(d);
-			if (res == NULL || PQresultStatus(res) != PGRES_COMMAND_OK) {
-				if (bad < 0 || idx[i] < bad)
-					bad = idx[i];
-				if (res != NULL &&
-				    PQresultStatus(res) != PGRES_PIPELINE_ABORTED &&
-				    (r = classify(d, res)) != DB_OK && e == DB_OK)
-					e = r;
-			}
-			PQclear(res);
-			if (res == NULL) {
+			if ((res = pipeline_result(d)) == NULL) {
 				if (e == DB_OK)
 					e = classify(d, NULL);
 				break;
 			}
+			if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+				if (bad < 0 || idx[i] < bad)
+					bad = idx[i];
+				if (PQresultStatus(res) != PGRES_PIPELINE_ABORTED &&
+				    (r = classify(d, res)) != DB_OK && e == DB_OK)
+					e = r;
+			}
+			PQclear(res);
 		}
 		if ((res = pipeline_result(d)) == NULL) {
 			if (e == DB_OK)

@@ -118,7 +118,7 @@ enum db_err	 db_begin(struct db *, enum db_cred, const char *credential,
 		    char tenant[37], bool defer);
 /*
  * Sends a deferred begin, if any, and checks it (DB_STALE as db_batch);
- * with end, the transaction ends in the same round trip.
+ * with end, the transaction it began ends in the same round trip.
  */
 enum db_err	 db_settle(struct db *, bool end);
 /* Ends the transaction (COMMIT when ok, else ROLLBACK). */

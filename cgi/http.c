@@ -186,6 +186,13 @@ req_send(struct req *req)
 	buf_free(&h);
 }
 
+const char *
+req_user(const struct req *req)
+{
+	return req->tenant[0] != '\0' && !req->db->pending ?
+	    req->db->tenant_name : NULL;
+}
+
 int
 req_db_fail(struct req *req, int dberr)
 {

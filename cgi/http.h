@@ -42,7 +42,6 @@ struct req {
 
 	enum authby		 authby;
 	char			 tenant[37];
-	const char		*tenant_name;
 	bool			 no_defer;	/* run again: the begin is not deferred */
 
 	/* The response. */
@@ -62,6 +61,11 @@ struct req {
 const char	*req_env(const struct req *, const char *);
 /* Returns the value of a cookie of the request (in the arena), or NULL. */
 const char	*req_cookie(struct req *, const char *name);
+/*
+ * Returns the signed-in tenant's name for a page's header, or NULL: the name
+ * came with the request's begin, which a deferred begin has yet to answer.
+ */
+const char	*req_user(const struct req *);
 /* Adds "Name: value\r\n" to the response headers (value has CR/LF stripped). */
 void		 req_header(struct req *, const char *name, const char *value);
 

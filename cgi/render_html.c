@@ -105,8 +105,8 @@ html_page(struct req *req, const char *title)
 	/* LIVE: forms, sign-out, recordings; the static export shows EXPORT instead. */
 	tpl_show(d, req->exporting ? "EXPORT" : "LIVE");
 	tpl_show(h, req->exporting ? "EXPORT" : "LIVE");
-	if (req->tenant_name) {
-		tpl_set(h, "USER", req->tenant_name);
+	if (req_user(req) != NULL) {
+		tpl_set(h, "USER", req_user(req));
 		tpl_show(h, "SIGNED_IN");
 		if (req->authby == AUTH_SESSION)
 			tpl_show(h, "CAN_SIGN_OUT");
@@ -157,11 +157,11 @@ display(const struct column *col, const char *v, char *secs, size_t n)
  */
 struct colkeys {
 	const struct tpl_key	*raw, *text, *set;	/* NULL: not named */
+	bool			 cell;	/* a HEAD and CELL of the generic table */
 };
 
 struct pagekeys {
 	bool			 done;
-	bool			 cells;		/* the template shows HEAD and CELL */
 	struct colkeys		*cols;		/* [r->ncols], kept for the process */
 };
 
@@ -179,12 +179,14 @@ page_keys(const struct report *r)
 	struct pagekeys *pk = &keys[r - reports];
 	char name[128];
 	size_t k;
+	bool cells;
 
 	if (pk->done)
 		return pk;
-	pk->cells = tpl_mentions(r->tpl, "CELL") || tpl_mentions(r->tpl, "HEAD");
+	cells = tpl_mentions(r->tpl, "CELL") || tpl_mentions(r->tpl, "HEAD");
 	pk->cols = xmalloc((r->ncols + 1) * sizeof(*pk->cols));
 	for (k = 0; k < r->ncols; k++) {
+		pk->cols[k].cell = cells && (r->cols[k].views & VH);
 		pk->cols[k].raw = named(r->tpl, r->cols[k].key);
 		snprintf(name, sizeof(name), "%s_text", r->cols[k].key);
 		pk->cols[k].text = named(r->tpl, name);
@@ -213,7 +215,7 @@ rows(struct req *req, struct tpl_dict *d, struct run *run)
 	no = arena_alloc(req->a, (r->ncols + 1) * sizeof(*no));
 	for (k = 0; k < r->ncols; k++) {
 		no[k] = PQfnumber(run->rows, r->cols[k].key);
-		if (!pk->cells || !(r->cols[k].views & VH))
+		if (!pk->cols[k].cell)
 			continue;
 		c = tpl_section(d, "HEAD");
 		tpl_set(c, "LABEL", r->cols[k].label);
@@ -232,13 +234,12 @@ rows(struct req *req, struct tpl_dict *d, struct run *run)
 				tpl_set_key(row, ck->raw, v);
 			if (ck->set != NULL && v != NULL && *v)
 				tpl_show_key(row, ck->set);
-			if (ck->text == NULL &&
-			    (!pk->cells || !(col->views & VH)))
+			if (ck->text == NULL && !ck->cell)
 				continue;
 			disp = display(col, v, secs, sizeof(secs));
 			if (ck->text != NULL)
 				tpl_set_key(row, ck->text, disp);
-			if (!pk->cells || !(col->views & VH))
+			if (!ck->cell)
 				continue;
 			c = tpl_section_key(row, k_cell);
 			tpl_set_key(c, k_value, disp);

@@ -109,8 +109,8 @@ validator(struct req *req, const struct report *r, int status)
 
 /*
  * For a page answered before its statements (bad input): settles a deferred
- * begin, so that the page shows who is signed in. Returns 0, or the status
- * of the failure it set (DB_STALE: run again, app.c).
+ * begin, so that the page shows who is signed in (req_user). Returns 0, or
+ * the status of the failure it set (DB_STALE: run again, app.c).
  */
 static int
 page_user(struct req *req)
@@ -121,8 +121,6 @@ page_user(struct req *req)
 		return 0;
 	if ((e = db_settle(req->db, true)) != DB_OK)
 		return req_db_fail(req, e);
-	if (req->tenant[0] != '\0')
-		req->tenant_name = arena_strdup(req->a, req->db->tenant_name);
 	return 0;
 }
 
@@ -218,9 +216,8 @@ report_serve(struct req *req, const struct report *r)
 	 * is asked: the transaction ends in the same round trip.
 	 */
 	nq = 0;
-	if (r->count_sql != NULL)
-		q[nq++] = (struct db_q){ r->count_sql, run.nparams, run.params, NULL };
 	if (r->count_sql != NULL) {
+		q[nq++] = (struct db_q){ r->count_sql, run.nparams, run.params, NULL };
 		run.params[run.nparams++] = arena_printf(req->a, "%ld", run.per_page);
 		run.params[run.nparams++] = arena_printf(req->a, "%ld",
 		    (run.page - 1) * run.per_page);
@@ -235,8 +232,6 @@ report_serve(struct req *req, const struct report *r)
 	}
 	if ((e = db_batch(req->db, q, nq, true)) != DB_OK)
 		return req_db_fail(req, e);
-	if (req->tenant_name == NULL && req->tenant[0] != '\0')	/* a deferred begin */
-		req->tenant_name = arena_strdup(req->a, req->db->tenant_name);
 	run.rows = q[irows].res;
 	run.extra = nq > irows + 1 ? q[irows + 1].res : NULL;
 	if (r->count_sql != NULL)

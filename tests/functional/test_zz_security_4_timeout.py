@@ -102,6 +102,7 @@ def test_statement_timeout_is_503(data, db):
                 for _ in range(4):
                     r, took = timed(c, "GET", "/v1/task/number", token=tok, params={"task_id": task})
                     assert r.status == 401 and took < 3, (r, took)
+                    assert r.json()["message"] == "unauthenticated"
             if record:
                 assert c.get(f"/v1/record/{record[0][0]}", token=a["token"]).status == 200
         finally:
