@@ -15,6 +15,8 @@ var=$root/var
 mods=/usr/lib/apache2/modules
 workers=${CALLREPORT_WORKERS:-4}
 mkdir -p "$var"
+. "$root/scripts/ports.sh"
+. "$root/scripts/workers.sh"
 command -v apache2 >/dev/null || PATH=$PATH:/usr/sbin
 [ -x "$(command -v apache2)" ] || { echo "apache.sh: apache2 not found (apt-get install apache2)" >&2; exit 1; }
 
@@ -59,28 +61,6 @@ main_conf() {
 	CONF
 }
 
-wait_port() {
-	for _ in $(seq 100); do
-		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-# stop_pid PIDFILE: TERM the process (it finishes what it is doing), wait up to 10 s.
-stop_pid() {
-	local pid
-	pid=$(cat "$1" 2>/dev/null) || return 0	# gone, or removed by its process
-	if kill "$pid" 2>/dev/null; then
-		for _ in $(seq 100); do
-			kill -0 "$pid" 2>/dev/null || break
-			[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ] && break
-			sleep 0.1
-		done
-	fi
-	rm -f "$1"
-}
-
 stop_one() {
 	local dir=$var/apache-$1
 	[ -d "$dir" ] || return 0
@@ -88,8 +68,7 @@ stop_one() {
 		apache2 -d "$dir" -f "$dir/httpd.conf" -k stop 2>/dev/null || true
 		stop_pid "$dir/httpd.pid"
 	fi
-	stop_pid "$dir/workers.pid"
-	rm -f "$dir/fcgi.sock"
+	workers_stop "$dir"
 }
 
 case "${1:-}" in
@@ -104,20 +83,7 @@ start)
 	: > "$dir/error.log"
 	case "$mode" in
 	proxy)
-		# The workers share one socket; multiwatch starts a new one when one exits
-		# (max_requests) and passes SIGUSR2 on for a rolling restart.
-		own=()
-		[ "$(id -u)" = 0 ] && own=(-U www-data -G www-data)
-		# spawn-fcgi -n stays in the foreground so that the workers' log lines
-		# (stderr) reach fcgi.log; without -n it sends them to /dev/null.
-		: > "$dir/fcgi.log"
-		CALLREPORT_CONF=$conf CALLREPORT_BASE_PATH=$prefix \
-			setsid spawn-fcgi -n -s "$dir/fcgi.sock" -M 0660 "${own[@]}" -- \
-			/usr/bin/multiwatch -f "$workers" -s TERM -r "${CALLREPORT_MW_RETRY:-3}" \
-			-- "$root/bin/callreport.fcgi" </dev/null >>"$dir/fcgi.log" 2>&1 &
-		echo $! > "$dir/workers.pid"
-		for _ in $(seq 50); do [ -S "$dir/fcgi.sock" ] && break; sleep 0.1; done
-		[ -S "$dir/fcgi.sock" ] || { cat "$dir/fcgi.log" >&2; exit 1; }
+		workers_start "$dir" "$conf" "$prefix" || exit 1
 		sed -e "s|@PREFIX@|$prefix|g" -e "s|@STATIC@|$root/static|g" \
 		    -e "s|@FCGI@|unix:$dir/fcgi.sock|g" -e "s|@TIMEOUT@|300|g" \
 		    "$root/conf/apache-callreport.conf.in" > "$dir/callreport.conf"

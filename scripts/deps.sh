@@ -3,9 +3,9 @@
 # those (Debian 12). Nothing to do: no output, no apt-get at all.
 #   build  compile bin/callreport and bin/callreport.fcgi, run PostgreSQL and lighttpd
 #   demo   the same as build
-#   check  build + what the test suites use (pytest, Chromium, apache2, pgbouncer, ...)
+#   check  build + what the test suites use (pytest, Chromium, apache2, nginx, pgbouncer, ...)
 #   bench  build + what bench/ uses (wrk, ...)
-# Package scripts must not start system services (apache2 on :80, pgbouncer on :6432,
+# Package scripts must not start system services (apache2 and nginx on :80, pgbouncer on :6432,
 # postgresql on :5432, lighttpd on :80): the project never uses those ports, but another
 # server holding them confuses everyone. They are kept from starting during the install
 # and stopped and disabled after it.
@@ -18,11 +18,11 @@ build="build-essential pkg-config libfcgi-dev libfcgi-bin libpq-dev libxlsxwrite
 # small package depending on postgresql-15, which already ships pg_trgm.)
 build_opt="postgresql-contrib"
 check="python3 python3-pytest python3-psycopg2 python3-openpyxl python3-selenium tidy
-	chromium chromium-driver fonts-wqy-microhei apache2 libapache2-mod-fcgid spawn-fcgi pgbouncer valgrind"
+	chromium chromium-driver fonts-wqy-microhei apache2 libapache2-mod-fcgid nginx spawn-fcgi pgbouncer valgrind"
 bench="wrk time python3 python3-xlsxwriter python3-psycopg2"
 bench_opt="linux-perf"
 # package => the init script it brings
-services="apache2:apache2 lighttpd:lighttpd pgbouncer:pgbouncer postgresql:postgresql"
+services="apache2:apache2 lighttpd:lighttpd nginx:nginx pgbouncer:pgbouncer postgresql:postgresql"
 
 case "${1:-build}" in
 build|demo) want=$build opt=$build_opt ;;

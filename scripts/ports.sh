@@ -1,4 +1,16 @@
-# ports.sh: sourced by pg.sh and replica.sh. Their ports (54320, 54330, 54331) lie in
+# ports.sh: sourced by the scripts that start servers (pg.sh, replica.sh, apache.sh,
+# nginx.sh).
+
+# wait_port PORT: waits up to 10 s for something to accept connections on 127.0.0.1:PORT.
+wait_port() {
+	for _ in $(seq 100); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# The PostgreSQL ports (54320, 54330, 54331) lie in
 # Linux's range for outgoing connections' local ports (32768-60999): a test's HTTP
 # client can hold one for a moment, and a server starting then cannot bind it.
 

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# nginx.sh: an nginx on a loopback port serving callreport under /reports/ with the site
+# snippet that docs/deploy.md installs, conf/nginx-callreport.conf (tests, trials).
+# usage: nginx.sh start PORT CONF_FILE
+#        nginx.sh stop PORT|all
+#        nginx.sh workers PORT      the pids of the program's workers, one a line
+# nginx does not start FastCGI programs: spawn-fcgi + multiwatch run the workers on a
+# unix socket (scripts/workers.sh). The snippet is used as shipped but for its two
+# paths: the static files (here static/) and the socket. Everything lives in
+# var/nginx-PORT/. CALLREPORT_WORKERS (default 4) sets how many workers.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+var=$root/var
+workers=${CALLREPORT_WORKERS:-4}
+mkdir -p "$var"
+. "$root/scripts/ports.sh"
+. "$root/scripts/workers.sh"
+command -v nginx >/dev/null || PATH=$PATH:/usr/sbin
+[ -x "$(command -v nginx)" ] || { echo "nginx.sh: nginx not found (apt-get install nginx)" >&2; exit 1; }
+
+stop_one() {
+	local dir=$var/nginx-$1
+	[ -d "$dir" ] || return 0
+	if [ -f "$dir/nginx.pid" ]; then
+		nginx -p "$dir/" -c "$dir/nginx.conf" -e "$dir/error.log" -s quit 2>/dev/null || true
+		stop_pid "$dir/nginx.pid"
+	fi
+	workers_stop "$dir"
+}
+
+case "${1:-}" in
+start)
+	port=${2:?start PORT CONF}
+	conf=${3:?start PORT CONF}
+	dir=$var/nginx-$port
+	stop_one "$port"
+	mkdir -p "$dir/tmp"
+	: > "$dir/error.log"
+	workers_start "$dir" "$conf" /reports || exit 1
+	sed -e "s|/usr/local/share/callreport/static/|$root/static/|" \
+	    -e "s|unix:/run/callreport/fcgi.sock|unix:$dir/fcgi.sock|" \
+	    "$root/conf/nginx-callreport.conf" > "$dir/callreport.conf"
+	# its "include fastcgi_params" is relative to the main file's directory
+	ln -sf /etc/nginx/fastcgi_params "$dir/fastcgi_params"
+	{
+		echo "# written by scripts/nginx.sh"
+		[ "$(id -u)" = 0 ] && echo "user www-data www-data;"
+		cat <<-CONF
+		worker_processes 1;
+		pid $dir/nginx.pid;
+		error_log $dir/error.log warn;
+		events { worker_connections 256; }
+		http {
+			include /etc/nginx/mime.types;
+			access_log $dir/access.log;
+			client_body_temp_path $dir/tmp/body;
+			fastcgi_temp_path $dir/tmp/fastcgi;
+			proxy_temp_path $dir/tmp/proxy;
+			uwsgi_temp_path $dir/tmp/uwsgi;
+			scgi_temp_path $dir/tmp/scgi;
+			server {
+				listen 127.0.0.1:$port;
+				server_name 127.0.0.1;
+				include $dir/callreport.conf;
+			}
+		}
+		CONF
+	} > "$dir/nginx.conf"
+	nginx -p "$dir/" -c "$dir/nginx.conf" -e "$dir/error.log" || { cat "$dir/error.log" >&2; exit 1; }
+	if wait_port "$port"; then
+		echo "nginx serving http://127.0.0.1:$port/reports/"
+		exit 0
+	fi
+	echo "nginx.sh: nginx did not start on port $port" >&2
+	cat "$dir/error.log" >&2
+	exit 1 ;;
+stop)
+	if [ "${2:-all}" = all ]; then
+		for d in "$var"/nginx-*/; do
+			[ -d "$d" ] || continue
+			p=${d%/}
+			stop_one "${p##*/nginx-}"
+		done
+	else
+		stop_one "$2"
+	fi ;;
+workers)
+	dir=$var/nginx-${2:?workers PORT}
+	pgrep -P "$(cat "$dir/workers.pid")" || true ;;
+*)
+	sed -n '2,10p' "$0" >&2
+	exit 2 ;;
+esac

@@ -1,0 +1,46 @@
+# workers.sh: sourced by apache.sh and nginx.sh, for web servers that do not start
+# FastCGI programs themselves (Apache's mod_proxy_fcgi, nginx).
+#   workers_start DIR CONF [PREFIX]  spawn-fcgi + multiwatch: $workers (default 4) workers
+#                                    of the program on DIR/fcgi.sock (pid DIR/workers.pid,
+#                                    their stderr in DIR/fcgi.log)
+#   workers_stop DIR                 stop them (multiwatch passes TERM on), remove the socket
+#   stop_pid PIDFILE                 TERM a process, wait up to 10 s for it to end
+# Needs $root (the checkout). CALLREPORT_MW_RETRY: multiwatch's -r (restarts in 10 s).
+
+stop_pid() {
+	local pid
+	pid=$(cat "$1" 2>/dev/null) || return 0	# gone, or removed by its process
+	if kill "$pid" 2>/dev/null; then
+		for _ in $(seq 100); do
+			kill -0 "$pid" 2>/dev/null || break
+			[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ] && break
+			sleep 0.1
+		done
+	fi
+	rm -f "$1"
+}
+
+workers_start() {
+	local dir=$1 conf=$2 prefix=${3:-} own=()
+	# The workers share one socket; multiwatch starts a new one when one exits
+	# (max_requests) and passes SIGUSR2 on for a rolling restart. As root they
+	# run as www-data, and the socket is theirs (mode 0660): the web server's
+	# workers run as www-data too.
+	[ "$(id -u)" = 0 ] && own=(-U www-data -G www-data)
+	# spawn-fcgi -n stays in the foreground so that the workers' log lines
+	# (stderr) reach fcgi.log; without -n it sends them to /dev/null.
+	: > "$dir/fcgi.log"
+	CALLREPORT_CONF=$conf CALLREPORT_BASE_PATH=$prefix \
+		setsid spawn-fcgi -n -s "$dir/fcgi.sock" -M 0660 "${own[@]}" -- \
+		/usr/bin/multiwatch -f "${workers:-4}" -s TERM -r "${CALLREPORT_MW_RETRY:-3}" \
+		-- "$root/bin/callreport.fcgi" </dev/null >>"$dir/fcgi.log" 2>&1 &
+	echo $! > "$dir/workers.pid"
+	for _ in $(seq 50); do [ -S "$dir/fcgi.sock" ] && return 0; sleep 0.1; done
+	cat "$dir/fcgi.log" >&2
+	return 1
+}
+
+workers_stop() {
+	stop_pid "$1/workers.pid"
+	rm -f "$1/fcgi.sock"
+}

@@ -1,0 +1,97 @@
+"""nginx in front of the program under /reports/, with the site snippet that
+docs/deploy.md installs (conf/nginx-callreport.conf, only its two paths
+changed) and spawn-fcgi + multiwatch workers (scripts/nginx.sh).
+
+Port 18097."""
+import http.client
+import json
+import os
+
+import pytest
+
+from deploy import VAR, Load, alive, fetch, recording, sh, smoke, wait_until, write_conf
+
+PORT = 18097
+BASE = f"http://127.0.0.1:{PORT}/reports"
+
+
+@pytest.fixture(scope="module")
+def server(data):
+    conf = write_conf("nginx")
+    sh("scripts/nginx.sh", "start", str(PORT), conf)
+    yield conf
+    sh("scripts/nginx.sh", "stop", str(PORT), check=False)
+
+
+def workers():
+    return sorted(int(p) for p in sh("scripts/nginx.sh", "workers", str(PORT)).split())
+
+
+def test_smoke(server, data, db):
+    """Every endpoint and page, static files, sign-in and sign-out, XLSX, and a
+    recording with a range request, through nginx."""
+    rid = smoke(BASE, data["beta"], db, name="beta")
+    recording(BASE, data["beta"]["token"], db, rid)
+
+
+def test_only_the_prefix_is_the_program(server, data):
+    st, _ = fetch(f"http://127.0.0.1:{PORT}", "/v1/setting/record_level", data["beta"]["token"])
+    assert st == 404, "outside the prefix is nginx's own 404"
+    u = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    u.request("GET", "/reports")
+    r = u.getresponse()
+    r.read()
+    u.close()
+    assert r.status == 301 and r.getheader("Location").endswith("/reports/")
+
+
+def test_answers_pass_unchanged(server, data):
+    """The program's status, message, headers and validator reach the client as
+    it sent them: a 400 names the field, an ETag comes back and a conditional
+    request gets 304 from the program (nginx does not answer it itself)."""
+    t = data["beta"]
+    st, body = fetch(BASE, "/v1/task/number?task_id=nope", t["token"])
+    assert st == 400
+    assert "task_id" in json.loads(body)["message"]
+    c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    path = f"/reports/v1/task/number?task_id={t['tasks'][0]}&per_page=3"
+    c.request("GET", path, headers={"Authorization": "Bearer " + t["token"]})
+    r = c.getresponse()
+    first = json.loads(r.read())
+    tag = r.getheader("ETag")
+    assert r.status == 200 and tag and len(first["data"]["data"]) == 3
+    c.request("GET", path, headers={"Authorization": "Bearer " + t["token"], "If-None-Match": tag})
+    r = c.getresponse()
+    assert (r.status, r.read()) == (304, b"")
+    c.close()
+    # a body over the program's max_body (64 KiB) but within nginx's 1m: the program's 413
+    st, body = fetch(BASE, "/v1/task/query_done_task_phones", t["token"], method="POST",
+                     body=json.dumps({"task_id": t["tasks"][0], "pad": "x" * 70000}),
+                     headers={"Content-Type": "application/json"})
+    assert st == 413 and "body is larger than" in json.loads(body)["message"]
+
+
+def test_reload_under_load_loses_nothing(server, data):
+    """nginx -s reload twice and a rolling restart of the workers (SIGUSR2 to
+    multiwatch) twice, while 4 clients keep asking: every request is answered
+    200, and the workers are new ones afterwards."""
+    t = data["beta"]
+    before = workers()
+    assert len(before) == 4 and all(alive(p) for p in before)
+    d = os.path.join(VAR, f"nginx-{PORT}")
+    paths = [f"/v1/task/number?task_id={t['tasks'][0]}&per_page=20", "/v1/setting/record_level",
+             f"/tasks/{t['tasks'][0]}/numbers?format=html", "/healthz"]
+    with Load(BASE, paths, t["token"], threads=4) as load:
+        load.wait_for(100)
+        for _ in range(2):
+            sh("nginx", "-p", d + "/", "-c", os.path.join(d, "nginx.conf"),
+               "-e", os.path.join(d, "error.log"), "-s", "reload",
+               env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
+            load.wait_for(100)
+        for _ in range(2):
+            sh("kill", "-USR2", open(os.path.join(d, "workers.pid")).read().strip())
+            load.wait_for(100)
+    assert load.failures() == [], load.failures()[:10]
+    assert len(load.results) >= 500
+    after = wait_until(lambda: len(workers()) == 4 and workers(), what="4 workers")
+    assert not set(before) & set(after), "every worker was replaced"
