@@ -5,8 +5,12 @@ statements the endpoint runs, same parameters, named prepared statements with
 generic plans as the program uses them), at 1, 8 and 32 connections, in one run.
 
 Prints a table of throughput, p50/p99 latency and the ratio callreport/ceiling,
-and writes it to bench/results.md with the machine's description.
-usage: bench/bench.py [--seconds N] [--conns 1,8,32]
+and writes it to bench/results.md with the machine's description. At 8
+connections it also accounts where each request's CPU went (from /proc: the
+database, the workers, lighttpd, the load generator), and measures the HTTP
+floor: a request the program answers without the database, through the same
+lighttpd and wrk.
+usage: bench/bench.py [--seconds N] [--conns 1,8,32] [--only NAME]
 """
 import argparse
 import datetime
@@ -15,6 +19,7 @@ import json
 import os
 import platform
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -25,6 +30,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 from endpoints import endpoints  # noqa: E402
 
 BASE = os.environ.get("BENCH_URL", "http://127.0.0.1:8080")
+FLOOR = {"name": "HTTP floor (a 404, no database)", "method": "GET", "path": "/v1/no-such-report"}
 
 
 def sh(*args, **kw):
@@ -47,6 +53,52 @@ def ms(text):
     return v / 1000 if m.group(2) == "us" else v * 1000 if m.group(2) == "s" else v
 
 
+# The process groups a request's CPU is accounted to (by the name in /proc/PID/stat);
+# the load generator (wrk or pgbench) is this script's child, counted apart.
+GROUPS = {"postgres": "postgres", "callreport.fcgi": "worker", "multiwatch": "worker",
+          "lighttpd": "lighttpd"}
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_snapshot():
+    """CPU seconds so far of each group of processes (every process but this one): a
+    process's own time and that of its reaped children. A process that ends is
+    reaped by its parent, of the same group (a worker replaced after max_requests
+    by multiwatch, a backend by the postmaster), so the group's total carries on."""
+    snap = {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                st = f.read()
+        except OSError:
+            continue
+        comm, rest = st[st.index("(") + 1:st.rindex(")")], st[st.rindex(")") + 2:].split()
+        group = GROUPS.get(comm, "other")
+        snap[group] = snap.get(group, 0.0) + sum(int(x) for x in rest[11:15]) / TICK
+    return snap
+
+
+def client_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def accounted(run, *args):
+    """run(*args) with the CPU each group spent meanwhile, in microseconds a request
+    (result["cpu"]; "client" is the load generator)."""
+    before, c0 = cpu_snapshot(), client_cpu()
+    r = run(*args)
+    after, c1 = cpu_snapshot(), client_cpu()
+    n = r["rps"] * r["seconds"]
+    cpu = {"client": c1 - c0}
+    for group, t in after.items():
+        cpu[group] = max(0.0, t - before.get(group, 0.0))
+    r["cpu"] = {g: v / n * 1e6 for g, v in cpu.items()} if n else {}
+    return r
+
+
 def run_wrk(ep, token, conns, seconds):
     env = dict(os.environ, BENCH_METHOD=ep["method"], BENCH_TOKEN=token,
                BENCH_BODY=json.dumps(ep["body"]) if ep.get("body") else "")
@@ -56,7 +108,8 @@ def run_wrk(ep, token, conns, seconds):
     p50 = ms(re.search(r"\s50%\s+(\S+)", out).group(1))
     p99 = ms(re.search(r"\s99%\s+(\S+)", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, "p50": p50, "p99": p99, "errors": int(bad.group(1)) if bad else 0}
+    return {"rps": rps, "p50": p50, "p99": p99, "errors": int(bad.group(1)) if bad else 0,
+            "seconds": seconds}
 
 
 def statement(path, params):
@@ -128,7 +181,7 @@ def run_pgbench(ep, token, tenant, conns, seconds, tmp, pipelined):
                 lat += [int(line.split()[2]) / 1000.0 for line in fp]
     lat.sort()
     return {"rps": tps, "p50": lat[len(lat) // 2], "p99": lat[min(len(lat) - 1, int(len(lat) * 0.99))],
-            "errors": 0}
+            "errors": 0, "seconds": seconds}
 
 
 def twin_ratio(page, twin, token, conns, seconds, rounds=2):
@@ -157,6 +210,8 @@ def main():
     ap.add_argument("--seconds", type=int, default=8)
     ap.add_argument("--conns", default="1,8,32")
     ap.add_argument("--only", default="")
+    ap.add_argument("--account", type=int, default=8,
+                    help="the connection count at which CPU is accounted per process group")
     a = ap.parse_args()
     conns = [int(x) for x in a.conns.split(",")]
     token = [l.split()[1] for l in open(os.path.join(ROOT, "var", "demo-tokens")) if l.startswith("demo ")][0]
@@ -164,16 +219,24 @@ def main():
     task = psql(f"SELECT task_id FROM numbers WHERE user_id = '{tenant}' GROUP BY task_id ORDER BY count(*) DESC LIMIT 1")
     record = psql(f"SELECT id FROM records WHERE task_id = '{task}' ORDER BY calldate DESC, id DESC LIMIT 1")
     total = psql(f"SELECT count(*) FROM numbers WHERE task_id = '{task}'")
-    rows = []
+    rows, floor = [], {}
     with tempfile.TemporaryDirectory() as tmp:
         eps = endpoints({"task": task, "record": record})
         by_name = {ep["name"]: ep for ep in eps}
+        for c in conns:
+            # What lighttpd, a worker and wrk cost with no database at all: the
+            # program answers an unknown path (404) before it connects or signs in.
+            floor[c] = (accounted if c == a.account else lambda f, *x: f(*x))(
+                run_wrk, FLOOR, token, c, a.seconds)
+            print(f"{FLOOR['name']:34} c={c:<3} {floor[c]['rps']:8.0f}/s p50 {floor[c]['p50']:6.2f} "
+                  f"p99 {floor[c]['p99']:6.2f} ms", flush=True)
         for ep in eps:
             if a.only and a.only not in ep["name"]:
                 continue
             for c in conns:
-                w = run_wrk(ep, token, c, a.seconds)
-                p = run_pgbench(ep, token, tenant, c, a.seconds, tmp, True)
+                acc = accounted if c == a.account else lambda f, *x: f(*x)
+                w = acc(run_wrk, ep, token, c, a.seconds)
+                p = acc(run_pgbench, ep, token, tenant, c, a.seconds, tmp, True)
                 s = run_pgbench(ep, token, tenant, c, a.seconds, tmp, False)
                 row = {"endpoint": ep["name"], "conns": c, "cr": w, "ceil": p, "single": s,
                        "ratio": w["rps"] / p["rps"] if p["rps"] else 0,
@@ -185,10 +248,42 @@ def main():
                       f"p99 {w['p99']:6.2f} ms | ceiling {p['rps']:8.0f}/s p50 {p['p50']:6.2f} "
                       f"p99 {p['p99']:6.2f} ms | ratio {row['ratio']:.2f} | one statement a trip "
                       f"{s['rps']:8.0f}/s ratio {row['ratio1']:.2f}", flush=True)
-    write(rows, task, total, a)
+    write(rows, floor, task, total, a)
 
 
-def write(rows, task, total, a):
+def cpu_table(rows, floor, c):
+    """Where a request's CPU went at c connections, in microseconds a request."""
+    groups = ["postgres", "worker", "lighttpd", "client", "other"]
+    f = floor[c]["cpu"]
+    ftotal = sum(f.values())
+    out = [f"### Where a request's CPU goes, at {c} connections", "",
+           "Microseconds of CPU a request (or a ceiling transaction), summed over each group of "
+           "processes from /proc while the run lasted: PostgreSQL (every postgres process), the "
+           "workers (multiwatch and callreport.fcgi), lighttpd, the load generator (wrk, or "
+           "pgbench for the ceiling) and everything else on the machine (kernel threads "
+           "included). \"0.8 allows\" is 1.25 times the ceiling's total: what a request may cost "
+           "in all for callreport to reach 0.8 of the ceiling on this machine, whose two cores "
+           "are saturated at 8 connections. The HTTP floor row is a request the program answers "
+           "without the database; its total is what lighttpd, a worker and wrk cost before any "
+           "report work.", "",
+           "| endpoint | postgres | worker | lighttpd | wrk | other | total | ceiling: postgres "
+           "| pgbench | other | total | 0.8 allows | HTTP floor + ceiling's postgres |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+           f"| {FLOOR['name']} | " + " | ".join(f"{f.get(g, 0):.0f}" for g in groups) +
+           f" | {ftotal:.0f} | | | | | | |"]
+    for r in rows:
+        if r["conns"] != c or "cpu" not in r["cr"]:
+            continue
+        w, p = r["cr"]["cpu"], r["ceil"]["cpu"]
+        ptotal = sum(p.values())
+        out.append(f"| {r['endpoint']} | " + " | ".join(f"{w.get(g, 0):.0f}" for g in groups) +
+                   f" | {sum(w.values()):.0f} | {p.get('postgres', 0):.0f} | {p.get('client', 0):.0f} | "
+                   f"{p.get('other', 0) + p.get('worker', 0) + p.get('lighttpd', 0):.0f} | "
+                   f"{ptotal:.0f} | {1.25 * ptotal:.0f} | {ftotal + p.get('postgres', 0):.0f} |")
+    return out
+
+
+def write(rows, floor, task, total, a):
     out = [f"# Benchmark results", "",
            f"Run {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')} with `make bench` "
            f"(bench/bench.py --seconds {a.seconds}).", "",
@@ -202,7 +297,9 @@ def write(rows, task, total, a):
            "ROLLBACK in one pipeline (\\startpipeline). \"One statement a trip\" is the same "
            "transaction with pgbench's plain protocol, each statement waiting for the one before. "
            "HTML time / JSON time: the page's requests a second against its JSON twin's, measured "
-           "in alternation (twin, page, twin, page) just after the page's own row.", "",
+           "in alternation (twin, page, twin, page) just after the page's own row. The HTTP floor: "
+           "a request the program answers at once, without the database (an unknown path, 404), "
+           "through the same lighttpd and wrk.", "",
            "| endpoint | conns | callreport req/s | p50 ms | p99 ms | ceiling tx/s | p50 ms | p99 ms "
            "| ratio | one statement a trip tx/s | ratio to it | HTML time / JSON time |",
            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -212,6 +309,11 @@ def write(rows, task, total, a):
                    f"{r['cr']['p99']:.2f} | {r['ceil']['rps']:.0f} | {r['ceil']['p50']:.2f} | "
                    f"{r['ceil']['p99']:.2f} | {r['ratio']:.2f} | {r['single']['rps']:.0f} | "
                    f"{r['ratio1']:.2f} | {twin} |")
+    for c, f in floor.items():
+        out.append(f"| {FLOOR['name']} | {c} | {f['rps']:.0f} | {f['p50']:.2f} | {f['p99']:.2f} "
+                   "| | | | | | | |")
+    if a.account in floor and "cpu" in floor[a.account]:
+        out += [""] + cpu_table(rows, floor, a.account)
     path = os.path.join(ROOT, "bench", "results.md")
     old = open(path).read() if os.path.exists(path) else ""
     keep = old.split("<!-- other benchmarks -->", 1)[1] if "<!-- other benchmarks -->" in old else ""
