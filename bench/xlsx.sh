@@ -10,7 +10,7 @@
 #   python       bench/xlsx_python.py: XlsxWriter constant_memory over psycopg2;
 #   sql          the report's statement alone (COPY ... TO STDOUT into /dev/null).
 # Wall time (best of BENCH_REPEAT runs; python once) and peak RSS (/usr/bin/time -v).
-# Prints a table and appends it to bench/results.md.
+# Prints a table and puts it in bench/results.md, in place of the previous run's.
 #
 # The tasks live in the demo's database (callreport: `make demo SCALE=1000000` and
 # bench/run.sh build the million-number task there); what is missing is imported
@@ -146,8 +146,7 @@ table=$(
 first=${rows[0]} last=${rows[${#rows[@]}-1]}
 flat=$(awk -v a="$(cut -d'|' -f5 <<<"$first")" -v b="$(cut -d'|' -f5 <<<"$last")" \
 	'BEGIN { printf "%.2f", b / a }')
-{
-	echo
+section=$({
 	echo "## XLSX export ($(date '+%Y-%m-%d %H:%M %Z'), bench/xlsx.sh)"
 	echo
 	echo "$(nproc) CPU $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)," \
@@ -168,4 +167,8 @@ flat=$(awk -v a="$(cut -d'|' -f5 <<<"$first")" -v b="$(cut -d'|' -f5 <<<"$last")
 	echo "callreport peak RSS at the largest size / the smallest: ${flat}x."
 	echo
 	echo "$table"
-} | tee -a bench/results.md
+})
+echo "$section"
+# results.md: bench.py's tables, then this section (an earlier run's is replaced).
+kept=$(awk '/^## XLSX export/ { exit } { print }' bench/results.md 2>/dev/null || true)
+printf '%s\n\n%s\n' "$kept" "$section" > bench/results.md
