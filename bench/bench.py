@@ -87,14 +87,20 @@ def client_cpu():
 
 def accounted(run, *args):
     """run(*args) with the CPU each group spent meanwhile, in microseconds a request
-    (result["cpu"]; "client" is the load generator)."""
+    (result["cpu"]; "client" is the load generator). The window is a little wider
+    than the run (the generator's start and end) and takes in every process of the
+    machine: run the bench on an otherwise idle machine."""
     before, c0 = cpu_snapshot(), client_cpu()
     r = run(*args)
     after, c1 = cpu_snapshot(), client_cpu()
-    n = r["rps"] * r["seconds"]
+    n = r["n"]
     cpu = {"client": c1 - c0}
-    for group, t in after.items():
-        cpu[group] = max(0.0, t - before.get(group, 0.0))
+    for group in set(before) | set(after):
+        cpu[group] = after.get(group, 0.0) - before.get(group, 0.0)
+        if cpu[group] < 0:	# a process reaped by a parent of another group
+            print(f"warning: {group} CPU went down by {-cpu[group]:.2f} s; counted as 0",
+                  file=sys.stderr)
+            cpu[group] = 0.0
     r["cpu"] = {g: v / n * 1e6 for g, v in cpu.items()} if n else {}
     return r
 
@@ -109,7 +115,7 @@ def run_wrk(ep, token, conns, seconds):
     p99 = ms(re.search(r"\s99%\s+(\S+)", out).group(1))
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"rps": rps, "p50": p50, "p99": p99, "errors": int(bad.group(1)) if bad else 0,
-            "seconds": seconds}
+            "n": int(re.search(r"(\d+) requests in", out).group(1))}
 
 
 def statement(path, params):
@@ -181,7 +187,8 @@ def run_pgbench(ep, token, tenant, conns, seconds, tmp, pipelined):
                 lat += [int(line.split()[2]) / 1000.0 for line in fp]
     lat.sort()
     return {"rps": tps, "p50": lat[len(lat) // 2], "p99": lat[min(len(lat) - 1, int(len(lat) * 0.99))],
-            "errors": 0, "seconds": seconds}
+            "errors": 0,
+            "n": int(re.search(r"number of transactions actually processed: (\d+)", out).group(1))}
 
 
 def twin_ratio(page, twin, token, conns, seconds, rounds=2):

@@ -14,6 +14,7 @@
  * EVP_sha256(), OpenSSL 3 looks the implementation up in its provider
  * tables at every digest (and allocates a context), which perf showed as
  * about 5 % of a worker's time (every request hashes its credential).
+ * One context for the process: the program has no threads.
  */
 static EVP_MD *sha256_md;
 static EVP_MD_CTX *sha256_ctx;

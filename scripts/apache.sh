@@ -66,7 +66,7 @@ stop_one() {
 	[ -d "$dir" ] || return 0
 	if [ -f "$dir/httpd.pid" ]; then
 		apache2 -d "$dir" -f "$dir/httpd.conf" -k stop 2>/dev/null || true
-		stop_pid "$dir/httpd.pid"
+		stop_pid "$dir/httpd.pid" apache2
 	fi
 	workers_stop "$dir"
 }
@@ -83,7 +83,7 @@ start)
 	: > "$dir/error.log"
 	case "$mode" in
 	proxy)
-		workers_start "$dir" "$conf" "$prefix" || exit 1
+		workers_start "$dir" "$conf" "$prefix" || { workers_stop "$dir"; exit 1; }
 		sed -e "s|@PREFIX@|$prefix|g" -e "s|@STATIC@|$root/static|g" \
 		    -e "s|@FCGI@|unix:$dir/fcgi.sock|g" -e "s|@TIMEOUT@|300|g" \
 		    "$root/conf/apache-callreport.conf.in" > "$dir/callreport.conf"
@@ -103,13 +103,13 @@ start)
 		main_conf "$dir" "$port" "$dir/fcgid.conf" fcgid > "$dir/httpd.conf" ;;
 	*) echo "apache.sh: mode is proxy or fcgid" >&2; exit 2 ;;
 	esac
-	apache2 -d "$dir" -f "$dir/httpd.conf" -k start || { cat "$dir/error.log" >&2; exit 1; }
-	if wait_port "$port"; then
+	if apache2 -d "$dir" -f "$dir/httpd.conf" -k start && wait_port "$port"; then
 		echo "apache ($mode) serving http://127.0.0.1:$port$prefix/"
 		exit 0
 	fi
 	echo "apache.sh: apache did not start on port $port" >&2
 	cat "$dir/error.log" >&2
+	stop_one "$port"	# nothing is left running
 	exit 1 ;;
 stop)
 	if [ "${2:-all}" = all ]; then

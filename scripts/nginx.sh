@@ -21,10 +21,7 @@ command -v nginx >/dev/null || PATH=$PATH:/usr/sbin
 stop_one() {
 	local dir=$var/nginx-$1
 	[ -d "$dir" ] || return 0
-	if [ -f "$dir/nginx.pid" ]; then
-		nginx -p "$dir/" -c "$dir/nginx.conf" -e "$dir/error.log" -s quit 2>/dev/null || true
-		stop_pid "$dir/nginx.pid"
-	fi
+	stop_pid "$dir/nginx.pid" nginx	# TERM: nginx's fast shutdown
 	workers_stop "$dir"
 }
 
@@ -36,7 +33,7 @@ start)
 	stop_one "$port"
 	mkdir -p "$dir/tmp"
 	: > "$dir/error.log"
-	workers_start "$dir" "$conf" /reports || exit 1
+	workers_start "$dir" "$conf" /reports || { workers_stop "$dir"; exit 1; }
 	sed -e "s|/usr/local/share/callreport/static/|$root/static/|" \
 	    -e "s|unix:/run/callreport/fcgi.sock|unix:$dir/fcgi.sock|" \
 	    "$root/conf/nginx-callreport.conf" > "$dir/callreport.conf"
@@ -66,13 +63,13 @@ start)
 		}
 		CONF
 	} > "$dir/nginx.conf"
-	nginx -p "$dir/" -c "$dir/nginx.conf" -e "$dir/error.log" || { cat "$dir/error.log" >&2; exit 1; }
-	if wait_port "$port"; then
+	if nginx -p "$dir/" -c "$dir/nginx.conf" -e "$dir/error.log" && wait_port "$port"; then
 		echo "nginx serving http://127.0.0.1:$port/reports/"
 		exit 0
 	fi
 	echo "nginx.sh: nginx did not start on port $port" >&2
 	cat "$dir/error.log" >&2
+	stop_one "$port"	# nothing is left running
 	exit 1 ;;
 stop)
 	if [ "${2:-all}" = all ]; then

@@ -4,18 +4,25 @@
 #                                    of the program on DIR/fcgi.sock (pid DIR/workers.pid,
 #                                    their stderr in DIR/fcgi.log)
 #   workers_stop DIR                 stop them (multiwatch passes TERM on), remove the socket
-#   stop_pid PIDFILE                 TERM a process, wait up to 10 s for it to end
+#   stop_pid PIDFILE NAME            TERM the process of PIDFILE if it is NAME (a pid file
+#                                    left behind may name another process by now), wait
+#                                    up to 10 s for it to end, then KILL its process group
 # Needs $root (the checkout). CALLREPORT_MW_RETRY: multiwatch's -r (restarts in 10 s).
 
 stop_pid() {
 	local pid
 	pid=$(cat "$1" 2>/dev/null) || return 0	# gone, or removed by its process
-	if kill "$pid" 2>/dev/null; then
+	if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = "$2" ] && kill "$pid" 2>/dev/null; then
 		for _ in $(seq 100); do
 			kill -0 "$pid" 2>/dev/null || break
 			[ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ] && break
 			sleep 0.1
 		done
+		if kill -0 "$pid" 2>/dev/null &&
+		    [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" != Z ]; then
+			echo "stop: $2 ($pid) did not end in 10 s; killed" >&2
+			kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+		fi
 	fi
 	rm -f "$1"
 }
@@ -23,9 +30,10 @@ stop_pid() {
 workers_start() {
 	local dir=$1 conf=$2 prefix=${3:-} own=()
 	# The workers share one socket; multiwatch starts a new one when one exits
-	# (max_requests) and passes SIGUSR2 on for a rolling restart. As root they
-	# run as www-data, and the socket is theirs (mode 0660): the web server's
-	# workers run as www-data too.
+	# (max_requests) and passes SIGUSR2 on for a rolling restart. They run as
+	# whoever starts them (root in CI: unlike the systemd unit of a deployment,
+	# which runs them as their own user); as root the socket is given to
+	# www-data (mode 0660), the user the web server's processes run as.
 	[ "$(id -u)" = 0 ] && own=(-U www-data -G www-data)
 	# spawn-fcgi -n stays in the foreground so that the workers' log lines
 	# (stderr) reach fcgi.log; without -n it sends them to /dev/null.
@@ -41,6 +49,6 @@ workers_start() {
 }
 
 workers_stop() {
-	stop_pid "$1/workers.pid"
+	stop_pid "$1/workers.pid" multiwatch
 	rm -f "$1/fcgi.sock"
 }

@@ -18,13 +18,21 @@ BASE = f"http://127.0.0.1:{PORT}/reports"
 @pytest.fixture(scope="module")
 def server(data):
     conf = write_conf("nginx")
-    sh("scripts/nginx.sh", "start", str(PORT), conf)
-    yield conf
-    sh("scripts/nginx.sh", "stop", str(PORT), check=False)
+    try:
+        sh("scripts/nginx.sh", "start", str(PORT), conf)
+        yield conf
+    finally:
+        sh("scripts/nginx.sh", "stop", str(PORT), check=False)
 
 
 def workers():
     return sorted(int(p) for p in sh("scripts/nginx.sh", "workers", str(PORT)).split())
+
+
+def nginx_workers(d):
+    """The pids of nginx's own worker processes (children of its master)."""
+    master = open(os.path.join(d, "nginx.pid")).read().strip()
+    return set(sh("pgrep", "-P", master, check=False).split())
 
 
 def test_smoke(server, data, db):
@@ -74,11 +82,13 @@ def test_answers_pass_unchanged(server, data):
 def test_reload_under_load_loses_nothing(server, data):
     """nginx -s reload twice and a rolling restart of the workers (SIGUSR2 to
     multiwatch) twice, while 4 clients keep asking: every request is answered
-    200, and the workers are new ones afterwards."""
+    200, nginx's processes and the program's workers are new ones afterwards."""
     t = data["beta"]
-    before = workers()
-    assert len(before) == 4 and all(alive(p) for p in before)
+    before = wait_until(lambda: len(workers()) == 4 and workers(), what="4 workers")
+    assert all(alive(p) for p in before)
     d = os.path.join(VAR, f"nginx-{PORT}")
+    nginx_before = nginx_workers(d)
+    assert nginx_before
     paths = [f"/v1/task/number?task_id={t['tasks'][0]}&per_page=20", "/v1/setting/record_level",
              f"/tasks/{t['tasks'][0]}/numbers?format=html", "/healthz"]
     with Load(BASE, paths, t["token"], threads=4) as load:
@@ -88,6 +98,8 @@ def test_reload_under_load_loses_nothing(server, data):
                "-e", os.path.join(d, "error.log"), "-s", "reload",
                env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
             load.wait_for(100)
+        assert wait_until(lambda: nginx_workers(d) and not nginx_workers(d) & nginx_before,
+                          what="nginx's new worker processes")
         for _ in range(2):
             sh("kill", "-USR2", open(os.path.join(d, "workers.pid")).read().strip())
             load.wait_for(100)
