@@ -227,23 +227,26 @@ def main():
     record = psql(f"SELECT id FROM records WHERE task_id = '{task}' ORDER BY calldate DESC, id DESC LIMIT 1")
     total = psql(f"SELECT count(*) FROM numbers WHERE task_id = '{task}'")
     rows, floor = [], {}
+
+    def measure(c):
+        """How runs at c connections are made: with their CPU accounted, or not."""
+        return accounted if c == a.account else lambda run, *args: run(*args)
+
     with tempfile.TemporaryDirectory() as tmp:
         eps = endpoints({"task": task, "record": record})
         by_name = {ep["name"]: ep for ep in eps}
         for c in conns:
             # What lighttpd, a worker and wrk cost with no database at all: the
             # program answers an unknown path (404) before it connects or signs in.
-            floor[c] = (accounted if c == a.account else lambda f, *x: f(*x))(
-                run_wrk, FLOOR, token, c, a.seconds)
+            floor[c] = measure(c)(run_wrk, FLOOR, token, c, a.seconds)
             print(f"{FLOOR['name']:34} c={c:<3} {floor[c]['rps']:8.0f}/s p50 {floor[c]['p50']:6.2f} "
                   f"p99 {floor[c]['p99']:6.2f} ms", flush=True)
         for ep in eps:
             if a.only and a.only not in ep["name"]:
                 continue
             for c in conns:
-                acc = accounted if c == a.account else lambda f, *x: f(*x)
-                w = acc(run_wrk, ep, token, c, a.seconds)
-                p = acc(run_pgbench, ep, token, tenant, c, a.seconds, tmp, True)
+                w = measure(c)(run_wrk, ep, token, c, a.seconds)
+                p = measure(c)(run_pgbench, ep, token, tenant, c, a.seconds, tmp, True)
                 s = run_pgbench(ep, token, tenant, c, a.seconds, tmp, False)
                 row = {"endpoint": ep["name"], "conns": c, "cr": w, "ceil": p, "single": s,
                        "ratio": w["rps"] / p["rps"] if p["rps"] else 0,

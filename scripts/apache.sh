@@ -107,30 +107,18 @@ start)
 		echo "apache ($mode) serving http://127.0.0.1:$port$prefix/"
 		exit 0
 	fi
-	echo "apache.sh: apache did not start on port $port" >&2
-	cat "$dir/error.log" >&2
-	stop_one "$port"	# nothing is left running
-	exit 1 ;;
+	start_failed "apache.sh: apache" "$port" "$dir/error.log" ;;
 stop)
-	if [ "${2:-all}" = all ]; then
-		for d in "$var"/apache-*/; do
-			[ -d "$d" ] || continue
-			p=${d%/}
-			stop_one "${p##*/apache-}"
-		done
-	else
-		stop_one "$2"
-	fi ;;
+	stop_each apache "${2:-all}" ;;
 graceful)
 	dir=$var/apache-${2:?graceful PORT}
 	apache2 -d "$dir" -f "$dir/httpd.conf" -k graceful ;;
 reload-workers)
-	dir=$var/apache-${2:?reload-workers PORT}
-	kill -USR2 "$(cat "$dir/workers.pid")" ;;
+	workers_reload "$var/apache-${2:?reload-workers PORT}" ;;
 workers)
 	dir=$var/apache-${2:?workers PORT}
 	if [ -f "$dir/workers.pid" ]; then
-		pgrep -P "$(cat "$dir/workers.pid")" || true
+		workers_pids "$dir"
 	else	# mod_fcgid: the program's processes whose parent is an Apache
 		for p in $(pgrep -f "^$root/bin/callreport.fcgi" || true); do
 			pp=$(awk '{print $4}' "/proc/$p/stat" 2>/dev/null) || continue

@@ -3,6 +3,8 @@
 # snippet that docs/deploy.md installs, conf/nginx-callreport.conf (tests, trials).
 # usage: nginx.sh start PORT CONF_FILE
 #        nginx.sh stop PORT|all
+#        nginx.sh reload PORT       nginx's graceful reload (nginx -s reload)
+#        nginx.sh reload-workers PORT  rolling restart of the program's workers
 #        nginx.sh workers PORT      the pids of the program's workers, one a line
 # nginx does not start FastCGI programs: spawn-fcgi + multiwatch run the workers on a
 # unix socket (scripts/workers.sh). The snippet is used as shipped but for its two
@@ -17,6 +19,13 @@ mkdir -p "$var"
 . "$root/scripts/workers.sh"
 command -v nginx >/dev/null || PATH=$PATH:/usr/sbin
 [ -x "$(command -v nginx)" ] || { echo "nginx.sh: nginx not found (apt-get install nginx)" >&2; exit 1; }
+
+# nginx_cmd DIR ARGS...: nginx with the files of var/nginx-PORT/ (DIR).
+nginx_cmd() {
+	local dir=$1
+	shift
+	nginx -p "$dir/" -c "$dir/nginx.conf" -e "$dir/error.log" "$@"
+}
 
 stop_one() {
 	local dir=$var/nginx-$1
@@ -63,28 +72,20 @@ start)
 		}
 		CONF
 	} > "$dir/nginx.conf"
-	if nginx -p "$dir/" -c "$dir/nginx.conf" -e "$dir/error.log" && wait_port "$port"; then
+	if nginx_cmd "$dir" && wait_port "$port"; then
 		echo "nginx serving http://127.0.0.1:$port/reports/"
 		exit 0
 	fi
-	echo "nginx.sh: nginx did not start on port $port" >&2
-	cat "$dir/error.log" >&2
-	stop_one "$port"	# nothing is left running
-	exit 1 ;;
+	start_failed "nginx.sh: nginx" "$port" "$dir/error.log" ;;
 stop)
-	if [ "${2:-all}" = all ]; then
-		for d in "$var"/nginx-*/; do
-			[ -d "$d" ] || continue
-			p=${d%/}
-			stop_one "${p##*/nginx-}"
-		done
-	else
-		stop_one "$2"
-	fi ;;
+	stop_each nginx "${2:-all}" ;;
+reload)
+	nginx_cmd "$var/nginx-${2:?reload PORT}" -s reload ;;
+reload-workers)
+	workers_reload "$var/nginx-${2:?reload-workers PORT}" ;;
 workers)
-	dir=$var/nginx-${2:?workers PORT}
-	pgrep -P "$(cat "$dir/workers.pid")" || true ;;
+	workers_pids "$var/nginx-${2:?workers PORT}" ;;
 *)
-	sed -n '2,10p' "$0" >&2
+	sed -n '2,12p' "$0" >&2
 	exit 2 ;;
 esac

@@ -1,9 +1,14 @@
 # workers.sh: sourced by apache.sh and nginx.sh, for web servers that do not start
-# FastCGI programs themselves (Apache's mod_proxy_fcgi, nginx).
+# FastCGI programs themselves (Apache's mod_proxy_fcgi, nginx), and what both scripts
+# do alike. Each keeps its server's files in var/KIND-PORT/ and defines stop_one PORT.
 #   workers_start DIR CONF [PREFIX]  spawn-fcgi + multiwatch: $workers (default 4) workers
 #                                    of the program on DIR/fcgi.sock (pid DIR/workers.pid,
 #                                    their stderr in DIR/fcgi.log)
 #   workers_stop DIR                 stop them (multiwatch passes TERM on), remove the socket
+#   workers_pids DIR                 their pids, one a line
+#   workers_reload DIR               a rolling restart (SIGUSR2 to multiwatch)
+#   stop_each KIND PORT|all          stop_one PORT, or for every var/KIND-PORT/ there is
+#   start_failed WHAT PORT LOG       say so, show LOG, stop what started (stop_one); exit 1
 #   stop_pid PIDFILE NAME            TERM the process of PIDFILE if it is NAME (a pid file
 #                                    left behind may name another process by now), wait
 #                                    up to 10 s for it to end, then KILL its process group
@@ -51,4 +56,32 @@ workers_start() {
 workers_stop() {
 	stop_pid "$1/workers.pid" multiwatch
 	rm -f "$1/fcgi.sock"
+}
+
+workers_pids() {
+	pgrep -P "$(cat "$1/workers.pid")" || true
+}
+
+workers_reload() {
+	kill -USR2 "$(cat "$1/workers.pid")"
+}
+
+stop_each() {
+	local d
+	if [ "${2:-all}" != all ]; then
+		stop_one "$2"
+		return
+	fi
+	for d in "$var/$1"-*/; do
+		[ -d "$d" ] || continue
+		d=${d%/}
+		stop_one "${d##*/$1-}"
+	done
+}
+
+start_failed() {
+	echo "$1 did not start on port $2" >&2
+	cat "$3" >&2
+	stop_one "$2"	# nothing is left running
+	exit 1
 }

@@ -50,6 +50,12 @@ class Response:
         return json.loads(self.body)
 
 
+def token_line(tok, user="alpha"):
+    """The line of `callreport token --list` for token tok (its id comes first)."""
+    return next(x for x in cli("token", "--user", user, "--list").stdout.splitlines()
+                if tok[:10] in x)
+
+
 def request(method, path, token=None, params=None, body=None, headers=None, raw_query=None, base=None):
     """One HTTP request to the program under test. params: dict or list of pairs.
     base: another server's URL (http://host:port[/prefix]) instead of CR_BASE_URL."""

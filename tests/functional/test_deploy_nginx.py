@@ -94,14 +94,12 @@ def test_reload_under_load_loses_nothing(server, data):
     with Load(BASE, paths, t["token"], threads=4) as load:
         load.wait_for(100)
         for _ in range(2):
-            sh("nginx", "-p", d + "/", "-c", os.path.join(d, "nginx.conf"),
-               "-e", os.path.join(d, "error.log"), "-s", "reload",
-               env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin"})
+            sh("scripts/nginx.sh", "reload", str(PORT))
             load.wait_for(100)
         assert wait_until(lambda: nginx_workers(d) and not nginx_workers(d) & nginx_before,
                           what="nginx's new worker processes")
         for _ in range(2):
-            sh("kill", "-USR2", open(os.path.join(d, "workers.pid")).read().strip())
+            sh("scripts/nginx.sh", "reload-workers", str(PORT))
             load.wait_for(100)
     assert load.failures() == [], load.failures()[:10]
     assert len(load.results) >= 500

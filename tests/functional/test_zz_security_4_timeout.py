@@ -12,7 +12,7 @@ import time
 
 import psycopg2
 
-from conftest import SUPER_DSN, cli, query
+from conftest import SUPER_DSN, cli, query, token_line
 from security_lib import Client, Instance, http_once, login
 
 TIMEOUT_MS = 500
@@ -95,8 +95,7 @@ def test_statement_timeout_is_503(data, db):
             tok = cli("token", "--user", "alpha").stdout.strip()
             for _ in range(6):
                 assert c.get("/v1/task/number", token=tok, params={"task_id": task}).status == 200
-            tid = next(x for x in cli("token", "--user", "alpha", "--list").stdout.splitlines()
-                       if tok[:10] in x).split()[0]
+            tid = token_line(tok).split()[0]
             cli("token", "--user", "alpha", "--revoke", tid)
             with locked("numbers", "records"):
                 for _ in range(4):
