@@ -6,6 +6,9 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
+#include <cctype>
+#include <dirent.h>
 
 #include "tpl.h"
 
@@ -27,11 +30,59 @@ T(TemplateDictionary *d)
 }
 
 /*
+ * The names the templates can show: every marker name of every file in the
+ * template directory, read by tpl_root. Only these ever reach a registry that
+ * lives as long as the process (ours below, and ctemplate's global id-to-name
+ * map, which keeps every name a dictionary was given): a name made from a
+ * request (a filter value, a tag id) that no template mentions is given the
+ * one name SINK instead, which no template shows. So the registries are
+ * bounded by the template files, whatever the requests ask.
+ */
+static std::unordered_set<std::string> known;
+static const char SINK[] = "_callreport_unshown";
+
+/* Adds the marker names of one template's text to known. */
+static void
+learn(const std::string &text)
+{
+	size_t i = 0, j;
+
+	while ((i = text.find("{{", i)) != std::string::npos) {
+		i += 2;
+		while (i < text.size() && std::strchr("#/>^!%", text[i]) != nullptr)
+			i++;
+		for (j = i; j < text.size() && (isalnum((unsigned char)text[j]) ||
+		    text[j] == '_' || text[j] == '-'); j++)
+			;
+		if (j > i)
+			known.emplace(text, i, j - i);
+		i = j;
+	}
+}
+
+/* Reads a whole file into text; returns false when it cannot be read. */
+static bool
+slurp(const std::string &path, std::string &text)
+{
+	FILE *f = fopen(path.c_str(), "r");
+	char b[4096];
+	size_t n;
+
+	if (f == nullptr)
+		return false;
+	while ((n = fread(b, 1, sizeof(b), f)) > 0)
+		text.append(b, n);
+	fclose(f);
+	return true;
+}
+
+/*
  * A variable or section name with its id, worked out once a process: a name
  * passed as a plain char * is hashed again at every SetValue, and looked up in
  * ctemplate's global id-to-name map under a lock (a tenth of an HTML page's
  * time, measured with perf). A TemplateString built from a registered
- * StaticTemplateString carries its id, and ctemplate skips both.
+ * StaticTemplateString carries its id, and ctemplate skips both. A name no
+ * template mentions is SINK's (see known).
  */
 static const StaticTemplateString *
 id_of(const char *name)
@@ -41,7 +92,10 @@ id_of(const char *name)
 	auto it = ids.find(v);
 
 	if (it == ids.end()) {
-		/* Names are few and kept for the process: never freed. */
+		if (std::strcmp(name, SINK) != 0 &&
+		    known.find(std::string(v)) == known.end())
+			return id_of(SINK);
+		/* Names come from the template files only: never freed. */
 		char *copy = strdup(name);
 		StaticTemplateString *s = new StaticTemplateString{ { copy, v.size(), 0 } };
 
@@ -153,8 +207,22 @@ tpl_include(struct tpl_dict *t, const char *name, const char *file)
 extern "C" int
 tpl_root(const char *dir)
 {
-	return ctemplate::mutable_default_template_cache()->
-	    SetTemplateRootDirectory(dir) ? 0 : -1;
+	DIR *d;
+	struct dirent *e;
+
+	if (!ctemplate::mutable_default_template_cache()->
+	    SetTemplateRootDirectory(dir) || (d = opendir(dir)) == nullptr)
+		return -1;
+	while ((e = readdir(d)) != nullptr) {
+		std::string name(e->d_name), text;
+		size_t n = name.size();
+
+		if (n > 4 && name.compare(n - 4, 4, ".tpl") == 0 &&
+		    slurp(std::string(dir) + "/" + name, text))
+			learn(text);
+	}
+	closedir(d);
+	return 0;
 }
 
 extern "C" bool
@@ -168,16 +236,8 @@ tpl_mentions(const char *file, const char *name)
 		    template_root_directory(), text;
 		if (!path.empty() && path.back() != '/')
 			path += '/';
-		path += file;
-		FILE *f = fopen(path.c_str(), "r");
-		char b[4096];
-		size_t n;
-
-		if (f == nullptr)
+		if (!slurp(path + file, text))
 			return true;
-		while ((n = fread(b, 1, sizeof(b), f)) > 0)
-			text.append(b, n);
-		fclose(f);
 		it = texts.emplace(file, std::move(text)).first;
 	}
 	const std::string &t = it->second;

@@ -34,7 +34,11 @@ void		 tpl_show_key(struct tpl_dict *, const struct tpl_key *);
 /* Returns the dictionary of an include of file at marker name, owned by the parent. */
 struct tpl_dict	*tpl_include(struct tpl_dict *, const char *name, const char *file);
 
-/* Sets the template directory; returns 0 or -1. */
+/*
+ * Sets the template directory and learns the names its templates mention;
+ * returns 0 or -1. A name no template mentions is never registered: setting
+ * it, or adding a section by it, goes to a name no template shows.
+ */
 int		 tpl_root(const char *dir);
 /*
  * Returns whether file names name, as a variable or a section (its own

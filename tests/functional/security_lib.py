@@ -162,8 +162,9 @@ class Instance:
     """A second lighttpd + callreport.fcgi on port (18100-18109) with the test
     configuration plus overrides, e.g. Instance(18101, statement_timeout=300)."""
 
-    def __init__(self, port, **overrides):
+    def __init__(self, port, workers=None, **overrides):
         self.port = port
+        self.env = dict(os.environ, **({"CALLREPORT_WORKERS": str(workers)} if workers else {}))
         self.base = f"http://127.0.0.1:{port}"
         self.conf = os.path.join(VAR, f"security-{port}.conf")
         self.log = os.path.join(VAR, f"lighttpd-{port}.error.log")
@@ -179,7 +180,7 @@ class Instance:
 
     def __enter__(self):
         subprocess.run([os.path.join(ROOT, "scripts", "web.sh"), "start", str(self.port), self.conf],
-                       check=True, capture_output=True)
+                       check=True, capture_output=True, env=self.env)
         return self
 
     def __exit__(self, *exc):
