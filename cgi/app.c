@@ -658,6 +658,7 @@ main(void)
 	struct sigaction sa;
 	sigset_t stopsigs, waitmask;
 	long served = 0;
+	double born = monotonic_s();
 	int ep = -1;
 
 	if (config_load(&cfg))
@@ -743,8 +744,18 @@ main(void)
 		app_serve(&req);
 		FCGX_Finish_r(&fr);
 		arena_reset(a);
-		if (cfg.max_requests > 0 && ++served >= cfg.max_requests)
-			break;	/* the web server starts a fresh worker */
+		/*
+		 * Recycling bounds a slow leak: it counts the requests that did
+		 * their work, not the fast 5xx of an outage (they burnt through
+		 * 10,000 in seconds), and never ends a worker younger than
+		 * worker_min_age: multiwatch, systemd and mod_fcgid take an exit
+		 * soon after the start for a failed start, and give up on it.
+		 */
+		if (req.status < 500)
+			served++;
+		if (cfg.max_requests > 0 && served >= cfg.max_requests &&
+		    monotonic_s() - born >= cfg.worker_min_age)
+			break;	/* the supervisor starts a fresh worker */
 	}
 out:
 	if (ep >= 0)

@@ -35,6 +35,7 @@ static const struct key {
 	{ "statement_timeout", K_LONG, offsetof(struct config, statement_timeout), "5000" },
 	{ "session_ttl", K_LONG, offsetof(struct config, session_ttl), "28800" },
 	{ "max_requests", K_LONG, offsetof(struct config, max_requests), "10000" },
+	{ "worker_min_age", K_LONG, offsetof(struct config, worker_min_age), "60" },
 	{ "login_max_failures", K_LONG, offsetof(struct config, login_max_failures), "10" },
 	{ "login_window", K_LONG, offsetof(struct config, login_window), "900" },
 	{ "prepare", K_LONG, offsetof(struct config, prepare), "1" },

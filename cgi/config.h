@@ -21,7 +21,8 @@ struct config {
 	long	 max_body;		/* bytes; larger bodies get 413 */
 	long	 statement_timeout;	/* ms */
 	long	 session_ttl;		/* seconds */
-	long	 max_requests;		/* a worker exits after this many; 0 = never */
+	long	 max_requests;		/* a worker exits after this many answered below 500; 0 = never */
+	long	 worker_min_age;	/* seconds: never recycled younger (a supervisor's failed start) */
 	long	 login_max_failures;	/* per user and per address, per window */
 	long	 login_window;		/* seconds */
 	long	 prepare;		/* 1: prepared statements (generic plans); 0: behind PgBouncer < 1.21 */

@@ -308,3 +308,12 @@ mask_phones(struct buf *out, const char *p, size_t n)
 		i = j;
 	}
 }
+
+double
+monotonic_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}

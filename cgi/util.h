@@ -50,6 +50,8 @@ void	 mask_digits(struct buf *, const char *);
  * and dates stay as they are).
  */
 void	 mask_phones(struct buf *, const char *, size_t);
+/* Seconds on the monotonic clock (for ages and durations, never dates). */
+double	 monotonic_s(void);
 /* Writes one line to stderr with CR/LF and control bytes neutralized. */
 void	 log_line(const char *reqid, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -8,7 +8,7 @@
 #        apache.sh configtest FILE        apache2 -t of a site snippet (conf/apache-callreport.conf)
 # proxy (the default): mod_proxy_fcgi to workers that spawn-fcgi + multiwatch run on a
 # unix socket; fcgid: mod_fcgid starts the workers. Everything lives in var/apache-PORT/.
-# CALLREPORT_WORKERS (default 4) sets how many workers; CALLREPORT_MAX_REQUESTS is passed on.
+# CALLREPORT_WORKERS (default 4) sets how many workers.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 var=$root/var
@@ -93,7 +93,7 @@ start)
 		[ "$(id -u)" = 0 ] && chown www-data "$dir/fcgid"
 		sed -e "s|@PREFIX@|$prefix|g" -e "s|@STATIC@|$root/static|g" \
 		    -e "s|@BIN@|$root/bin/callreport.fcgi|g" -e "s|@CONF@|$conf|g" \
-		    -e "s|@WORKERS@|$workers|g" -e "s|@MAXREQ@|${CALLREPORT_MAX_REQUESTS:-10000}|g" \
+		    -e "s|@WORKERS@|$workers|g" \
 		    -e "s|@TIMEOUT@|300|g" "$root/conf/apache-fcgid.conf.in" > "$dir/callreport.conf"
 		{
 			echo "FcgidIPCDir \"$dir/fcgid\""

@@ -12,7 +12,7 @@ import uuid
 
 from security_lib import Client, Instance, login, worker_pids
 
-PORT = 18104
+PORT = 18105
 REQUESTS = 400
 PAIRS = 50           # distinct level pairs and tag ids a request (40,000 names in all)
 BOUND_KB = 2048      # what 90,000 registered names would far exceed (several MB)
