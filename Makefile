@@ -28,45 +28,48 @@ else
 Q = @
 endif
 
-CORE	= util json input valid config db auth overview_parts
-WEB	= app http report reports render_json render_html render_xlsx pages overview
-CLI	= cli import demogen export
-CORE_O	= $(CORE:%=build/%.o) build/sqltext.o
-WEB_O	= $(WEB:%=build/%.o) build/tpl.o
-CLI_O	= $(CLI:%=build/%.o)
+# The C sources, one folder a layer (docs/architecture.md): an object a source,
+# build/LAYER/NAME.o, with its header dependencies found by the compiler (-MMD).
+LAYERS	= base store input report render web cli
+SRC	= $(foreach l,$(LAYERS),$(wildcard cgi/$(l)/*.c))
+OBJ	= $(patsubst cgi/%.c,build/%.o,$(SRC)) build/render/tpl.o build/sqltext.o
+# The program's objects: everything but the command-line tool and the FastCGI main.
+CORE_O	= $(filter-out build/cli/% build/web/main.o,$(OBJ))
+CLI_O	= $(filter build/cli/%,$(OBJ))
 SQL	= sql/schema.sql $(wildcard sql/reports/*.sql)
 
 all: bin/callreport bin/callreport.fcgi
 
-build/sqltext.c build/sqltext.h: $(SQL) scripts/embed-sql.sh
+# One rule makes both files (a grouped target: run once, even under make -j).
+build/sqltext.c build/sqltext.h &: $(SQL) scripts/embed-sql.sh
 	@mkdir -p build
 	$(Q)scripts/embed-sql.sh build/sqltext.c build/sqltext.h $(SQL)
 
-build/%.o: cgi/%.c build/sqltext.h $(wildcard cgi/*.h)
-	@mkdir -p build
+# sqltext.h is made before any object (order-only); -MMD records who includes it.
+build/%.o: cgi/%.c | build/sqltext.h
+	@mkdir -p $(@D)
 	@[ -n "$(Q)" ] && echo "  CC      $<" || true
-	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
 build/sqltext.o: build/sqltext.c
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
-build/tpl.o: cgi/tpl.cc cgi/tpl.h cgi/util.h
-	@mkdir -p build
+build/render/tpl.o: cgi/render/tpl.cc
+	@mkdir -p $(@D)
 	@[ -n "$(Q)" ] && echo "  CXX     $<" || true
-	$(Q)$(CXX) $(CXXFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(Q)$(CXX) $(CXXFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
-bin/callreport.fcgi: $(WEB_O) $(CORE_O)
+bin/callreport.fcgi: $(CORE_O) build/web/main.o
 	@mkdir -p bin
 	@[ -n "$(Q)" ] && echo "  LINK    $@" || true
 	$(Q)$(CXX) -o $@ $^ $(PKG_LIBS)
 
-build/app_lib.o: cgi/app.c build/sqltext.h $(wildcard cgi/*.h)
-	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -DCR_NO_MAIN -c -o $@ $<
-
-bin/callreport: $(CLI_O) $(CORE_O) build/app_lib.o $(filter-out build/app.o,$(WEB_O))
+bin/callreport: $(CLI_O) $(CORE_O)
 	@mkdir -p bin
 	@[ -n "$(Q)" ] && echo "  LINK    $@" || true
 	$(Q)$(CXX) -o $@ $^ $(PKG_LIBS)
+
+-include $(OBJ:.o=.d)
 
 deps:
 	$(Q)scripts/deps.sh build
@@ -96,7 +99,7 @@ bench-xlsx:
 	$(Q)bench/xlsx.sh
 
 # It links the program's objects for its report table (reports[]) and SQL texts.
-bench/xlsx_bare: bench/xlsx_bare.c $(filter-out build/app.o,$(WEB_O)) $(CORE_O)
+bench/xlsx_bare: bench/xlsx_bare.c $(CORE_O)
 	@[ -n "$(Q)" ] && echo "  CC      $<" || true
 	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -c -o build/xlsx_bare.o $<
 	$(Q)$(CXX) -o $@ build/xlsx_bare.o $(filter-out $<,$^) $(PKG_LIBS)
@@ -106,14 +109,18 @@ tests/unit/run: $(UNIT)
 	@printf '#!/bin/sh\nset -e\nfor t in $(UNIT:tests/unit/%=%); do "$$(dirname "$$0")/$$t"; done\n' > $@
 	@chmod +x $@
 
-tests/unit/test_%: tests/unit/test_%.c $(CORE_O) tests/unit/ctest.h
+# A unit test links the lower layers' objects (base, store, input, the overview
+# parts, the SQL texts) and the LINK_test_NAME ones it needs besides; one that
+# includes a source whole for its static functions stubs what that one calls.
+UNIT_O	= $(filter build/base/% build/store/% build/input/% build/report/overview.o build/sqltext.o,$(OBJ))
+tests/unit/test_%: tests/unit/test_%.c $(UNIT_O) tests/unit/ctest.h
 	@[ -n "$(Q)" ] && echo "  CC      $<" || true
-	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit -o $@ $< $(CORE_O) $(PKG_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit -MMD -MP -c -o $@.o $<
+	$(Q)$(CXX) -o $@ $@.o $(UNIT_O) $(LINK_$(@F)) $(PKG_LIBS)
 
-# test_xlsx includes the renderer for its static functions.
-tests/unit/test_xlsx: cgi/render_xlsx.c
+-include $(UNIT:=.d)
 
 clean:
-	rm -rf build bin tests/unit/run $(UNIT) bench/xlsx_bare
+	rm -rf build bin tests/unit/run $(UNIT) $(UNIT:=.o) $(UNIT:=.d) bench/xlsx_bare
 
 .PHONY: all deps demo stop check bench bench-xlsx clean

@@ -140,7 +140,7 @@ def statement(path, params):
 
 def pgbench_script(ep, token, tenant, pipelined):
     """The transaction the program runs for ep: begin, the statement timeout, the
-    authenticating SELECT (cgi/db.c) with the token's hash, the report's statements,
+    authenticating SELECT (cgi/store/db.c) with the token's hash, the report's statements,
     ROLLBACK. pipelined: in one round trip, as the program sends them (a libpq
     pipeline); else one statement a round trip."""
     h = hashlib.sha256(token.encode()).hexdigest()

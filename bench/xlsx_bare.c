@@ -21,7 +21,7 @@
 #include <libpq-fe.h>
 #include <xlsxwriter.h>
 
-#include "report.h"
+#include "report/report.h"
 #include "sqltext.h"
 
 /* A cell in memory: what the program would have before writing. */

@@ -1,6 +1,6 @@
 """Helpers of the security suites (test_zz_security_*.py).
 
-The route table as cgi/app.c declares it, HTTP with the knobs the suites need
+The route table as cgi/web/app.c declares it, HTTP with the knobs the suites need
 (a source address, a kept-alive connection, raw headers), sign-in, a second
 lighttpd with its own configuration (ports 18100-18109), a checker for
 executable HTML, and the tenants' identifiers for "no row of the other tenant".
@@ -18,7 +18,7 @@ import zipfile
 
 from conftest import BASE_URL, CONF, ROOT, query
 
-APP_C = os.path.join(ROOT, "cgi", "app.c")
+APP_C = os.path.join(ROOT, "cgi", "web", "app.c")
 VAR = os.path.join(ROOT, "var")
 UUID_RE = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 PHONE_RE = re.compile(rb"(?<![0-9])1[0-9]{10}(?![0-9])")
@@ -27,7 +27,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def routes():
-    """Returns [(method, pattern, flags)] of the routes[] table of cgi/app.c; flags are
+    """Returns [(method, pattern, flags)] of the routes[] table of cgi/web/app.c; flags are
     the R_* names, plus "REPORT" for a report route (three formats)."""
     with open(APP_C, encoding="utf-8") as f:
         src = f.read()

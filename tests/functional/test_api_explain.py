@@ -9,7 +9,7 @@ histories or record tags with a sequential scan.
 
 Each statement is EXPLAINed both ways the program can run it: as a prepared statement
 with a generic plan (prepare = 1, the default: the absent filters written as NULL into
-its text, as cgi/db.c does) and with the parameters' values known (prepare = 0).
+its text, as cgi/store/db.c does) and with the parameters' values known (prepare = 0).
 
 What is checked is what a JSON or HTML request runs: the total and one page. An XLSX
 download reads the whole selection, and when one task holds most of a table a
@@ -79,7 +79,7 @@ def scans(plan, out):
 
 
 def null_params(sql, params):
-    """The text the program prepares (cgi/db.c db_null_params): each $k whose value is
+    """The text the program prepares (cgi/store/db.c db_null_params): each $k whose value is
     None written as NULL, outside quoted literals and comments."""
     out, i = [], 0
     token = re.compile(r"'[^']*'?|\"[^\"]*\"?|--[^\n]*|\$(\d+)")

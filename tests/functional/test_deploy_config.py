@@ -1,4 +1,4 @@
-"""The configuration as deployments use it: every key of cgi/config.c is in
+"""The configuration as deployments use it: every key of cgi/base/config.c is in
 docs/config.md and in conf/callreport.conf.example, the example loads, and
 CALLREPORT_<KEY> variables override the file. Runs the program as plain CGI."""
 import os
@@ -13,7 +13,7 @@ FCGI = os.path.join(ROOT, "bin", "callreport.fcgi")
 
 
 def keys():
-    with open(os.path.join(ROOT, "cgi", "config.c")) as f:
+    with open(os.path.join(ROOT, "cgi", "base", "config.c")) as f:
         src = f.read()
     table = src[src.index("keys[] = {"):]
     table = table[:table.index("};")]

@@ -1,6 +1,6 @@
 """Security 1: no tenant sees another's calls (docs/security.md, "Two walls").
 
-- Every route of cgi/app.c that takes an id answers tenant A asking for
+- Every route of cgi/web/app.c that takes an id answers tenant A asking for
   tenant B's id exactly as for an id that does not exist (404, same body), in
   every format; routes without ids show none of B's identifiers.
 - Thousands of interleaved A and B requests (and unauthenticated ones) on the
@@ -124,11 +124,11 @@ def normalize(body, *ids):
 def test_expected_route_present(method, pattern):
     """Reports which routes of the issue exist yet (a skip names a missing one)."""
     if (method, pattern) not in PRESENT:
-        pytest.skip(f"{method} {pattern} is not in cgi/app.c routes[] yet")
+        pytest.skip(f"{method} {pattern} is not in cgi/web/app.c routes[] yet")
 
 
 def test_every_tenant_route_is_scoped_by_this_suite():
-    """A route added to cgi/app.c must be covered here: by its ids, or known to take none."""
+    """A route added to cgi/web/app.c must be covered here: by its ids, or known to take none."""
     unknown = []
     for m, p, f in tenant_routes():
         s = slots(p)

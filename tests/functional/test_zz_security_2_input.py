@@ -63,9 +63,9 @@ OWN_FIELDS = {
 
 
 def param_names():
-    """Every parameter the program validates (the field tables of cgi/*.c), plus format."""
+    """Every parameter the program validates (the field tables of cgi/*/*.c), plus format."""
     names = {"format", "page", "per_page"}
-    for f in glob.glob(os.path.join(ROOT, "cgi", "*.c")):
+    for f in glob.glob(os.path.join(ROOT, "cgi", "*", "*.c")):
         with open(f, encoding="utf-8") as fh:
             names |= set(re.findall(r'\{\s*"([a-z_]+)",\s*FT_[A-Z]+', fh.read()))
     return sorted(names)

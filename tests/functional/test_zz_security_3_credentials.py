@@ -55,7 +55,7 @@ ERROR_LOG = os.environ.get("CR_ERROR_LOG", os.path.join(ROOT, "var", "lighttpd-1
 
 def test_a_deferred_begin_is_checked_before_anything_is_sent(data):
     """A report's begin goes with its statements, in one round trip, on the tenant
-    its credential stood for the last time on that worker's connection (cgi/db.c,
+    its credential stood for the last time on that worker's connection (cgi/store/db.c,
     db_begin). Once the token is revoked that guess is wrong: every answer must
     still be the revoked token's 401, never the report's rows, nor a 400 for bad
     input, nor a page; and the worker logs that it ran the request again."""

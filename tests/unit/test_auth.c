@@ -2,7 +2,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 
-#include "auth.h"
+#include "base/auth.h"
 #include "ctest.h"
 
 static void

@@ -2,8 +2,8 @@
 #include <stdlib.h>
 
 #include "ctest.h"
-#include "db.h"
-#include "util.h"
+#include "store/db.h"
+#include "base/util.h"
 
 static const struct {
 	const char		*sql;

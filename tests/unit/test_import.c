@@ -2,7 +2,7 @@
 #include <stdlib.h>
 
 #include "ctest.h"
-#include "import.c"
+#include "cli/import.c"
 
 static void
 test_uuid(void)

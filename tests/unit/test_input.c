@@ -2,9 +2,9 @@
 #include <stdlib.h>
 
 #include "ctest.h"
-#include "input.h"
-#include "json.h"
-#include "util.h"
+#include "input/input.h"
+#include "base/json.h"
+#include "base/util.h"
 
 static void
 test_form(void)

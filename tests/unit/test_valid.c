@@ -2,8 +2,8 @@
 #include <stdlib.h>
 
 #include "ctest.h"
-#include "input.h"
-#include "valid.h"
+#include "input/input.h"
+#include "input/valid.h"
 
 static const char *const ops[] = { "yd", "lt", "dx", NULL };
 static const char *const opv[] = { "1", "2", "3", NULL };

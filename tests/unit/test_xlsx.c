@@ -5,7 +5,7 @@
 #include "ctest.h"
 
 /* The renderer itself, for its static functions (lighttpd's src/t style). */
-#include "../../cgi/render_xlsx.c"
+#include "render/render_xlsx.c"
 
 /* What render_xlsx.c calls outside the core objects; never reached here. */
 void req_error(struct req *req, int status, const char *m) { (void)req; (void)status; (void)m; }

@@ -1,0 +1,201 @@
+/* config.c: read the key = value configuration and environment overrides. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/config.h"
+#include "base/util.h"
+
+enum ktype { K_STR, K_LONG };
+
+static const struct key {
+	const char	*name;
+	enum ktype	 type;
+	size_t		 off;
+	const char	*def;
+} keys[] = {
+	{ "db", K_STR, offsetof(struct config, db), "dbname=callreport" },
+	{ "read_db", K_STR, offsetof(struct config, read_db), "" },
+	{ "admin_db", K_STR, offsetof(struct config, admin_db), "" },
+	{ "timezone", K_STR, offsetof(struct config, timezone), "Asia/Shanghai" },
+	{ "template_dir", K_STR, offsetof(struct config, template_dir), DATADIR "/templates" },
+	{ "static_dir", K_STR, offsetof(struct config, static_dir), DATADIR "/static" },
+	{ "sql_dir", K_STR, offsetof(struct config, sql_dir), DATADIR "/sql" },
+	{ "recordings_root", K_STR, offsetof(struct config, recordings_root), "" },
+	{ "tmp_dir", K_STR, offsetof(struct config, tmp_dir), "/tmp" },
+	{ "base_path", K_STR, offsetof(struct config, base_path), "" },
+	{ "static_url", K_STR, offsetof(struct config, static_url), "" },
+	{ "trust_remote_user", K_STR, offsetof(struct config, trust_remote_user), "0" },
+	{ "max_body", K_LONG, offsetof(struct config, max_body), "65536" },
+	{ "statement_timeout", K_LONG, offsetof(struct config, statement_timeout), "5000" },
+	{ "session_ttl", K_LONG, offsetof(struct config, session_ttl), "28800" },
+	{ "max_requests", K_LONG, offsetof(struct config, max_requests), "10000" },
+	{ "worker_min_age", K_LONG, offsetof(struct config, worker_min_age), "60" },
+	{ "login_max_failures", K_LONG, offsetof(struct config, login_max_failures), "10" },
+	{ "login_window", K_LONG, offsetof(struct config, login_window), "900" },
+	{ "prepare", K_LONG, offsetof(struct config, prepare), "1" },
+	{ "xlsx_rows_per_sheet", K_LONG, offsetof(struct config, xlsx_rows_per_sheet), "0" },
+};
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+/* Sets key k from text; returns 0 or -1 on a bad number. */
+static int
+set(struct config *c, const struct key *k, const char *v)
+{
+	char *end;
+	long l;
+
+	if (k->type == K_STR) {
+		char **p = (char **)((char *)c + k->off);
+
+		free(*p);
+		*p = xstrdup(v);
+		return 0;
+	}
+	errno = 0;
+	l = strtol(v, &end, 10);
+	if (errno || *v == '\0' || *end != '\0' || l < 0)
+		return -1;
+	*(long *)((char *)c + k->off) = l;
+	return 0;
+}
+
+static const struct key *
+find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (strcmp(keys[i].name, name) == 0)
+			return &keys[i];
+	return NULL;
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/* Returns the file to read, malloc'd, or NULL when there is none. */
+static char *
+conf_path(void)
+{
+	const char *env = getenv("CALLREPORT_CONF");
+	char exe[PATH_MAX], *slash;
+	ssize_t n;
+	struct buf b = {0};
+
+	if (env != NULL && *env)
+		return xstrdup(env);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL) {
+			*slash = '\0';
+			buf_printf(&b, "%s/../var/callreport.conf", exe);
+			if (access(b.p, R_OK) == 0)
+				return b.p;
+			buf_free(&b);
+		}
+	}
+	if (access("/etc/callreport.conf", R_OK) == 0)
+		return xstrdup("/etc/callreport.conf");
+	return NULL;
+}
+
+int
+config_load(struct config *c)
+{
+	FILE *fp = NULL;
+	char *line = NULL, *p, *eq, *path;
+	size_t cap = 0, i, lineno = 0;
+	char envname[64];
+	const struct key *k;
+	const char *v;
+	int rc = -1;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < NKEYS; i++)
+		set(c, &keys[i], keys[i].def);
+	if ((path = conf_path()) != NULL) {
+		c->path = path;
+		if ((fp = fopen(path, "r")) == NULL) {
+			fprintf(stderr, "callreport: %s: %s\n", path, strerror(errno));
+			goto out;
+		}
+		while (getline(&line, &cap, fp) > 0) {
+			lineno++;
+			p = trim(line);
+			if (*p == '#' || *p == '\0')
+				continue;
+			if ((eq = strchr(p, '=')) == NULL) {
+				fprintf(stderr, "callreport: %s:%zu: expected key = value\n",
+				    path, lineno);
+				goto out;
+			}
+			*eq++ = '\0';
+			p = trim(p);
+			eq = trim(eq);
+			if ((k = find(p)) == NULL) {
+				fprintf(stderr, "callreport: %s:%zu: unknown key %s\n",
+				    path, lineno, p);
+				goto out;
+			}
+			if (set(c, k, eq)) {
+				fprintf(stderr, "callreport: %s:%zu: %s must be a "
+				    "non-negative integer\n", path, lineno, p);
+				goto out;
+			}
+		}
+	}
+	for (i = 0; i < NKEYS; i++) {
+		snprintf(envname, sizeof(envname), "CALLREPORT_%s", keys[i].name);
+		for (p = envname; *p; p++)
+			*p = (char)toupper((unsigned char)*p);
+		if ((v = getenv(envname)) != NULL && set(c, &keys[i], v)) {
+			fprintf(stderr, "callreport: %s must be a non-negative "
+			    "integer\n", envname);
+			goto out;
+		}
+	}
+	if (c->admin_db[0] == '\0')
+		set(c, find("admin_db"), c->db);
+	if (c->static_url[0] == '\0') {
+		struct buf b = {0};
+
+		buf_printf(&b, "%s/static", c->base_path);
+		set(c, find("static_url"), b.p);
+		buf_free(&b);
+	}
+	rc = 0;
+out:
+	free(line);
+	if (fp)
+		fclose(fp);
+	return rc;
+}
+
+void
+config_free(struct config *c)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYS; i++)
+		if (keys[i].type == K_STR)
+			free(*(char **)((char *)c + keys[i].off));
+	free(c->path);
+	memset(c, 0, sizeof(*c));
+}

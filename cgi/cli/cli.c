@@ -1,0 +1,317 @@
+/* cli.c: bin/callreport, the command-line tool: import, token, passwd, migrate, demo-data, export. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+
+#include "base/auth.h"
+#include "base/config.h"
+#include "cli/demogen.h"
+#include "cli/export.h"
+#include "cli/import.h"
+#include "sqltext.h"
+#include "base/util.h"
+
+static void
+usage(void)
+{
+	fputs("usage: callreport import --user NAME FILE...\n"
+	    "       callreport token --user NAME [--list | --revoke ID]\n"
+	    "       callreport passwd --user NAME   (password read from standard input)\n"
+	    "       callreport migrate\n"
+	    "       callreport demo-data --tenant NAME [--numbers N] [--seed N]\n"
+	    "       callreport export --user NAME --task TASK_ID [--out DIR] [--zip]\n"
+	    "                         [--mask-numbers] [--quiet] [filters]\n", stderr);
+}
+
+/* Connects as the schema owner (admin_db); returns NULL after a message. */
+static PGconn *
+admin(const struct config *cfg)
+{
+	PGconn *c = PQconnectdb(cfg->admin_db);
+
+	if (PQstatus(c) != CONNECTION_OK) {
+		fprintf(stderr, "callreport: cannot connect to the database: %s",
+		    PQerrorMessage(c));
+		PQfinish(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* Runs sql with params; returns the result (PQclear it) or NULL after a message. */
+static PGresult *
+run(PGconn *c, const char *sql, int n, const char *const *p)
+{
+	PGresult *r = PQexecParams(c, sql, n, NULL, p, NULL, NULL, 0);
+
+	if (PQresultStatus(r) != PGRES_TUPLES_OK &&
+	    PQresultStatus(r) != PGRES_COMMAND_OK) {
+		fprintf(stderr, "callreport: %s", PQresultErrorMessage(r));
+		PQclear(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* Returns the tenant id of name (malloc'd), creating the tenant if create; NULL if none. */
+static char *
+tenant_id(PGconn *c, const char *name, int create)
+{
+	const char *p[1] = { name };
+	PGresult *r;
+	char *id = NULL;
+
+	if (create) {
+		r = run(c, "INSERT INTO tenants (id, name) VALUES (gen_random_uuid(), $1) "
+		    "ON CONFLICT (name) DO NOTHING", 1, p);
+		if (r == NULL)
+			return NULL;
+		PQclear(r);
+	}
+	if ((r = run(c, "SELECT id FROM tenants WHERE name = $1", 1, p)) == NULL)
+		return NULL;
+	if (PQntuples(r) == 1)
+		id = xstrdup(PQgetvalue(r, 0, 0));
+	else
+		fprintf(stderr, "callreport: no tenant named %s\n", name);
+	PQclear(r);
+	return id;
+}
+
+static int
+cmd_token(const struct config *cfg, const char *user, int list, const char *revoke)
+{
+	char tok[TOKEN_LEN + 1], hex[65], *id = NULL;
+	const char *p[3];
+	PGconn *c;
+	PGresult *r = NULL;
+	int i, rc = 1;
+
+	if ((c = admin(cfg)) == NULL)
+		return 1;
+	if ((id = tenant_id(c, user, !list && !revoke)) == NULL)
+		goto out;
+	p[0] = id;
+	if (list) {
+		if ((r = run(c, "SELECT id, prefix || '…', to_char(created_at, "
+		    "'YYYY-MM-DD HH24:MI:SS'), coalesce(to_char(revoked_at, "
+		    "'YYYY-MM-DD HH24:MI:SS'), '-') FROM api_tokens WHERE user_id = $1 "
+		    "ORDER BY id", 1, p)) == NULL)
+			goto out;
+		printf("%-6s %-14s %-20s %s\n", "ID", "TOKEN", "CREATED", "REVOKED");
+		for (i = 0; i < PQntuples(r); i++)
+			printf("%-6s %-14s %-20s %s\n", PQgetvalue(r, i, 0),
+			    PQgetvalue(r, i, 1), PQgetvalue(r, i, 2), PQgetvalue(r, i, 3));
+		rc = 0;
+		goto out;
+	}
+	if (revoke) {
+		p[1] = revoke;
+		if (strspn(revoke, "0123456789") != strlen(revoke) || !*revoke) {
+			fprintf(stderr, "callreport: --revoke takes a token ID (see --list)\n");
+			goto out;
+		}
+		if ((r = run(c, "UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 "
+		    "AND id = $2::bigint AND revoked_at IS NULL", 2, p)) == NULL)
+			goto out;
+		if (strcmp(PQcmdTuples(r), "1") != 0) {
+			fprintf(stderr, "callreport: no live token %s for %s\n", revoke, user);
+			goto out;
+		}
+		printf("revoked token %s\n", revoke);
+		rc = 0;
+		goto out;
+	}
+	if (token_new(tok, "crt_")) {
+		fprintf(stderr, "callreport: no randomness\n");
+		goto out;
+	}
+	p[1] = sha256_hex(tok, strlen(tok), hex);
+	p[2] = tok;
+	if ((r = run(c, "INSERT INTO api_tokens (user_id, token_hash, prefix) VALUES "
+	    "($1, decode($2, 'hex'), left($3, 10))", 3, p)) == NULL)
+		goto out;
+	printf("%s\n", tok);
+	rc = 0;
+out:
+	PQclear(r);
+	free(id);
+	PQfinish(c);
+	return rc;
+}
+
+/* Reads one line from standard input (echo off on a terminal); returns it malloc'd. */
+static char *
+read_password(void)
+{
+	struct termios t, quiet;
+	int tty = isatty(0);
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (tty) {
+		fputs("password: ", stderr);
+		tcgetattr(0, &t);
+		quiet = t;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(0, TCSAFLUSH, &quiet);
+	}
+	n = getline(&line, &cap, stdin);
+	if (tty) {
+		tcsetattr(0, TCSAFLUSH, &t);
+		fputc('\n', stderr);
+	}
+	if (n <= 0) {
+		free(line);
+		return NULL;
+	}
+	line[strcspn(line, "\r\n")] = '\0';
+	return line;
+}
+
+static int
+cmd_passwd(const struct config *cfg, const char *user)
+{
+	char *pw = NULL, *hash = NULL, *id = NULL;
+	const char *p[2];
+	PGconn *c = NULL;
+	PGresult *r = NULL;
+	int rc = 1;
+
+	if ((pw = read_password()) == NULL || strlen(pw) < 8) {
+		fprintf(stderr, "callreport: the password must have 8 characters or more\n");
+		goto out;
+	}
+	if ((hash = password_hash(pw)) == NULL) {
+		fprintf(stderr, "callreport: cannot hash the password\n");
+		goto out;
+	}
+	if ((c = admin(cfg)) == NULL || (id = tenant_id(c, user, 1)) == NULL)
+		goto out;
+	p[0] = id;
+	p[1] = hash;
+	if ((r = run(c, "UPDATE tenants SET password_hash = $2, updated_at = now() "
+	    "WHERE id = $1", 2, p)) == NULL)
+		goto out;
+	PQclear(r);
+	r = run(c, "DELETE FROM sessions WHERE user_id = $1", 1, p);
+	printf("password set for %s\n", user);
+	rc = 0;
+out:
+	PQclear(r);
+	if (pw)
+		memset(pw, 0, strlen(pw));
+	free(pw);
+	free(hash);
+	free(id);
+	PQfinish(c);
+	return rc;
+}
+
+static void
+no_notice(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+static int
+cmd_migrate(const struct config *cfg)
+{
+	PGconn *c;
+	PGresult *r;
+	int rc = 1;
+
+	if ((c = admin(cfg)) == NULL)
+		return 1;
+	PQsetNoticeProcessor(c, no_notice, NULL);
+	r = PQexec(c, sql_schema);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+		fprintf(stderr, "callreport: migrate: %s", PQresultErrorMessage(r));
+	else {
+		printf("schema is up to date\n");
+		rc = 0;
+	}
+	PQclear(r);
+	PQfinish(c);
+	return rc;
+}
+
+static int
+cmd_import(const struct config *cfg, const char *user, int n, char **files)
+{
+	PGconn *c;
+	int rc;
+
+	if (n == 0) {
+		usage();
+		return 2;
+	}
+	if ((c = admin(cfg)) == NULL)
+		return 1;
+	rc = import_files(c, user, n, files, cfg->timezone, stderr, stdout);
+	PQfinish(c);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option opts[] = {
+		{ "user", required_argument, NULL, 'u' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "revoke", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct config cfg;
+	const char *cmd, *user = NULL, *revoke = NULL;
+	int ch, list = 0, rc;
+
+	if (argc < 2) {
+		usage();
+		return 2;
+	}
+	cmd = argv[1];
+	if (strcmp(cmd, "demo-data") == 0)
+		return demogen_main(argc - 1, argv + 1);
+	if (config_load(&cfg))
+		return 1;
+	if (strcmp(cmd, "export") == 0) {
+		rc = export_main(&cfg, argc - 1, argv + 1);
+		config_free(&cfg);
+		return rc;
+	}
+	optind = 2;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'u': user = optarg; break;
+		case 'l': list = 1; break;
+		case 'r': revoke = optarg; break;
+		default: usage(); config_free(&cfg); return 2;
+		}
+	}
+	if (strcmp(cmd, "migrate") == 0)
+		rc = cmd_migrate(&cfg);
+	else if (user == NULL) {
+		usage();
+		rc = 2;
+	} else if (strcmp(cmd, "import") == 0)
+		rc = cmd_import(&cfg, user, argc - optind, argv + optind);
+	else if (strcmp(cmd, "token") == 0)
+		rc = cmd_token(&cfg, user, list, revoke);
+	else if (strcmp(cmd, "passwd") == 0)
+		rc = cmd_passwd(&cfg, user);
+	else {
+		usage();
+		rc = 2;
+	}
+	config_free(&cfg);
+	return rc;
+}

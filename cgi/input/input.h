@@ -1,0 +1,41 @@
+/* input.h: request parameters as a small value tree (query string, form, JSON). */
+#ifndef CR_INPUT_H
+#define CR_INPUT_H
+
+#include <stddef.h>
+
+#include "base/util.h"
+
+enum vtype { V_NULL, V_STR, V_NUM, V_BOOL, V_ARR, V_OBJ };
+
+/* A value; strings live in the request arena. V_NUM keeps JSON number text. */
+struct val {
+	enum vtype	  type;
+	const char	 *s;		/* V_STR, V_NUM, V_BOOL ("true"/"false") */
+	struct val	**items;	/* V_ARR, V_OBJ */
+	const char	**keys;		/* V_OBJ */
+	size_t		  n, cap;
+};
+
+struct val	*val_new(struct arena *, enum vtype);
+struct val	*val_get(const struct val *obj, const char *key);
+void		 val_set(struct arena *, struct val *obj, const char *key, struct val *);
+
+/* Decodes %XX and '+' in place; returns 0, or -1 on a bad escape or NUL byte. */
+int	 url_decode(char *);
+
+/*
+ * Adds the pairs of an application/x-www-form-urlencoded string (PHP-style
+ * arrays: a[]=1, a[0][]=2, repeated keys) to obj.
+ * Returns 0, or -1 with *err set to a message naming the field.
+ */
+int	 input_form(struct arena *, struct val *obj, const char *s, size_t len,
+	    const char **err);
+/*
+ * Adds the members of a JSON object body to obj.
+ * Returns 0, or -1 with *err set ("body must be a JSON object", ...).
+ */
+int	 input_json(struct arena *, struct val *obj, const char *s, size_t len,
+	    const char **err);
+
+#endif

@@ -1,0 +1,324 @@
+/* valid.c: validators, one per field type, driven by a table of fields. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "input/valid.h"
+
+bool
+valid_uuid(const char *s)
+{
+	size_t i;
+
+	if (s == NULL || strlen(s) != 36)
+		return false;
+	for (i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return false;
+		} else if (!isxdigit((unsigned char)s[i]))
+			return false;
+	}
+	return true;
+}
+
+/* Returns true for a real calendar time "YYYY-MM-DD HH:MM:SS". */
+bool
+valid_time(const char *s)
+{
+	static const int mdays[] = {31,29,31,30,31,30,31,31,30,31,30,31};
+	int y, mo, d, h, mi, se;
+	size_t i;
+
+	if (s == NULL || strlen(s) != 19)
+		return false;
+	for (i = 0; i < 19; i++) {
+		char c = s[i];
+
+		if (i == 4 || i == 7) {
+			if (c != '-')
+				return false;
+		} else if (i == 10) {
+			if (c != ' ' && c != 'T')
+				return false;
+		} else if (i == 13 || i == 16) {
+			if (c != ':')
+				return false;
+		} else if (!isdigit((unsigned char)c))
+			return false;
+	}
+	y = atoi(s); mo = atoi(s + 5); d = atoi(s + 8);
+	h = atoi(s + 11); mi = atoi(s + 14); se = atoi(s + 17);
+	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 ||
+	    d > mdays[mo - 1] || h > 23 || mi > 59 || se > 59)
+		return false;
+	if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return false;
+	return true;
+}
+
+/* Parses a scalar integer (JSON number or decimal string); returns 0 or -1. */
+static int
+scalar_long(const struct val *v, long *out)
+{
+	const char *s;
+	char *end;
+	long l;
+
+	if (v == NULL || (v->type != V_STR && v->type != V_NUM))
+		return -1;
+	s = v->s;
+	if (*s == '+' || isspace((unsigned char)*s) || *s == '\0')
+		return -1;
+	errno = 0;
+	l = strtol(s, &end, 10);
+	if (errno || *end != '\0' || end == s)
+		return -1;
+	*out = l;
+	return 0;
+}
+
+/* Returns the items of an array value; a lone scalar counts as one item. */
+static size_t
+items_of(const struct val *v, const struct val *const **items,
+    const struct val **one)
+{
+	if (v->type == V_ARR) {
+		*items = (const struct val *const *)v->items;
+		return v->n;
+	}
+	*one = v;
+	*items = one;
+	return 1;
+}
+
+static const char *
+msg(struct arena *a, const struct field *f, const char *what)
+{
+	return arena_printf(a, "%s %s", f->name, what);
+}
+
+/* Validates one present value; returns 0 or -1 with *err. */
+static int
+check(struct arena *a, const struct field *f, const struct val *v,
+    struct pval *p, const char **err)
+{
+	const struct val *const *items, *one;
+	struct buf b = {0};
+	size_t n, i, k;
+	long l, *ints;
+	const char **strs;
+	int rc = -1;
+
+	switch (f->type) {
+	case FT_UUID:
+		if (v->type != V_STR || !valid_uuid(v->s)) {
+			*err = msg(a, f, "must be a UUID");
+			return -1;
+		}
+		p->text = arena_strdup(a, v->s);
+		for (char *c = (char *)p->text; *c; c++)
+			*c = (char)tolower((unsigned char)*c);
+		break;
+	case FT_UINT:
+	case FT_FLAG:
+		if (scalar_long(v, &l) || l < f->min || l > f->max) {
+			*err = f->type == FT_FLAG ? msg(a, f, "must be 0 or 1") :
+			    f->min == 1 ? msg(a, f, "must be a positive integer") :
+			    arena_printf(a, "%s must be an integer from %ld to %ld",
+			    f->name, f->min, f->max);
+			return -1;
+		}
+		p->i = l;
+		p->text = arena_printf(a, "%ld", l);
+		break;
+	case FT_DIGITS:
+		if (v->type != V_STR && v->type != V_NUM)
+			goto digits;
+		if (v->s[0] == '\0')
+			return 1;	/* empty: absent */
+		if (strlen(v->s) > (size_t)f->max)
+			goto digits;
+		for (i = 0; v->s[i]; i++)
+			if (!isdigit((unsigned char)v->s[i]))
+				goto digits;
+		p->text = v->s;
+		break;
+	digits:
+		*err = arena_printf(a, "%s must be a string of at most %ld digits",
+		    f->name, f->max);
+		return -1;
+	case FT_TEXT:
+		if (v->type != V_STR || strlen(v->s) > (size_t)f->max) {
+			*err = arena_printf(a, "%s must be a string of at most %ld bytes",
+			    f->name, f->max);
+			return -1;
+		}
+		p->text = v->s;
+		break;
+	case FT_TIME:
+		if (v->type == V_STR && v->s[0] == '\0')
+			return 1;	/* empty: absent */
+		if (v->type != V_STR || !valid_time(v->s)) {
+			*err = msg(a, f, "must be a time as YYYY-MM-DD HH:MM:SS");
+			return -1;
+		}
+		p->text = v->s;
+		break;
+	case FT_INTSET:
+	case FT_CODESET:
+	case FT_UUIDSET:
+		if (v->type == V_OBJ || v->type == V_NULL || v->type == V_BOOL)
+			goto set;
+		n = items_of(v, &items, &one);
+		if (n == 0)
+			return 1;	/* empty array: no filter */
+		ints = arena_alloc(a, n * sizeof(*ints));
+		strs = arena_alloc(a, n * sizeof(*strs));
+		buf_putc(&b, '{');
+		for (i = 0; i < n; i++) {
+			if (i)
+				buf_putc(&b, ',');
+			if (f->type == FT_INTSET) {
+				if (scalar_long(items[i], &l) || l < f->min || l > f->max)
+					goto set;
+				ints[i] = l;
+				buf_printf(&b, "%ld", l);
+			} else if (f->type == FT_UUIDSET) {
+				if (items[i]->type != V_STR || !valid_uuid(items[i]->s))
+					goto set;
+				strs[i] = items[i]->s;
+				buf_puts(&b, items[i]->s);
+			} else {
+				if (items[i]->type != V_STR)
+					goto set;
+				for (k = 0; f->codes[k]; k++)
+					if (strcmp(f->codes[k], items[i]->s) == 0)
+						break;
+				if (f->codes[k] == NULL)
+					goto set;
+				strs[i] = f->codes[k];
+				buf_puts(&b, f->codevals[k]);
+			}
+		}
+		buf_putc(&b, '}');
+		p->n = n;
+		p->ints = ints;
+		p->strs = strs;
+		p->text = arena_strdup(a, b.p);
+		break;
+	set:
+		if (f->type == FT_INTSET)
+			*err = arena_printf(a, "%s must be an array of integers from %ld to %ld",
+			    f->name, f->min, f->max);
+		else if (f->type == FT_UUIDSET)
+			*err = msg(a, f, "must be an array of UUIDs");
+		else {
+			struct buf c = {0};
+
+			for (k = 0; f->codes[k]; k++)
+				buf_printf(&c, "%s%s", k ? ", " : "", f->codes[k]);
+			*err = arena_printf(a, "%s must be an array of: %s", f->name, c.p);
+			buf_free(&c);
+		}
+		goto out;
+	case FT_RANGE:
+	case FT_RANGES: {
+		const struct val *const *pairs;
+		const struct val *pv;
+		size_t np;
+
+		if (v->type != V_ARR)
+			goto range;
+		if (v->n == 0)
+			return 1;
+		if (f->type == FT_RANGE) {
+			pv = v;
+			pairs = &pv;
+			np = 1;
+		} else {
+			pairs = (const struct val *const *)v->items;
+			np = v->n;
+		}
+		ints = arena_alloc(a, 2 * np * sizeof(*ints));
+		buf_putc(&b, '{');
+		for (i = 0; i < np; i++) {
+			const struct val *r = pairs[i];
+			long lo, hi;
+
+			if (r->type != V_ARR || r->n != 2 ||
+			    scalar_long(r->items[0], &lo) ||
+			    scalar_long(r->items[1], &hi) ||
+			    lo < f->min || hi > f->max || lo > hi)
+				goto range;
+			ints[2 * i] = lo;
+			ints[2 * i + 1] = hi;
+			if (f->type == FT_RANGE)
+				buf_printf(&b, "%ld,%ld", lo, hi);
+			else
+				buf_printf(&b, "%s{%ld,%ld}", i ? "," : "", lo, hi);
+		}
+		buf_putc(&b, '}');
+		p->n = np;
+		p->ints = ints;
+		p->text = arena_strdup(a, b.p);
+		break;
+	range:
+		*err = arena_printf(a, f->type == FT_RANGE ?
+		    "%s must be [min, max], integers from %ld to %ld, min <= max" :
+		    "%s must be an array of [min, max], integers from %ld to %ld, min <= max",
+		    f->name, f->min, f->max);
+		goto out;
+	}
+	case FT__MAX:
+		break;
+	}
+	p->set = true;
+	rc = 0;
+out:
+	buf_free(&b);
+	return rc;
+}
+
+int
+validate(struct arena *a, const struct field *fields, size_t n,
+    const struct val *in, struct pval *out, const char **err)
+{
+	const struct field *f;
+	const struct val *v;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		f = &fields[i];
+		memset(&out[i], 0, sizeof(out[i]));
+		v = val_get(in, f->name);
+		if (v != NULL && v->type == V_NULL)
+			v = NULL;
+		if (v != NULL && v->type == V_ARR && f->type <= FT_FLAG) {
+			*err = arena_printf(a, "%s must be a single value", f->name);
+			return -1;
+		}
+		if (v != NULL && v->type == V_OBJ) {
+			*err = arena_printf(a, "%s must not be an object", f->name);
+			return -1;
+		}
+		rc = v ? check(a, f, v, &out[i], err) : 1;
+		if (rc < 0)
+			return -1;
+		if (rc == 1) {	/* absent */
+			if (f->flags & F_REQUIRED) {
+				*err = arena_printf(a, "%s is required", f->name);
+				return -1;
+			}
+			if (f->flags & F_DEFAULT) {
+				out[i].set = true;
+				out[i].i = f->min;
+				out[i].text = arena_printf(a, "%ld", f->min);
+			}
+		}
+	}
+	return 0;
+}

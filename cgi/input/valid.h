@@ -1,0 +1,59 @@
+/* valid.h: declarative validation of request parameters into typed values. */
+#ifndef CR_VALID_H
+#define CR_VALID_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "input/input.h"
+
+enum ftype {
+	FT_UUID,	/* one UUID */
+	FT_UINT,	/* one integer in [min, max] */
+	FT_DIGITS,	/* a string of 1..max digits ("" = absent) */
+	FT_TEXT,	/* a string of at most max bytes */
+	FT_TIME,	/* "YYYY-MM-DD HH:MM:SS" */
+	FT_FLAG,	/* 0 or 1 */
+	FT_INTSET,	/* array of integers in [min, max] */
+	FT_CODESET,	/* array of codes from codes[], mapped to codevals[] */
+	FT_UUIDSET,	/* array of UUIDs */
+	FT_RANGE,	/* [lo, hi] integers in [min, max], lo <= hi */
+	FT_RANGES,	/* array of [lo, hi] */
+	FT__MAX
+};
+
+#define F_REQUIRED	0x01
+#define F_NOSQL		0x02	/* consumed by the engine (page, per_page, format) */
+#define F_DEFAULT	0x04	/* absent: use min (FT_UINT) */
+
+struct field {
+	const char		 *name;
+	enum ftype		  type;
+	unsigned		  flags;
+	long			  min, max;
+	const char *const	 *codes;	/* FT_CODESET, NULL-terminated */
+	const char *const	 *codevals;
+	const char		 *label;	/* Chinese label for forms */
+};
+
+/* A validated parameter: absent (set false) or its value. */
+struct pval {
+	bool		 set;
+	long		 i;	/* FT_UINT, FT_FLAG */
+	const char	*text;	/* the value as PostgreSQL text (array literal for sets) */
+	size_t		 n;	/* items of a set */
+	const long	*ints;	/* FT_INTSET, FT_CODESET, FT_RANGE (lo,hi), FT_RANGES (pairs) */
+	const char *const *strs; /* FT_UUIDSET; FT_CODESET: the codes given */
+};
+
+/*
+ * Validates every field of fields[0..n) from in (an object; NULL = empty) into out.
+ * Returns 0, or -1 with *err naming the first bad field.
+ */
+int	 validate(struct arena *, const struct field *, size_t n,
+	    const struct val *in, struct pval *out, const char **err);
+
+bool	 valid_uuid(const char *);
+bool	 valid_time(const char *);
+
+#endif

@@ -1,0 +1,362 @@
+/* render_html.c: a report page from its template, and the frame of every page. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render/html.h"
+#include "report/report.h"
+
+void
+url_encode(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-_.~", *p))
+			buf_putc(b, (char)*p);
+		else {
+			buf_putc(b, '%');
+			buf_putc(b, hex[*p >> 4]);
+			buf_putc(b, hex[*p & 15]);
+		}
+	}
+}
+
+/* Appends "&name=value" with both encoded. */
+static void
+qpair(struct buf *b, const char *name, const char *value)
+{
+	if (b->len)
+		buf_putc(b, '&');
+	buf_puts(b, name);	/* names are ours: letters, digits, [] */
+	buf_putc(b, '=');
+	url_encode(b, value);
+}
+
+const char *
+run_query(struct req *req, const struct run *run, long page, const char *format)
+{
+	const struct report *r = run->r;
+	struct buf b = {0};
+	const char *out;
+	size_t i, k;
+	char num[32], name[64];
+
+	for (i = 0; i < r->nfields; i++) {
+		const struct field *f = &r->fields[i];
+		const struct pval *p = &run->pv[i];
+
+		if (!p->set || strcmp(f->name, "page") == 0 ||
+		    (req->args[0] && strcmp(f->name, "task_id") == 0))
+			continue;
+		switch (f->type) {
+		case FT_INTSET:
+		case FT_CODESET:
+		case FT_UUIDSET:
+			snprintf(name, sizeof(name), "%s[]", f->name);
+			for (k = 0; k < p->n; k++) {
+				if (f->type == FT_INTSET)
+					snprintf(num, sizeof(num), "%ld", p->ints[k]);
+				qpair(&b, name, f->type == FT_INTSET ? num : p->strs[k]);
+			}
+			break;
+		case FT_RANGE:
+		case FT_RANGES:
+			for (k = 0; k < p->n * 2; k++) {
+				if (f->type == FT_RANGE)
+					snprintf(name, sizeof(name), "%s[]", f->name);
+				else
+					snprintf(name, sizeof(name), "%s[%zu][]", f->name, k / 2);
+				snprintf(num, sizeof(num), "%ld", p->ints[k]);
+				qpair(&b, name, num);
+			}
+			break;
+		default:
+			qpair(&b, f->name, p->text);
+			break;
+		}
+	}
+	if (page > 0) {
+		snprintf(num, sizeof(num), "%ld", page);
+		qpair(&b, "page", num);
+	}
+	if (format)
+		qpair(&b, "format", format);
+	out = arena_strdup(req->a, b.p ? b.p : "");
+	buf_free(&b);
+	return out;
+}
+
+struct tpl_dict *
+html_page(struct req *req, const char *title)
+{
+	struct tpl_dict *d = tpl_dict_new(), *h;
+
+	/* Included templates see only their own dictionary: set the frame on both. */
+	h = tpl_include(d, "HEADER", "header.tpl");
+	tpl_set(d, "BASE", req->cfg->base_path);
+	tpl_set(d, "STATIC", req->cfg->static_url);
+	tpl_set(d, "TITLE", title);
+	tpl_set(h, "BASE", req->cfg->base_path);
+	tpl_set(h, "STATIC", req->cfg->static_url);
+	tpl_set(h, "TITLE", title);
+	/* LIVE: forms, sign-out, recordings; the static export shows EXPORT instead. */
+	tpl_show(d, req->exporting ? "EXPORT" : "LIVE");
+	tpl_show(h, req->exporting ? "EXPORT" : "LIVE");
+	if (req_user(req) != NULL) {
+		tpl_set(h, "USER", req_user(req));
+		tpl_show(h, "SIGNED_IN");
+		if (req->authby == AUTH_SESSION)
+			tpl_show(h, "CAN_SIGN_OUT");
+	}
+	tpl_include(d, "FOOTER", "footer.tpl");
+	return d;
+}
+
+int
+html_finish(struct req *req, struct tpl_dict *d, const char *file)
+{
+	int rc = 0;
+
+	if (tpl_render(file, d, &req->body_out)) {
+		log_line(req->id, "template %s failed to expand", file);
+		buf_reset(&req->body_out);
+		req_error(req, 500, "internal error");
+		rc = 500;
+	} else
+		req->ctype = "text/html; charset=utf-8";
+	tpl_dict_free(d);
+	return rc;
+}
+
+/* Returns the display text of a cell (NULL: empty); secs is scratch for milliseconds. */
+static const char *
+display(const struct column *col, const char *v, char *secs, size_t n)
+{
+	if (v == NULL)
+		return NULL;
+	switch (col->type) {
+	case CT_BOOL:
+		return v[0] == 't' ? "是" : "否";
+	case CT_MS:
+		snprintf(secs, n, "%.1f", strtod(v, NULL) / 1000.0);
+		return secs;
+	default:
+		return v;
+	}
+}
+
+/*
+ * The names a column sets on each row, resolved once a process for each
+ * report: its value by its key, its display text as <key>_text, a section
+ * <key>_set when it has a value, and a CELL of the generic table (HEAD and
+ * CELL: templates that list every column). What the report's template
+ * never names is not set.
+ */
+struct colkeys {
+	const struct tpl_key	*raw, *text, *set;	/* NULL: not named */
+	bool			 cell;	/* a HEAD and CELL of the generic table */
+};
+
+struct pagekeys {
+	bool			 done;
+	struct colkeys		*cols;		/* [r->ncols], kept for the process */
+};
+
+/* Returns the key of name when tpl names it, else NULL. */
+static const struct tpl_key *
+named(const char *tpl, const char *name)
+{
+	return tpl_mentions(tpl, name) ? tpl_key(name) : NULL;
+}
+
+static const struct pagekeys *
+page_keys(const struct report *r)
+{
+	static struct pagekeys keys[REPORT__MAX];
+	struct pagekeys *pk = &keys[r - reports];
+	char name[128];
+	size_t k;
+	bool cells;
+
+	if (pk->done)
+		return pk;
+	cells = tpl_mentions(r->tpl, "CELL") || tpl_mentions(r->tpl, "HEAD");
+	pk->cols = xmalloc((r->ncols + 1) * sizeof(*pk->cols));
+	for (k = 0; k < r->ncols; k++) {
+		pk->cols[k].cell = cells && (r->cols[k].views & VH);
+		pk->cols[k].raw = named(r->tpl, r->cols[k].key);
+		snprintf(name, sizeof(name), "%s_text", r->cols[k].key);
+		pk->cols[k].text = named(r->tpl, name);
+		/* A template tests a value with {{#<key>_set}}. */
+		snprintf(name, sizeof(name), "%s_set", r->cols[k].key);
+		pk->cols[k].set = named(r->tpl, name);
+	}
+	pk->done = true;
+	return pk;
+}
+
+/* Fills the ROW sections: every column by key (raw), and CELL repetitions (display). */
+static void
+rows(struct req *req, struct tpl_dict *d, struct run *run)
+{
+	const struct report *r = run->r;
+	const struct pagekeys *pk = page_keys(r);
+	const struct tpl_key *k_row = tpl_key("ROW"), *k_cell = tpl_key("CELL"),
+	    *k_value = tpl_key("VALUE"), *k_numeric = tpl_key("NUMERIC");
+	int n = PQntuples(run->rows), i, *no;
+	struct tpl_dict *row, *c;
+	const char *v, *disp;
+	char secs[32];
+	size_t k;
+
+	no = arena_alloc(req->a, (r->ncols + 1) * sizeof(*no));
+	for (k = 0; k < r->ncols; k++) {
+		no[k] = PQfnumber(run->rows, r->cols[k].key);
+		if (!pk->cols[k].cell)
+			continue;
+		c = tpl_section(d, "HEAD");
+		tpl_set(c, "LABEL", r->cols[k].label);
+	}
+	for (i = 0; i < n; i++) {
+		row = tpl_section_key(d, k_row);
+		for (k = 0; k < r->ncols; k++) {
+			const struct column *col = &r->cols[k];
+			const struct colkeys *ck = &pk->cols[k];
+
+			if (col->type == CT_JSON)
+				continue;
+			v = no[k] >= 0 && !PQgetisnull(run->rows, i, no[k]) ?
+			    PQgetvalue(run->rows, i, no[k]) : NULL;
+			if (ck->raw != NULL)
+				tpl_set_key(row, ck->raw, v);
+			if (ck->set != NULL && v != NULL && *v)
+				tpl_show_key(row, ck->set);
+			if (ck->text == NULL && !ck->cell)
+				continue;
+			disp = display(col, v, secs, sizeof(secs));
+			if (ck->text != NULL)
+				tpl_set_key(row, ck->text, disp);
+			if (!ck->cell)
+				continue;
+			c = tpl_section_key(row, k_cell);
+			tpl_set_key(c, k_value, disp);
+			if (col->type == CT_INT || col->type == CT_MS ||
+			    col->type == CT_NUM)
+				tpl_show_key(c, k_numeric);
+		}
+	}
+	if (n == 0)
+		tpl_show(d, "EMPTY");
+}
+
+/* Sets f_<name> for every field and shows <name>_<value> for each set member. */
+static void
+filters(struct req *req, struct tpl_dict *d, struct run *run)
+{
+	const struct report *r = run->r;
+	char key[96];
+	size_t i, k;
+
+	for (i = 0; i < r->nfields; i++) {
+		const struct field *f = &r->fields[i];
+		const struct pval *p = &run->pv[i];
+
+		if (!p->set)
+			continue;
+		snprintf(key, sizeof(key), "f_%s", f->name);
+		switch (f->type) {
+		case FT_INTSET:
+			for (k = 0; k < p->n; k++) {
+				snprintf(key, sizeof(key), "%s_%ld", f->name, p->ints[k]);
+				tpl_show(d, key);
+			}
+			break;
+		case FT_CODESET:
+		case FT_UUIDSET:
+			for (k = 0; k < p->n; k++) {
+				snprintf(key, sizeof(key), "%s_%s", f->name, p->strs[k]);
+				tpl_show(d, key);
+			}
+			break;
+		case FT_RANGE:
+			/* An end at the field's limit is open: the form shows it empty. */
+			if (p->ints[0] != f->min)
+				tpl_set_int(d, arena_printf(req->a, "f_%s_min",
+				    f->name), p->ints[0]);
+			if (p->ints[1] != f->max)
+				tpl_set_int(d, arena_printf(req->a, "f_%s_max",
+				    f->name), p->ints[1]);
+			break;
+		case FT_RANGES:
+			for (k = 0; k < p->n; k++) {
+				snprintf(key, sizeof(key), "%s_%ld_%ld", f->name,
+				    p->ints[2 * k], p->ints[2 * k + 1]);
+				tpl_show(d, key);
+			}
+			break;
+		case FT_FLAG:
+			if (p->i)
+				tpl_show(d, arena_printf(req->a, "%s_on", f->name));
+			/* FALLTHROUGH */
+		default:
+			tpl_set(d, key, p->text);
+			break;
+		}
+	}
+}
+
+int
+render_html(struct req *req, struct run *run)
+{
+	const struct report *r = run->r;
+	struct tpl_dict *d = html_page(req, r->title), *s, *pager;
+	const char *task = NULL, *path, *colon;
+	size_t i;
+	int status;
+
+	for (i = 0; i < r->nfields; i++)
+		if (strcmp(r->fields[i].name, "task_id") == 0 && run->pv[i].set)
+			task = run->pv[i].text;
+	if (task)
+		tpl_set(d, "TASK_ID", task);
+	/* A POST report's links (pager, XLSX) go to its GET page. */
+	if (r->page_path != NULL && task != NULL &&
+	    strcmp(req->method, "POST") == 0 &&
+	    (colon = strstr(r->page_path, ":task_id")) != NULL)
+		path = arena_printf(req->a, "%s%.*s%s%s", req->cfg->base_path,
+		    (int)(colon - r->page_path), r->page_path, task, colon + 8);
+	else
+		path = arena_printf(req->a, "%s%s", req->cfg->base_path, req->path);
+	tpl_set_int(d, "TOTAL", run->total);
+	tpl_set_int(d, "PAGE", run->page);
+	tpl_set_int(d, "LAST_PAGE", run->last_page);
+	tpl_set(d, "PATH", path);
+	tpl_set(d, "XLSX_QUERY", run_query(req, run, 0, "xlsx"));
+	pager = tpl_include(d, "PAGER", "pager.tpl");
+	tpl_set(pager, "PATH", path);
+	tpl_set_int(pager, "TOTAL", run->total);
+	tpl_set_int(pager, "PAGE", run->page);
+	tpl_set_int(pager, "LAST_PAGE", run->last_page);
+	if (run->page > 1) {
+		s = tpl_section(pager, "PREV");
+		tpl_set(s, "QUERY", run_query(req, run, run->page - 1, NULL));
+		s = tpl_section(pager, "FIRST");
+		tpl_set(s, "QUERY", run_query(req, run, 1, NULL));
+	}
+	if (run->page < run->last_page) {
+		s = tpl_section(pager, "NEXT");
+		tpl_set(s, "QUERY", run_query(req, run, run->page + 1, NULL));
+		s = tpl_section(pager, "LAST");
+		tpl_set(s, "QUERY", run_query(req, run, run->last_page, NULL));
+	}
+	filters(req, d, run);
+	rows(req, d, run);
+	if (r->html != NULL && (status = r->html(req, run, d)) != 0) {
+		tpl_dict_free(d);
+		return status;
+	}
+	return html_finish(req, d, r->tpl);
+}

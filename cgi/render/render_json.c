@@ -1,0 +1,127 @@
+/* render_json.c: the v1 JSON envelopes, written by the one JSON writer. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/json.h"
+#include "report/report.h"
+
+void
+json_column(struct json *j, const struct column *c, PGresult *res, int row,
+    int col)
+{
+	const char *v;
+
+	if (col < 0 || PQgetisnull(res, row, col)) {
+		json_null(j);
+		return;
+	}
+	v = PQgetvalue(res, row, col);
+	switch (c->type) {
+	case CT_ID:
+	case CT_INT:
+	case CT_NUM:
+	case CT_MS:
+		json_number_text(j, v);
+		break;
+	case CT_BOOL:
+		json_boolean(j, v[0] == 't');
+		break;
+	case CT_JSON:
+		json_raw(j, v);
+		break;
+	default:
+		json_str(j, v);
+		break;
+	}
+}
+
+/* Writes the rows of a run as JSON objects of their JSON columns. */
+static void
+rows(struct json *j, struct run *run, int *colno, bool array)
+{
+	const struct report *r = run->r;
+	int n = PQntuples(run->rows), row;
+	size_t i;
+
+	if (array)
+		json_arr_open(j);
+	for (row = 0; row < n; row++) {
+		json_obj_open(j);
+		for (i = 0; i < r->ncols; i++) {
+			if (!(r->cols[i].views & VJ))
+				continue;
+			if ((r->cols[i].views & OMIT_NULL) &&
+			    (colno[i] < 0 || PQgetisnull(run->rows, row, colno[i])))
+				continue;
+			json_key(j, r->cols[i].key);
+			json_column(j, &r->cols[i], run->rows, row, colno[i]);
+		}
+		json_obj_close(j);
+		if (!array)
+			break;
+	}
+	if (array)
+		json_arr_close(j);
+}
+
+static void
+ok_head(struct json *j, const struct report *r)
+{
+	json_key(j, "code");
+	json_int(j, 200);
+	json_key(j, "status");
+	json_str(j, "ok");
+	json_key(j, "message");
+	json_str(j, r->message);
+}
+
+static void
+paged(struct json *j, struct run *run, int *colno)
+{
+	json_obj_open(j);
+	json_key(j, "data");
+	rows(j, run, colno, true);
+	json_key(j, "total");
+	json_int(j, run->total);
+	json_key(j, "last_page");
+	json_int(j, run->last_page);
+	json_obj_close(j);
+}
+
+int
+render_json(struct req *req, struct run *run)
+{
+	const struct report *r = run->r;
+	struct json j;
+	int *colno;
+	size_t i;
+
+	colno = arena_alloc(req->a, (r->ncols + 1) * sizeof(int));
+	for (i = 0; i < r->ncols; i++)
+		colno[i] = PQfnumber(run->rows, r->cols[i].key);
+	req->ctype = "application/json; charset=utf-8";
+	json_init(&j, &req->body_out);
+	switch (r->env) {
+	case ENV_RAW:
+		buf_puts(&req->body_out, PQgetvalue(run->rows, 0, 0));
+		return 0;
+	case ENV_PAGE_BARE:
+		paged(&j, run, colno);
+		return 0;
+	case ENV_PAGE:
+	case ENV_OBJECT:
+	case ENV_LIST:
+		json_obj_open(&j);
+		ok_head(&j, r);
+		json_key(&j, "data");
+		if (r->env == ENV_PAGE)
+			paged(&j, run, colno);
+		else
+			rows(&j, run, colno, r->env == ENV_LIST);
+		json_obj_close(&j);
+		return 0;
+	case ENV__MAX:
+		break;
+	}
+	return 500;
+}

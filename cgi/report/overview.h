@@ -1,0 +1,35 @@
+/*
+ * overview.h: the parts of the task overview page (cgi/overview.c). The
+ * importer computes them ahead for every task (cgi/import.c, the table
+ * task_overview), so that the page does not aggregate a million rows a view.
+ */
+#ifndef CR_OVERVIEW_H
+#define CR_OVERVIEW_H
+
+#include <stddef.h>
+
+#include <libpq-fe.h>
+
+#include "base/util.h"
+
+/*
+ * One part of the page: a statement ($1 tenant, $2 task) whose rows have a
+ * label and a count (and optionally base, the denominator of the share;
+ * else the sum of the counts), shown as repetitions of a template section.
+ */
+struct overview_part {
+	const char	*section;	/* also its name in task_overview */
+	const char	*sql;
+};
+
+/* The first part is the headline (one row; none when the task is not the caller's). */
+extern const struct overview_part overview_parts[];
+extern const size_t overview_nparts;
+
+/*
+ * Appends res as {"names": [...], "rows": [[...], ...]}: every value the text
+ * PostgreSQL gave, null for NULL (how task_overview keeps a part).
+ */
+void	overview_result_json(struct buf *, const PGresult *);
+
+#endif

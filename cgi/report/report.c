@@ -1,0 +1,249 @@
+/* report.c: run a report definition for a request: validate, count, fetch, render. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/db.h"
+#include "report/report.h"
+
+/* Returns the index of the field named name, or -1. */
+static int
+field_index(const struct report *r, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfields; i++)
+		if (strcmp(r->fields[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* FNV-1a over a string, continuing from h. */
+static uint64_t
+fnv(uint64_t h, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h ^ 0xff;	/* a separator, so "ab"+"c" differs from "a"+"bc" */
+}
+
+/*
+ * Returns the validator of this response: the tenant's data version (bumped
+ * by every import) and a hash of everything that selects the response.
+ */
+static const char *
+etag(struct req *req, const struct report *r)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	h = fnv(h, req->tenant, strlen(req->tenant));
+	h = fnv(h, r->name, strlen(r->name));
+	h = fnv(h, req->path, strlen(req->path));
+	h = fnv(h, req->query, strlen(req->query));
+	h = fnv(h, req->body ? req->body : "", req->body_len);
+	h = fnv(h, (const char *)&req->fmt, sizeof(req->fmt));
+	return arena_printf(req->a, "\"v%s-%016llx\"", req->db->version,
+	    (unsigned long long)h);
+}
+
+/*
+ * Returns the SQL text of a run: r->sql, or for sort= (see struct sort) a copy
+ * with every r->order_by replaced (a statement that picks its page in a
+ * subquery orders twice); NULL (logged) when the text lacks order_by.
+ */
+static const char *
+order_sql(struct req *req, const struct report *r, const struct pval *pv)
+{
+	const struct sort *s;
+	const char *at, *from, *by;
+	struct buf out = {0};
+	char *sql;
+	int is = field_index(r, "sort"), id = field_index(r, "dir");
+
+	if (r->sorts == NULL || is < 0 || !pv[is].set)
+		return r->sql;
+	for (s = r->sorts; s->code != NULL; s++)
+		if (strcmp(s->code, pv[is].strs[0]) == 0)
+			break;
+	if (s->code == NULL)
+		return r->sql;
+	by = id >= 0 && pv[id].set && strcmp(pv[id].strs[0], "asc") == 0 ?
+	    s->asc : s->desc;
+	if (strstr(r->sql, r->order_by) == NULL) {
+		log_line(req->id, "report %s: its SQL lacks \"%s\"", r->name,
+		    r->order_by);
+		return NULL;
+	}
+	for (from = r->sql; (at = strstr(from, r->order_by)) != NULL;
+	    from = at + strlen(r->order_by)) {
+		buf_put(&out, from, (size_t)(at - from));
+		buf_puts(&out, by);
+	}
+	buf_puts(&out, from);
+	sql = arena_printf(req->a, "%s", out.p);
+	buf_free(&out);
+	return sql;
+}
+
+bool
+report_needs_row(const struct report *r)
+{
+	return r->count_sql == NULL &&
+	    (r->env == ENV_OBJECT || r->env == ENV_RAW || r->scoped);
+}
+
+/* Adds the validator headers to a 200 or 304 (never to an error); returns status. */
+static int
+validator(struct req *req, const struct report *r, int status)
+{
+	if (status == 200 || status == 304) {
+		req_header(req, "ETag", etag(req, r));
+		req_header(req, "Cache-Control", "private, no-cache");
+	}
+	return status;
+}
+
+/*
+ * For a page answered before its statements (bad input): settles a deferred
+ * begin, so that the page shows who is signed in (req_user). Returns 0, or
+ * the status of the failure it set (DB_STALE: run again, app.c).
+ */
+static int
+page_user(struct req *req)
+{
+	enum db_err e;
+
+	if (req->fmt != FMT_HTML || !req->db->pending)
+		return 0;
+	if ((e = db_settle(req->db, true)) != DB_OK)
+		return req_db_fail(req, e);
+	return 0;
+}
+
+/*
+ * Takes a count statement's result (cleared here): the run's total and last
+ * page. Returns 0, or 404 (set) when it has no row: no such task.
+ */
+static int
+counted(struct req *req, struct run *run, PGresult *res)
+{
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		req_error(req, 404, "not found");
+		return 404;
+	}
+	run->total = atol(PQgetvalue(res, 0, PQnfields(res) - 1));
+	PQclear(res);
+	run->last_page = run->total == 0 ? 1 :
+	    (run->total + run->per_page - 1) / run->per_page;
+	return 0;
+}
+
+int
+report_serve(struct req *req, const struct report *r)
+{
+	const char *inm, *pp[2];
+	struct db_q q[3];
+	struct run run;
+	const char *err = NULL;
+	PGresult *res = NULL;
+	enum db_err e;
+	int ip, ipp, nq, irows, status = 0;
+	size_t i;
+
+	if (r->alt && req->fmt != FMT_JSON)
+		r = &reports[r->alt - 1];
+	memset(&run, 0, sizeof(run));
+	run.r = r;
+	run.pv = arena_alloc(req->a, (r->nfields + 1) * sizeof(*run.pv));
+	if (validate(req->a, r->fields, r->nfields, req->params, run.pv, &err)) {
+		if ((status = page_user(req)) != 0)
+			return status;
+		req_error(req, 400, err);
+		return 400;
+	}
+	if (r->variant && req->fmt != FMT_JSON &&
+	    (ip = field_index(r, r->variant_field)) >= 0 && run.pv[ip].i == 1)
+		run.r = r = &reports[r->variant - 1];	/* the same fields */
+	run.params = arena_alloc(req->a, (r->nfields + 3) * sizeof(char *));
+	run.params[run.nparams++] = req->tenant;
+	for (i = 0; i < r->nfields; i++)
+		if (!(r->fields[i].flags & F_NOSQL))
+			run.params[run.nparams++] =
+			    run.pv[i].set ? run.pv[i].text : NULL;
+	if ((run.sql = order_sql(req, r, run.pv)) == NULL) {
+		req_error(req, 500, "internal error");
+		return 500;
+	}
+
+	/*
+	 * A conditional request for unchanged data: 304 without the report
+	 * query. (Its begin was not deferred: the data version is known.)
+	 */
+	inm = req_env(req, "HTTP_IF_NONE_MATCH");
+	if (inm != NULL && strstr(inm, etag(req, r)) != NULL) {
+		req->status = 304;
+		return validator(req, r, 304);
+	}
+
+	ip = field_index(r, "page");
+	ipp = field_index(r, "per_page");
+	run.page = ip >= 0 ? run.pv[ip].i : 1;
+	run.per_page = ipp >= 0 && run.pv[ipp].set ? run.pv[ipp].i : 15;
+
+	if (req->fmt == FMT_XLSX) {
+		if (r->count_sql != NULL) {
+			if ((e = db_exec(req->db, r->count_sql, run.nparams,
+			    run.params, &res)) != DB_OK)
+				return req_db_fail(req, e);
+			if ((status = counted(req, &run, res)) != 0)
+				return status;
+			/* The whole selection: LIMIT NULL is LIMIT ALL. */
+			run.params[run.nparams++] = NULL;
+			run.params[run.nparams++] = "0";
+		}
+		status = render_xlsx(req, &run);
+		return validator(req, r, status ? status : 200);
+	}
+
+	/*
+	 * The count, the page and the page statement of HTML in one round
+	 * trip (with a deferred begin, the request's only one). Nothing more
+	 * is asked: the transaction ends in the same round trip.
+	 */
+	nq = 0;
+	if (r->count_sql != NULL) {
+		q[nq++] = (struct db_q){ r->count_sql, run.nparams, run.params, NULL };
+		run.params[run.nparams++] = arena_printf(req->a, "%ld", run.per_page);
+		run.params[run.nparams++] = arena_printf(req->a, "%ld",
+		    (run.page - 1) * run.per_page);
+	}
+	irows = nq;
+	q[nq++] = (struct db_q){ run.sql, run.nparams, run.params, NULL };
+	if (req->fmt == FMT_HTML && r->page_sql != NULL &&
+	    (ip = field_index(r, r->page_key)) >= 0 && run.pv[ip].set) {
+		pp[0] = req->tenant;
+		pp[1] = run.pv[ip].text;
+		q[nq++] = (struct db_q){ r->page_sql, 2, pp, NULL };
+	}
+	if ((e = db_batch(req->db, q, nq, true)) != DB_OK)
+		return req_db_fail(req, e);
+	run.rows = q[irows].res;
+	run.extra = nq > irows + 1 ? q[irows + 1].res : NULL;
+	if (r->count_sql != NULL)
+		status = counted(req, &run, q[0].res);
+	if (status == 0 && report_needs_row(r) && PQntuples(run.rows) == 0) {
+		req_error(req, 404, "not found");
+		status = 404;
+	}
+	if (status == 0)
+		status = req->fmt == FMT_HTML ? render_html(req, &run) :
+		    render_json(req, &run);
+	PQclear(run.rows);
+	PQclear(run.extra);
+	return validator(req, r, status ? status : 200);
+}

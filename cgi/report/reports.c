@@ -1,0 +1,396 @@
+/* reports.c: the table of reports; a new report is one SQL text, one template, one entry. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "report/report.h"
+#include "sqltext.h"
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const opcodes[] = { "yd", "lt", "dx", NULL };
+static const char *const opvals[] = { "1", "2", "3", NULL };
+
+static const char *const number_sort_codes[] = { "id", "status", NULL };
+static const char *const record_sort_codes[] = { "calldate", "score", "bill", "rounds", NULL };
+static const char *const dirs[] = { "asc", "desc", NULL };
+
+/* sort= and dir= of a page (an extension; without them the contract's order). */
+#define SORT_FIELDS(codes) \
+	{ "sort", FT_CODESET, F_NOSQL, 0, 0, codes, codes, "排序" }, \
+	{ "dir", FT_CODESET, F_NOSQL, 0, 0, dirs, dirs, "顺序" }
+
+#define PAGE_FIELDS \
+	{ "page", FT_UINT, F_NOSQL | F_DEFAULT, 1, 1000000000, NULL, NULL, "页码" }, \
+	{ "per_page", FT_UINT, F_NOSQL, 1, 100, NULL, NULL, "每页条数" }
+
+/* GET v1/task/number */
+static const struct field f_task_number[] = {
+	{ "task_id", FT_UUID, F_REQUIRED, 0, 0, NULL, NULL, "任务ID" },
+	PAGE_FIELDS,
+	{ "status", FT_INTSET, 0, 0, 12, NULL, NULL, "号码状态" },
+	{ "keyword", FT_DIGITS, 0, 0, 20, NULL, NULL, "被叫号码" },
+	{ "type", FT_CODESET, 0, 0, 0, opcodes, opvals, "运营商" },
+	{ "call_history", FT_FLAG, 0, 0, 1, NULL, NULL, "呼叫记录" },
+	/* HTML and XLSX: one row per call attempt (REPORT_TASK_ATTEMPTS). */
+	{ "attempts", FT_FLAG, F_NOSQL, 0, 1, NULL, NULL, "每次呼叫一行" },
+	SORT_FIELDS(number_sort_codes),
+};
+
+/* Orders of the numbers page, each served by an index on (task_id, ..., id). */
+static const struct sort s_task_number[] = {
+	{ "id", "ORDER BY n.task_id, n.id", "ORDER BY n.task_id DESC, n.id DESC" },
+	{ "status", "ORDER BY n.task_id, n.status, n.id",
+	  "ORDER BY n.task_id DESC, n.status DESC, n.id DESC" },
+	{ NULL, NULL, NULL },
+};
+
+static const struct column c_task_number[] = {
+	{ "number", "被叫号码", CT_CODE, VALL, 14 },
+	{ "city", "城市", CT_TEXT, VALL, 8 },
+	{ "pro", "省份", CT_TEXT, VALL, 8 },
+	{ "mobile_type", "运营商", CT_TEXT, VALL, 8 },
+	{ "area_code", "区号", CT_CODE, VJ | VX, 6 },
+	{ "post_code", "邮编", CT_CODE, VJ | VX, 8 },
+	{ "id", "号码ID", CT_ID, VALL, 18 },
+	{ "status_str", "状态", CT_TEXT, VALL, 14 },
+	{ "callid", "呼叫ID", CT_CODE, VJ | VX, 38 },
+	{ "calldate", "呼叫时间", CT_TIME, VALL, 0 },
+	{ "bill", "通话时长(毫秒)", CT_MS, VALL, 0 },
+	{ "duration", "呼叫时长(毫秒)", CT_MS, VALL, 0 },
+	{ "hangupcause", "挂断原因", CT_TEXT, VJ | VX, 18 },
+	{ "hangupdate", "挂断时间", CT_TIME, VJ | VX, 0 },
+	{ "answerdate", "接听时间", CT_TIME, VJ | VX, 0 },
+	{ "is_blacklist", "黑名单", CT_BOOL, VALL, 8 },
+	{ "status", "状态码", CT_INT, VJ | VX, 8 },
+	{ "attempts", "呼叫次数", CT_INT, VH | VX, 8 },
+	{ "call_history", "呼叫记录", CT_JSON, VJ | OMIT_NULL, 0 },
+};
+
+/* v1/task/number?attempts=1 as HTML and XLSX: one row per call attempt. */
+static const struct column c_task_attempts[] = {
+	{ "number", "被叫号码", CT_CODE, VH | VX, 14 },
+	{ "number_id", "号码ID", CT_ID, VH | VX, 18 },
+	{ "number_status_str", "号码状态", CT_TEXT, VH | VX, 14 },
+	{ "attempt", "呼叫次序", CT_INT, VH | VX, 8 },
+	{ "call_time", "呼叫时间", CT_TIME, VH | VX, 0 },
+	{ "status_str", "本次结果", CT_TEXT, VH | VX, 14 },
+	{ "status", "结果码", CT_INT, VX, 8 },
+	{ "call_status", "呼叫状态", CT_TEXT, VX, 12 },
+	{ "duration", "呼叫时长(毫秒)", CT_MS, VH | VX, 0 },
+	{ "bill", "通话时长(毫秒)", CT_MS, VH | VX, 0 },
+	{ "hangup_cause", "挂断原因", CT_TEXT, VH | VX, 18 },
+	{ "hangup_code", "挂断码", CT_CODE, VX, 8 },
+	{ "calling_number", "主叫号码", CT_CODE, VH | VX, 14 },
+	{ "call_id", "呼叫ID", CT_CODE, VX, 38 },
+	{ "record_file", "录音文件", CT_TEXT, VX, 40 },
+	{ "city", "城市", CT_TEXT, VH | VX, 8 },
+	{ "pro", "省份", CT_TEXT, VH | VX, 8 },
+	{ "mobile_type", "运营商", CT_TEXT, VH | VX, 8 },
+	{ "id", "呼叫记录ID", CT_ID, VX, 18 },
+};
+
+/* GET /tasks: the tenant's tasks with their progress */
+static const struct field f_tasks[] = {
+	PAGE_FIELDS,
+};
+
+static const struct column c_tasks[] = {
+	{ "uuid", "任务ID", CT_CODE, VJ | VX, 38 },
+	{ "name", "任务名称", CT_TEXT, VALL, 24 },
+	{ "group_str", "话术组", CT_TEXT, VALL, 16 },
+	{ "start_str", "状态", CT_TEXT, VALL, 8 },
+	{ "create_datetime", "创建时间", CT_TIME, VALL, 0 },
+	{ "total", "号码总数", CT_INT, VALL, 10 },
+	{ "dialled", "已呼叫", CT_INT, VALL, 10 },
+	{ "progress", "进度(%)", CT_NUM, VALL, 10 },
+	{ "connected", "接通数", CT_INT, VALL, 10 },
+	{ "connect_rate", "接通率(%)", CT_NUM, VALL, 10 },
+	{ "records", "通话记录", CT_INT, VALL, 10 },
+};
+
+/* POST v1/task/query_done_task_phones: ranges as integers; a score may be negative. */
+static const struct field f_done_phones[] = {
+	{ "task_id", FT_UUID, F_REQUIRED, 0, 0, NULL, NULL, "任务ID" },
+	PAGE_FIELDS,
+	{ "id", FT_UUID, 0, 0, 0, NULL, NULL, "通话记录ID" },
+	{ "levels", FT_RANGES, 0, INT32_MIN, INT32_MAX, NULL, NULL, "评分区间" },
+	{ "keyword", FT_DIGITS, 0, 0, 20, NULL, NULL, "被叫号码" },
+	{ "bills", FT_RANGE, 0, 0, 1000000000, NULL, NULL, "通话时长(秒)" },
+	{ "rounds", FT_RANGE, 0, 0, INT32_MAX, NULL, NULL, "交互轮数" },
+	{ "tags", FT_UUIDSET, 0, 0, 0, NULL, NULL, "标签" },
+	{ "start_at", FT_TIME, 0, 0, 0, NULL, NULL, "开始时间" },
+	{ "end_at", FT_TIME, 0, 0, 0, NULL, NULL, "结束时间" },
+	SORT_FIELDS(record_sort_codes),
+};
+
+/* Orders of the call records page: indexes on (task_id, calldate|score|bill|rounds). */
+static const struct sort s_done_phones[] = {
+	{ "calldate", "ORDER BY r.calldate, r.id", "ORDER BY r.calldate DESC, r.id DESC" },
+	{ "score", "ORDER BY r.score, r.id", "ORDER BY r.score DESC, r.id DESC" },
+	{ "bill", "ORDER BY r.bill, r.id", "ORDER BY r.bill DESC, r.id DESC" },
+	{ "rounds", "ORDER BY r.rounds, r.id", "ORDER BY r.rounds DESC, r.id DESC" },
+	{ NULL, NULL, NULL },
+};
+
+/* In the vendor example's key order; the nested parts are text in HTML and XLSX. */
+static const struct column c_done_phones[] = {
+	{ "tags", "标签", CT_JSON, VJ, 0 },
+	{ "tag_groups", "母标签", CT_JSON, VJ, 0 },
+	{ "operator_name", "运营商", CT_TEXT, VJ | VX, 8 },
+	{ "id", "通话记录ID", CT_CODE, VJ | VX, 38 },
+	{ "task_id", "任务ID", CT_CODE, VJ | VX, 38 },
+	{ "group_id", "话术组ID", CT_ID, VJ | VX, 18 },
+	{ "callid", "呼叫ID", CT_CODE, VJ | VX, 38 },
+	{ "score", "得分", CT_INT, VALL, 8 },
+	{ "callee", "被叫号码", CT_CODE, VALL, 14 },
+	{ "caller_number", "主叫号码", CT_CODE, VJ | VX, 14 },
+	{ "duration", "呼叫时长(毫秒)", CT_MS, VJ | VX, 0 },
+	{ "error_code", "错误码", CT_INT, VJ | VX, 8 },
+	{ "gender", "性别码", CT_INT, VJ | VX, 8 },
+	{ "level_id", "等级ID", CT_CODE, VJ | VX, 38 },
+	{ "calldate", "呼叫时间", CT_TIME, VALL, 0 },
+	{ "bill", "通话时长(毫秒)", CT_MS, VALL, 0 },
+	{ "hangupcause", "挂断原因", CT_TEXT, VJ | VX, 18 },
+	{ "hangupdate", "挂断时间", CT_TIME, VJ | VX, 0 },
+	{ "answerdate", "接听时间", CT_TIME, VJ | VX, 0 },
+	{ "recordfile", "录音文件", CT_TEXT, VJ | VX, 40 },
+	{ "bridge_callid", "转接呼叫ID", CT_CODE, VJ | VX, 0 },
+	{ "bridge_number", "转接号码", CT_CODE, VJ | VX, 0 },
+	{ "bridge_calldate", "转接时间", CT_TIME, VJ | VX, 0 },
+	{ "bridge_answerdate", "转接接听时间", CT_TIME, VJ | VX, 0 },
+	{ "hangup_disposition", "挂断方码", CT_INT, VJ | VX, 8 },
+	{ "created_at", "创建时间", CT_TIME, VJ | VX, 0 },
+	{ "updated_at", "更新时间", CT_TIME, VJ | VX, 0 },
+	{ "rounds", "交互轮数", CT_INT, VALL, 8 },
+	{ "level_name", "意向等级", CT_TEXT, VALL, 14 },
+	{ "bredge_number", "bredge_number", CT_CODE, VJ, 0 },
+	{ "read_at", "查看时间", CT_TIME, VJ | VX, 0 },
+	{ "province_id", "省ID", CT_ID, VJ | VX, 8 },
+	{ "city_id", "市ID", CT_ID, VJ | VX, 8 },
+	{ "operator", "运营商码", CT_INT, VJ | VX, 8 },
+	{ "level", "等级", CT_JSON, VJ, 0 },
+	{ "gender_str", "性别", CT_TEXT, VALL, 8 },
+	{ "hangup_disposition_str", "挂断方", CT_TEXT, VALL, 8 },
+	{ "city", "城市", CT_JSON, VJ, 0 },
+	{ "province", "省份", CT_JSON, VJ, 0 },
+	{ "tags_text", "标签", CT_TEXT, VH | VX, 24 },
+	{ "tag_groups_text", "母标签", CT_TEXT, VH | VX, 16 },
+	{ "province_name", "省份", CT_TEXT, VH | VX, 8 },
+	{ "city_name", "城市", CT_TEXT, VH | VX, 8 },
+};
+
+/* GET v1/record/{record_id} */
+static const struct field f_record[] = {
+	{ "record_id", FT_UUID, F_REQUIRED, 0, 0, NULL, NULL, "通话记录ID" },
+};
+
+static const struct column c_record[] = {
+	{ "id", "通话记录ID", CT_CODE, VJ | VX, 38 },
+	{ "task_id", "任务ID", CT_CODE, VJ | VX, 38 },
+	{ "group_id", "话术组ID", CT_ID, VJ | VX, 18 },
+	{ "callid", "呼叫ID", CT_CODE, VJ | VX, 38 },
+	{ "score", "得分", CT_INT, VALL, 8 },
+	{ "callee", "被叫号码", CT_CODE, VALL, 14 },
+	{ "caller_number", "主叫号码", CT_CODE, VALL, 14 },
+	{ "duration", "呼叫时长(毫秒)", CT_MS, VALL, 0 },
+	{ "error_code", "错误码", CT_INT, VJ | VX, 8 },
+	{ "gender", "性别码", CT_INT, VJ | VX, 8 },
+	{ "level_id", "等级ID", CT_CODE, VJ | VX, 38 },
+	{ "calldate", "呼叫时间", CT_TIME, VALL, 0 },
+	{ "bill", "通话时长(毫秒)", CT_MS, VALL, 0 },
+	{ "hangupcause", "挂断原因", CT_TEXT, VALL, 18 },
+	{ "hangupdate", "挂断时间", CT_TIME, VALL, 0 },
+	{ "answerdate", "接听时间", CT_TIME, VALL, 0 },
+	{ "recordfile", "录音文件", CT_TEXT, VJ | VX, 40 },
+	{ "bridge_callid", "转接呼叫ID", CT_CODE, VJ | VX, 0 },
+	{ "bridge_number", "转接号码", CT_CODE, VJ | VX, 0 },
+	{ "bridge_calldate", "转接时间", CT_TIME, VJ | VX, 0 },
+	{ "bridge_answerdate", "转接接听时间", CT_TIME, VJ | VX, 0 },
+	{ "hangup_disposition", "挂断方码", CT_INT, VJ | VX, 8 },
+	{ "created_at", "创建时间", CT_TIME, VJ | VX, 0 },
+	{ "updated_at", "更新时间", CT_TIME, VJ | VX, 0 },
+	{ "rounds", "交互轮数", CT_INT, VALL, 8 },
+	{ "level_name", "意向等级", CT_TEXT, VALL, 14 },
+	{ "bredge_number", "bredge_number", CT_CODE, VJ, 0 },
+	{ "read_at", "查看时间", CT_TIME, VALL, 0 },
+	{ "province_id", "省ID", CT_ID, VJ | VX, 8 },
+	{ "city_id", "市ID", CT_ID, VJ | VX, 8 },
+	{ "operator", "运营商码", CT_INT, VJ | VX, 8 },
+	{ "gender_str", "性别", CT_TEXT, VALL, 8 },
+	{ "hangup_disposition_str", "挂断方", CT_TEXT, VALL, 8 },
+	{ "task_name", "任务名称", CT_TEXT, VH | VX, 24 },
+	{ "tags_text", "标签", CT_TEXT, VH | VX, 24 },
+	{ "operator_name", "运营商", CT_TEXT, VH | VX, 8 },
+	{ "province_name", "省份", CT_TEXT, VH | VX, 8 },
+	{ "city_name", "城市", CT_TEXT, VH | VX, 8 },
+};
+
+/* GET v1/task/record_info/{task_id}/{record_id}: JSON is one document made by SQL. */
+static const struct field f_record_info[] = {
+	{ "task_id", FT_UUID, F_REQUIRED, 0, 0, NULL, NULL, "任务ID" },
+	{ "record_id", FT_UUID, F_REQUIRED, 0, 0, NULL, NULL, "通话记录ID" },
+};
+
+static const struct column c_record_info[] = {
+	{ "body", "通话详情", CT_JSON, VJ, 0 },
+};
+
+/* record_info as HTML and XLSX: the shown turns, each with the call's facts. */
+static const struct column c_transcript[] = {
+	{ "sequence", "序号", CT_INT, VALL, 6 },
+	{ "speaker", "说话人", CT_TEXT, VALL, 8 },
+	{ "text", "内容", CT_TEXT, VALL, 60 },
+	{ "keyword", "关键词", CT_TEXT, VALL, 10 },
+	{ "answer_text", "话术", CT_TEXT, VALL, 12 },
+	{ "tags", "标签", CT_TEXT, VALL, 16 },
+	{ "score", "得分", CT_INT, VALL, 6 },
+	{ "notify", "事件", CT_TEXT, VX, 18 },
+	{ "record_id", "通话记录ID", CT_CODE, VX, 38 },
+	{ "task_id", "任务ID", CT_CODE, VX, 38 },
+	{ "task_name", "任务名称", CT_TEXT, VX, 24 },
+	{ "callee", "被叫号码", CT_CODE, VX, 14 },
+	{ "calldate", "呼叫时间", CT_TIME, VX, 0 },
+	{ "bill", "通话时长(毫秒)", CT_MS, VX, 0 },
+	{ "rounds", "交互轮数", CT_INT, VX, 8 },
+	{ "record_score", "通话得分", CT_INT, VX, 8 },
+	{ "level_name", "意向等级", CT_TEXT, VX, 14 },
+	{ "gender_str", "性别", CT_TEXT, VX, 8 },
+	{ "hangup_disposition_str", "挂断方", CT_TEXT, VX, 8 },
+	{ "recordfile", "录音文件", CT_TEXT, VX, 40 },
+};
+
+/* GET v1/setting/record_level */
+static const struct column c_record_level[] = {
+	{ "id", "等级ID", CT_CODE, VJ | VX, 38 },
+	{ "name", "等级", CT_TEXT, VALL, 8 },
+	{ "alias", "别名", CT_TEXT, VALL, 14 },
+	{ "color", "颜色", CT_CODE, VALL, 10 },
+	{ "score_min", "最低分", CT_INT, VALL, 8 },
+	{ "score_max", "最高分", CT_INT, VALL, 8 },
+};
+
+/* GET v1/tag/usable_tags */
+static const struct column c_usable_tags[] = {
+	{ "id", "标签ID", CT_CODE, VJ | VX, 38 },
+	{ "name", "标签", CT_TEXT, VALL, 14 },
+	{ "description", "描述", CT_TEXT, VALL, 24 },
+	{ "color", "颜色", CT_CODE, VALL, 10 },
+	{ "user_id", "用户ID", CT_CODE, VJ, 0 },
+	{ "status", "启用", CT_BOOL, VALL, 6 },
+	{ "created_at", "创建时间", CT_TIME, VALL, 0 },
+	{ "updated_at", "更新时间", CT_TIME, VJ | VX, 0 },
+	{ "tag_group", "母标签", CT_JSON, VJ, 0 },
+	{ "tag_group_text", "母标签", CT_TEXT, VH | VX, 16 },
+	{ "tag_scene_text", "业务场景", CT_TEXT, VH | VX, 16 },
+};
+
+/* GET /numbers/{number_id}/history: every attempt on one number, newest first. */
+static const struct field f_number_history[] = {
+	{ "number_id", FT_UINT, F_REQUIRED, 1, INT64_MAX, NULL, NULL, "号码ID" },
+	PAGE_FIELDS,
+};
+
+/* The keys of a v1 call_history item, and the call record an attempt became. */
+static const struct column c_number_history[] = {
+	{ "id", "呼叫记录ID", CT_ID, VJ | VX, 18 },
+	{ "task_id", "任务ID", CT_CODE, VJ | VX, 38 },
+	{ "call_id", "呼叫ID", CT_CODE, VJ | VX, 38 },
+	{ "number_id", "号码ID", CT_ID, VJ | VX, 18 },
+	{ "number", "被叫号码", CT_CODE, VJ | VX, 14 },
+	{ "call_time", "呼叫时间", CT_TIME, VALL, 0 },
+	{ "duration", "呼叫时长(毫秒)", CT_MS, VALL, 0 },
+	{ "hangup_cause", "挂断原因", CT_TEXT, VALL, 18 },
+	{ "hangup_code", "挂断码", CT_CODE, VJ | VX, 8 },
+	{ "bill", "通话时长(毫秒)", CT_MS, VALL, 0 },
+	{ "call_status", "呼叫状态", CT_TEXT, VJ | VX, 12 },
+	{ "status", "结果码", CT_INT, VJ | VX, 8 },
+	{ "record_file", "录音文件", CT_TEXT, VJ | VX, 40 },
+	{ "calling_number", "主叫号码", CT_CODE, VALL, 14 },
+	{ "status_str", "呼叫结果", CT_TEXT, VALL, 14 },
+	{ "record_id", "通话记录ID", CT_CODE, VJ | VX, 38 },
+};
+
+#define FIELDS(f)	.fields = f, .nfields = NELEM(f)
+#define COLUMNS(c)	.cols = c, .ncols = NELEM(c)
+
+const struct report reports[REPORT__MAX] = {
+	[REPORT_TASK_NUMBER] = {
+		.name = "task_number", .title = "号码列表",
+		.message = "获取号码列表成功", .env = ENV_PAGE,
+		FIELDS(f_task_number), COLUMNS(c_task_number),
+		.sql = sql_task_number, .count_sql = sql_task_number_count,
+		.tpl = "task_number.tpl", .sheet = "号码列表", .file = "task-numbers",
+		.variant = REPORT_TASK_ATTEMPTS + 1, .variant_field = "attempts",
+		.html = html_task_number, .page_sql = sql_page_task, .page_key = "task_id",
+		.sorts = s_task_number, .order_by = "ORDER BY n.task_id, n.id",
+	},
+	[REPORT_TASK_ATTEMPTS] = {
+		.name = "task_attempts", .title = "呼叫明细",
+		.message = "获取号码列表成功", .env = ENV_PAGE,
+		FIELDS(f_task_number), COLUMNS(c_task_attempts),
+		.sql = sql_task_attempts, .count_sql = sql_task_attempts_count,
+		.tpl = "task_attempts.tpl", .sheet = "呼叫明细", .file = "task-attempts",
+	},
+	[REPORT_TASKS] = {
+		.name = "tasks", .title = "外呼任务",
+		.message = "获取任务列表成功", .env = ENV_PAGE,
+		FIELDS(f_tasks), COLUMNS(c_tasks),
+		.sql = sql_tasks, .count_sql = sql_tasks_count,
+		.tpl = "tasks.tpl", .sheet = "外呼任务", .file = "tasks",
+	},
+	[REPORT_DONE_PHONES] = {
+		.name = "done_phones", .title = "通话记录",
+		.message = "获取通话记录成功", .env = ENV_PAGE_BARE,
+		FIELDS(f_done_phones), COLUMNS(c_done_phones),
+		.sql = sql_done_phones, .count_sql = sql_done_phones_count,
+		.tpl = "done_phones.tpl", .sheet = "通话记录", .file = "call-records",
+		.page_path = "/tasks/:task_id/records",
+		.html = html_done_phones, .page_sql = sql_records_form, .page_key = "task_id",
+		.sorts = s_done_phones, .order_by = "ORDER BY r.calldate DESC, r.id DESC",
+	},
+	[REPORT_RECORD] = {
+		.name = "record", .title = "通话简要信息",
+		.message = "获取任务信息成功", .env = ENV_OBJECT,
+		FIELDS(f_record), COLUMNS(c_record),
+		.sql = sql_record,
+		.tpl = "record.tpl", .sheet = "通话记录", .file = "call-record",
+	},
+	[REPORT_RECORD_INFO] = {
+		.name = "record_info", .title = "通话详情",
+		.message = "获取通话详情成功", .env = ENV_RAW,
+		FIELDS(f_record_info), COLUMNS(c_record_info),
+		.sql = sql_record_info,
+		.alt = REPORT_TRANSCRIPT + 1,
+	},
+	[REPORT_TRANSCRIPT] = {
+		.name = "transcript", .title = "通话详情",
+		.message = "获取通话详情成功", .env = ENV_LIST, .scoped = true,
+		FIELDS(f_record_info), COLUMNS(c_transcript),
+		.sql = sql_transcript,
+		.tpl = "transcript.tpl", .sheet = "通话内容", .file = "call-transcript",
+		.html = html_transcript,
+	},
+	[REPORT_RECORD_LEVEL] = {
+		.name = "record_level", .title = "评分等级",
+		.message = "获取评分等级成功", .env = ENV_LIST,
+		.fields = NULL, .nfields = 0, COLUMNS(c_record_level),
+		.sql = sql_record_level,
+		.tpl = "record_level.tpl", .sheet = "评分等级", .file = "record-levels",
+	},
+	[REPORT_USABLE_TAGS] = {
+		.name = "usable_tags", .title = "可用标签",
+		.message = "获取标签成功", .env = ENV_LIST,
+		.fields = NULL, .nfields = 0, COLUMNS(c_usable_tags),
+		.sql = sql_usable_tags,
+		.tpl = "usable_tags.tpl", .sheet = "可用标签", .file = "usable-tags",
+	},
+	[REPORT_NUMBER_HISTORY] = {
+		.name = "number_history", .title = "号码呼叫历史",
+		.message = "获取呼叫记录成功", .env = ENV_PAGE,
+		FIELDS(f_number_history), COLUMNS(c_number_history),
+		.sql = sql_number_history, .count_sql = sql_number_history_count,
+		.tpl = "number_history.tpl", .sheet = "呼叫历史", .file = "number-history",
+		.html = html_number_history, .page_sql = sql_number_facts,
+		.page_key = "number_id",
+	},
+};

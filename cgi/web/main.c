@@ -1,0 +1,151 @@
+/* main.c: callreport.fcgi: the FastCGI (or plain CGI) loop around app_serve. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+
+#include "base/util.h"
+#include "render/tpl.h"
+#include "store/db.h"
+#include "web/app.h"
+
+static volatile sig_atomic_t stopping;
+
+/*
+ * SIGTERM, SIGUSR1 (graceful stop) and SIGUSR2 (graceful restart under a
+ * supervisor): finish the request in hand, then exit. An idle worker leaves
+ * accept() at once: FCGX_ShutdownPending makes libfcgi give up on EINTR.
+ */
+static void
+on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+	FCGX_ShutdownPending();
+}
+
+int
+main(void)
+{
+	struct config cfg;
+	struct db db, wdb;
+	struct arena *a;
+	struct req req;
+	FCGX_Request fr;
+	struct sigaction sa;
+	sigset_t stopsigs, waitmask;
+	long served = 0;
+	double born = monotonic_s();
+	int ep = -1;
+
+	if (config_load(&cfg))
+		return 1;
+	if (tpl_root(cfg.template_dir))
+		log_line(NULL, "template_dir %s is not usable", cfg.template_dir);
+	/* Reports read from read_db when set; sign-in and sign-out write to db. */
+	db_init(&db, cfg.read_db[0] ? cfg.read_db : cfg.db, cfg.timezone,
+	    cfg.statement_timeout, cfg.prepare);
+	db_init(&wdb, cfg.db, cfg.timezone, cfg.statement_timeout, cfg.prepare);
+	app_set_primary(cfg.read_db[0] ? &wdb : &db);
+	a = arena_new();
+	memset(&req, 0, sizeof(req));
+	signal(SIGPIPE, SIG_IGN);
+
+	if (FCGX_IsCGI()) {
+		app_req_init(&req, a, &cfg, &db);
+		app_serve(&req);
+		goto out;
+	}
+	/*
+	 * A stop signal (SIGTERM, or SIGUSR1/SIGUSR2 for a graceful restart)
+	 * reaches the worker only while it waits for a connection, in
+	 * epoll_pwait: it is blocked everywhere else, so it can never break the
+	 * reading of a request that accept() has already taken off the queue
+	 * (the web server would get a closed connection: 503). The wait is
+	 * exclusive (EPOLLEXCLUSIVE): a connection wakes one idle worker, not
+	 * all of them (with poll, every worker woke, and all but one found
+	 * nothing to accept). The listening socket is non-blocking: a worker
+	 * beaten to a connection all the same goes back to waiting, not to
+	 * sleep in accept().
+	 */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
+	sigemptyset(&stopsigs);
+	sigaddset(&stopsigs, SIGTERM);
+	sigaddset(&stopsigs, SIGUSR1);
+	sigaddset(&stopsigs, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &stopsigs, &waitmask);
+	sigdelset(&waitmask, SIGTERM);
+	sigdelset(&waitmask, SIGUSR1);
+	sigdelset(&waitmask, SIGUSR2);
+	fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
+	if ((ep = epoll_create1(EPOLL_CLOEXEC)) < 0) {
+		log_line(NULL, "epoll_create1: %s", strerror(errno));
+		goto out;
+	}
+	{
+		struct epoll_event ev = { .events = EPOLLIN | EPOLLEXCLUSIVE };
+
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, 0, &ev) < 0) {
+			ev.events = EPOLLIN;	/* a kernel before 4.5 */
+			if (epoll_ctl(ep, EPOLL_CTL_ADD, 0, &ev) < 0) {
+				log_line(NULL, "epoll_ctl: %s", strerror(errno));
+				goto out;
+			}
+		}
+	}
+	FCGX_Init();
+	FCGX_InitRequest(&fr, 0, 0);
+	while (!stopping) {
+		struct epoll_event ev;
+
+		if (epoll_pwait(ep, &ev, 1, -1, &waitmask) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (stopping)
+			break;
+		if (FCGX_Accept_r(&fr) < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+				continue;	/* another worker took it */
+			break;
+		}
+		app_req_init(&req, a, &cfg, &db);
+		req.in = fr.in;
+		req.out = fr.out;
+		req.envp = fr.envp;
+		app_serve(&req);
+		FCGX_Finish_r(&fr);
+		arena_reset(a);
+		/*
+		 * Recycling bounds a slow leak: it counts the requests that did
+		 * their work, not the fast 5xx of an outage (they burnt through
+		 * 10,000 in seconds), and never ends a worker younger than
+		 * worker_min_age: multiwatch, systemd and mod_fcgid take an exit
+		 * soon after the start for a failed start, and give up on it.
+		 */
+		if (req.status < 500)
+			served++;
+		if (cfg.max_requests > 0 && served >= cfg.max_requests &&
+		    monotonic_s() - born >= cfg.worker_min_age)
+			break;	/* the supervisor starts a fresh worker */
+	}
+out:
+	if (ep >= 0)
+		close(ep);
+	buf_free(&req.head);
+	buf_free(&req.body_out);
+	arena_free(a);
+	db_close(&db);
+	db_close(&wdb);
+	config_free(&cfg);
+	return 0;
+}
