@@ -7,8 +7,9 @@ cd "$root"
 export CALLREPORT_PG_FAST=1
 port=${CALLREPORT_TEST_PORT:-18080}
 mkdir -p var tests/out
-# One run at a time on a machine: runs share the cluster, the database and the port.
-exec 9>var/test.lock
+# One run at a time on a machine: runs share the web servers' ports (and, but for a
+# checkout that sets CALLREPORT_PGPORT, PostgreSQL's), whichever checkout they are of.
+exec 9>/tmp/callreport-tests.lock
 flock 9
 
 echo "== unit tests"
