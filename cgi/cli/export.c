@@ -20,6 +20,7 @@
 #include "cli/export.h"
 #include "base/json.h"
 #include "render/tpl.h"
+#include "base/url.h"
 #include "base/util.h"
 
 /*
@@ -474,7 +475,6 @@ filters(struct export *x)
 
 	for (i = 0; i < x->nfilters; i++) {
 		const char *f = x->filters[i], *eq = strchr(f, '=');
-		char *enc;
 
 		if (eq == NULL || eq == f) {
 			snprintf(x->err, sizeof(x->err), "--filter %s: expected KEY=VALUE", f);
@@ -484,13 +484,7 @@ filters(struct export *x)
 			buf_putc(&q, '&');
 		buf_put(&q, f, (size_t)(eq - f));
 		buf_putc(&q, '=');
-		for (const char *p = eq + 1; *p; p++) {
-			if (isalnum((unsigned char)*p) || strchr("-_.~", *p))
-				buf_putc(&q, *p);
-			else
-				buf_printf(&q, "%%%02X", (unsigned char)*p);
-		}
-		(void)enc;
+		url_encode(&q, eq + 1);
 	}
 	if (q.len && input_form(a, o, q.p, q.len, &err)) {
 		snprintf(x->err, sizeof(x->err), "--filter: %s", err);

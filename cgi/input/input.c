@@ -6,6 +6,7 @@
 
 #include <json-c/json.h>
 
+#include "base/url.h"
 #include "input/input.h"
 
 #define MAX_ITEMS 10000
@@ -72,41 +73,6 @@ val_set(struct arena *a, struct val *obj, const char *key, struct val *v)
 			return;
 		}
 	val_push(a, obj, arena_strdup(a, key), v);
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-int
-url_decode(char *s)
-{
-	char *w = s;
-	int hi, lo;
-
-	for (; *s; s++) {
-		if (*s == '+')
-			*w++ = ' ';
-		else if (*s == '%') {
-			if ((hi = hexval((unsigned char)s[1])) < 0 ||
-			    (lo = hexval((unsigned char)s[2])) < 0)
-				return -1;
-			if (hi == 0 && lo == 0)
-				return -1;
-			*w++ = (char)(hi * 16 + lo);
-			s += 2;
-		} else
-			*w++ = *s;
-	}
-	*w = '\0';
-	return 0;
 }
 
 /* Adds one decoded key=value pair with PHP-style subscripts to obj. */

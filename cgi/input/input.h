@@ -21,8 +21,6 @@ struct val	*val_new(struct arena *, enum vtype);
 struct val	*val_get(const struct val *obj, const char *key);
 void		 val_set(struct arena *, struct val *obj, const char *key, struct val *);
 
-/* Decodes %XX and '+' in place; returns 0, or -1 on a bad escape or NUL byte. */
-int	 url_decode(char *);
 
 /*
  * Adds the pairs of an application/x-www-form-urlencoded string (PHP-style

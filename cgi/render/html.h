@@ -11,8 +11,6 @@ struct run;
 struct tpl_dict	*html_page(struct req *, const char *title);
 /* Renders file with d into the response; returns 0 or 500. Frees d. */
 int		 html_finish(struct req *, struct tpl_dict *d, const char *file);
-/* Appends s %-encoded for a query string or path segment. */
-void		 url_encode(struct buf *, const char *);
 /* Returns the query string of a run's valid parameters with page replaced (0 = none). */
 const char	*run_query(struct req *, const struct run *, long page, const char *format);
 

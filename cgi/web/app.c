@@ -13,6 +13,7 @@
 
 #include <fcgiapp.h>
 
+#include "base/url.h"
 #include "web/app.h"
 #include "base/auth.h"
 #include "store/db.h"
