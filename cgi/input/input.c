@@ -22,8 +22,7 @@ val_new(struct arena *a, enum vtype t)
 	return v;
 }
 
-/* Appends an item (and key, for objects); returns -1 past MAX_ITEMS. */
-static int
+int
 val_push(struct arena *a, struct val *v, const char *key, struct val *item)
 {
 	struct val **items;
@@ -47,6 +46,21 @@ val_push(struct arena *a, struct val *v, const char *key, struct val *item)
 	v->keys[v->n] = key;
 	v->items[v->n++] = item;
 	return 0;
+}
+
+struct val *
+val_string(struct arena *a, const char *s)
+{
+	struct val *v = val_new(a, V_STR);
+
+	v->s = arena_strdup(a, s);
+	return v;
+}
+
+const char *
+val_text(const struct val *v)
+{
+	return v != NULL && (v->type == V_STR || v->type == V_NUM) ? v->s : "";
 }
 
 struct val *

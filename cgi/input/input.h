@@ -18,6 +18,12 @@ struct val {
 };
 
 struct val	*val_new(struct arena *, enum vtype);
+/* Returns a string value (copied into the arena). */
+struct val	*val_string(struct arena *, const char *);
+/* Returns the text of a string or number value, else "". */
+const char	*val_text(const struct val *);
+/* Appends item (and key, for objects) to v; returns -1 past its limit of items. */
+int		 val_push(struct arena *, struct val *v, const char *key, struct val *item);
 struct val	*val_get(const struct val *obj, const char *key);
 void		 val_set(struct arena *, struct val *obj, const char *key, struct val *);
 

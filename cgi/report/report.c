@@ -1,10 +1,15 @@
-/* report.c: run a report definition for a request: validate, count, fetch, render. */
+/* report.c: the engine: run a report for a request (validate, count, fetch) and hand it to a renderer. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/db.h"
+#include "render/render.h"
 #include "report/report.h"
+#include "report/reports.h"
+#include "sqltext.h"
+#include "store/db.h"
+
+#define FETCH_ROWS	10000		/* rows per FETCH of a whole selection */
 
 /* Returns the index of the field named name, or -1. */
 static int
@@ -143,6 +148,107 @@ counted(struct req *req, struct run *run, PGresult *res)
 	return 0;
 }
 
+/* The cursor behind a run's rowsrc; its first batch is read ahead (a 404). */
+struct cursor_src {
+	struct rowsrc		 src;	/* first: a struct rowsrc * is one of these */
+	struct db_cursor	 cur;
+	PGresult		*first;
+	long			 rows;	/* handed out */
+	enum db_err		 e;
+};
+
+static PGresult *
+cursor_next(struct rowsrc *s)
+{
+	struct cursor_src *c = (struct cursor_src *)s;
+	PGresult *res = c->first;
+
+	if (res != NULL)
+		c->first = NULL;
+	else if ((res = db_cursor_next(&c->cur, &c->e)) == NULL && c->e != DB_OK)
+		s->failed = true;
+	if (res != NULL)
+		c->rows += PQntuples(res);
+	return res;
+}
+
+static void
+cursor_poll(struct rowsrc *s)
+{
+	db_cursor_poll(&((struct cursor_src *)s)->cur);
+}
+
+/*
+ * Runs the statements of an XLSX summary sheet (the task of task_id: its
+ * summary and, but for the parts of one call, its status and level
+ * counts) into run. Returns 0 or the status of the failure it set.
+ */
+static int
+summaries(struct req *req, struct run *run)
+{
+	const struct report *r = run->r;
+	const char *p[2] = { req->tenant, NULL };
+	enum db_err e;
+	int i = field_index(r, "task_id");
+
+	if (i < 0 || !run->pv[i].set)
+		return 0;
+	p[1] = run->pv[i].text;
+	if ((e = db_exec(req->db, sql_task_summary, 2, p, &run->task)) != DB_OK ||
+	    /* A call's transcript is not about the task's numbers. */
+	    (!r->scoped &&
+	    ((e = db_exec(req->db, sql_task_status_counts, 2, p,
+	    &run->status_counts)) != DB_OK ||
+	    (e = db_exec(req->db, sql_task_level_counts, 2, p,
+	    &run->level_counts)) != DB_OK)))
+		return req_db_fail(req, e);
+	return 0;
+}
+
+/*
+ * A run's whole selection (XLSX): its summaries, then its rows through a
+ * cursor, batch by batch, handed to the renderer as run->src. Returns 0 or
+ * the status of the answer set.
+ */
+static int
+selection(struct req *req, struct run *run)
+{
+	const struct report *r = run->r;
+	struct cursor_src c;
+	int status;
+
+	memset(&c, 0, sizeof(c));
+	c.src.next = cursor_next;
+	c.src.poll = cursor_poll;
+	if ((status = summaries(req, run)) != 0)
+		goto out;
+	if ((c.e = db_cursor_open(&c.cur, req->db, run->sql, run->nparams,
+	    run->params, FETCH_ROWS)) != DB_OK ||
+	    ((c.first = db_cursor_next(&c.cur, &c.e)) == NULL && c.e != DB_OK))
+		goto failed;
+	if (report_needs_row(r) && (c.first == NULL || PQntuples(c.first) == 0)) {
+		/* Not the caller's (or not there): the same 404 as JSON's. */
+		req_error(req, 404, "not found");
+		status = 404;
+		goto out;
+	}
+	run->src = &c.src;
+	if ((status = render_report(req, run)) != RENDER_ROWS_FAILED)
+		goto out;
+failed:
+	log_line(req->id, "%s: %s after %ld rows (%s): workbook removed",
+	    renderers[req->fmt].name, db_strerror(c.e), c.rows, r->name);
+	status = req_db_fail(req, c.e);
+out:
+	run->src = NULL;
+	PQclear(c.first);
+	db_cursor_close(&c.cur);
+	PQclear(run->task);
+	PQclear(run->status_counts);
+	PQclear(run->level_counts);
+	return status;
+}
+
 int
 report_serve(struct req *req, const struct report *r)
 {
@@ -206,7 +312,7 @@ report_serve(struct req *req, const struct report *r)
 			run.params[run.nparams++] = NULL;
 			run.params[run.nparams++] = "0";
 		}
-		status = render_xlsx(req, &run);
+		status = selection(req, &run);
 		return validator(req, r, status ? status : 200);
 	}
 
@@ -241,8 +347,7 @@ report_serve(struct req *req, const struct report *r)
 		status = 404;
 	}
 	if (status == 0)
-		status = req->fmt == FMT_HTML ? render_html(req, &run) :
-		    render_json(req, &run);
+		status = render_report(req, &run);
 	PQclear(run.rows);
 	PQclear(run.extra);
 	return validator(req, r, status ? status : 200);

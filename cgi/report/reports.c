@@ -2,7 +2,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "report/report.h"
+#include "render/hook.h"
+#include "report/reports.h"
 #include "sqltext.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -321,7 +322,7 @@ const struct report reports[REPORT__MAX] = {
 		.sql = sql_task_number, .count_sql = sql_task_number_count,
 		.tpl = "task_number.tpl", .sheet = "号码列表", .file = "task-numbers",
 		.variant = REPORT_TASK_ATTEMPTS + 1, .variant_field = "attempts",
-		.html = html_task_number, .page_sql = sql_page_task, .page_key = "task_id",
+		.html = hook_task_number, .page_sql = sql_page_task, .page_key = "task_id",
 		.sorts = s_task_number, .order_by = "ORDER BY n.task_id, n.id",
 	},
 	[REPORT_TASK_ATTEMPTS] = {
@@ -345,7 +346,7 @@ const struct report reports[REPORT__MAX] = {
 		.sql = sql_done_phones, .count_sql = sql_done_phones_count,
 		.tpl = "done_phones.tpl", .sheet = "通话记录", .file = "call-records",
 		.page_path = "/tasks/:task_id/records",
-		.html = html_done_phones, .page_sql = sql_records_form, .page_key = "task_id",
+		.html = hook_done_phones, .page_sql = sql_records_form, .page_key = "task_id",
 		.sorts = s_done_phones, .order_by = "ORDER BY r.calldate DESC, r.id DESC",
 	},
 	[REPORT_RECORD] = {
@@ -368,7 +369,7 @@ const struct report reports[REPORT__MAX] = {
 		FIELDS(f_record_info), COLUMNS(c_transcript),
 		.sql = sql_transcript,
 		.tpl = "transcript.tpl", .sheet = "通话内容", .file = "call-transcript",
-		.html = html_transcript,
+		.html = hook_transcript,
 	},
 	[REPORT_RECORD_LEVEL] = {
 		.name = "record_level", .title = "评分等级",
@@ -390,7 +391,7 @@ const struct report reports[REPORT__MAX] = {
 		FIELDS(f_number_history), COLUMNS(c_number_history),
 		.sql = sql_number_history, .count_sql = sql_number_history_count,
 		.tpl = "number_history.tpl", .sheet = "呼叫历史", .file = "number-history",
-		.html = html_number_history, .page_sql = sql_number_facts,
+		.html = hook_number_history, .page_sql = sql_number_facts,
 		.page_key = "number_id",
 	},
 };

@@ -13,12 +13,18 @@
 
 #include <fcgiapp.h>
 
-#include "base/url.h"
-#include "web/app.h"
 #include "base/auth.h"
-#include "store/db.h"
+#include "base/url.h"
+#include "render/render.h"
 #include "report/report.h"
-#include "render/tpl.h"
+#include "report/reports.h"
+#include "store/db.h"
+#include "web/app.h"
+#include "web/form.h"
+#include "web/http.h"
+#include "web/overview_page.h"
+#include "web/record.h"
+#include "web/session.h"
 
 #define MAX_QUERY	8192
 #define MAX_PATH	2048
@@ -27,7 +33,7 @@ enum rflag {
 	R_PUBLIC = 0x01,	/* no credentials needed */
 	R_HTML = 0x02,		/* a browser page: HTML unless asked otherwise */
 	R_WRITE = 0x04,		/* writes: runs on db (the primary), never read_db */
-	R_FORM = 0x08,		/* a page's GET form: page_form() cleans its fields */
+	R_FORM = 0x08,		/* a page's GET form: form_decode() cleans its fields */
 };
 
 /* A route: method and path pattern (":name" segments become parameters). */
@@ -40,6 +46,7 @@ struct route {
 };
 
 static int h_healthz(struct req *);
+static int h_index(struct req *);
 static int h_readyz(struct req *);
 
 static const struct route routes[] = {
@@ -51,16 +58,16 @@ static const struct route routes[] = {
 	{ "GET", "/v1/tag/usable_tags", REPORT_USABLE_TAGS, NULL, 0 },
 	{ "GET", "/healthz", -1, h_healthz, R_PUBLIC },
 	{ "GET", "/readyz", -1, h_readyz, R_PUBLIC },
-	{ "GET", "/", -1, page_index, R_HTML },
-	{ "GET", "/login", -1, page_login, R_HTML | R_PUBLIC },
-	{ "POST", "/login", -1, page_login, R_HTML | R_PUBLIC | R_WRITE },
-	{ "POST", "/logout", -1, page_logout, R_HTML | R_PUBLIC | R_WRITE },
+	{ "GET", "/", -1, h_index, R_HTML },
+	{ "GET", "/login", -1, session_login, R_HTML | R_PUBLIC },
+	{ "POST", "/login", -1, session_login, R_HTML | R_PUBLIC | R_WRITE },
+	{ "POST", "/logout", -1, session_logout, R_HTML | R_PUBLIC | R_WRITE },
 	{ "GET", "/tasks", REPORT_TASKS, NULL, R_HTML },
-	{ "GET", "/tasks/:task_id", -1, page_overview, R_HTML },
+	{ "GET", "/tasks/:task_id", -1, overview_page, R_HTML },
 	{ "GET", "/tasks/:task_id/numbers", REPORT_TASK_NUMBER, NULL, R_HTML | R_FORM },
 	{ "GET", "/tasks/:task_id/records", REPORT_DONE_PHONES, NULL, R_HTML | R_FORM },
-	{ "GET", "/records/:record_id", -1, page_record, R_HTML },
-	{ "GET", "/records/:record_id/recording", -1, page_recording, 0 },
+	{ "GET", "/records/:record_id", -1, record_page, R_HTML },
+	{ "GET", "/records/:record_id/recording", -1, record_recording, 0 },
 	{ "GET", "/numbers/:number_id/history", REPORT_NUMBER_HISTORY, NULL, R_HTML },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
@@ -68,6 +75,13 @@ static const struct route routes[] = {
 /* The connection to db (the primary); the same as the read one without read_db. */
 static struct db *primary;
 
+
+/* Returns 303 to the task list. */
+static int
+h_index(struct req *req)
+{
+	return req_redirect(req, "/tasks");
+}
 
 static int
 h_healthz(struct req *req)
@@ -245,13 +259,7 @@ choose_format(struct req *req, const struct route *rt)
 
 	req->fmt = (rt && (rt->flags & R_HTML)) ? FMT_HTML : FMT_JSON;
 	if (f != NULL) {
-		if (f->type == V_STR && strcmp(f->s, "json") == 0)
-			req->fmt = FMT_JSON;
-		else if (f->type == V_STR && strcmp(f->s, "html") == 0)
-			req->fmt = FMT_HTML;
-		else if (f->type == V_STR && strcmp(f->s, "xlsx") == 0)
-			req->fmt = FMT_XLSX;
-		else {
+		if (f->type != V_STR || (req->fmt = render_format(f->s)) == FMT__MAX) {
 			req->fmt = FMT_JSON;
 			req_error(req, 400, "format must be one of json, html, xlsx");
 			return 400;
@@ -430,7 +438,7 @@ run(struct req *req, const struct route *rt)
 	if (authenticate(req, rt))
 		return req->status;
 	if (rt->flags & R_FORM)
-		page_form(req, &reports[rt->report]);
+		form_decode(req, &reports[rt->report]);
 	status = rt->report >= 0 ? report_serve(req, &reports[rt->report]) :
 	    rt->fn(req);
 	if (req->status == 0)
@@ -448,6 +456,7 @@ reset_response(struct req *req)
 	buf_reset(&req->body_out);
 	req->status = 0;
 	req->ctype = NULL;
+	req->err_msg = NULL;
 	req->file = NULL;
 	req->file_tmp = false;
 	req->file_off = req->file_len = 0;
@@ -591,6 +600,8 @@ app_serve(struct req *req)
 	if (run_checked(req, rt) == 503 && retry_lost(req, had_conn))
 		run_checked(req, rt);
 send:
+	/* An error's body, in the request's format (before the state it shows ends). */
+	render_error(req);
 	/*
 	 * A write route's 4xx commits too: a failed sign-in must stay counted
 	 * (the rate limit), though the answer is 401.
@@ -605,7 +616,7 @@ send:
 		return;		/* the static export keeps the response */
 	/* A workbook made for this request goes, however the sending went. */
 	tmp = req->file_tmp ? req->file : NULL;
-	req_send(req);
+	http_send(req);
 	if (tmp != NULL)
 		unlink(tmp);
 	log_line(req->id, "%s %s %d", req->method, req->path ? req->path : "-",

@@ -1,58 +1,13 @@
-/* http.c: the CGI environment, response headers, error envelopes, sending. */
+/* http.c: the answer to the web server: status line, headers, body or file. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "store/db.h"
-#include "render/html.h"
+#include "input/req.h"
+#include "render/render.h"
 #include "web/http.h"
-#include "base/json.h"
-
-extern char **environ;
-
-const char *
-req_env(const struct req *req, const char *name)
-{
-	if (req->envp == NULL)
-		return getenv(name);
-	return FCGX_GetParam(name, req->envp);
-}
-
-const char *
-req_cookie(struct req *req, const char *name)
-{
-	const char *c = req_env(req, "HTTP_COOKIE"), *p, *e;
-	size_t n = strlen(name);
-
-	if (c == NULL)
-		return NULL;
-	for (p = c; *p; p = e + (*e != '\0')) {
-		while (*p == ' ' || *p == ';')
-			p++;
-		e = strchr(p, ';');
-		if (e == NULL)
-			e = p + strlen(p);
-		if ((size_t)(e - p) > n && strncmp(p, name, n) == 0 && p[n] == '=')
-			return arena_strndup(req->a, p + n + 1, (size_t)(e - p - n - 1));
-	}
-	return NULL;
-}
-
-void
-req_header(struct req *req, const char *name, const char *value)
-{
-	const char *p;
-
-	buf_puts(&req->head, name);
-	buf_put(&req->head, ": ", 2);
-	for (p = value; *p; p++)
-		if (*p != '\r' && *p != '\n')
-			buf_putc(&req->head, *p);
-	buf_put(&req->head, "\r\n", 2);
-}
 
 const char *
 http_reason(int status)
@@ -77,43 +32,6 @@ http_reason(int status)
 	}
 }
 
-void
-req_error(struct req *req, int status, const char *message)
-{
-	struct json j;
-	struct tpl_dict *d;
-
-	req->status = status;
-	buf_reset(&req->body_out);
-	req->file = NULL;
-	if (req->fmt == FMT_HTML) {
-		d = html_page(req, status == 401 ? "登录" : "出错了");
-		tpl_set_int(d, "CODE", status);
-		tpl_set(d, "MESSAGE", message);
-		tpl_show(d, "MSG");
-		tpl_set(d, "NEXT", req_env(req, "REQUEST_URI") ?
-		    req_env(req, "REQUEST_URI") : "");
-		if (tpl_render(status == 401 ? "login.tpl" : "error.tpl", d,
-		    &req->body_out) == 0) {
-			tpl_dict_free(d);
-			req->ctype = "text/html; charset=utf-8";
-			return;
-		}
-		tpl_dict_free(d);
-		buf_reset(&req->body_out);
-	}
-	req->ctype = "application/json; charset=utf-8";
-	json_init(&j, &req->body_out);
-	json_obj_open(&j);
-	json_key(&j, "code");
-	json_int(&j, status);
-	json_key(&j, "status");
-	json_str(&j, "error");
-	json_key(&j, "message");
-	json_str(&j, message);
-	json_obj_close(&j);
-}
-
 /* Writes n bytes to the client; returns 0 or -1 when the client is gone. */
 static int
 out(struct req *req, const void *p, size_t n)
@@ -126,7 +44,7 @@ out(struct req *req, const void *p, size_t n)
 }
 
 void
-req_send(struct req *req)
+http_send(struct req *req)
 {
 	struct buf h = {0};
 	char chunk[65536];
@@ -146,6 +64,7 @@ req_send(struct req *req)
 				close(fd);
 			fd = -1;
 			req_error(req, 500, "internal error");
+			render_error(req);
 		} else
 			left = req->file_len;
 	}
@@ -186,28 +105,3 @@ req_send(struct req *req)
 	buf_free(&h);
 }
 
-const char *
-req_user(const struct req *req)
-{
-	return req->tenant[0] != '\0' && !req->db->pending ?
-	    req->db->tenant_name : NULL;
-}
-
-int
-req_db_fail(struct req *req, int dberr)
-{
-	enum db_err e = (enum db_err)dberr;
-
-	if (e == DB_ERROR) {
-		log_line(req->id, "database error %s: %s", req->db->sqlstate,
-		    req->db->errmsg);
-		req_error(req, 500, "internal error");
-		return 500;
-	}
-	if (e != DB_STALE)	/* (run again: app.c logs that) */
-		log_line(req->id, "%s: %s", db_strerror(e), req->db->errmsg);
-	req_header(req, "Retry-After", "5");
-	req_error(req, 503, e == DB_TIMEOUT ? "database timeout, try again" :
-	    "database unavailable, try again");
-	return 503;
-}

@@ -1,80 +1,15 @@
-/* http.h: one request and its response, for FastCGI and plain CGI alike. */
+/* http.h: the answer to the web server (FastCGI, or stdout for plain CGI). */
 #ifndef CR_HTTP_H
 #define CR_HTTP_H
 
-#include <stdbool.h>
-#include <stdio.h>
+#include "input/req.h"
 
-#include <fcgiapp.h>
-
-#include "base/config.h"
-#include "input/input.h"
-#include "base/util.h"
-
-struct db;
-
-enum fmt { FMT_JSON, FMT_HTML, FMT_XLSX, FMT__MAX };
-
-/* Who is asking: nobody yet, an API token, a browser session, or REMOTE_USER. */
-enum authby { AUTH_NONE, AUTH_TOKEN, AUTH_SESSION, AUTH_REMOTE_USER };
-
-struct req {
-	struct arena		*a;
-	const struct config	*cfg;
-	struct db		*db;
-	char			 id[17];	/* request id for logs */
-
-	/* The CGI environment (FCGX params, or environ for plain CGI). */
-	FCGX_ParamArray		 envp;
-	FCGX_Stream		*in, *out;	/* NULL for plain CGI: stdin/stdout */
-
-	const char		*method;
-	const char		*path;		/* below base_path, decoded, starts with / */
-	const char		*query;
-	long			 content_length;
-	const char		*body;
-	size_t			 body_len;
-	struct val		*params;	/* query string and body, merged */
-	const char		*args[4];	/* :segments of the route */
-	size_t			 nargs;
-	enum fmt		 fmt;
-	bool			 https;
-
-	enum authby		 authby;
-	char			 tenant[37];
-	bool			 no_defer;	/* run again: the begin is not deferred */
-
-	/* The response. */
-	int			 status;
-	struct buf		 head;		/* extra header lines, CRLF-terminated */
-	struct buf		 body_out;
-	const char		*ctype;
-	const char		*file;		/* when set: send this file as the body */
-	bool			 file_tmp;	/* file is a temporary: removed once sent */
-	off_t			 file_off, file_len;
-	bool			 head_only;
-	bool			 capture;	/* keep the response (static export) */
-	bool			 mask;		/* mask phone numbers (static export) */
-	bool			 exporting;	/* a page of the static export: no forms */
-};
-
-const char	*req_env(const struct req *, const char *);
-/* Returns the value of a cookie of the request (in the arena), or NULL. */
-const char	*req_cookie(struct req *, const char *name);
-/*
- * Returns the signed-in tenant's name for a page's header, or NULL: the name
- * came with the request's begin, which a deferred begin has yet to answer.
- */
-const char	*req_user(const struct req *);
-/* Adds "Name: value\r\n" to the response headers (value has CR/LF stripped). */
-void		 req_header(struct req *, const char *name, const char *value);
-
-/* Sets an error response in the platform's JSON envelope (or an HTML page). */
-void		 req_error(struct req *, int status, const char *message);
-/* Writes the response (status line, headers, body or file) to the client. */
-void		 req_send(struct req *);
+/* The reason phrase of an HTTP status. */
 const char	*http_reason(int);
-/* Fails the request for a database error (enum db_err): 503 with Retry-After, or 500. */
-int		 req_db_fail(struct req *, int dberr);
+/*
+ * Writes the answer (status line, headers, body or file) to the client. An
+ * error's body must have been made (render_error) before.
+ */
+void		 http_send(struct req *);
 
 #endif

@@ -1,12 +1,11 @@
-/* render_json.c: the v1 JSON envelopes, written by the one JSON writer. */
+/* envelope.c: the v1 JSON answers (the platform's envelopes), by the one JSON writer. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/json.h"
-#include "report/report.h"
+#include "render/envelope.h"
 
 void
-json_column(struct json *j, const struct column *c, PGresult *res, int row,
+envelope_column(struct json *j, const struct column *c, PGresult *res, int row,
     int col)
 {
 	const char *v;
@@ -54,7 +53,7 @@ rows(struct json *j, struct run *run, int *colno, bool array)
 			    (colno[i] < 0 || PQgetisnull(run->rows, row, colno[i])))
 				continue;
 			json_key(j, r->cols[i].key);
-			json_column(j, &r->cols[i], run->rows, row, colno[i]);
+			envelope_column(j, &r->cols[i], run->rows, row, colno[i]);
 		}
 		json_obj_close(j);
 		if (!array)
@@ -89,7 +88,7 @@ paged(struct json *j, struct run *run, int *colno)
 }
 
 int
-render_json(struct req *req, struct run *run)
+envelope_report(struct req *req, struct run *run)
 {
 	const struct report *r = run->r;
 	struct json j;
@@ -124,4 +123,22 @@ render_json(struct req *req, struct run *run)
 		break;
 	}
 	return 500;
+}
+
+void
+envelope_error(struct req *req)
+{
+	struct json j;
+
+	buf_reset(&req->body_out);
+	req->ctype = "application/json; charset=utf-8";
+	json_init(&j, &req->body_out);
+	json_obj_open(&j);
+	json_key(&j, "code");
+	json_int(&j, req->status);
+	json_key(&j, "status");
+	json_str(&j, "error");
+	json_key(&j, "message");
+	json_str(&j, req->err_msg);
+	json_obj_close(&j);
 }

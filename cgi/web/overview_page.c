@@ -1,5 +1,5 @@
 /*
- * overview.c: a task at a glance (GET /tasks/{task_id}): headline figures and
+ * overview_page.c: a task at a glance (GET /tasks/{task_id}): headline figures and
  * distributions, each from one small SQL text, with charts drawn here as SVG
  * so that the page needs no JavaScript and prints as it shows.
  *
@@ -9,7 +9,7 @@
  * call records reports already give every row behind a part as JSON and XLSX:
  * each part's rows link there with the matching filter.
  *
- * Every import computes the parts ahead (cgi/import.c, table task_overview);
+ * Every import computes the parts ahead (cli/import.c, table task_overview; the parts: report/overview.c);
  * the page uses them while they are of the tenant's current data version and
  * computes a part itself otherwise (a task whose data came another way).
  */
@@ -19,12 +19,12 @@
 
 #include <json-c/json.h>
 
-#include "web/app.h"
-#include "store/db.h"
+#include "input/valid.h"
 #include "render/html.h"
 #include "report/overview.h"
 #include "sqltext.h"
-#include "input/valid.h"
+#include "store/db.h"
+#include "web/overview_page.h"
 
 /* A part's rows: names, and nrows x ncols values (NULL for SQL NULL). */
 struct table {
@@ -247,7 +247,7 @@ fill(struct req *req, struct tpl_dict *d, const struct overview_part *pt,
  * endpoints do), or 503/500 for the database.
  */
 int
-page_overview(struct req *req)
+overview_page(struct req *req)
 {
 	static const struct field f[] = {
 		{ "task_id", FT_UUID, F_REQUIRED, 0, 0, NULL, NULL, "任务ID" },

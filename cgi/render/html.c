@@ -1,11 +1,11 @@
-/* render_html.c: a report page from its template, and the frame of every page. */
+/* html.c: the frame of every page, a report page from its template, an error page. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "render/html.h"
 #include "base/url.h"
-#include "report/report.h"
+#include "render/envelope.h"
+#include "render/html.h"
 
 /* Appends "&name=value" with both encoded. */
 static void
@@ -19,7 +19,7 @@ qpair(struct buf *b, const char *name, const char *value)
 }
 
 const char *
-run_query(struct req *req, const struct run *run, long page, const char *format)
+html_query(struct req *req, const struct run *run, long page, const char *format)
 {
 	const struct report *r = run->r;
 	struct buf b = {0};
@@ -144,7 +144,7 @@ struct colkeys {
 };
 
 struct pagekeys {
-	bool			 done;
+	const struct report	*r;
 	struct colkeys		*cols;		/* [r->ncols], kept for the process */
 };
 
@@ -155,17 +155,23 @@ named(const char *tpl, const char *name)
 	return tpl_mentions(tpl, name) ? tpl_key(name) : NULL;
 }
 
+/* Returns the keys of r's page, worked out at its first page (reports are few and static). */
 static const struct pagekeys *
 page_keys(const struct report *r)
 {
-	static struct pagekeys keys[REPORT__MAX];
-	struct pagekeys *pk = &keys[r - reports];
+	static struct pagekeys *keys;
+	static size_t nkeys;
+	struct pagekeys *pk;
 	char name[128];
 	size_t k;
 	bool cells;
 
-	if (pk->done)
-		return pk;
+	for (k = 0; k < nkeys; k++)
+		if (keys[k].r == r)
+			return &keys[k];
+	keys = xrealloc(keys, (nkeys + 1) * sizeof(*keys));
+	pk = &keys[nkeys++];
+	pk->r = r;
 	cells = tpl_mentions(r->tpl, "CELL") || tpl_mentions(r->tpl, "HEAD");
 	pk->cols = xmalloc((r->ncols + 1) * sizeof(*pk->cols));
 	for (k = 0; k < r->ncols; k++) {
@@ -177,7 +183,6 @@ page_keys(const struct report *r)
 		snprintf(name, sizeof(name), "%s_set", r->cols[k].key);
 		pk->cols[k].set = named(r->tpl, name);
 	}
-	pk->done = true;
 	return pk;
 }
 
@@ -292,7 +297,7 @@ filters(struct req *req, struct tpl_dict *d, struct run *run)
 }
 
 int
-render_html(struct req *req, struct run *run)
+html_report(struct req *req, struct run *run)
 {
 	const struct report *r = run->r;
 	struct tpl_dict *d = html_page(req, r->title), *s, *pager;
@@ -317,7 +322,7 @@ render_html(struct req *req, struct run *run)
 	tpl_set_int(d, "PAGE", run->page);
 	tpl_set_int(d, "LAST_PAGE", run->last_page);
 	tpl_set(d, "PATH", path);
-	tpl_set(d, "XLSX_QUERY", run_query(req, run, 0, "xlsx"));
+	tpl_set(d, "XLSX_QUERY", html_query(req, run, 0, "xlsx"));
 	pager = tpl_include(d, "PAGER", "pager.tpl");
 	tpl_set(pager, "PATH", path);
 	tpl_set_int(pager, "TOTAL", run->total);
@@ -325,15 +330,15 @@ render_html(struct req *req, struct run *run)
 	tpl_set_int(pager, "LAST_PAGE", run->last_page);
 	if (run->page > 1) {
 		s = tpl_section(pager, "PREV");
-		tpl_set(s, "QUERY", run_query(req, run, run->page - 1, NULL));
+		tpl_set(s, "QUERY", html_query(req, run, run->page - 1, NULL));
 		s = tpl_section(pager, "FIRST");
-		tpl_set(s, "QUERY", run_query(req, run, 1, NULL));
+		tpl_set(s, "QUERY", html_query(req, run, 1, NULL));
 	}
 	if (run->page < run->last_page) {
 		s = tpl_section(pager, "NEXT");
-		tpl_set(s, "QUERY", run_query(req, run, run->page + 1, NULL));
+		tpl_set(s, "QUERY", html_query(req, run, run->page + 1, NULL));
 		s = tpl_section(pager, "LAST");
-		tpl_set(s, "QUERY", run_query(req, run, run->last_page, NULL));
+		tpl_set(s, "QUERY", html_query(req, run, run->last_page, NULL));
 	}
 	filters(req, d, run);
 	rows(req, d, run);
@@ -342,4 +347,29 @@ render_html(struct req *req, struct run *run)
 		return status;
 	}
 	return html_finish(req, d, r->tpl);
+}
+
+/*
+ * The page of an error recorded by req_error: the sign-in form for a 401
+ * (it comes back to this address), else the error page. When the template
+ * cannot be expanded, the JSON envelope says it.
+ */
+void
+html_error(struct req *req)
+{
+	struct tpl_dict *d;
+	const char *uri = req_env(req, "REQUEST_URI");
+
+	d = html_page(req, req->status == 401 ? "登录" : "出错了");
+	tpl_set_int(d, "CODE", req->status);
+	tpl_set(d, "MESSAGE", req->err_msg);
+	tpl_show(d, "MSG");
+	tpl_set(d, "NEXT", uri ? uri : "");
+	buf_reset(&req->body_out);
+	if (tpl_render(req->status == 401 ? "login.tpl" : "error.tpl", d,
+	    &req->body_out) == 0)
+		req->ctype = "text/html; charset=utf-8";
+	else
+		envelope_error(req);
+	tpl_dict_free(d);
 }

@@ -1,4 +1,4 @@
-/* render_xlsx.c: a report's whole selection as an XLSX workbook, in constant memory. */
+/* xlsx.c: a report's whole selection as an XLSX workbook, in constant memory. */
 /*
  * The workbook: a summary sheet "汇总" first (the report, its filters, when
  * it was made and in which zone, the row count; for a task its status
@@ -7,7 +7,7 @@
  * 1,048,576 rows of an Excel sheet.
  *
  * libxlsxwriter runs in constant_memory mode: rows must go out in order, and
- * they do, as they come from a cursor in batches (db_cursor_*), so memory
+ * they do, as they come from the engine's cursor in batches (run->src), so memory
  * does not grow with the selection. Cells: ids and codes are text (never
  * 1.86E+10), counts and milliseconds numbers (milliseconds add a seconds
  * column), times date cells, booleans 是/否. Every string goes through
@@ -25,15 +25,12 @@
 
 #include <xlsxwriter.h>
 
-#include "store/db.h"
-#include "report/report.h"
-#include "sqltext.h"
+#include "render/xlsx.h"
 
 #define CELL_MAX	32767		/* Excel's limit, in UTF-16 units */
 #define CUT_MARK	"…[已截断]"
 #define CUT_UNITS	6		/* UTF-16 units of CUT_MARK */
 #define SHEET_ROWS	(LXW_ROW_MAX - 1)	/* data rows under the header */
-#define FETCH_ROWS	10000		/* rows per FETCH */
 #define POLL_ROWS	256		/* rows between reads of the next batch */
 #define SUMMARY		"汇总"
 
@@ -531,34 +528,27 @@ level_table(struct xw *x, lxw_row_t *row, PGresult *res)
 }
 
 /*
- * Writes the summary sheet. Returns DB_OK, or the database error of one of
- * its statements (nothing is written then).
+ * Writes the summary sheet, from the summary statements the engine ran
+ * (run->task, run->status_counts, run->level_counts; NULL when not asked).
  */
-static enum db_err
+static void
 summary(struct req *req, struct xw *x, struct run *run, long rows)
 {
 	const struct report *r = run->r;
-	PGresult *task = NULL, *status = NULL, *levels = NULL;
-	const char *p[2] = { req->tenant, NULL }, *zone = req->cfg->timezone;
+	PGresult *task = run->task, *status = run->status_counts,
+	    *levels = run->level_counts;
+	const char *taskid = NULL, *zone = req->cfg->timezone;
 	lxw_row_t row = 0;
 	lxw_datetime dt;
 	struct tm tm;
 	time_t now = time(NULL);
-	enum db_err e = DB_OK;
 	bool any = false;
 	size_t i;
 	int k;
 
 	for (i = 0; i < r->nfields; i++)
 		if (strcmp(r->fields[i].name, "task_id") == 0 && run->pv[i].set)
-			p[1] = run->pv[i].text;
-	if (p[1] != NULL &&
-	    ((e = db_exec(req->db, sql_task_summary, 2, p, &task)) != DB_OK ||
-	    /* A call's transcript is not about the task's numbers. */
-	    (!r->scoped &&
-	    ((e = db_exec(req->db, sql_task_status_counts, 2, p, &status)) != DB_OK ||
-	    (e = db_exec(req->db, sql_task_level_counts, 2, p, &levels)) != DB_OK))))
-		goto out;
+			taskid = run->pv[i].text;
 
 	chk(x, worksheet_set_column(x->sum, 0, 0, 16, NULL), "set_column");
 	chk(x, worksheet_set_column(x->sum, 1, 1, 40, NULL), "set_column");
@@ -567,8 +557,8 @@ summary(struct req *req, struct xw *x, struct run *run, long rows)
 	row++;
 	if (task != NULL && PQntuples(task) > 0)
 		line(x, &row, "任务名称", PQgetvalue(task, 0, 0));
-	if (p[1] != NULL)
-		line(x, &row, "任务ID", p[1]);
+	if (taskid != NULL)
+		line(x, &row, "任务ID", taskid);
 	for (i = 0; i < r->nfields; i++) {
 		const struct field *f = &r->fields[i];
 
@@ -632,11 +622,6 @@ summary(struct req *req, struct xw *x, struct run *run, long rows)
 		row++;
 		level_table(x, &row, levels);
 	}
-out:
-	PQclear(task);
-	PQclear(status);
-	PQclear(levels);
-	return e;
 }
 
 /* Sets up the workbook's formats and columns; returns 0 or -1 (x->err says why). */
@@ -731,20 +716,20 @@ attach(struct req *req, const struct report *r, const char *path)
 }
 
 /*
- * Writes the whole selection of run to a temporary file in tmp_dir and sets
- * it as the response (removed once sent). Returns 0, or the HTTP status of
- * the error response set: every failure is logged, its file removed.
+ * Writes the whole selection of run (run->src, batch by batch) to a
+ * temporary file in tmp_dir and sets it as the response (removed once
+ * sent). Returns 0, the HTTP status of the error response set, or
+ * RENDER_ROWS_FAILED: every failure is logged, its file removed.
  */
 int
-render_xlsx(struct req *req, struct run *run)
+xlsx_report(struct req *req, struct run *run)
 {
 	const struct report *r = run->r;
 	lxw_workbook_options opt = { .constant_memory = LXW_TRUE,
 	    .tmpdir = req->cfg->tmp_dir, .use_zip64 = LXW_TRUE };
-	struct db_cursor cur = {0};
+	struct rowsrc *src = run->src;
 	struct xw x;
 	PGresult *res;
-	enum db_err e = DB_OK;
 	lxw_row_t sheetrow = 0;
 	long rows = 0;
 	char *path;
@@ -767,10 +752,7 @@ render_xlsx(struct req *req, struct run *run)
 	if (setup(req, &x, r))
 		goto fail;
 
-	if ((e = db_cursor_open(&cur, req->db, run->sql ? run->sql : r->sql,
-	    run->nparams, run->params, FETCH_ROWS)) != DB_OK)
-		goto fail;
-	while ((res = db_cursor_next(&cur, &e)) != NULL) {
+	while ((res = src->next(src)) != NULL) {
 		if (rows == 0)
 			for (k = 0; k < x.ncols; k++)
 				x.cols[k].src = PQfnumber(res, x.cols[k].c->key);
@@ -785,27 +767,18 @@ render_xlsx(struct req *req, struct run *run)
 			}
 			data_row(&x, res, i, ++sheetrow);
 			if (i % POLL_ROWS == 0)
-				db_cursor_poll(&cur);
+				src->poll(src);
 		}
 		rows += n;
 		PQclear(res);
 		if (x.err || io_check(&x, x.ws, false))
 			goto fail;
 	}
-	db_cursor_close(&cur);
-	if (e != DB_OK)
+	if (src->failed)
 		goto fail;
-	if (rows == 0 && report_needs_row(r)) {
-		/* Not the caller's (or not there): the same 404 as JSON's. */
-		drop(x.wb);
-		unlink(path);
-		buf_free(&x.masked);
-		req_error(req, 404, "not found");
-		return 404;
-	}
 	end_sheet(&x, sheetrow);
-	if ((e = summary(req, &x, run, rows)) != DB_OK || x.err ||
-	    io_check(&x, x.sum, true) || room_check(req, &x))
+	summary(req, &x, run, rows);
+	if (x.err || io_check(&x, x.sum, true) || room_check(req, &x))
 		goto fail;
 	/*
 	 * XXX When a write fails inside workbook_close itself (tmp_dir filling
@@ -821,14 +794,10 @@ render_xlsx(struct req *req, struct run *run)
 	return 0;
 fail:
 	buf_free(&x.masked);
-	db_cursor_close(&cur);
 	drop(x.wb);
 	unlink(path);
-	if (e != DB_OK) {
-		log_line(req->id, "xlsx: %s after %ld rows (%s): workbook removed",
-		    db_strerror(e), rows, r->name);
-		return req_db_fail(req, e);
-	}
+	if (src->failed)
+		return RENDER_ROWS_FAILED;	/* the engine says why */
 	log_line(req->id, "xlsx: %s: %s (%s, %ld rows): workbook removed", x.where,
 	    x.why ? x.why : lxw_strerror(x.err), r->name, rows);
 	req_error(req, 500, "could not write the workbook");

@@ -1,0 +1,89 @@
+/*
+ * req.h: one request, as decoded from the web server, and the answer being
+ * built for it, for FastCGI and plain CGI alike. An error is recorded here
+ * (status and message); its body is made when the answer is sent, by the
+ * renderer of the request's format (render/render.h).
+ */
+#ifndef CR_REQ_H
+#define CR_REQ_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <fcgiapp.h>
+
+#include "base/config.h"
+#include "base/util.h"
+#include "input/input.h"
+
+struct db;
+
+enum fmt { FMT_JSON, FMT_HTML, FMT_XLSX, FMT__MAX };
+
+/* Who is asking: nobody yet, an API token, a browser session, or REMOTE_USER. */
+enum authby { AUTH_NONE, AUTH_TOKEN, AUTH_SESSION, AUTH_REMOTE_USER };
+
+struct req {
+	struct arena		*a;
+	const struct config	*cfg;
+	struct db		*db;
+	char			 id[17];	/* request id for logs */
+
+	/* The CGI environment (FCGX params, or environ for plain CGI). */
+	FCGX_ParamArray		 envp;
+	FCGX_Stream		*in, *out;	/* NULL for plain CGI: stdin/stdout */
+
+	const char		*method;
+	const char		*path;		/* below base_path, decoded, starts with / */
+	const char		*query;
+	long			 content_length;
+	const char		*body;
+	size_t			 body_len;
+	struct val		*params;	/* query string and body, merged */
+	const char		*args[4];	/* :segments of the route */
+	size_t			 nargs;
+	enum fmt		 fmt;
+	bool			 https;
+
+	enum authby		 authby;
+	char			 tenant[37];
+	bool			 no_defer;	/* run again: the begin is not deferred */
+
+	/* The response. */
+	int			 status;
+	struct buf		 head;		/* extra header lines, CRLF-terminated */
+	struct buf		 body_out;
+	const char		*ctype;
+	const char		*err_msg;	/* an error's message: its body is made at send time */
+	const char		*file;		/* when set: send this file as the body */
+	bool			 file_tmp;	/* file is a temporary: removed once sent */
+	off_t			 file_off, file_len;
+	bool			 head_only;
+	bool			 capture;	/* keep the response (static export) */
+	bool			 mask;		/* mask phone numbers (static export) */
+	bool			 exporting;	/* a page of the static export: no forms */
+};
+
+const char	*req_env(const struct req *, const char *);
+/* Returns the value of a cookie of the request (in the arena), or NULL. */
+const char	*req_cookie(struct req *, const char *name);
+/*
+ * Returns the signed-in tenant's name for a page's header, or NULL: the name
+ * came with the request's begin, which a deferred begin has yet to answer.
+ */
+const char	*req_user(const struct req *);
+/* Adds "Name: value\r\n" to the response headers (value has CR/LF stripped). */
+void		 req_header(struct req *, const char *name, const char *value);
+
+/*
+ * Records an error answer: status and message (copied into the arena), no
+ * body, no file. The body (the platform's JSON envelope, an HTML page) is
+ * made when the answer is sent: render_error.
+ */
+void		 req_error(struct req *, int status, const char *message);
+/* Answers 303 to a path below the base path; returns 303. */
+int		 req_redirect(struct req *, const char *to);
+/* Fails the request for a database error (enum db_err): 503 with Retry-After, or 500. */
+int		 req_db_fail(struct req *, int dberr);
+
+#endif

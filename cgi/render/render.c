@@ -1,0 +1,39 @@
+/* render.c: the table of renderers, indexed by format. */
+#include <string.h>
+
+#include "render/envelope.h"
+#include "render/html.h"
+#include "render/render.h"
+#include "render/xlsx.h"
+
+const struct renderer renderers[FMT__MAX] = {
+	[FMT_JSON] = { "json", envelope_report, envelope_error },
+	[FMT_HTML] = { "html", html_report, html_error },
+	/* A workbook that cannot be made answers in the JSON envelope. */
+	[FMT_XLSX] = { "xlsx", xlsx_report, envelope_error },
+};
+
+enum fmt
+render_format(const char *name)
+{
+	int f;
+
+	for (f = 0; f < FMT__MAX; f++)
+		if (strcmp(renderers[f].name, name) == 0)
+			return (enum fmt)f;
+	return FMT__MAX;
+}
+
+int
+render_report(struct req *req, struct run *run)
+{
+	return renderers[req->fmt].report(req, run);
+}
+
+void
+render_error(struct req *req)
+{
+	if (req->err_msg == NULL || req->body_out.len > 0 || req->ctype != NULL)
+		return;
+	renderers[req->fmt].error(req);
+}

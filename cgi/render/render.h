@@ -1,0 +1,35 @@
+/*
+ * render.h: the renderers, one a format, chosen from one table indexed by
+ * enum fmt (input/req.h). A renderer only renders: (report definition, its
+ * rows, the request's options) -> bytes (req->body_out) or a file
+ * (req->file); the engine (report/report.c) has run every statement first.
+ *
+ * A new format: one renderer file (report and error functions), one enum
+ * fmt value, one row in renderers[] (render.c).
+ */
+#ifndef CR_RENDER_H
+#define CR_RENDER_H
+
+#include "report/def.h"
+
+/* A renderer's report function returns 0, an HTTP status it set, or this. */
+#define RENDER_ROWS_FAILED	(-1)	/* run->src failed: the engine answers for it */
+
+struct renderer {
+	const char	*name;		/* its format= value */
+	/* Renders a run's rows into the answer; see RENDER_ROWS_FAILED. */
+	int		(*report)(struct req *, struct run *);
+	/* Makes the body of the error recorded by req_error. */
+	void		(*error)(struct req *);
+};
+
+extern const struct renderer renderers[FMT__MAX];
+
+/* Returns the format named name (format=), or FMT__MAX. */
+enum fmt	 render_format(const char *name);
+/* Renders run in req->fmt; returns what the renderer's report function returns. */
+int		 render_report(struct req *, struct run *);
+/* Makes the body of a recorded error (req->err_msg) in req->fmt, once. */
+void		 render_error(struct req *);
+
+#endif

@@ -1,0 +1,10 @@
+/* xlsx.h: a report's whole selection as an XLSX workbook, in constant memory. */
+#ifndef CR_XLSX_H
+#define CR_XLSX_H
+
+#include "render/render.h"
+
+/* Writes run's rows (run->src) and summary to a workbook sent as the answer. */
+int	 xlsx_report(struct req *, struct run *);
+
+#endif

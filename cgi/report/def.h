@@ -1,0 +1,162 @@
+/*
+ * def.h: what a report is (its fields, statements, columns and views) and
+ * what running one gives (struct run): the contract between the report
+ * table (reports.c), the engine (report.c) and the renderers (render/).
+ * Types only: the one header of the project with no file of its name.
+ */
+#ifndef CR_DEF_H
+#define CR_DEF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <libpq-fe.h>
+
+#include "input/req.h"
+#include "input/valid.h"
+
+enum ctype {
+	CT_TEXT,	/* string */
+	CT_CODE,	/* string that must stay text in XLSX: phone numbers, ids */
+	CT_ID,		/* integer id: a JSON number, but text in XLSX (no 1.86E+15) */
+	CT_INT,		/* integer */
+	CT_NUM,		/* decimal */
+	CT_MS,		/* milliseconds (integer); XLSX adds a seconds column */
+	CT_BOOL,	/* t/f -> true/false, 是/否 */
+	CT_TIME,	/* "YYYY-MM-DD HH:MM:SS" text made by SQL in the deployment zone */
+	CT_JSON,	/* JSON text made by SQL (nested objects and arrays) */
+	CT__MAX
+};
+
+/* Which views show a column. */
+#define VJ	0x01	/* JSON */
+#define VH	0x02	/* HTML */
+#define VX	0x04	/* XLSX */
+#define VALL	(VJ | VH | VX)
+#define OMIT_NULL 0x10	/* JSON: leave the key out when the value is NULL */
+
+struct column {
+	const char	*key;	/* SQL column name = JSON key = template variable */
+	const char	*label;	/* Chinese header for HTML and XLSX */
+	enum ctype	 type;
+	unsigned	 views;
+	unsigned	 width;	/* XLSX column width, 0 = from the type */
+};
+
+enum envelope {
+	ENV_PAGE,	/* {"code","status","message","data":{"data":[],"total","last_page"}} */
+	ENV_PAGE_BARE,	/* {"data":[],"total","last_page"} */
+	ENV_OBJECT,	/* {"code","status","message","data":{row}} */
+	ENV_LIST,	/* {"code","status","message","data":[rows]} */
+	ENV_RAW,	/* the single JSON column of the single row is the body */
+	ENV__MAX
+};
+
+
+struct run;
+struct tpl_dict;
+
+/*
+ * Fills what a report's page shows besides its rows; returns 0 or the HTTP
+ * status of the error it set. It runs no statement (the request's
+ * transaction has ended): what it needs from the database is the page
+ * statement's result, run->extra (see page_sql).
+ */
+typedef int (*html_fn)(struct req *, struct run *, struct tpl_dict *);
+
+/* An order a page may ask for: sort=code&dir=asc|desc (an index serves each). */
+struct sort {
+	const char	*code;
+	const char	*asc;		/* the ORDER BY clause, ascending */
+	const char	*desc;		/* and descending (the default) */
+};
+
+/*
+ * SQL parameters: $1 is the tenant id, then one per field without F_NOSQL in
+ * declared order; paged reports add LIMIT and OFFSET as the last two.
+ * count_sql (paged reports) returns one row with the total, or no row when
+ * the scope (the task) is not the caller's: then the answer is 404.
+ */
+struct report {
+	const char		*name;		/* file stem of the SQL and template */
+	const char		*title;		/* Chinese page and sheet title */
+	const char		*message;	/* the envelope's message */
+	enum envelope		 env;
+	const struct field	*fields;
+	size_t			 nfields;
+	const char		*sql;
+	const char		*count_sql;
+	const struct column	*cols;
+	size_t			 ncols;
+	const char		*tpl;		/* ctemplate file */
+	const char		*sheet;		/* XLSX sheet name */
+	const char		*file;		/* download file name stem */
+	/*
+	 * When nonzero (an enum report_id + 1), HTML and XLSX of this report are
+	 * that report's, with the same parameters: record_info's JSON is one
+	 * document, its page and workbook are the transcript's rows.
+	 */
+	int			 alt;
+	/*
+	 * When nonzero (a report_id + 1), HTML and XLSX with the flag field
+	 * variant_field at 1 are that report's, which takes the same fields:
+	 * v1/task/number?attempts=1 gives one row per call attempt.
+	 */
+	int			 variant;
+	const char		*variant_field;
+	/*
+	 * A list of one thing's parts (a call's transcript): no row means
+	 * the thing is not the caller's, and the answer is 404 in every
+	 * format, as for ENV_OBJECT and ENV_RAW.
+	 */
+	bool			 scoped;
+	/* The GET page of a POST report (":task_id" filled in): HTML links go there. */
+	const char		*page_path;
+	/* The page's extras besides its rows (render/hook.c); NULL: none. */
+	html_fn			 html;
+	/*
+	 * The page's own statement ($1 the tenant, $2 the value of the
+	 * field page_key), run in the same round trip as the rows; its
+	 * result is run->extra for html. NULL: none.
+	 */
+	const char		*page_sql;
+	const char		*page_key;
+	/*
+	 * Orders a page may ask for besides the contract's (sort= and dir=,
+	 * F_NOSQL fields): the chosen entry of sorts (ended by a NULL code)
+	 * replaces every order_by of the SQL text (twice where a subquery
+	 * picks the page first: the same words for both).
+	 */
+	const struct sort	*sorts;
+	const char		*order_by;
+};
+
+/*
+ * A whole selection (XLSX), batch by batch, from a cursor the engine holds.
+ * next returns the next batch (the caller clears it), or NULL at the end or
+ * when the rows failed: failed is then set, the renderer gives up and
+ * returns RENDER_ROWS_FAILED, and the engine answers for the failure. poll
+ * lets the batch in flight arrive while the renderer works; it never blocks.
+ */
+struct rowsrc {
+	PGresult	*(*next)(struct rowsrc *);
+	void		 (*poll)(struct rowsrc *);
+	bool		 failed;
+};
+
+/* The result of running a report for one request. */
+struct run {
+	const struct report	*r;
+	struct pval		*pv;		/* [r->nfields] */
+	const char		**params;	/* SQL parameters */
+	int			 nparams;
+	long			 page, per_page, total, last_page;
+	PGresult		*rows;		/* one page (JSON, HTML) */
+	PGresult		*extra;		/* the page statement's rows (HTML), or NULL */
+	const char		*sql;		/* r->sql, or its variant for sort= */
+	struct rowsrc		*src;		/* the whole selection (XLSX), or NULL */
+	/* XLSX: the task's summary, status and level counts (NULL: none). */
+	PGresult		*task, *status_counts, *level_counts;
+};
+
+#endif

@@ -1,0 +1,120 @@
+/* record.c: one call by its id: its transcript page and its recording. */
+#include <sys/stat.h>
+
+#include <string.h>
+
+#include "input/range.h"
+#include "input/valid.h"
+#include "report/report.h"
+#include "report/reports.h"
+#include "sqltext.h"
+#include "store/db.h"
+#include "store/recording.h"
+#include "web/record.h"
+
+/*
+ * Runs sql ($1 the tenant, $2 id) into *res. Returns 0, 404 (no row; the
+ * error is set, *res cleared) or the status of a database failure.
+ */
+static int
+one_row(struct req *req, const char *sql, const char *id, PGresult **res)
+{
+	const char *p[2] = { req->tenant, id };
+	enum db_err e;
+
+	if ((e = db_exec(req->db, sql, 2, p, res)) != DB_OK)
+		return req_db_fail(req, e);
+	if (PQntuples(*res) == 0) {
+		PQclear(*res);
+		*res = NULL;
+		req_error(req, 404, "not found");
+		return 404;
+	}
+	return 0;
+}
+
+/*
+ * GET /records/{record_id}: the transcript page of a call of any of the
+ * caller's tasks (the v1 record_info page without the task in the path).
+ * Returns 404 when the record is not the caller's, as the v1 endpoints do.
+ */
+int
+record_page(struct req *req)
+{
+	const char *id = val_text(val_get(req->params, "record_id"));
+	PGresult *res;
+	int st;
+
+	if (!valid_uuid(id)) {
+		req_error(req, 400, "record_id must be a UUID");
+		return 400;
+	}
+	if ((st = one_row(req, sql_record_task, id, &res)) != 0)
+		return st;
+	val_set(req->a, req->params, "task_id", val_string(req->a, PQgetvalue(res, 0, 0)));
+	PQclear(res);
+	return report_serve(req, &reports[REPORT_TRANSCRIPT]);
+}
+
+/*
+ * GET /records/{record_id}/recording: the call's recording, after the same
+ * tenant check as its page (404 for another tenant's record, a record
+ * without a file, or recordings switched off). Answers one byte range
+ * (206) so that players can seek; several ranges get the whole file.
+ */
+int
+record_recording(struct req *req)
+{
+	const char *id = val_text(val_get(req->params, "record_id")), *path, *tag, *h;
+	long long off = 0, len = 0, size;
+	PGresult *res;
+	struct stat st;
+	int rc;
+
+	if (!valid_uuid(id)) {
+		req_error(req, 400, "record_id must be a UUID");
+		return 400;
+	}
+	if ((rc = one_row(req, sql_record_task, id, &res)) != 0)
+		return rc;
+	path = recording_path(req->a, req->cfg->recordings_root, PQgetisnull(res, 0, 1) ? NULL :
+	    PQgetvalue(res, 0, 1));
+	PQclear(res);
+	if (path == NULL || stat(path, &st) != 0) {
+		req_error(req, 404, "not found");
+		return 404;
+	}
+	size = (long long)st.st_size;
+	tag = arena_printf(req->a, "\"rec-%llx-%llx\"", size,
+	    (long long)st.st_mtime);
+	req_header(req, "Accept-Ranges", "bytes");
+	req_header(req, "ETag", tag);
+	req_header(req, "Cache-Control", "private, max-age=86400");
+	if ((h = req_env(req, "HTTP_IF_NONE_MATCH")) != NULL && strstr(h, tag)) {
+		req->status = 304;
+		return 304;
+	}
+	/* A Range for another version of the file (If-Range): the whole file. */
+	h = req_env(req, "HTTP_IF_RANGE");
+	rc = h != NULL && strcmp(h, tag) != 0 ? 0 :
+	    range_parse(req_env(req, "HTTP_RANGE"), size, &off, &len);
+	if (rc < 0) {
+		req_error(req, 416, "range not satisfiable");
+		req_header(req, "Content-Range", arena_printf(req->a,
+		    "bytes */%lld", size));
+		return 416;
+	}
+	req->file = path;
+	req->ctype = recording_type(path);
+	if (rc == 1) {
+		req->file_off = (off_t)off;
+		req->file_len = (off_t)len;
+		req_header(req, "Content-Range", arena_printf(req->a,
+		    "bytes %lld-%lld/%lld", off, off + len - 1, size));
+		req->status = 206;
+		return 206;
+	}
+	req->file_len = (off_t)size;
+	req->status = 200;
+	return 200;
+}
