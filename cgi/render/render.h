@@ -12,12 +12,9 @@
 
 #include "report/def.h"
 
-/* A renderer's report function returns 0, an HTTP status it set, or this. */
-#define RENDER_ROWS_FAILED	(-1)	/* run->src failed: the engine answers for it */
-
 struct renderer {
 	const char	*name;		/* its format= value */
-	/* Renders a run's rows into the answer; see RENDER_ROWS_FAILED. */
+	/* Renders a run's rows into the answer: 0, a status set, or RENDER_ROWS_FAILED. */
 	int		(*report)(struct req *, struct run *);
 	/* Makes the body of the error recorded by req_error. */
 	void		(*error)(struct req *);

@@ -2,7 +2,7 @@
 #ifndef CR_XLSX_H
 #define CR_XLSX_H
 
-#include "render/render.h"
+#include "report/def.h"
 
 /* Writes run's rows (run->src) and summary to a workbook sent as the answer. */
 int	 xlsx_report(struct req *, struct run *);

@@ -143,6 +143,7 @@ struct rowsrc {
 	void		 (*poll)(struct rowsrc *);
 	bool		 failed;
 };
+#define RENDER_ROWS_FAILED	(-1)	/* a renderer's answer when src failed */
 
 /* The result of running a report for one request. */
 struct run {

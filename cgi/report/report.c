@@ -36,12 +36,8 @@ fnv(uint64_t h, const char *s, size_t n)
 	return h ^ 0xff;	/* a separator, so "ab"+"c" differs from "a"+"bc" */
 }
 
-/*
- * Returns the validator of this response: the tenant's data version (bumped
- * by every import) and a hash of everything that selects the response.
- */
-static const char *
-etag(struct req *req, const struct report *r)
+const char *
+report_etag(struct req *req, const struct report *r)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 
@@ -55,13 +51,8 @@ etag(struct req *req, const struct report *r)
 	    (unsigned long long)h);
 }
 
-/*
- * Returns the SQL text of a run: r->sql, or for sort= (see struct sort) a copy
- * with every r->order_by replaced (a statement that picks its page in a
- * subquery orders twice); NULL (logged) when the text lacks order_by.
- */
-static const char *
-order_sql(struct req *req, const struct report *r, const struct pval *pv)
+const char *
+report_order_sql(struct req *req, const struct report *r, const struct pval *pv)
 {
 	const struct sort *s;
 	const char *at, *from, *by;
@@ -106,7 +97,7 @@ static int
 validator(struct req *req, const struct report *r, int status)
 {
 	if (status == 200 || status == 304) {
-		req_header(req, "ETag", etag(req, r));
+		req_header(req, "ETag", report_etag(req, r));
 		req_header(req, "Cache-Control", "private, no-cache");
 	}
 	return status;
@@ -281,7 +272,7 @@ report_serve(struct req *req, const struct report *r)
 		if (!(r->fields[i].flags & F_NOSQL))
 			run.params[run.nparams++] =
 			    run.pv[i].set ? run.pv[i].text : NULL;
-	if ((run.sql = order_sql(req, r, run.pv)) == NULL) {
+	if ((run.sql = report_order_sql(req, r, run.pv)) == NULL) {
 		req_error(req, 500, "internal error");
 		return 500;
 	}
@@ -291,7 +282,7 @@ report_serve(struct req *req, const struct report *r)
 	 * query. (Its begin was not deferred: the data version is known.)
 	 */
 	inm = req_env(req, "HTTP_IF_NONE_MATCH");
-	if (inm != NULL && strstr(inm, etag(req, r)) != NULL) {
+	if (inm != NULL && strstr(inm, report_etag(req, r)) != NULL) {
 		req->status = 304;
 		return validator(req, r, 304);
 	}

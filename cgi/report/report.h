@@ -14,4 +14,17 @@ bool		 report_needs_row(const struct report *);
 /* Runs r for the request and renders it in req->fmt; returns the HTTP status set. */
 int		 report_serve(struct req *, const struct report *);
 
+/*
+ * Returns the validator (ETag) of an answer: the tenant's data version
+ * (bumped by every import) and a hash of everything that selects it (the
+ * tenant, the report, the path, the query, the body, the format).
+ */
+const char	*report_etag(struct req *, const struct report *);
+/*
+ * Returns the SQL text of a run: r->sql, or for sort= (see struct sort) a
+ * copy with every r->order_by replaced (a statement that picks its page in
+ * a subquery orders twice); NULL (logged) when the text lacks order_by.
+ */
+const char	*report_order_sql(struct req *, const struct report *, const struct pval *);
+
 #endif

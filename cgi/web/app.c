@@ -23,27 +23,13 @@
 #include "web/form.h"
 #include "web/http.h"
 #include "web/overview_page.h"
+#include "input/utf8.h"
 #include "web/record.h"
+#include "web/route.h"
 #include "web/session.h"
 
 #define MAX_QUERY	8192
 #define MAX_PATH	2048
-
-enum rflag {
-	R_PUBLIC = 0x01,	/* no credentials needed */
-	R_HTML = 0x02,		/* a browser page: HTML unless asked otherwise */
-	R_WRITE = 0x04,		/* writes: runs on db (the primary), never read_db */
-	R_FORM = 0x08,		/* a page's GET form: form_decode() cleans its fields */
-};
-
-/* A route: method and path pattern (":name" segments become parameters). */
-struct route {
-	const char	*method;
-	const char	*pattern;
-	int		 report;	/* enum report_id, or -1 for handler */
-	handler_fn	 fn;
-	unsigned	 flags;
-};
 
 static int h_healthz(struct req *);
 static int h_index(struct req *);
@@ -107,46 +93,6 @@ h_readyz(struct req *req)
 	return 200;
 }
 
-/*
- * Matches path against pattern, filling req->args and the parameters of
- * ":name" segments. Returns 1 on a match, else 0.
- */
-static int
-match(struct req *req, const char *pattern, const char *path)
-{
-	const char *p = pattern, *s = path, *e;
-	size_t n = 0;
-	struct val *v;
-
-	while (*p && *s) {
-		if (*p == ':') {
-			const char *pe = strchr(p, '/');
-			size_t plen = pe ? (size_t)(pe - p) : strlen(p);
-
-			e = strchr(s, '/');
-			if (e == NULL)
-				e = s + strlen(s);
-			if (e == s || n == 4)
-				return 0;
-			req->args[n++] = arena_strndup(req->a, s, (size_t)(e - s));
-			v = val_new(req->a, V_STR);
-			v->s = req->args[n - 1];
-			val_set(req->a, req->params, arena_strndup(req->a, p + 1,
-			    plen - 1), v);
-			p += plen;
-			s = e;
-			continue;
-		}
-		if (*p != *s)
-			return 0;
-		p++;
-		s++;
-	}
-	if (*p != '\0' || *s != '\0')
-		return 0;
-	req->nargs = n;
-	return 1;
-}
 
 /*
  * With a standby for reads (read_db), checks the credential on the primary
@@ -301,63 +247,6 @@ check_headers(struct req *req)
 	return 0;
 }
 
-/* Returns 1 when s is well-formed UTF-8 (no overlong forms, surrogates or > U+10FFFF). */
-static int
-utf8_ok(const char *str)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	int n, i;
-	unsigned long c;
-
-	while (*s) {
-		if (*s < 0x80) {
-			s++;
-			continue;
-		}
-		if (*s >= 0xc2 && *s <= 0xdf)
-			n = 1, c = *s & 0x1f;
-		else if (*s >= 0xe0 && *s <= 0xef)
-			n = 2, c = *s & 0x0f;
-		else if (*s >= 0xf0 && *s <= 0xf4)
-			n = 3, c = *s & 0x07;
-		else
-			return 0;
-		for (i = 1; i <= n; i++) {
-			if ((s[i] & 0xc0) != 0x80)
-				return 0;
-			c = (c << 6) | (s[i] & 0x3f);
-		}
-		if ((n == 2 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
-		    (n == 3 && (c < 0x10000 || c > 0x10ffff)))
-			return 0;
-		s += n + 1;
-	}
-	return 1;
-}
-
-/*
- * Returns the name of the first parameter whose name or value is not UTF-8
- * text (PostgreSQL would refuse it with an error), or NULL when all are.
- */
-static const char *
-not_utf8(const struct val *v, const char *name)
-{
-	const char *bad;
-	size_t i;
-
-	if ((v->type == V_STR || v->type == V_NUM) && !utf8_ok(v->s))
-		return name;
-	if (v->type != V_OBJ && v->type != V_ARR)
-		return NULL;
-	for (i = 0; i < v->n; i++) {
-		if (v->type == V_OBJ && !utf8_ok(v->keys[i]))
-			return "a parameter name";
-		if ((bad = not_utf8(v->items[i], name ? name :
-		    v->type == V_OBJ ? v->keys[i] : "a parameter")) != NULL)
-			return bad;
-	}
-	return NULL;
-}
 
 /* Reads and parses the body into req->params; returns 0 or the HTTP status set. */
 static int
@@ -527,7 +416,7 @@ app_serve(struct req *req)
 	bool path_known = false;
 	char allow[32] = "";
 	char *path;
-	size_t i, blen = strlen(base);
+	size_t blen = strlen(base);
 	bool had_conn;
 
 	req->method = req_env(req, "REQUEST_METHOD");
@@ -558,23 +447,8 @@ app_serve(struct req *req)
 		req_error(req, 400, err);
 		goto send;
 	}
-	for (i = 0; i < NROUTES; i++) {
-		struct val *saved = req->params;
-
-		if (!match(req, routes[i].pattern, req->path))
-			continue;
-		path_known = true;
-		if (strstr(allow, routes[i].method) == NULL)
-			snprintf(allow + strlen(allow), sizeof(allow) - strlen(allow),
-			    "%s%s", *allow ? ", " : "", routes[i].method);
-		if (strcmp(routes[i].method, req->method) == 0 ||
-		    (strcmp(req->method, "HEAD") == 0 &&
-		    strcmp(routes[i].method, "GET") == 0)) {
-			rt = &routes[i];
-			break;
-		}
-		req->params = saved;
-	}
+	rt = route_find(req, routes, NROUTES, allow, sizeof(allow));
+	path_known = *allow != '\0';
 	if (choose_format(req, rt))
 		goto send;
 	if (rt == NULL) {
@@ -588,7 +462,7 @@ app_serve(struct req *req)
 	req->head_only = strcmp(req->method, "HEAD") == 0;
 	if (strcmp(req->method, "POST") == 0 && read_body(req))
 		goto send;
-	if ((err = not_utf8(req->params, NULL)) != NULL) {
+	if ((err = utf8_param(req->params, NULL)) != NULL) {
 		req_error(req, 400, arena_printf(req->a, "%s must be UTF-8 text", err));
 		goto send;
 	}

@@ -11,7 +11,4 @@ void	 app_set_primary(struct db *);
 /* Resets req for a new request of this process. */
 void	 app_req_init(struct req *, struct arena *, const struct config *, struct db *);
 
-/* A handler fills the response of req; returns the HTTP status it set. */
-typedef int (*handler_fn)(struct req *);
-
 #endif
