@@ -52,7 +52,7 @@ CREATE TABLE IF NOT EXISTS sessions (
 );
 
 CREATE TABLE IF NOT EXISTS login_failures (
-  key         text NOT NULL,          -- 'user:NAME' or 'addr:IP'
+  key         text NOT NULL,          -- 'pair:NAME|IP' or 'addr:IP' (attempts not yet forgiven)
   at          timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS login_failures_key ON login_failures (key, at);
@@ -544,11 +544,44 @@ CREATE OR REPLACE FUNCTION callreport_login_failures(k text, window_seconds int)
   AS $$ SELECT count(*) FROM login_failures
         WHERE key = k AND at > now() - make_interval(secs => window_seconds) $$;
 
+-- Counts a sign-in attempt of key k before its password is checked, and
+-- returns false (counting nothing) when k already has max_attempts in the
+-- window. Attempts of one key wait for each other (an advisory lock until
+-- the transaction ends), so that concurrent attempts cannot all pass the
+-- count: 40 at once with a limit of 10 get 10 checks, not 13.
+CREATE OR REPLACE FUNCTION callreport_login_attempt(k text, window_seconds int, max_attempts int)
+  RETURNS boolean LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = public
+  AS $$
+DECLARE
+  n bigint;
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtextextended('callreport_login:' || k, 0));
+  DELETE FROM login_failures WHERE key = k AND at < now() - make_interval(secs => window_seconds);
+  SELECT count(*) INTO n FROM login_failures WHERE key = k;
+  IF n >= max_attempts THEN
+    RETURN false;
+  END IF;
+  INSERT INTO login_failures (key) VALUES (k);
+  RETURN true;
+END $$;
+
+-- A sign-in succeeded: the attempts of its name and address are forgotten,
+-- and the one it counted for its address.
+CREATE OR REPLACE FUNCTION callreport_login_ok(pair text, addr text)
+  RETURNS void LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public
+  AS $$
+    DELETE FROM login_failures WHERE key = pair;
+    DELETE FROM login_failures WHERE ctid = (SELECT ctid FROM login_failures
+      WHERE key = addr ORDER BY at DESC LIMIT 1);
+  $$;
+
 REVOKE ALL ON FUNCTION callreport_begin(text, text), callreport_data_version(uuid), callreport_tenant_name(uuid), callreport_tenant_name(), callreport_auth_token(bytea), callreport_auth_session(bytea),
   callreport_tenant_by_name(text), callreport_password_hash(text),
   callreport_session_new(bytea, uuid, int), callreport_session_end(bytea),
-  callreport_login_failure(text, int), callreport_login_failures(text, int) FROM PUBLIC;
+  callreport_login_failure(text, int), callreport_login_failures(text, int),
+  callreport_login_attempt(text, int, int), callreport_login_ok(text, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION callreport_begin(text, text), callreport_data_version(uuid), callreport_tenant_name(uuid), callreport_tenant_name(), callreport_auth_token(bytea), callreport_auth_session(bytea),
   callreport_tenant_by_name(text), callreport_password_hash(text),
   callreport_session_new(bytea, uuid, int), callreport_session_end(bytea),
-  callreport_login_failure(text, int), callreport_login_failures(text, int) TO callreport_web;
+  callreport_login_failure(text, int), callreport_login_failures(text, int),
+  callreport_login_attempt(text, int, int), callreport_login_ok(text, text) TO callreport_web;

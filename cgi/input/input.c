@@ -204,7 +204,8 @@ input_form(struct arena *a, struct val *obj, const char *s, size_t len,
 
 /* Converts a json-c value to a val; returns NULL when nested too deep. */
 static struct val *
-from_json(struct arena *a, struct json_object *j, int depth)
+from_json(struct arena *a, struct json_object *j, int depth, const char *name,
+    const char **nul)
 {
 	struct val *v;
 	size_t i, n;
@@ -225,6 +226,12 @@ from_json(struct arena *a, struct json_object *j, int depth)
 		    JSON_C_TO_STRING_PLAIN));
 		return v;
 	case json_type_string:
+		/* "1\u0000x" would be read as "1", as a C string: refused. */
+		if (memchr(json_object_get_string(j), '\0',
+		    (size_t)json_object_get_string_len(j)) != NULL) {
+			*nul = name;
+			return NULL;
+		}
 		v = val_new(a, V_STR);
 		v->s = arena_strndup(a, json_object_get_string(j),
 		    (size_t)json_object_get_string_len(j));
@@ -234,7 +241,7 @@ from_json(struct arena *a, struct json_object *j, int depth)
 		n = json_object_array_length(j);
 		for (i = 0; i < n; i++) {
 			struct val *it = from_json(a,
-			    json_object_array_get_idx(j, i), depth + 1);
+			    json_object_array_get_idx(j, i), depth + 1, name, nul);
 
 			if (it == NULL || val_push(a, v, NULL, it))
 				return NULL;
@@ -243,7 +250,8 @@ from_json(struct arena *a, struct json_object *j, int depth)
 	case json_type_object: {
 		v = val_new(a, V_OBJ);
 		json_object_object_foreach(j, key, child) {
-			struct val *it = from_json(a, child, depth + 1);
+			struct val *it = from_json(a, child, depth + 1,
+			    depth == 0 ? key : name, nul);
 
 			if (it == NULL ||
 			    val_push(a, v, arena_strdup(a, key), it))
@@ -283,6 +291,7 @@ input_json(struct arena *a, struct val *obj, const char *s, size_t len,
 	struct json_tokener *tok;
 	struct json_object *j = NULL;
 	struct val *v;
+	const char *nul = NULL;
 	size_t i;
 	int rc = -1;
 
@@ -312,8 +321,9 @@ input_json(struct arena *a, struct val *obj, const char *s, size_t len,
 		*err = "body must be a JSON object";
 		goto out;
 	}
-	if ((v = from_json(a, j, 0)) == NULL) {
-		*err = "body is nested too deeply or has too many items";
+	if ((v = from_json(a, j, 0, "body", &nul)) == NULL) {
+		*err = nul != NULL ? arena_printf(a, "%s must not contain a NUL "
+		    "character", nul) : "body is nested too deeply or has too many items";
 		goto out;
 	}
 	for (i = 0; i < v->n; i++)

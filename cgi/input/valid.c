@@ -175,6 +175,8 @@ check(struct arena *a, const struct field *f, const struct val *v,
 		n = items_of(v, &items, &one);
 		if (n == 0)
 			return 1;	/* empty array: no filter */
+		if (n > VALID_MAX_SET)
+			goto many;
 		ints = arena_alloc(a, n * sizeof(*ints));
 		strs = arena_alloc(a, n * sizeof(*strs));
 		buf_putc(&b, '{');
@@ -241,6 +243,8 @@ check(struct arena *a, const struct field *f, const struct val *v,
 		} else {
 			pairs = (const struct val *const *)v->items;
 			np = v->n;
+			if (np > VALID_MAX_SET)
+				goto many;
 		}
 		ints = arena_alloc(a, 2 * np * sizeof(*ints));
 		buf_putc(&b, '{');
@@ -277,6 +281,9 @@ check(struct arena *a, const struct field *f, const struct val *v,
 	}
 	p->set = true;
 	rc = 0;
+	goto out;
+many:
+	*err = arena_printf(a, "%s takes at most %d values", f->name, VALID_MAX_SET);
 out:
 	buf_free(&b);
 	return rc;

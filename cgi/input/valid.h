@@ -22,6 +22,13 @@ enum ftype {
 	FT__MAX
 };
 
+/*
+ * Values a set or ranges filter takes at most (status[], tags[], levels):
+ * a tenant has a few dozen levels and tags; 4,000 ranges in one body held a
+ * worker for the whole statement timeout.
+ */
+#define VALID_MAX_SET	100
+
 #define F_REQUIRED	0x01
 #define F_NOSQL		0x02	/* consumed by the engine (page, per_page, format) */
 #define F_DEFAULT	0x04	/* absent: use min (FT_UINT) */

@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "render/render.h"
 #include "report/report.h"
@@ -92,13 +93,27 @@ report_needs_row(const struct report *r)
 	    (r->env == ENV_OBJECT || r->env == ENV_RAW || r->scoped);
 }
 
-/* Adds the validator headers to a 200 or 304 (never to an error); returns status. */
+/*
+ * Adds the validator headers to a 200 or 304 (never to an error), and turns
+ * a 200 the client has (If-None-Match: fresh) into a 304 without its body;
+ * returns the status. The answers hold personal data: no cache keeps them
+ * (no-store); a client may still revalidate by its ETag.
+ */
 static int
-validator(struct req *req, const struct report *r, int status)
+validator(struct req *req, const struct report *r, int status, bool fresh)
 {
+	if (status == 200 && fresh) {
+		buf_reset(&req->body_out);
+		req->ctype = NULL;
+		if (req->file != NULL && req->file_tmp)
+			unlink(req->file);
+		req->file = NULL;
+		req->file_tmp = false;
+		req->status = status = 304;
+	}
 	if (status == 200 || status == 304) {
 		req_header(req, "ETag", report_etag(req, r));
-		req_header(req, "Cache-Control", "private, no-cache");
+		req_header(req, "Cache-Control", "private, no-store");
 	}
 	return status;
 }
@@ -244,6 +259,7 @@ int
 report_serve(struct req *req, const struct report *r)
 {
 	const char *inm, *pp[2];
+	bool fresh;
 	struct db_q q[3];
 	struct run run;
 	const char *err = NULL;
@@ -278,13 +294,18 @@ report_serve(struct req *req, const struct report *r)
 	}
 
 	/*
-	 * A conditional request for unchanged data: 304 without the report
-	 * query. (Its begin was not deferred: the data version is known.)
+	 * A conditional request for unchanged data (its begin was not
+	 * deferred: the data version is known): 304 without the report query
+	 * for a list that is there whatever the parameters; anything else (a
+	 * task's numbers, one call) runs first, so that a forged validator for
+	 * a missing or foreign id gets the 404 its plain request gets.
 	 */
 	inm = req_env(req, "HTTP_IF_NONE_MATCH");
-	if (inm != NULL && strstr(inm, report_etag(req, r)) != NULL) {
+	fresh = inm != NULL && strstr(inm, report_etag(req, r)) != NULL;
+	if (fresh && r->count_sql == NULL && !report_needs_row(r)) {
+		/* A list that exists whatever the parameters: 304 at once. */
 		req->status = 304;
-		return validator(req, r, 304);
+		return validator(req, r, 304, false);
 	}
 
 	ip = field_index(r, "page");
@@ -304,13 +325,16 @@ report_serve(struct req *req, const struct report *r)
 			run.params[run.nparams++] = "0";
 		}
 		status = selection(req, &run);
-		return validator(req, r, status ? status : 200);
+		return validator(req, r, status ? status : 200, fresh);
 	}
 
 	/*
 	 * The count, the page and the page statement of HTML in one round
 	 * trip (with a deferred begin, the request's only one). Nothing more
-	 * is asked: the transaction ends in the same round trip.
+	 * is asked: the transaction ends in the same round trip. Past the
+	 * first page the count goes first, alone: a page past the last one is
+	 * answered empty without its statement (page=1000000000 made the
+	 * OFFSET walk the whole selection).
 	 */
 	nq = 0;
 	if (r->count_sql != NULL) {
@@ -318,20 +342,33 @@ report_serve(struct req *req, const struct report *r)
 		run.params[run.nparams++] = arena_printf(req->a, "%ld", run.per_page);
 		run.params[run.nparams++] = arena_printf(req->a, "%ld",
 		    (run.page - 1) * run.per_page);
+		if (run.page > 1) {
+			if ((e = db_batch(req->db, q, 1, false)) != DB_OK)
+				return req_db_fail(req, e);
+			if ((status = counted(req, &run, q[0].res)) != 0)
+				return validator(req, r, status, fresh);
+			nq = 0;
+		}
 	}
 	irows = nq;
-	q[nq++] = (struct db_q){ run.sql, run.nparams, run.params, NULL };
+	if (r->count_sql != NULL && run.page > 1 && run.page > run.last_page)
+		run.rows = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
+	else
+		q[nq++] = (struct db_q){ run.sql, run.nparams, run.params, NULL };
 	if (req->fmt == FMT_HTML && r->page_sql != NULL &&
 	    (ip = field_index(r, r->page_key)) >= 0 && run.pv[ip].set) {
 		pp[0] = req->tenant;
 		pp[1] = run.pv[ip].text;
 		q[nq++] = (struct db_q){ r->page_sql, 2, pp, NULL };
 	}
-	if ((e = db_batch(req->db, q, nq, true)) != DB_OK)
+	if (nq > 0 && (e = db_batch(req->db, q, nq, true)) != DB_OK) {
+		PQclear(run.rows);
 		return req_db_fail(req, e);
-	run.rows = q[irows].res;
-	run.extra = nq > irows + 1 ? q[irows + 1].res : NULL;
-	if (r->count_sql != NULL)
+	}
+	if (run.rows == NULL)
+		run.rows = q[irows++].res;
+	run.extra = nq > irows ? q[irows].res : NULL;
+	if (r->count_sql != NULL && run.page == 1)
 		status = counted(req, &run, q[0].res);
 	if (status == 0 && report_needs_row(r) && PQntuples(run.rows) == 0) {
 		req_error(req, 404, "not found");
@@ -341,5 +378,5 @@ report_serve(struct req *req, const struct report *r)
 		status = render_report(req, &run);
 	PQclear(run.rows);
 	PQclear(run.extra);
-	return validator(req, r, status ? status : 200);
+	return validator(req, r, status ? status : 200, fresh);
 }

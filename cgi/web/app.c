@@ -248,9 +248,36 @@ check_headers(struct req *req)
 }
 
 
+/*
+ * Returns true when a browser says the request comes from another site: its
+ * Sec-Fetch-Site is neither same-origin nor none (typed or bookmarked), or
+ * its Origin's host is not the Host asked (the scheme is left out: behind a
+ * proxy that ends TLS the program sees http). A client that sends neither
+ * (curl, the platform's clients) is no browser a page can drive.
+ */
+static bool
+cross_site(struct req *req)
+{
+	const char *site = req_env(req, "HTTP_SEC_FETCH_SITE"),
+	    *origin = req_env(req, "HTTP_ORIGIN"), *host = req_env(req, "HTTP_HOST");
+
+	if (site != NULL && strcmp(site, "same-origin") != 0 &&
+	    strcmp(site, "none") != 0)
+		return true;
+	if (origin == NULL)
+		return false;
+	if (strncmp(origin, "https://", 8) == 0)
+		origin += 8;
+	else if (strncmp(origin, "http://", 7) == 0)
+		origin += 7;
+	else
+		return true;	/* "null" (a sandboxed or file page), or worse */
+	return host == NULL || strcasecmp(origin, host) != 0;
+}
+
 /* Reads and parses the body into req->params; returns 0 or the HTTP status set. */
 static int
-read_body(struct req *req)
+read_body(struct req *req, bool strict)
 {
 	const char *cl = req_env(req, "CONTENT_LENGTH"),
 	    *ct = req_env(req, "CONTENT_TYPE"), *err = NULL;
@@ -298,9 +325,17 @@ read_body(struct req *req)
 	body[len] = '\0';
 	req->body = body;
 	req->body_len = (size_t)len;
-	if (ct != NULL && strncasecmp(ct, "multipart/", 10) == 0) {
-		req_error(req, 400, "body must be JSON or form-encoded");
-		return 400;
+	/*
+	 * A route that changes state (sign-in, sign-out) takes only the types
+	 * a cross-site page cannot send without asking (but the form's, which
+	 * cross_site refuses): text/plain is how a page signs a browser in.
+	 */
+	if ((ct != NULL && strncasecmp(ct, "multipart/", 10) == 0) ||
+	    (strict && (ct == NULL ||
+	    (strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0 &&
+	    strncasecmp(ct, "application/json", 16) != 0)))) {
+		req_error(req, strict ? 415 : 400, "body must be JSON or form-encoded");
+		return strict ? 415 : 400;
 	}
 	if ((ct != NULL && strstr(ct, "json") != NULL) ||
 	    ((ct == NULL || strstr(ct, "x-www-form-urlencoded") == NULL) &&
@@ -460,7 +495,12 @@ app_serve(struct req *req)
 		goto send;
 	}
 	req->head_only = strcmp(req->method, "HEAD") == 0;
-	if (strcmp(req->method, "POST") == 0 && read_body(req))
+	if ((rt->flags & R_WRITE) && cross_site(req)) {
+		log_line(req->id, "cross-site %s %s refused", req->method, req->path);
+		req_error(req, 403, "cross-site request refused");
+		goto send;
+	}
+	if (strcmp(req->method, "POST") == 0 && read_body(req, rt->flags & R_WRITE))
 		goto send;
 	if ((err = utf8_param(req->params, NULL)) != NULL) {
 		req_error(req, 400, arena_printf(req->a, "%s must be UTF-8 text", err));

@@ -24,6 +24,7 @@ http_reason(int status)
 	case 405: return "Method Not Allowed";
 	case 413: return "Payload Too Large";
 	case 414: return "URI Too Long";
+	case 415: return "Unsupported Media Type";
 	case 416: return "Range Not Satisfiable";
 	case 429: return "Too Many Requests";
 	case 431: return "Request Header Fields Too Large";
@@ -78,6 +79,8 @@ http_send(struct req *req)
 	buf_printf(&h, "Content-Length: %lld\r\n", fd >= 0 ? (long long)left :
 	    (long long)req->body_out.len);
 	buf_printf(&h, "X-Request-Id: %s\r\n", req->id);
+	/* One URL answers JSON or HTML by its Accept header. */
+	buf_puts(&h, "Vary: Accept\r\n");
 	buf_puts(&h, "X-Content-Type-Options: nosniff\r\n");
 	if (req->ctype && strncmp(req->ctype, "text/html", 9) == 0)
 		buf_puts(&h, "Content-Security-Policy: default-src 'self'; "

@@ -89,7 +89,8 @@ record_recording(struct req *req)
 	    (long long)st.st_mtime);
 	req_header(req, "Accept-Ranges", "bytes");
 	req_header(req, "ETag", tag);
-	req_header(req, "Cache-Control", "private, max-age=86400");
+	/* A call's voice: kept by no cache, gone from the browser with the session. */
+	req_header(req, "Cache-Control", "private, no-store");
 	if ((h = req_env(req, "HTTP_IF_NONE_MATCH")) != NULL && strstr(h, tag)) {
 		req->status = 304;
 		return 304;

@@ -12,6 +12,9 @@
 #include "store/db.h"
 #include "web/session.h"
 
+/* A client address may make this many times login_max_failures attempts, over all names. */
+#define ADDR_FACTOR	5
+
 /* Returns the session cookie header value for sid ("" clears it). */
 static const char *
 session_cookie(struct req *req, const char *sid, long ttl)
@@ -55,21 +58,46 @@ login_form(struct req *req, int status, const char *message, const char *next,
 	return html_finish(req, d, "login.tpl") ? 500 : status;
 }
 
-/* Returns how many failures key had recently (after adding one when add). */
-static long
-failures(struct req *req, const char *key, int add, int *dberr)
+/*
+ * Counts an attempt of key before the password is checked (atomically:
+ * concurrent attempts of one key wait for each other). Returns 1 when it
+ * may go on, 0 when the key has had max attempts in the window (429), -1
+ * on a database failure (*dberr).
+ */
+static int
+attempt(struct req *req, const char *key, long max, int *dberr)
 {
-	const char *p[2] = { key, arena_printf(req->a, "%ld", req->cfg->login_window) };
+	const char *p[3] = { key, arena_printf(req->a, "%ld", req->cfg->login_window),
+	    arena_printf(req->a, "%ld", max) };
 	PGresult *res;
-	long n;
+	int ok;
 
-	*dberr = db_exec(req->db, add ? "SELECT callreport_login_failure($1, $2::int)" :
-	    "SELECT callreport_login_failures($1, $2::int)", 2, p, &res);
+	*dberr = db_exec(req->db, "SELECT callreport_login_attempt($1, $2::int, $3::int)",
+	    3, p, &res);
 	if (*dberr != DB_OK)
 		return -1;
-	n = atol(PQgetvalue(res, 0, 0));
+	ok = PQgetvalue(res, 0, 0)[0] == 't';
 	PQclear(res);
-	return n;
+	return ok;
+}
+
+/*
+ * Returns next when it is a path of this site made of printable ASCII
+ * ("/tasks?page=2"), else "": no scheme, no "//host", no backslash, no
+ * control character or byte past ASCII (a browser drops some of them and
+ * follows "/\v/evil.example" to another site).
+ */
+static const char *
+safe_next(const char *next)
+{
+	const unsigned char *p;
+
+	if (next[0] != '/' || next[1] == '/')
+		return "";
+	for (p = (const unsigned char *)next; *p; p++)
+		if (*p <= 0x20 || *p >= 0x7f || *p == '\\')
+			return "";
+	return next;
 }
 
 /*
@@ -81,29 +109,32 @@ int
 session_login(struct req *req)
 {
 	struct pval pv[3];
-	const char *err, *name, *pass, *next, *addr, *p[3], *hash;
+	const char *err, *name, *pass, *next, *addr, *p[3], *hash, *pair, *akey;
 	char sid[TOKEN_LEN + 1];
-	PGresult *res;
+	PGresult *res, *ok_res;
 	int e, ok;
-	long fu, fa;
 
 	if (validate(req->a, f_login, 3, req->params, pv, &err))
 		return login_form(req, 400, err, NULL, NULL);
-	next = pv[2].set ? pv[2].text : "";
-	if (next[0] != '/' || next[1] == '/' || strchr(next, '\\') ||
-	    strpbrk(next, "\r\n\t") != NULL)
-		next = "";
+	next = safe_next(pv[2].set ? pv[2].text : "");
 	if (strcmp(req->method, "POST") != 0)
 		return login_form(req, 200, NULL, next, NULL);
 	name = pv[0].set ? pv[0].text : "";
 	pass = pv[1].set ? pv[1].text : "";
 	addr = req_env(req, "REMOTE_ADDR");
-	fu = failures(req, arena_printf(req->a, "user:%s", name), 0, &e);
-	fa = fu < 0 ? -1 : failures(req, arena_printf(req->a, "addr:%s",
-	    addr ? addr : "-"), 0, &e);
-	if (fu < 0 || fa < 0)
+	/*
+	 * Attempts are counted before the password is checked, per name and
+	 * address (an attacker elsewhere cannot lock the owner out) and per
+	 * address over all names (ADDR_FACTOR times as many: a guesser trying
+	 * many names). A success forgets its name and address's attempts.
+	 */
+	pair = arena_printf(req->a, "pair:%s|%s", name, addr ? addr : "-");
+	akey = arena_printf(req->a, "addr:%s", addr ? addr : "-");
+	if ((ok = attempt(req, pair, req->cfg->login_max_failures, &e)) == 1)
+		ok = attempt(req, akey, ADDR_FACTOR * req->cfg->login_max_failures, &e);
+	if (ok < 0)
 		return req_db_fail(req, e);
-	if (fu >= req->cfg->login_max_failures || fa >= req->cfg->login_max_failures) {
+	if (ok == 0) {
 		req_header(req, "Retry-After", arena_printf(req->a, "%ld",
 		    req->cfg->login_window));
 		log_line(req->id, "sign-in refused: too many failures");
@@ -119,9 +150,7 @@ session_login(struct req *req)
 	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
 	if (!ok || hash == NULL) {
 		PQclear(res);
-		failures(req, arena_printf(req->a, "user:%s", name), 1, &e);
-		failures(req, arena_printf(req->a, "addr:%s", addr ? addr : "-"), 1, &e);
-		log_line(req->id, "sign-in failed");
+		log_line(req->id, "sign-in failed");	/* its attempts stay counted */
 		return login_form(req, 401, "用户名或密码错误", next, name);
 	}
 	if (token_new(sid, "crs_")) {
@@ -129,6 +158,14 @@ session_login(struct req *req)
 		req_error(req, 500, "internal error");
 		return 500;
 	}
+	p[0] = pair;
+	p[1] = akey;
+	if ((e = db_exec(req->db, "SELECT callreport_login_ok($1, $2)", 2, p,
+	    &ok_res)) != DB_OK) {
+		PQclear(res);
+		return req_db_fail(req, e);
+	}
+	PQclear(ok_res);
 	p[0] = hash_param(req, sid);
 	p[1] = arena_strdup(req->a, PQgetvalue(res, 0, 1));
 	p[2] = arena_printf(req->a, "%ld", req->cfg->session_ttl);

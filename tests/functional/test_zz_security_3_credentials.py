@@ -147,21 +147,25 @@ def rl_users(db):
 
 
 def test_sign_in_rate_limited_per_user_and_per_address(rl_users):
+    """Attempts are limited per name and address (login_max_failures), and per
+    address over all names (5 times as many): a guesser elsewhere cannot lock
+    the owner out, nor one address another tenant's user."""
     (u1, p1), (u2, p2) = rl_users.items()
     with Instance(18102, login_max_failures=3, login_window=600) as inst:
         def attempt(name, pw, src):
             return login(name, pw, base=inst.base, source=src)[0]
 
-        # Per user: three failures from three addresses, then even the right password is refused.
-        for i, src in enumerate(("127.0.0.11", "127.0.0.12", "127.0.0.13")):
-            assert attempt(u1, f"wrong-{i}", src).status == 401
-        r = attempt(u1, p1, "127.0.0.14")
+        # Per name and address: three failures, then even the right password is refused there ...
+        for i in range(3):
+            assert attempt(u1, f"wrong-{i}", "127.0.0.11").status == 401
+        r = attempt(u1, p1, "127.0.0.11")
         assert r.status == 429 and int(r.header("Retry-After")) > 0
         assert "用户名或密码错误" not in r.body.decode()  # no hint whether the password was right
-        # ... while another user signs in from that same address.
-        assert attempt(u2, p2, "127.0.0.14").status == 303
-        # Per address: three failures for three (unknown) users from one address ...
-        for i in range(3):
+        # ... but not from the owner's own address, nor for another user from the first one.
+        assert attempt(u1, p1, "127.0.0.14").status == 303
+        assert attempt(u2, p2, "127.0.0.11").status == 303
+        # Per address: fifteen failures for unknown users from one address ...
+        for i in range(15):
             assert attempt(f"zz-sec-nobody-{i}", "x", "127.0.0.21").status == 401
         r = attempt(u2, p2, "127.0.0.21")
         assert r.status == 429 and r.header("Retry-After")
