@@ -29,111 +29,119 @@
 #include <libpq-fe.h>
 
 #include "cli/import.h"
+#include "input/valid.h"
 #include "report/overview.h"
 
 /* ---------------------------------------------------------------------- */
 /* Field tables                                                           */
 
-enum ftype {
-	FT_STR,
-	FT_INT,
-	FT_NUM,
-	FT_BOOL,
-	FT_UUID,
-	FT_TIME,
-	FT_UUID_ARRAY,
-	FT_JSON_ARRAY,
-	FT__MAX
+/*
+ * A line's fields are typed JSON values checked against the type of their
+ * column, so they have types of their own: valid.h's (enum ftype, struct
+ * field) describe request parameters, text from a query or a JSON body read
+ * as filters (sets, ranges, "" for absent). Both use valid.h's validators of
+ * a UUID and a time.
+ */
+enum imp_type {
+	IT_STR,
+	IT_INT,
+	IT_NUM,
+	IT_BOOL,
+	IT_UUID,
+	IT_TIME,
+	IT_UUID_ARRAY,
+	IT_JSON_ARRAY,
+	IT__MAX
 };
 
 /* What a message says a field should be. */
-static const char *const ftype_want[FT__MAX] = {
-	"a string",               /* FT_STR */
-	"an integer",             /* FT_INT */
-	"a number",               /* FT_NUM */
-	"a boolean",              /* FT_BOOL */
-	"a UUID string",          /* FT_UUID */
-	"a time string",          /* FT_TIME */
-	"an array of UUID strings", /* FT_UUID_ARRAY */
-	"an array",               /* FT_JSON_ARRAY */
+static const char *const imp_type_want[IT__MAX] = {
+	"a string",               /* IT_STR */
+	"an integer",             /* IT_INT */
+	"a number",               /* IT_NUM */
+	"a boolean",              /* IT_BOOL */
+	"a UUID string",          /* IT_UUID */
+	"a time string",          /* IT_TIME */
+	"an array of UUID strings", /* IT_UUID_ARRAY */
+	"an array",               /* IT_JSON_ARRAY */
 };
 
 /* The SQL type a staged value is cast to (integers narrow on assignment). */
-static const char *const ftype_sql[FT__MAX] = {
-	"text",        /* FT_STR */
-	"int8",        /* FT_INT */
-	"float8",      /* FT_NUM */
-	"boolean",     /* FT_BOOL */
-	"uuid",        /* FT_UUID */
-	"timestamptz", /* FT_TIME */
-	NULL,          /* FT_UUID_ARRAY: only feeds link tables */
-	"jsonb",       /* FT_JSON_ARRAY */
+static const char *const imp_type_sql[IT__MAX] = {
+	"text",        /* IT_STR */
+	"int8",        /* IT_INT */
+	"float8",      /* IT_NUM */
+	"boolean",     /* IT_BOOL */
+	"uuid",        /* IT_UUID */
+	"timestamptz", /* IT_TIME */
+	NULL,          /* IT_UUID_ARRAY: only feeds link tables */
+	"jsonb",       /* IT_JSON_ARRAY */
 };
 
-#define F_REQ   0x01u /* required, not null */
-#define F_ZERO  0x02u /* 0 means unknown: stored as NULL */
-#define F_LINK  0x04u /* not a column: feeds a link table */
-#define F_LEVEL 0x08u /* when absent, derived from score and the tenant's levels */
+#define IMP_REQ   0x01u /* required, not null */
+#define IMP_ZERO  0x02u /* 0 means unknown: stored as NULL */
+#define IMP_LINK  0x04u /* not a column: feeds a link table */
+#define IMP_LEVEL 0x08u /* when absent, derived from score and the tenant's levels */
 
-struct field {
-	const char *name;  /* JSON key, and column name unless F_LINK */
-	enum ftype  type;
-	unsigned    flags;
-	int64_t     lo, hi; /* FT_INT: allowed range */
-	const char *dflt;   /* SQL default when null or absent (NOT NULL columns) */
+struct imp_field {
+	const char    *name;   /* JSON key, and column name unless IMP_LINK */
+	enum imp_type  type;
+	unsigned       flags;
+	int64_t        lo, hi; /* IT_INT: allowed range */
+	const char    *dflt;   /* SQL default when null or absent (NOT NULL columns) */
 };
 
-#define FSTR(n, f)          { n, FT_STR, f, 0, 0, NULL }
-#define FINT(n, f, lo, hi)  { n, FT_INT, f, lo, hi, NULL }
+#define FSTR(n, f)          { n, IT_STR, f, 0, 0, NULL }
+#define FINT(n, f, lo, hi)  { n, IT_INT, f, lo, hi, NULL }
 #define FI2(n, f)           FINT(n, f, INT16_MIN, INT16_MAX)
 #define FI4(n, f)           FINT(n, f, INT32_MIN, INT32_MAX)
 #define FI8(n, f)           FINT(n, f, INT64_MIN + 1, INT64_MAX - 1)
-#define FNUM(n, f)          { n, FT_NUM, f, 0, 0, NULL }
-#define FBOOL(n, f, d)      { n, FT_BOOL, f, 0, 0, d }
-#define FUUID(n, f)         { n, FT_UUID, f, 0, 0, NULL }
-#define FTIME(n, f)         { n, FT_TIME, f, 0, 0, NULL }
-#define FUUIDS(n, f)        { n, FT_UUID_ARRAY, (f) | F_LINK, 0, 0, NULL }
-#define FJSON(n, f, d)      { n, FT_JSON_ARRAY, f, 0, 0, d }
+#define FNUM(n, f)          { n, IT_NUM, f, 0, 0, NULL }
+#define FBOOL(n, f, d)      { n, IT_BOOL, f, 0, 0, d }
+#define FUUID(n, f)         { n, IT_UUID, f, 0, 0, NULL }
+#define FTIME(n, f)         { n, IT_TIME, f, 0, 0, NULL }
+#define FUUIDS(n, f)        { n, IT_UUID_ARRAY, (f) | IMP_LINK, 0, 0, NULL }
+#define FJSON(n, f, d)      { n, IT_JSON_ARRAY, f, 0, 0, d }
 
 /* The first field of every table is the row's key. */
 
-static const struct field region_fields[] = {
-	FI4("id", F_REQ), FSTR("city", F_REQ), FI4("pid", 0),
+static const struct imp_field region_fields[] = {
+	FI4("id", IMP_REQ), FSTR("city", IMP_REQ), FI4("pid", 0),
 	FSTR("area_code", 0), FSTR("post_code", 0),
 	FTIME("created_at", 0), FTIME("updated_at", 0),
 };
 
-static const struct field level_fields[] = {
-	FUUID("id", F_REQ), FSTR("name", F_REQ), FSTR("alias", F_REQ),
-	FI4("score_min", F_REQ), FI4("score_max", F_REQ), FSTR("color", 0),
+static const struct imp_field level_fields[] = {
+	FUUID("id", IMP_REQ), FSTR("name", IMP_REQ), FSTR("alias", IMP_REQ),
+	FI4("score_min", IMP_REQ), FI4("score_max", IMP_REQ), FSTR("color", 0),
 	FTIME("created_at", 0), FTIME("updated_at", 0),
 };
 
-static const struct field tag_scene_fields[] = {
-	FUUID("id", F_REQ), FSTR("name", F_REQ),
+static const struct imp_field tag_scene_fields[] = {
+	FUUID("id", IMP_REQ), FSTR("name", IMP_REQ),
 	FTIME("created_at", 0), FTIME("updated_at", 0),
 };
 
-static const struct field tag_group_fields[] = {
-	FUUID("id", F_REQ), FSTR("name", F_REQ), FUUID("tag_scene_id", F_REQ),
+static const struct imp_field tag_group_fields[] = {
+	FUUID("id", IMP_REQ), FSTR("name", IMP_REQ), FUUID("tag_scene_id", IMP_REQ),
 	FTIME("created_at", 0), FTIME("updated_at", 0),
 };
 
-static const struct field tag_fields[] = {
-	FUUID("id", F_REQ), FSTR("name", F_REQ), FUUIDS("tag_group_ids", F_REQ),
+static const struct imp_field tag_fields[] = {
+	FUUID("id", IMP_REQ), FSTR("name", IMP_REQ), FUUIDS("tag_group_ids", IMP_REQ),
 	FSTR("description", 0), FSTR("color", 0), FBOOL("status", 0, "true"),
 	FTIME("created_at", 0), FTIME("updated_at", 0),
 };
 
-static const struct field group_fields[] = {
-	FI8("id", F_REQ), FSTR("name", F_REQ), FBOOL("debug", 0, "false"),
+static const struct imp_field group_fields[] = {
+	FI8("id", IMP_REQ), FSTR("name", IMP_REQ), FBOOL("debug", 0, "false"),
 	FSTR("link_word_group_id", 0), FUUID("tag_scene_id", 0),
 	FBOOL("default", 0, "false"), FTIME("deleted_at", 0),
 	FTIME("created_at", 0), FTIME("updated_at", 0),
 };
 
-static const struct field utterance_fields[] = {
-	FUUID("id", F_REQ), FI8("group_id", F_REQ), FSTR("name", F_REQ),
+static const struct imp_field utterance_fields[] = {
+	FUUID("id", IMP_REQ), FI8("group_id", IMP_REQ), FSTR("name", IMP_REQ),
 	FSTR("description", 0), FSTR("context_id", 0), FI4("priority", 0),
 	FSTR("action", 0), FI4("word_class", 0), FI4("wait", 0), FI4("retry", 0),
 	FI4("max_retry", 0), FI4("score", 0), FI4("play_ms", 0),
@@ -142,10 +150,10 @@ static const struct field utterance_fields[] = {
 	FTIME("deleted_at", 0), FTIME("created_at", 0), FTIME("updated_at", 0),
 };
 
-static const struct field task_fields[] = {
-	FUUID("uuid", F_REQ), FSTR("name", F_REQ), FI8("group_id", F_REQ),
+static const struct imp_field task_fields[] = {
+	FUUID("uuid", IMP_REQ), FSTR("name", IMP_REQ), FI8("group_id", IMP_REQ),
 	FTIME("create_datetime", 0), FTIME("alter_datetime", 0),
-	{ "start", FT_INT, 0, INT32_MIN, INT32_MAX, "0" },
+	{ "start", IT_INT, 0, INT32_MIN, INT32_MAX, "0" },
 	FI4("maximumcall", 0), FI4("call_per_second", 0), FI4("recycle_limit", 0),
 	FI4("random_assignment_number", 0), FSTR("disable_dial_timegroup", 0),
 	FI8("destination_extension", 0), FSTR("destination_dialplan", 0),
@@ -157,43 +165,43 @@ static const struct field task_fields[] = {
 	FSTR("call_notify_url", 0), FI4("call_notify_type", 0),
 };
 
-static const struct field number_fields[] = {
-	FI8("id", F_REQ), FUUID("task_id", F_REQ), FSTR("number", F_REQ),
-	FINT("status", F_REQ, 0, 12),
-	FI4("province_id", F_ZERO), FI4("city_id", F_ZERO),
+static const struct imp_field number_fields[] = {
+	FI8("id", IMP_REQ), FUUID("task_id", IMP_REQ), FSTR("number", IMP_REQ),
+	FINT("status", IMP_REQ, 0, 12),
+	FI4("province_id", IMP_ZERO), FI4("city_id", IMP_ZERO),
 	FINT("operator", 0, 0, 3), FBOOL("is_blacklist", 0, "false"),
 	FSTR("callid", 0), FTIME("calldate", 0), FI8("bill", 0), FI8("duration", 0),
 	FSTR("hangupcause", 0), FTIME("hangupdate", 0), FTIME("answerdate", 0),
 };
 
-static const struct field call_history_fields[] = {
-	FI8("id", F_REQ), FUUID("task_id", F_REQ), FI8("number_id", F_REQ),
-	FSTR("number", F_REQ), FTIME("call_time", F_REQ), FINT("status", F_REQ, 0, 12),
+static const struct imp_field call_history_fields[] = {
+	FI8("id", IMP_REQ), FUUID("task_id", IMP_REQ), FI8("number_id", IMP_REQ),
+	FSTR("number", IMP_REQ), FTIME("call_time", IMP_REQ), FINT("status", IMP_REQ, 0, 12),
 	FSTR("call_id", 0), FI8("duration", 0), FSTR("hangup_cause", 0),
 	FSTR("hangup_code", 0), FI8("bill", 0), FSTR("call_status", 0),
 	FSTR("record_file", 0), FSTR("calling_number", 0),
-	FI4("province_id", F_ZERO), FI4("city_id", F_ZERO), FINT("operator", 0, 0, 3),
+	FI4("province_id", IMP_ZERO), FI4("city_id", IMP_ZERO), FINT("operator", 0, 0, 3),
 	FTIME("created_at", 0), FTIME("updated_at", 0),
 };
 
-static const struct field record_fields[] = {
-	FUUID("id", F_REQ), FUUID("task_id", F_REQ), FSTR("callee", F_REQ),
-	FTIME("calldate", F_REQ), FI4("score", F_REQ),
+static const struct imp_field record_fields[] = {
+	FUUID("id", IMP_REQ), FUUID("task_id", IMP_REQ), FSTR("callee", IMP_REQ),
+	FTIME("calldate", IMP_REQ), FI4("score", IMP_REQ),
 	FI8("group_id", 0), FSTR("callid", 0), FSTR("caller_number", 0),
 	FI8("duration", 0), FI4("error_code", 0), FINT("gender", 0, 0, 4),
-	FUUID("level_id", F_LEVEL), FI8("bill", 0), FSTR("hangupcause", 0),
+	FUUID("level_id", IMP_LEVEL), FI8("bill", 0), FSTR("hangupcause", 0),
 	FTIME("hangupdate", 0), FTIME("answerdate", 0), FSTR("recordfile", 0),
 	FSTR("bridge_callid", 0), FSTR("bridge_number", 0),
 	FTIME("bridge_calldate", 0), FTIME("bridge_answerdate", 0),
 	FI2("hangup_disposition", 0), FTIME("created_at", 0), FTIME("updated_at", 0),
 	FI4("rounds", 0), FSTR("bredge_number", 0), FTIME("read_at", 0),
-	FI4("province_id", F_ZERO), FI4("city_id", F_ZERO), FINT("operator", 0, 0, 3),
+	FI4("province_id", IMP_ZERO), FI4("city_id", IMP_ZERO), FINT("operator", 0, 0, 3),
 	FUUIDS("tag_ids", 0),
 };
 
-static const struct field record_detail_fields[] = {
-	FUUID("id", F_REQ), FUUID("record_id", F_REQ), FI4("sequence", F_REQ),
-	FSTR("notify", F_REQ), FUUID("task_id", 0), FSTR("callid", 0),
+static const struct imp_field record_detail_fields[] = {
+	FUUID("id", IMP_REQ), FUUID("record_id", IMP_REQ), FI4("sequence", IMP_REQ),
+	FSTR("notify", IMP_REQ), FUUID("task_id", 0), FSTR("callid", 0),
 	FI4("error_code", 0), FSTR("asrtype", 0), FSTR("callee", 0),
 	FI2("gender", 0), FI4("asr_elapse", 0), FI4("record_ms", 0),
 	FNUM("volume_gain", 0), FSTR("question", 0), FI4("question_index", 0),
@@ -205,11 +213,11 @@ static const struct field record_detail_fields[] = {
 };
 
 struct kind {
-	const char         *name;   /* value of "kind" */
-	const char         *table;
-	const struct field *fields; /* fields[0] is the key */
-	size_t              nfields;
-	bool                tenant; /* rows carry user_id (else shared, kept as found) */
+	const char             *name;   /* value of "kind" */
+	const char             *table;
+	const struct imp_field *fields; /* fields[0] is the key */
+	size_t                  nfields;
+	bool                    tenant; /* rows carry user_id (else shared, kept as found) */
 };
 
 #define KIND(n, t, f, ten) { n, t, f, sizeof(f) / sizeof((f)[0]), ten }
@@ -404,99 +412,6 @@ sb_copy_escape(struct sbuf *sb, const char *s, size_t n)
 /* ---------------------------------------------------------------------- */
 /* Value shapes                                                           */
 
-/* Returns true if s (n bytes) is a UUID written 8-4-4-4-12 in hex. */
-static bool
-valid_uuid(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n != 36)
-		return false;
-	for (i = 0; i < 36; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return false;
-		} else if (!isxdigit((unsigned char)s[i]))
-			return false;
-	}
-	return true;
-}
-
-/* Returns the value of the n digits at *p and advances *p, or -1 if not digits. */
-static int
-take_digits(const char **p, const char *end, int n)
-{
-	int v = 0;
-
-	if (end - *p < n)
-		return -1;
-	for (; n > 0; n--, (*p)++) {
-		if (**p < '0' || **p > '9')
-			return -1;
-		v = v * 10 + (**p - '0');
-	}
-	return v;
-}
-
-/* Returns the number of days of month m (1-12) of year y. */
-static int
-days_in_month(int y, int m)
-{
-	static const int d[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return d[m - 1];
-}
-
-/*
- * Returns true if s (n bytes) is "YYYY-MM-DD HH:MM:SS" (read in the import's
- * zone) or ISO 8601 "YYYY-MM-DDTHH:MM:SS" with optional fraction and an
- * optional offset "Z", "+HH", "+HHMM" or "+HH:MM" ('T' or ' ' between date and time).
- */
-static bool
-valid_time(const char *s, size_t n)
-{
-	const char *p = s, *end = s + n;
-	int y, mo, d, h, mi, se, oh, om;
-
-	if ((y = take_digits(&p, end, 4)) < 1 || p == end || *p++ != '-' ||
-	    (mo = take_digits(&p, end, 2)) < 1 || mo > 12 || p == end || *p++ != '-' ||
-	    (d = take_digits(&p, end, 2)) < 1 || d > days_in_month(y, mo))
-		return false;
-	if (p == end || (*p != ' ' && *p != 'T'))
-		return false;
-	p++;
-	if ((h = take_digits(&p, end, 2)) < 0 || h > 23 || p == end || *p++ != ':' ||
-	    (mi = take_digits(&p, end, 2)) < 0 || mi > 59 || p == end || *p++ != ':' ||
-	    (se = take_digits(&p, end, 2)) < 0 || se > 59)
-		return false;
-	if (p < end && *p == '.') {
-		const char *f = ++p;
-
-		while (p < end && *p >= '0' && *p <= '9')
-			p++;
-		if (p == f || p - f > 9)
-			return false;
-	}
-	if (p == end)
-		return true;
-	if (*p == 'Z')
-		return p + 1 == end;
-	if (*p != '+' && *p != '-')
-		return false;
-	p++;
-	if ((oh = take_digits(&p, end, 2)) < 0 || oh > 15)
-		return false;
-	if (p == end)
-		return true;
-	if (*p == ':')
-		p++;
-	if ((om = take_digits(&p, end, 2)) < 0 || om > 59)
-		return false;
-	return p == end;
-}
-
 /* Returns the name a message uses for the JSON type of v. */
 static const char *
 json_type_word(struct json_object *v)
@@ -657,7 +572,7 @@ kind_by_name(const char *name, size_t n)
 }
 
 /* Returns the field of kind k named name, or NULL. */
-static const struct field *
+static const struct imp_field *
 field_by_name(const struct kind *k, const char *name)
 {
 	size_t i;
@@ -697,7 +612,7 @@ sb_uuid(struct sbuf *sb, const char *s)
  * to im->copy. Returns 0, or -1 after printing "PATH:LINE: field F: ...".
  */
 static int
-stage_value(struct imp *im, long long line, const struct field *f, struct json_object *v)
+stage_value(struct imp *im, long long line, const struct imp_field *f, struct json_object *v)
 {
 	struct sbuf *out = &im->copy;
 	const char *s, *why;
@@ -707,7 +622,7 @@ stage_value(struct imp *im, long long line, const struct field *f, struct json_o
 	int rc = -1;
 
 	switch (f->type) {
-	case FT_STR:
+	case IT_STR:
 		if (!json_object_is_type(v, json_type_string))
 			goto wrong_type;
 		s = json_object_get_string(v);
@@ -718,7 +633,7 @@ stage_value(struct imp *im, long long line, const struct field *f, struct json_o
 		}
 		sb_copy_escape(out, s, n);
 		break;
-	case FT_INT:
+	case IT_INT:
 		if (!json_object_is_type(v, json_type_int))
 			goto wrong_type;
 		iv = json_object_get_int64(v);
@@ -731,7 +646,7 @@ stage_value(struct imp *im, long long line, const struct field *f, struct json_o
 		len = (size_t)snprintf(tmp, sizeof(tmp), "%" PRId64, iv);
 		sb_add(out, tmp, len);
 		break;
-	case FT_NUM:
+	case IT_NUM:
 		if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double))
 			goto wrong_type;
 		if (!isfinite(json_object_get_double(v))) {
@@ -740,35 +655,35 @@ stage_value(struct imp *im, long long line, const struct field *f, struct json_o
 		}
 		sb_puts(out, json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
 		break;
-	case FT_BOOL:
+	case IT_BOOL:
 		if (!json_object_is_type(v, json_type_boolean))
 			goto wrong_type;
 		sb_putc(out, json_object_get_boolean(v) ? 't' : 'f');
 		break;
-	case FT_UUID:
+	case IT_UUID:
 		if (!json_object_is_type(v, json_type_string))
 			goto wrong_type;
 		s = json_object_get_string(v);
 		n = (size_t)json_object_get_string_len(v);
-		if (!valid_uuid(s, n)) {
+		if (strlen(s) != n || !valid_uuid(s)) {
 			fail(im, line, "field %s: not a UUID: %s", f->name, show(im, s, n));
 			goto out;
 		}
 		sb_uuid(out, s);
 		break;
-	case FT_TIME:
+	case IT_TIME:
 		if (!json_object_is_type(v, json_type_string))
 			goto wrong_type;
 		s = json_object_get_string(v);
 		n = (size_t)json_object_get_string_len(v);
-		if (!valid_time(s, n)) {
+		if (!valid_timestamp(s, n)) {
 			fail(im, line, "field %s: not a time (YYYY-MM-DD HH:MM:SS or ISO 8601): %s",
 			     f->name, show(im, s, n));
 			goto out;
 		}
 		sb_add(out, s, n);
 		break;
-	case FT_UUID_ARRAY:
+	case IT_UUID_ARRAY:
 		/* An array literal: {uuid,uuid} */
 		if (!json_object_is_type(v, json_type_array))
 			goto wrong_type;
@@ -784,7 +699,7 @@ stage_value(struct imp *im, long long line, const struct field *f, struct json_o
 			}
 			s = json_object_get_string(e);
 			n = (size_t)json_object_get_string_len(e);
-			if (!valid_uuid(s, n)) {
+			if (strlen(s) != n || !valid_uuid(s)) {
 				fail(im, line, "field %s[%zu]: not a UUID: %s", f->name, i, show(im, s, n));
 				goto out;
 			}
@@ -794,7 +709,7 @@ stage_value(struct imp *im, long long line, const struct field *f, struct json_o
 		}
 		sb_putc(out, '}');
 		break;
-	case FT_JSON_ARRAY:
+	case IT_JSON_ARRAY:
 		if (!json_object_is_type(v, json_type_array))
 			goto wrong_type;
 		if ((why = json_storable(v)) != NULL) {
@@ -805,13 +720,13 @@ stage_value(struct imp *im, long long line, const struct field *f, struct json_o
 		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 		sb_copy_escape(out, s, strlen(s));
 		break;
-	case FT__MAX:
+	case IT__MAX:
 		break;
 	}
 	rc = 0;
 	goto out;
 wrong_type:
-	fail(im, line, "field %s: expected %s, got %s", f->name, ftype_want[f->type],
+	fail(im, line, "field %s: expected %s, got %s", f->name, imp_type_want[f->type],
 	     json_type_word(v));
 out:
 	return rc;
@@ -827,7 +742,7 @@ note_order(struct imp *im, size_t ki, const char *id, size_t n)
 	if (n >= sizeof(im->last[ki]))
 		n = sizeof(im->last[ki]) - 1;
 	if (im->counts[ki] > 0 && !im->unsorted[ki]) {
-		if (kinds[ki].fields[0].type == FT_INT)
+		if (kinds[ki].fields[0].type == IT_INT)
 			after = strtoll(id, NULL, 10) > strtoll(last, NULL, 10);
 		else
 			after = strlen(last) != n || memcmp(id, last, n) > 0;
@@ -870,7 +785,7 @@ stage_object(struct imp *im, long long line, struct json_object *obj)
 	sb_puts(&im->copy, k->name);
 	sb_add(&im->copy, num, (size_t)snprintf(num, sizeof(num), "\t%lld", line));
 	for (i = 0; i < NSLOTS + 1; i++) {
-		const struct field *f = i < k->nfields ? &k->fields[i] : NULL;
+		const struct imp_field *f = i < k->nfields ? &k->fields[i] : NULL;
 
 		if (i == 1)
 			note_order(im, (size_t)(k - kinds), im->copy.p + keypos, im->copy.len - keypos);
@@ -879,7 +794,7 @@ stage_object(struct imp *im, long long line, struct json_object *obj)
 
 		sb_putc(&im->copy, '\t');
 		if (f == NULL || !json_object_object_get_ex(obj, f->name, &v) || v == NULL) {
-			if (f != NULL && (f->flags & F_REQ)) {
+			if (f != NULL && (f->flags & IMP_REQ)) {
 				fail(im, line, "field %s: %s", f->name,
 				     json_object_object_get_ex(obj, f->name, NULL) ?
 				     "must not be null" : "missing");
@@ -992,7 +907,7 @@ copy_end(struct imp *im, const char *why)
 
 /* Appends to sql the staging column holding field f of kind k: s.id or s.vN. */
 static void
-sql_slot(struct sbuf *sql, const char *alias, const struct kind *k, const struct field *f)
+sql_slot(struct sbuf *sql, const char *alias, const struct kind *k, const struct imp_field *f)
 {
 	size_t i = (size_t)(f - k->fields);
 
@@ -1004,25 +919,25 @@ sql_slot(struct sbuf *sql, const char *alias, const struct kind *k, const struct
 
 /* Appends to sql the expression giving the column of field f of kind k from stage row s. */
 static void
-sql_value(struct imp *im, const struct kind *k, const struct field *f)
+sql_value(struct imp *im, const struct kind *k, const struct imp_field *f)
 {
 	struct sbuf *sql = &im->sql;
-	const struct field *score;
+	const struct imp_field *score;
 
-	if (f->dflt || (f->flags & F_LEVEL))
+	if (f->dflt || (f->flags & IMP_LEVEL))
 		sb_puts(sql, "COALESCE(");
-	if (f->flags & F_ZERO)
+	if (f->flags & IMP_ZERO)
 		sb_puts(sql, "NULLIF(");
 	sql_slot(sql, "s", k, f);
-	sb_printf(sql, "::%s", ftype_sql[f->type]);
-	if (f->flags & F_ZERO)
+	sb_printf(sql, "::%s", imp_type_sql[f->type]);
+	if (f->flags & IMP_ZERO)
 		sb_puts(sql, ", 0)");
-	if ((f->flags & F_LEVEL) && (score = field_by_name(k, "score")) != NULL) {
+	if ((f->flags & IMP_LEVEL) && (score = field_by_name(k, "score")) != NULL) {
 		sb_printf(sql, ", (SELECT l.id FROM levels l WHERE l.user_id = '%s' AND ", im->tenant);
 		sql_slot(sql, "s", k, score);
 		sb_puts(sql, "::int8 BETWEEN l.score_min AND l.score_max"
 		        " ORDER BY l.score_min DESC, l.id LIMIT 1))");
-	} else if (f->flags & F_LEVEL)
+	} else if (f->flags & IMP_LEVEL)
 		sb_puts(sql, ", NULL)");
 	else if (f->dflt)
 		sb_printf(sql, ", %s)", f->dflt);
@@ -1032,14 +947,14 @@ sql_value(struct imp *im, const struct kind *k, const struct field *f)
 static int
 check_owner(struct imp *im, const struct kind *k)
 {
-	const struct field *key = &k->fields[0];
+	const struct imp_field *key = &k->fields[0];
 	PGresult *res = NULL;
 	int rc = -1;
 
 	sb_reset(&im->sql);
 	sb_printf(&im->sql, "SELECT s.line, s.id FROM import_stage s JOIN %s t ON t.\"%s\" ="
 	          " s.id::%s WHERE s.kind = '%s' AND t.user_id <> '%s' ORDER BY s.line LIMIT 1",
-	          k->table, key->name, ftype_sql[key->type], k->name, im->tenant);
+	          k->table, key->name, imp_type_sql[key->type], k->name, im->tenant);
 	if (im->sql.oom) {
 		fail(im, 0, "out of memory");
 		goto out;
@@ -1068,7 +983,7 @@ check_ref(struct imp *im, const struct ref *r)
 {
 	const struct kind *src = kind_by_name(r->kind, strlen(r->kind));
 	const struct kind *dst = kind_by_name(r->target, strlen(r->target));
-	const struct field *f = src ? field_by_name(src, r->field) : NULL;
+	const struct imp_field *f = src ? field_by_name(src, r->field) : NULL;
 	struct sbuf *sql = &im->sql;
 	PGresult *res = NULL;
 	int rc = -1;
@@ -1083,10 +998,10 @@ check_ref(struct imp *im, const struct ref *r)
 	sql_slot(sql, "s", src, f);
 	sb_printf(sql, "%s) AS e(v) WHERE s.kind = '%s' AND e.v IS NOT NULL",
 	          (r->flags & REF_ARRAY) ? "::text[]" : "", r->kind);
-	if (f->flags & F_ZERO)
+	if (f->flags & IMP_ZERO)
 		sb_puts(sql, " AND e.v <> '0'");
 	sb_printf(sql, " AND NOT EXISTS (SELECT 1 FROM %s t WHERE t.\"%s\" = e.v::%s",
-	          r->table, r->column, ftype_sql[dst->fields[0].type]);
+	          r->table, r->column, imp_type_sql[dst->fields[0].type]);
 	if (dst->tenant)
 		sb_printf(sql, " AND t.user_id = '%s'", im->tenant);
 	sb_printf(sql, ") AND NOT EXISTS (SELECT 1 FROM import_stage s2"
@@ -1116,7 +1031,7 @@ sql_columns(struct sbuf *sql, const struct kind *k, const char *pfx)
 	bool first = true;
 
 	for (i = 1; i < k->nfields; i++) {
-		if (k->fields[i].flags & F_LINK)
+		if (k->fields[i].flags & IMP_LINK)
 			continue;
 		sb_printf(sql, "%s%s\"%s\"", first ? "" : ", ", pfx, k->fields[i].name);
 		first = false;
@@ -1131,9 +1046,9 @@ sql_staged_rows(struct imp *im, const struct kind *k)
 	size_t i;
 
 	sb_printf(sql, "WITH n AS (SELECT s.id::%s AS \"%s\"",
-	          ftype_sql[k->fields[0].type], k->fields[0].name);
+	          imp_type_sql[k->fields[0].type], k->fields[0].name);
 	for (i = 1; i < k->nfields; i++) {
-		if (k->fields[i].flags & F_LINK)
+		if (k->fields[i].flags & IMP_LINK)
 			continue;
 		sb_puts(sql, ", ");
 		sql_value(im, k, &k->fields[i]);
@@ -1194,9 +1109,9 @@ static int
 replace_links(struct imp *im, const struct link *l)
 {
 	const struct kind *k = kind_by_name(l->kind, strlen(l->kind));
-	const struct field *f = k ? field_by_name(k, l->field) : NULL;
-	const struct field *cr = k ? field_by_name(k, "created_at") : NULL;
-	const struct field *up = k ? field_by_name(k, "updated_at") : NULL;
+	const struct imp_field *f = k ? field_by_name(k, l->field) : NULL;
+	const struct imp_field *cr = k ? field_by_name(k, "created_at") : NULL;
+	const struct imp_field *up = k ? field_by_name(k, "updated_at") : NULL;
 	struct sbuf *sql = &im->sql;
 	struct sbuf ts = { 0 };
 	int rc = -1;
@@ -1266,7 +1181,7 @@ ensure_tenant(struct imp *im, const char *name)
 	if ((res = run(im, "SELECT id FROM tenants WHERE name = $1", name, PGRES_TUPLES_OK)) == NULL)
 		goto out;
 	id = PQntuples(res) == 1 ? PQgetvalue(res, 0, 0) : "";
-	if (!valid_uuid(id, strlen(id))) {
+	if (!valid_uuid(id)) {
 		fail(im, 0, "database: no tenant id for %s", name);
 		goto out;
 	}

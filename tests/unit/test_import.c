@@ -20,9 +20,9 @@ test_uuid(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
-		CHECK(valid_uuid(good[i], strlen(good[i])));
+		CHECK(valid_uuid(good[i]));
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		CHECK(!valid_uuid(bad[i], strlen(bad[i])));
+		CHECK(!valid_uuid(bad[i]));
 }
 
 static void
@@ -46,12 +46,21 @@ test_time(void)
 
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		ctest_name = good[i];
-		CHECK(valid_time(good[i], strlen(good[i])));
+		CHECK(valid_timestamp(good[i], strlen(good[i])));
 	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		ctest_name = bad[i];
-		CHECK(!valid_time(bad[i], strlen(bad[i])));
+		CHECK(!valid_timestamp(bad[i], strlen(bad[i])));
 	}
+	/* The import takes any year; a filter (valid_time) starts at 1970. */
+	ctest_name = "years";
+	CHECK(valid_timestamp("0001-01-01 00:00:00", 19));
+	CHECK(valid_timestamp("1969-12-31 23:59:59", 19));
+	CHECK(!valid_time("1969-12-31 23:59:59"));
+	CHECK(valid_time("1970-01-01T00:00:00"));
+	/* n bytes are read, not up to a NUL. */
+	CHECK(!valid_timestamp("2019-05-08 19:02:58\0Z", 21));
+	CHECK(valid_timestamp("2019-05-08 19:02:58Zx", 20));
 }
 
 static void
@@ -79,23 +88,23 @@ test_tables(void)
 
 		ctest_name = k->name;
 		CHECK(k->nfields <= NSLOTS + 1);
-		CHECK(k->fields[0].flags & F_REQ);
-		CHECK(k->fields[0].type == FT_INT || k->fields[0].type == FT_UUID);
+		CHECK(k->fields[0].flags & IMP_REQ);
+		CHECK(k->fields[0].type == IT_INT || k->fields[0].type == IT_UUID);
 		CHECK(kind_by_name(k->name, strlen(k->name)) == k);
 		for (j = 0; j < k->nfields; j++) {
-			const struct field *f = &k->fields[j];
+			const struct imp_field *f = &k->fields[j];
 
 			CHECK(field_by_name(k, f->name) == f);
-			CHECK(f->type != FT_INT || f->lo < f->hi);
-			CHECK(((f->flags & F_LINK) != 0) == (f->type == FT_UUID_ARRAY));
-			CHECK(!(f->flags & F_ZERO) || f->type == FT_INT);
+			CHECK(f->type != IT_INT || f->lo < f->hi);
+			CHECK(((f->flags & IMP_LINK) != 0) == (f->type == IT_UUID_ARRAY));
+			CHECK(!(f->flags & IMP_ZERO) || f->type == IT_INT);
 		}
 	}
 	for (i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
 		const struct ref *r = &refs[i];
 		const struct kind *src = kind_by_name(r->kind, strlen(r->kind));
 		const struct kind *dst = kind_by_name(r->target, strlen(r->target));
-		const struct field *f = src ? field_by_name(src, r->field) : NULL;
+		const struct imp_field *f = src ? field_by_name(src, r->field) : NULL;
 
 		ctest_name = r->field;
 		CHECK(src && dst && f);
@@ -104,7 +113,7 @@ test_tables(void)
 		CHECK(strcmp(dst->table, r->table) == 0);
 		CHECK(strcmp(dst->fields[0].name, r->column) == 0);
 		if (r->flags & REF_ARRAY)
-			CHECK(f->type == FT_UUID_ARRAY && dst->fields[0].type == FT_UUID);
+			CHECK(f->type == IT_UUID_ARRAY && dst->fields[0].type == IT_UUID);
 		else
 			CHECK(f->type == dst->fields[0].type);
 		/* A kind is inserted after the kinds it names (regions name regions). */
@@ -112,10 +121,10 @@ test_tables(void)
 	}
 	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
 		const struct kind *k = kind_by_name(links[i].kind, strlen(links[i].kind));
-		const struct field *f = k ? field_by_name(k, links[i].field) : NULL;
+		const struct imp_field *f = k ? field_by_name(k, links[i].field) : NULL;
 
 		ctest_name = links[i].table;
-		CHECK(f && (f->flags & F_LINK));
+		CHECK(f && (f->flags & IMP_LINK));
 	}
 }
 
@@ -189,6 +198,14 @@ test_errors(void)
 	            "f.jsonl:1: field status: 13 is out of range 0..12\n");
 	check_error("{\"kind\":\"number\",\"id\":1,\"task_id\":\"840a4346\",\"number\":\"1\",\"status\":1}\n",
 	            "f.jsonl:1: field task_id: not a UUID: \"840a4346\"\n");
+	/* valid_uuid reads to the first NUL: what follows one must not pass. */
+	check_error("{\"kind\":\"number\",\"id\":1,\"task_id\":"
+	            "\"840a4346-d0ac-4800-9c73-3d06275a9158\\u0000x\",\"number\":\"1\",\"status\":1}\n",
+	            "f.jsonl:1: field task_id: not a UUID: \"840a4346-d0ac-4800-9c73-3d06275a9158?x\"\n");
+	check_error("{\"kind\":\"tag\",\"id\":\"ee109a20-6b98-4463-94fe-ea730e2188c7\",\"name\":\"x\","
+	            "\"tag_group_ids\":[\"fbe408c5-f77f-49cd-9bd1-85ca0b434bcc\\u0000\"]}\n",
+	            "f.jsonl:1: field tag_group_ids[0]: not a UUID: "
+	            "\"fbe408c5-f77f-49cd-9bd1-85ca0b434bcc?\"\n");
 	check_error("{\"kind\":\"number\",\"id\":1,\"task_id\":\"840a4346-d0ac-4800-9c73-3d06275a9158\","
 	            "\"number\":\"1\",\"status\":1,\"is_blacklist\":0}\n",
 	            "f.jsonl:1: field is_blacklist: expected a boolean, got an integer\n");
