@@ -10,6 +10,10 @@
  * with one query per entry of the tables below, then each kind's rows are
  * moved into its table with one UPDATE (changed rows only) and one INSERT
  * (new rows), both set-based.
+ *
+ * The buffers are util.h's, with its policy: out of memory ends the program.
+ * The file stays all or nothing: the server rolls back the open transaction
+ * when the connection goes.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -291,104 +295,11 @@ static const struct link links[] = {
 };
 
 /* ---------------------------------------------------------------------- */
-/* Growing strings                                                        */
-
-struct sbuf {
-	char  *p;
-	size_t len, cap;
-	bool   oom; /* sticky: an allocation failed, the contents are cut */
-};
-
-/* Returns 0 when sb has room for n more bytes and a NUL, -1 (and sets oom). */
-static int
-sb_reserve(struct sbuf *sb, size_t n)
-{
-	size_t cap;
-	char *p;
-
-	if (sb->oom)
-		return -1;
-	if (sb->len + n + 1 <= sb->cap)
-		return 0;
-	cap = sb->cap ? sb->cap : 256;
-	while (cap < sb->len + n + 1)
-		cap *= 2;
-	if ((p = realloc(sb->p, cap)) == NULL) {
-		sb->oom = true;
-		return -1;
-	}
-	sb->p = p;
-	sb->cap = cap;
-	return 0;
-}
-
-/* Appends n bytes of s. */
-static void
-sb_add(struct sbuf *sb, const char *s, size_t n)
-{
-	if (sb_reserve(sb, n) == -1)
-		return;
-	memcpy(sb->p + sb->len, s, n);
-	sb->len += n;
-	sb->p[sb->len] = '\0';
-}
-
-/* Appends the string s. */
-static void
-sb_puts(struct sbuf *sb, const char *s)
-{
-	sb_add(sb, s, strlen(s));
-}
-
-/* Appends one byte. */
-static void
-sb_putc(struct sbuf *sb, char c)
-{
-	if (sb_reserve(sb, 1) == -1)
-		return;
-	sb->p[sb->len++] = c;
-	sb->p[sb->len] = '\0';
-}
-
-/* Appends printf-style text. */
-static void
-sb_printf(struct sbuf *sb, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || sb_reserve(sb, (size_t)n) == -1)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(sb->p + sb->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	sb->len += (size_t)n;
-}
-
-/* Empties sb, keeping its memory; clears oom. */
-static void
-sb_reset(struct sbuf *sb)
-{
-	sb->len = 0;
-	sb->oom = false;
-	if (sb->p)
-		sb->p[0] = '\0';
-}
-
-/* Frees sb's memory. */
-static void
-sb_free(struct sbuf *sb)
-{
-	free(sb->p);
-	memset(sb, 0, sizeof(*sb));
-}
+/* COPY text                                                              */
 
 /* Appends s escaped for a field of COPY's text format. */
 static void
-sb_copy_escape(struct sbuf *sb, const char *s, size_t n)
+copy_escape(struct buf *b, const char *s, size_t n)
 {
 	size_t i, start = 0;
 
@@ -402,11 +313,11 @@ sb_copy_escape(struct sbuf *sb, const char *s, size_t n)
 		case '\r': esc = "\\r"; break;
 		default: continue;
 		}
-		sb_add(sb, s + start, i - start);
-		sb_add(sb, esc, 2);
+		buf_put(b, s + start, i - start);
+		buf_put(b, esc, 2);
 		start = i + 1;
 	}
-	sb_add(sb, s + start, n - start);
+	buf_put(b, s + start, n - start);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -471,9 +382,9 @@ struct imp {
 	FILE        *err;
 	const char  *path;
 	char         tenant[37];    /* the tenant's id, canonical */
-	struct sbuf  copy;          /* COPY data not yet sent */
-	struct sbuf  sql;
-	struct sbuf  msg;           /* an error message being built */
+	struct buf   copy;          /* COPY data not yet sent */
+	struct buf   sql;
+	struct buf   msg;           /* an error message being built */
 	long long    counts[NKINDS];
 	bool         unsorted[NKINDS]; /* ids did not come in ascending order */
 	char         last[NKINDS][40]; /* the last id of each kind, if counts > 0 */
@@ -516,14 +427,14 @@ show(struct imp *im, const char *s, size_t n)
 {
 	size_t i;
 
-	sb_reset(&im->msg);
-	sb_putc(&im->msg, '"');
+	buf_reset(&im->msg);
+	buf_putc(&im->msg, '"');
 	for (i = 0; i < n && i < 60; i++)
-		sb_putc(&im->msg, (unsigned char)s[i] < 0x20 || s[i] == '"' ? '?' : s[i]);
+		buf_putc(&im->msg, (unsigned char)s[i] < 0x20 || s[i] == '"' ? '?' : s[i]);
 	if (n > 60)
-		sb_puts(&im->msg, "...");
-	sb_putc(&im->msg, '"');
-	return im->msg.oom ? "(value)" : im->msg.p;
+		buf_puts(&im->msg, "...");
+	buf_putc(&im->msg, '"');
+	return im->msg.p;
 }
 
 /*
@@ -591,20 +502,20 @@ copy_flush(struct imp *im)
 		return 0;
 	if (PQputCopyData(im->conn, im->copy.p, (int)im->copy.len) != 1)
 		return fail_db(im, NULL);
-	sb_reset(&im->copy);
+	buf_reset(&im->copy);
 	return 0;
 }
 
-/* Appends the 36 characters of UUID s, lower-cased, to sb. */
+/* Appends the 36 characters of UUID s, lower-cased, to b. */
 static void
-sb_uuid(struct sbuf *sb, const char *s)
+copy_uuid(struct buf *b, const char *s)
 {
 	char tmp[36];
 	size_t i;
 
 	for (i = 0; i < 36; i++)
 		tmp[i] = (char)tolower((unsigned char)s[i]);
-	sb_add(sb, tmp, 36);
+	buf_put(b, tmp, 36);
 }
 
 /*
@@ -614,7 +525,7 @@ sb_uuid(struct sbuf *sb, const char *s)
 static int
 stage_value(struct imp *im, long long line, const struct imp_field *f, struct json_object *v)
 {
-	struct sbuf *out = &im->copy;
+	struct buf *out = &im->copy;
 	const char *s, *why;
 	size_t n, i, len;
 	int64_t iv;
@@ -631,7 +542,7 @@ stage_value(struct imp *im, long long line, const struct imp_field *f, struct js
 			fail(im, line, "field %s: contains a NUL character", f->name);
 			goto out;
 		}
-		sb_copy_escape(out, s, n);
+		copy_escape(out, s, n);
 		break;
 	case IT_INT:
 		if (!json_object_is_type(v, json_type_int))
@@ -644,7 +555,7 @@ stage_value(struct imp *im, long long line, const struct imp_field *f, struct js
 			goto out;
 		}
 		len = (size_t)snprintf(tmp, sizeof(tmp), "%" PRId64, iv);
-		sb_add(out, tmp, len);
+		buf_put(out, tmp, len);
 		break;
 	case IT_NUM:
 		if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double))
@@ -653,12 +564,12 @@ stage_value(struct imp *im, long long line, const struct imp_field *f, struct js
 			fail(im, line, "field %s: not a finite number", f->name);
 			goto out;
 		}
-		sb_puts(out, json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+		buf_puts(out, json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
 		break;
 	case IT_BOOL:
 		if (!json_object_is_type(v, json_type_boolean))
 			goto wrong_type;
-		sb_putc(out, json_object_get_boolean(v) ? 't' : 'f');
+		buf_putc(out, json_object_get_boolean(v) ? 't' : 'f');
 		break;
 	case IT_UUID:
 		if (!json_object_is_type(v, json_type_string))
@@ -669,7 +580,7 @@ stage_value(struct imp *im, long long line, const struct imp_field *f, struct js
 			fail(im, line, "field %s: not a UUID: %s", f->name, show(im, s, n));
 			goto out;
 		}
-		sb_uuid(out, s);
+		copy_uuid(out, s);
 		break;
 	case IT_TIME:
 		if (!json_object_is_type(v, json_type_string))
@@ -681,14 +592,14 @@ stage_value(struct imp *im, long long line, const struct imp_field *f, struct js
 			     f->name, show(im, s, n));
 			goto out;
 		}
-		sb_add(out, s, n);
+		buf_put(out, s, n);
 		break;
 	case IT_UUID_ARRAY:
 		/* An array literal: {uuid,uuid} */
 		if (!json_object_is_type(v, json_type_array))
 			goto wrong_type;
 		len = json_object_array_length(v);
-		sb_putc(out, '{');
+		buf_putc(out, '{');
 		for (i = 0; i < len; i++) {
 			struct json_object *e = json_object_array_get_idx(v, i);
 
@@ -704,10 +615,10 @@ stage_value(struct imp *im, long long line, const struct imp_field *f, struct js
 				goto out;
 			}
 			if (i > 0)
-				sb_putc(out, ',');
-			sb_uuid(out, s);
+				buf_putc(out, ',');
+			copy_uuid(out, s);
 		}
-		sb_putc(out, '}');
+		buf_putc(out, '}');
 		break;
 	case IT_JSON_ARRAY:
 		if (!json_object_is_type(v, json_type_array))
@@ -718,7 +629,7 @@ stage_value(struct imp *im, long long line, const struct imp_field *f, struct js
 		}
 		s = json_object_to_json_string_ext(v,
 		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-		sb_copy_escape(out, s, strlen(s));
+		copy_escape(out, s, strlen(s));
 		break;
 	case IT__MAX:
 		break;
@@ -782,8 +693,8 @@ stage_object(struct imp *im, long long line, struct json_object *obj)
 		     show(im, s, (size_t)json_object_get_string_len(v)));
 		goto out;
 	}
-	sb_puts(&im->copy, k->name);
-	sb_add(&im->copy, num, (size_t)snprintf(num, sizeof(num), "\t%lld", line));
+	buf_puts(&im->copy, k->name);
+	buf_put(&im->copy, num, (size_t)snprintf(num, sizeof(num), "\t%lld", line));
 	for (i = 0; i < NSLOTS + 1; i++) {
 		const struct imp_field *f = i < k->nfields ? &k->fields[i] : NULL;
 
@@ -792,7 +703,7 @@ stage_object(struct imp *im, long long line, struct json_object *obj)
 		else if (i == 0)
 			keypos = im->copy.len + 1;
 
-		sb_putc(&im->copy, '\t');
+		buf_putc(&im->copy, '\t');
 		if (f == NULL || !json_object_object_get_ex(obj, f->name, &v) || v == NULL) {
 			if (f != NULL && (f->flags & IMP_REQ)) {
 				fail(im, line, "field %s: %s", f->name,
@@ -800,17 +711,13 @@ stage_object(struct imp *im, long long line, struct json_object *obj)
 				     "must not be null" : "missing");
 				goto out;
 			}
-			sb_add(&im->copy, "\\N", 2);
+			buf_put(&im->copy, "\\N", 2);
 			continue;
 		}
 		if (stage_value(im, line, f, v) == -1)
 			goto out;
 	}
-	sb_putc(&im->copy, '\n');
-	if (im->copy.oom) {
-		fail(im, 0, "out of memory");
-		goto out;
-	}
+	buf_putc(&im->copy, '\n');
 	im->counts[k - kinds]++;
 	im->lines++;
 	rc = 0;
@@ -907,40 +814,40 @@ copy_end(struct imp *im, const char *why)
 
 /* Appends to sql the staging column holding field f of kind k: s.id or s.vN. */
 static void
-sql_slot(struct sbuf *sql, const char *alias, const struct kind *k, const struct imp_field *f)
+sql_slot(struct buf *sql, const char *alias, const struct kind *k, const struct imp_field *f)
 {
 	size_t i = (size_t)(f - k->fields);
 
 	if (i == 0)
-		sb_printf(sql, "%s.id", alias);
+		buf_printf(sql, "%s.id", alias);
 	else
-		sb_printf(sql, "%s.v%zu", alias, i);
+		buf_printf(sql, "%s.v%zu", alias, i);
 }
 
 /* Appends to sql the expression giving the column of field f of kind k from stage row s. */
 static void
 sql_value(struct imp *im, const struct kind *k, const struct imp_field *f)
 {
-	struct sbuf *sql = &im->sql;
+	struct buf *sql = &im->sql;
 	const struct imp_field *score;
 
 	if (f->dflt || (f->flags & IMP_LEVEL))
-		sb_puts(sql, "COALESCE(");
+		buf_puts(sql, "COALESCE(");
 	if (f->flags & IMP_ZERO)
-		sb_puts(sql, "NULLIF(");
+		buf_puts(sql, "NULLIF(");
 	sql_slot(sql, "s", k, f);
-	sb_printf(sql, "::%s", imp_type_sql[f->type]);
+	buf_printf(sql, "::%s", imp_type_sql[f->type]);
 	if (f->flags & IMP_ZERO)
-		sb_puts(sql, ", 0)");
+		buf_puts(sql, ", 0)");
 	if ((f->flags & IMP_LEVEL) && (score = field_by_name(k, "score")) != NULL) {
-		sb_printf(sql, ", (SELECT l.id FROM levels l WHERE l.user_id = '%s' AND ", im->tenant);
+		buf_printf(sql, ", (SELECT l.id FROM levels l WHERE l.user_id = '%s' AND ", im->tenant);
 		sql_slot(sql, "s", k, score);
-		sb_puts(sql, "::int8 BETWEEN l.score_min AND l.score_max"
+		buf_puts(sql, "::int8 BETWEEN l.score_min AND l.score_max"
 		        " ORDER BY l.score_min DESC, l.id LIMIT 1))");
 	} else if (f->flags & IMP_LEVEL)
-		sb_puts(sql, ", NULL)");
+		buf_puts(sql, ", NULL)");
 	else if (f->dflt)
-		sb_printf(sql, ", %s)", f->dflt);
+		buf_printf(sql, ", %s)", f->dflt);
 }
 
 /* Returns 0 if no staged id of kind k belongs to another tenant, else -1 after printing which. */
@@ -951,14 +858,10 @@ check_owner(struct imp *im, const struct kind *k)
 	PGresult *res = NULL;
 	int rc = -1;
 
-	sb_reset(&im->sql);
-	sb_printf(&im->sql, "SELECT s.line, s.id FROM import_stage s JOIN %s t ON t.\"%s\" ="
+	buf_reset(&im->sql);
+	buf_printf(&im->sql, "SELECT s.line, s.id FROM import_stage s JOIN %s t ON t.\"%s\" ="
 	          " s.id::%s WHERE s.kind = '%s' AND t.user_id <> '%s' ORDER BY s.line LIMIT 1",
 	          k->table, key->name, imp_type_sql[key->type], k->name, im->tenant);
-	if (im->sql.oom) {
-		fail(im, 0, "out of memory");
-		goto out;
-	}
 	if ((res = run(im, im->sql.p, NULL, PGRES_TUPLES_OK)) == NULL)
 		goto out;
 	if (PQntuples(res) > 0) {
@@ -984,7 +887,7 @@ check_ref(struct imp *im, const struct ref *r)
 	const struct kind *src = kind_by_name(r->kind, strlen(r->kind));
 	const struct kind *dst = kind_by_name(r->target, strlen(r->target));
 	const struct imp_field *f = src ? field_by_name(src, r->field) : NULL;
-	struct sbuf *sql = &im->sql;
+	struct buf *sql = &im->sql;
 	PGresult *res = NULL;
 	int rc = -1;
 
@@ -992,24 +895,20 @@ check_ref(struct imp *im, const struct ref *r)
 		fail(im, 0, "internal error: bad reference %s.%s", r->kind, r->field);
 		goto out;
 	}
-	sb_reset(sql);
-	sb_puts(sql, "SELECT s.line, e.v FROM import_stage s CROSS JOIN LATERAL ");
-	sb_puts(sql, (r->flags & REF_ARRAY) ? "unnest(" : "(SELECT ");
+	buf_reset(sql);
+	buf_puts(sql, "SELECT s.line, e.v FROM import_stage s CROSS JOIN LATERAL ");
+	buf_puts(sql, (r->flags & REF_ARRAY) ? "unnest(" : "(SELECT ");
 	sql_slot(sql, "s", src, f);
-	sb_printf(sql, "%s) AS e(v) WHERE s.kind = '%s' AND e.v IS NOT NULL",
+	buf_printf(sql, "%s) AS e(v) WHERE s.kind = '%s' AND e.v IS NOT NULL",
 	          (r->flags & REF_ARRAY) ? "::text[]" : "", r->kind);
 	if (f->flags & IMP_ZERO)
-		sb_puts(sql, " AND e.v <> '0'");
-	sb_printf(sql, " AND NOT EXISTS (SELECT 1 FROM %s t WHERE t.\"%s\" = e.v::%s",
+		buf_puts(sql, " AND e.v <> '0'");
+	buf_printf(sql, " AND NOT EXISTS (SELECT 1 FROM %s t WHERE t.\"%s\" = e.v::%s",
 	          r->table, r->column, imp_type_sql[dst->fields[0].type]);
 	if (dst->tenant)
-		sb_printf(sql, " AND t.user_id = '%s'", im->tenant);
-	sb_printf(sql, ") AND NOT EXISTS (SELECT 1 FROM import_stage s2"
+		buf_printf(sql, " AND t.user_id = '%s'", im->tenant);
+	buf_printf(sql, ") AND NOT EXISTS (SELECT 1 FROM import_stage s2"
 	          " WHERE s2.kind = '%s' AND s2.id = e.v) ORDER BY s.line LIMIT 1", dst->name);
-	if (sql->oom) {
-		fail(im, 0, "out of memory");
-		goto out;
-	}
 	if ((res = run(im, sql->p, NULL, PGRES_TUPLES_OK)) == NULL)
 		goto out;
 	if (PQntuples(res) > 0) {
@@ -1025,7 +924,7 @@ out:
 
 /* Appends "pfx1col, pfx2col, ..." for the column fields of k to sql. */
 static void
-sql_columns(struct sbuf *sql, const struct kind *k, const char *pfx)
+sql_columns(struct buf *sql, const struct kind *k, const char *pfx)
 {
 	size_t i;
 	bool first = true;
@@ -1033,7 +932,7 @@ sql_columns(struct sbuf *sql, const struct kind *k, const char *pfx)
 	for (i = 1; i < k->nfields; i++) {
 		if (k->fields[i].flags & IMP_LINK)
 			continue;
-		sb_printf(sql, "%s%s\"%s\"", first ? "" : ", ", pfx, k->fields[i].name);
+		buf_printf(sql, "%s%s\"%s\"", first ? "" : ", ", pfx, k->fields[i].name);
 		first = false;
 	}
 }
@@ -1042,19 +941,19 @@ sql_columns(struct sbuf *sql, const struct kind *k, const char *pfx)
 static void
 sql_staged_rows(struct imp *im, const struct kind *k)
 {
-	struct sbuf *sql = &im->sql;
+	struct buf *sql = &im->sql;
 	size_t i;
 
-	sb_printf(sql, "WITH n AS (SELECT s.id::%s AS \"%s\"",
+	buf_printf(sql, "WITH n AS (SELECT s.id::%s AS \"%s\"",
 	          imp_type_sql[k->fields[0].type], k->fields[0].name);
 	for (i = 1; i < k->nfields; i++) {
 		if (k->fields[i].flags & IMP_LINK)
 			continue;
-		sb_puts(sql, ", ");
+		buf_puts(sql, ", ");
 		sql_value(im, k, &k->fields[i]);
-		sb_printf(sql, " AS \"%s\"", k->fields[i].name);
+		buf_printf(sql, " AS \"%s\"", k->fields[i].name);
 	}
-	sb_printf(sql, " FROM import_stage s WHERE s.kind = '%s') ", k->name);
+	buf_printf(sql, " FROM import_stage s WHERE s.kind = '%s') ", k->name);
 }
 
 /*
@@ -1066,37 +965,33 @@ sql_staged_rows(struct imp *im, const struct kind *k)
 static int
 insert_kind(struct imp *im, const struct kind *k)
 {
-	struct sbuf *sql = &im->sql;
+	struct buf *sql = &im->sql;
 	const char *key = k->fields[0].name;
 
 	if (k->tenant) {
-		sb_reset(sql);
+		buf_reset(sql);
 		sql_staged_rows(im, k);
-		sb_printf(sql, "UPDATE %s t SET (", k->table);
+		buf_printf(sql, "UPDATE %s t SET (", k->table);
 		sql_columns(sql, k, "");
-		sb_puts(sql, ") = ROW(");
+		buf_puts(sql, ") = ROW(");
 		sql_columns(sql, k, "n.");
-		sb_printf(sql, ") FROM n WHERE t.\"%s\" = n.\"%s\" AND (", key, key);
+		buf_printf(sql, ") FROM n WHERE t.\"%s\" = n.\"%s\" AND (", key, key);
 		sql_columns(sql, k, "t.");
-		sb_puts(sql, ") IS DISTINCT FROM (");
+		buf_puts(sql, ") IS DISTINCT FROM (");
 		sql_columns(sql, k, "n.");
-		sb_puts(sql, ")");
-		if (sql->oom)
-			return fail(im, 0, "out of memory");
+		buf_puts(sql, ")");
 		if (run_cmd(im, sql->p, NULL) == -1)
 			return -1;
 	}
-	sb_reset(sql);
+	buf_reset(sql);
 	sql_staged_rows(im, k);
-	sb_printf(sql, "INSERT INTO %s (\"%s\", %s", k->table, key, k->tenant ? "user_id, " : "");
+	buf_printf(sql, "INSERT INTO %s (\"%s\", %s", k->table, key, k->tenant ? "user_id, " : "");
 	sql_columns(sql, k, "");
-	sb_printf(sql, ") SELECT n.\"%s\", %s%s%s", key, k->tenant ? "'" : "",
+	buf_printf(sql, ") SELECT n.\"%s\", %s%s%s", key, k->tenant ? "'" : "",
 	          k->tenant ? im->tenant : "", k->tenant ? "'::uuid, " : "");
 	sql_columns(sql, k, "n.");
-	sb_printf(sql, " FROM n WHERE NOT EXISTS (SELECT 1 FROM %s t WHERE t.\"%s\" = n.\"%s\")",
+	buf_printf(sql, " FROM n WHERE NOT EXISTS (SELECT 1 FROM %s t WHERE t.\"%s\" = n.\"%s\")",
 	          k->table, key, key);
-	if (sql->oom)
-		return fail(im, 0, "out of memory");
 	return run_cmd(im, sql->p, NULL);
 }
 
@@ -1112,58 +1007,50 @@ replace_links(struct imp *im, const struct link *l)
 	const struct imp_field *f = k ? field_by_name(k, l->field) : NULL;
 	const struct imp_field *cr = k ? field_by_name(k, "created_at") : NULL;
 	const struct imp_field *up = k ? field_by_name(k, "updated_at") : NULL;
-	struct sbuf *sql = &im->sql;
-	struct sbuf ts = { 0 };
+	struct buf *sql = &im->sql;
+	struct buf ts = { 0 };
 	int rc = -1;
 
 	if (f == NULL || cr == NULL || up == NULL) {
 		fail(im, 0, "internal error: bad link %s.%s", l->kind, l->field);
 		goto out;
 	}
-	sb_puts(&ts, "COALESCE(");
+	buf_puts(&ts, "COALESCE(");
 	sql_slot(&ts, "s", k, up);
-	sb_puts(&ts, "::timestamptz, ");
+	buf_puts(&ts, "::timestamptz, ");
 	sql_slot(&ts, "s", k, cr);
-	sb_puts(&ts, "::timestamptz)");
+	buf_puts(&ts, "::timestamptz)");
 
-	sb_reset(sql);
-	sb_printf(sql, "DELETE FROM %s l USING import_stage s WHERE s.kind = '%s'"
+	buf_reset(sql);
+	buf_printf(sql, "DELETE FROM %s l USING import_stage s WHERE s.kind = '%s'"
 	          " AND l.%s = s.id::uuid AND NOT COALESCE(l.%s = ANY (", l->table, l->kind,
 	          l->owner_col, l->target_col);
 	sql_slot(sql, "s", k, f);
-	sb_puts(sql, "::uuid[]), false)");
-	if (sql->oom || ts.oom) {
-		fail(im, 0, "out of memory");
-		goto out;
-	}
+	buf_puts(sql, "::uuid[]), false)");
 	if (run_cmd(im, sql->p, NULL) == -1)
 		goto out;
 
-	sb_reset(sql);
-	sb_printf(sql, "INSERT INTO %s AS l (%s, %s, user_id%s) SELECT DISTINCT s.id::uuid,"
+	buf_reset(sql);
+	buf_printf(sql, "INSERT INTO %s AS l (%s, %s, user_id%s) SELECT DISTINCT s.id::uuid,"
 	          " e.v, '%s'::uuid", l->table, l->owner_col, l->target_col,
 	          l->times ? ", created_at, updated_at" : "", im->tenant);
 	if (l->times)
-		sb_printf(sql, ", %s, %s", ts.p, ts.p);
-	sb_puts(sql, " FROM import_stage s CROSS JOIN LATERAL unnest(");
+		buf_printf(sql, ", %s, %s", ts.p, ts.p);
+	buf_puts(sql, " FROM import_stage s CROSS JOIN LATERAL unnest(");
 	sql_slot(sql, "s", k, f);
-	sb_printf(sql, "::uuid[]) AS e(v) WHERE s.kind = '%s' ON CONFLICT (%s, %s) DO ",
+	buf_printf(sql, "::uuid[]) AS e(v) WHERE s.kind = '%s' ON CONFLICT (%s, %s) DO ",
 	          l->kind, l->owner_col, l->target_col);
 	if (l->times)
-		sb_puts(sql, "UPDATE SET created_at = EXCLUDED.created_at,"
+		buf_puts(sql, "UPDATE SET created_at = EXCLUDED.created_at,"
 		        " updated_at = EXCLUDED.updated_at WHERE (l.created_at, l.updated_at)"
 		        " IS DISTINCT FROM (EXCLUDED.created_at, EXCLUDED.updated_at)");
 	else
-		sb_puts(sql, "NOTHING");
-	if (sql->oom) {
-		fail(im, 0, "out of memory");
-		goto out;
-	}
+		buf_puts(sql, "NOTHING");
 	if (run_cmd(im, sql->p, NULL) == -1)
 		goto out;
 	rc = 0;
 out:
-	sb_free(&ts);
+	buf_free(&ts);
 	return rc;
 }
 
@@ -1205,13 +1092,11 @@ apply_stage(struct imp *im)
 	for (i = 0; i < NKINDS; i++) {
 		if (!im->unsorted[i])
 			continue;
-		sb_reset(&im->sql);
-		sb_printf(&im->sql, "DELETE FROM import_stage s USING (SELECT ctid AS c FROM"
+		buf_reset(&im->sql);
+		buf_printf(&im->sql, "DELETE FROM import_stage s USING (SELECT ctid AS c FROM"
 		          " (SELECT ctid, row_number() OVER (PARTITION BY id COLLATE \"C\""
 		          " ORDER BY line DESC) AS n FROM import_stage WHERE kind = '%s') w"
 		          " WHERE w.n > 1) d WHERE s.ctid = d.c", kinds[i].name);
-		if (im->sql.oom)
-			return fail(im, 0, "out of memory");
 		if (run_cmd(im, im->sql.p, NULL) == -1)
 			return -1;
 	}
@@ -1335,7 +1220,7 @@ import_file(struct imp *im, const char *tenant, const char *timezone, json_token
 	memset(im->counts, 0, sizeof(im->counts));
 	memset(im->unsorted, 0, sizeof(im->unsorted));
 	im->lines = 0;
-	sb_reset(&im->copy);
+	buf_reset(&im->copy);
 	if ((fp = fopen(im->path, "r")) == NULL) {
 		fail(im, 0, "cannot open: %s", strerror(errno));
 		goto out;
@@ -1359,16 +1244,12 @@ import_file(struct imp *im, const char *tenant, const char *timezone, json_token
 	}
 	if (ensure_tenant(im, tenant) == -1)
 		goto out;
-	sb_reset(&im->sql);
-	sb_puts(&im->sql, "CREATE TEMP TABLE import_stage (kind text NOT NULL, line bigint NOT NULL,"
+	buf_reset(&im->sql);
+	buf_puts(&im->sql, "CREATE TEMP TABLE import_stage (kind text NOT NULL, line bigint NOT NULL,"
 	        " id text NOT NULL");
 	for (i = 1; i <= NSLOTS; i++)
-		sb_printf(&im->sql, ", v%d text", i);
-	sb_puts(&im->sql, ") ON COMMIT DROP");
-	if (im->sql.oom) {
-		fail(im, 0, "out of memory");
-		goto out;
-	}
+		buf_printf(&im->sql, ", v%d text", i);
+	buf_puts(&im->sql, ") ON COMMIT DROP");
 	if (run_cmd(im, im->sql.p, NULL) == -1)
 		goto out;
 	if ((res = run(im, "COPY import_stage FROM STDIN", NULL, PGRES_COPY_IN)) == NULL)
@@ -1450,8 +1331,8 @@ import_files(PGconn *conn, const char *tenant, int nfiles, char *const files[],
 out:
 	if (tok != NULL)
 		json_tokener_free(tok);
-	sb_free(&im.copy);
-	sb_free(&im.sql);
-	sb_free(&im.msg);
+	buf_free(&im.copy);
+	buf_free(&im.sql);
+	buf_free(&im.msg);
 	return rc;
 }

@@ -66,15 +66,15 @@ test_time(void)
 static void
 test_copy_escape(void)
 {
-	struct sbuf sb = { 0 };
+	struct buf b = { 0 };
 	const char in[] = "a\\b\tc\nd\re\"f中";
 
-	sb_copy_escape(&sb, in, sizeof(in) - 1);
-	CHECK_STR(sb.p, "a\\\\b\\tc\\nd\\re\"f中");
-	sb_reset(&sb);
-	sb_copy_escape(&sb, "", 0);
-	CHECK(sb.len == 0);
-	sb_free(&sb);
+	copy_escape(&b, in, sizeof(in) - 1);
+	CHECK_STR(b.p, "a\\\\b\\tc\\nd\\re\"f中");
+	buf_reset(&b);
+	copy_escape(&b, "", 0);
+	CHECK(b.len == 0);
+	buf_free(&b);
 }
 
 /* Every table entry names things that exist, with matching types. */
@@ -143,7 +143,7 @@ stage_text(struct imp *im, const char *text, int *rc)
 	memset(im->counts, 0, sizeof(im->counts));
 	memset(im->unsorted, 0, sizeof(im->unsorted));
 	im->lines = 0;
-	sb_reset(&im->copy);
+	buf_reset(&im->copy);
 	*rc = stage_file(im, in, tok);
 	fclose(im->err);
 	fclose(in);
@@ -164,8 +164,8 @@ check_error(const char *text, const char *want)
 	CHECK(rc == -1);
 	CHECK_STR(got, want);
 	free(got);
-	sb_free(&im.copy);
-	sb_free(&im.msg);
+	buf_free(&im.copy);
+	buf_free(&im.msg);
 }
 
 static void
@@ -255,8 +255,8 @@ check_row(const char *line, const char *want)
 	free(errtext);
 	json_object_put(obj);
 	json_tokener_free(tok);
-	sb_free(&im.copy);
-	sb_free(&im.msg);
+	buf_free(&im.copy);
+	buf_free(&im.msg);
 }
 
 /* "\t\\N" n times. */
@@ -311,8 +311,8 @@ test_order(void)
 	CHECK(im.counts[5] == 2 && im.unsorted[5]);
 	CHECK(im.lines == 4);
 	free(e);
-	sb_free(&im.copy);
-	sb_free(&im.msg);
+	buf_free(&im.copy);
+	buf_free(&im.msg);
 }
 
 int
