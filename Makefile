@@ -113,6 +113,9 @@ tests/unit/run: $(UNIT)
 # parts, the SQL texts) and the LINK_test_NAME ones it needs besides; one that
 # includes a source whole for its static functions stubs what that one calls.
 UNIT_O	= $(filter build/base/% build/store/% build/input/% build/report/overview.o build/sqltext.o,$(OBJ))
+# A LINK_test_NAME is the test's prerequisite as well (made first under make -j).
+LINK_test_zip = build/cli/zip.o
+tests/unit/test_zip: $(LINK_test_zip)
 tests/unit/test_%: tests/unit/test_%.c $(UNIT_O) tests/unit/ctest.h
 	@[ -n "$(Q)" ] && echo "  CC      $<" || true
 	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit -MMD -MP -c -o $@.o $<

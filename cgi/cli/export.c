@@ -13,11 +13,11 @@
 #include <unistd.h>
 
 #include <json-c/json.h>
-#include <zlib.h>
 
 #include "web/app.h"
 #include "store/db.h"
 #include "cli/export.h"
+#include "cli/zip.h"
 #include "base/json.h"
 #include "render/tpl.h"
 #include "base/url.h"
@@ -652,9 +652,6 @@ out:
 	return rc;
 }
 
-/* Zips the site dir into path (stored entries, CRC-32 from zlib); returns 0 or -1. */
-static int zip_dir(const char *dir, const char *path);
-
 static void
 usage(void)
 {
@@ -816,113 +813,5 @@ done:
 	free(x.tmp);
 	free(old);
 	free(out);
-	return rc;
-}
-
-/* A minimal zip writer: stored (uncompressed) entries, as every unzip reads. */
-struct zent {
-	char		*name;
-	uint32_t	 crc, size, off;
-};
-
-static void
-le16(FILE *f, unsigned v)
-{
-	fputc((int)(v & 0xff), f);
-	fputc((int)((v >> 8) & 0xff), f);
-}
-
-static void
-le32(FILE *f, uint32_t v)
-{
-	le16(f, v & 0xffff);
-	le16(f, v >> 16);
-}
-
-/* Adds every file under dir/rel to the archive; returns 0 or -1. */
-static int
-zip_add(FILE *z, const char *dir, const char *rel, struct zent **ents, size_t *n,
-    size_t *cap)
-{
-	char path[4096], sub[4096], chunk[65536];
-	DIR *d;
-	struct dirent *e;
-	struct stat st;
-	FILE *in;
-	size_t r;
-	int rc = 0;
-
-	snprintf(path, sizeof(path), "%s%s%s", dir, *rel ? "/" : "", rel);
-	if ((d = opendir(path)) == NULL)
-		return -1;
-	while (rc == 0 && (e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", e->d_name);
-		snprintf(path, sizeof(path), "%s/%s", dir, sub);
-		if (stat(path, &st))
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			rc = zip_add(z, dir, sub, ents, n, cap);
-			continue;
-		}
-		if (*n == *cap) {
-			*cap = *cap ? *cap * 2 : 256;
-			*ents = xrealloc(*ents, *cap * sizeof(**ents));
-		}
-		struct zent *ze = &(*ents)[(*n)++];
-		uLong crc = crc32(0L, Z_NULL, 0);
-
-		ze->name = xstrdup(sub);
-		ze->off = (uint32_t)ftell(z);
-		ze->size = (uint32_t)st.st_size;
-		if ((in = fopen(path, "rb")) == NULL)
-			return -1;
-		while ((r = fread(chunk, 1, sizeof(chunk), in)) > 0)
-			crc = crc32(crc, (const Bytef *)chunk, (uInt)r);
-		ze->crc = (uint32_t)crc;
-		rewind(in);
-		le32(z, 0x04034b50); le16(z, 10); le16(z, 0x0800); le16(z, 0);
-		le16(z, 0); le16(z, 0x21);	/* 1980-01-01: reproducible */
-		le32(z, ze->crc); le32(z, ze->size); le32(z, ze->size);
-		le16(z, (unsigned)strlen(ze->name)); le16(z, 0);
-		fputs(ze->name, z);
-		while ((r = fread(chunk, 1, sizeof(chunk), in)) > 0)
-			if (fwrite(chunk, 1, r, z) != r)
-				rc = -1;
-		fclose(in);
-	}
-	closedir(d);
-	return rc;
-}
-
-static int
-zip_dir(const char *dir, const char *path)
-{
-	FILE *z = fopen(path, "wb");
-	struct zent *ents = NULL;
-	size_t n = 0, cap = 0, i;
-	uint32_t cd, cdlen;
-	int rc;
-
-	if (z == NULL)
-		return -1;
-	rc = zip_add(z, dir, "", &ents, &n, &cap);
-	cd = (uint32_t)ftell(z);
-	for (i = 0; i < n; i++) {
-		le32(z, 0x02014b50); le16(z, 20); le16(z, 10); le16(z, 0x0800);
-		le16(z, 0); le16(z, 0); le16(z, 0x21);
-		le32(z, ents[i].crc); le32(z, ents[i].size); le32(z, ents[i].size);
-		le16(z, (unsigned)strlen(ents[i].name)); le16(z, 0); le16(z, 0);
-		le16(z, 0); le16(z, 0); le32(z, 0); le32(z, ents[i].off);
-		fputs(ents[i].name, z);
-		free(ents[i].name);
-	}
-	cdlen = (uint32_t)ftell(z) - cd;
-	le32(z, 0x06054b50); le16(z, 0); le16(z, 0); le16(z, (unsigned)n);
-	le16(z, (unsigned)n); le32(z, cdlen); le32(z, cd); le16(z, 0);
-	free(ents);
-	if (fclose(z))
-		rc = -1;
 	return rc;
 }
