@@ -278,13 +278,34 @@ write_file(struct export *x, const char *rel, const char *p, size_t n)
 	return rc;
 }
 
+/* Copies the open file in to a new file at path; returns 0 or -1 with errno. */
+static int
+copy_fd(int in, const char *path)
+{
+	char chunk[65536];
+	ssize_t n;
+	int out, rc = 0;
+
+	if ((out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0)
+		return -1;
+	while ((n = read(in, chunk, sizeof(chunk))) > 0)
+		if (write(out, chunk, (size_t)n) != n) {
+			rc = -1;
+			break;
+		}
+	if (n < 0)
+		rc = -1;
+	if (close(out))
+		rc = -1;
+	return rc;
+}
+
 /* Moves a finished temporary file to tmp/rel; returns 0 or -1. */
 static int
 move_file(struct export *x, const char *from, const char *rel)
 {
-	char path[4096], chunk[65536];
-	int in, out, rc = 0;
-	ssize_t n;
+	char path[4096];
+	int in, rc, e;
 
 	snprintf(path, sizeof(path), "%s/%s", x->tmp, rel);
 	if (rename(from, path) == 0)
@@ -292,25 +313,17 @@ move_file(struct export *x, const char *from, const char *rel)
 	/* Another file system: copy. */
 	if ((in = open(from, O_RDONLY)) < 0)
 		return -1;
-	if ((out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0) {
-		close(in);
-		return -1;
-	}
-	while ((n = read(in, chunk, sizeof(chunk))) > 0)
-		if (write(out, chunk, (size_t)n) != n) {
-			rc = -1;
-			break;
-		}
+	rc = copy_fd(in, path);
+	e = errno;	/* the caller's message is the copy's */
 	close(in);
-	if (close(out))
-		rc = -1;
 	unlink(from);
+	errno = e;
 	return rc;
 }
 
 /*
  * Makes one in-process request as the export's user and keeps its response.
- * Returns the HTTP status; req must be freed by the caller's arena reset.
+ * Returns the HTTP status; the caller ends req with fetch_done.
  */
 static int
 fetch(struct export *x, struct req *req, const char *method, const char *uri,
@@ -347,6 +360,18 @@ fetch(struct export *x, struct req *req, const char *method, const char *uri,
 	return req->status;
 }
 
+/*
+ * Frees a response fetch kept, and with the arena's reset all the request
+ * took from it (the caller's uri and rel too: call it last).
+ */
+static void
+fetch_done(struct export *x, struct req *req)
+{
+	buf_free(&req->body_out);
+	buf_free(&req->head);
+	arena_reset(x->a);
+}
+
 /* Fetches uri as an HTML page at depth and writes it to rel; returns 0 or -1. */
 static int
 page(struct export *x, const char *uri, const char *rel, int depth)
@@ -364,9 +389,7 @@ page(struct export *x, const char *uri, const char *rel, int depth)
 	progress(x, rel);
 out:
 	buf_free(&out);
-	buf_free(&req.body_out);
-	buf_free(&req.head);
-	arena_reset(x->a);
+	fetch_done(x, &req);
 	return rc;
 }
 
@@ -382,9 +405,7 @@ workbook(struct export *x, const char *uri, const char *rel)
 		if ((rc = move_file(x, req.file, rel)) != 0)
 			snprintf(x->err, sizeof(x->err), "%s: %s", rel, strerror(errno));
 	}
-	buf_free(&req.body_out);
-	buf_free(&req.head);
-	arena_reset(x->a);
+	fetch_done(x, &req);
 	return rc;
 }
 
@@ -408,9 +429,7 @@ json_doc(struct export *x, const char *method, const char *uri, const char *body
 			rc = -1;
 		}
 	}
-	buf_free(&req.body_out);
-	buf_free(&req.head);
-	arena_reset(x->a);
+	fetch_done(x, &req);
 	return rc;
 }
 
@@ -427,15 +446,24 @@ jget(struct json_object *o, const char *k1, const char *k2)
 	return v;
 }
 
+/* Returns the id of row i of a list's rows when it can name a file, else NULL. */
+static const char *
+row_id(struct json_object *rows, long i)
+{
+	const char *id = json_object_get_string(jget(
+	    json_object_array_get_idx(rows, (size_t)i), "id", NULL));
+
+	return id != NULL && safe_id(id, strlen(id)) ? id : NULL;
+}
+
 /* Copies static/ (flat: CSS and images) into the site. */
 static int
 copy_static(struct export *x)
 {
 	DIR *d;
 	struct dirent *e;
-	char from[4096], to[4096], chunk[65536];
-	int in, out, rc = 0;
-	ssize_t n;
+	char from[4096], to[4096];
+	int in, rc = 0;
 
 	if ((d = opendir(x->cfg->static_dir)) == NULL) {
 		snprintf(x->err, sizeof(x->err), "%s: %s", x->cfg->static_dir, strerror(errno));
@@ -448,14 +476,8 @@ copy_static(struct export *x)
 		snprintf(to, sizeof(to), "%s/static/%s", x->tmp, e->d_name);
 		if ((in = open(from, O_RDONLY)) < 0)
 			continue;
-		if ((out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0)
-			rc = -1;
-		while (rc == 0 && (n = read(in, chunk, sizeof(chunk))) > 0)
-			if (write(out, chunk, (size_t)n) != n)
-				rc = -1;
+		rc = copy_fd(in, to);
 		close(in);
-		if (out >= 0 && close(out))
-			rc = -1;
 	}
 	closedir(d);
 	return rc;
@@ -597,10 +619,9 @@ build(struct export *x)
 			rows = jget(doc, "data", "data");
 			n = rows ? (long)json_object_array_length(rows) : 0;
 			for (i = 0; i < n && !interrupted; i++) {
-				const char *id = json_object_get_string(jget(
-				    json_object_array_get_idx(rows, (size_t)i), "id", NULL));
+				const char *id = row_id(rows, i);
 
-				if (id == NULL || !safe_id(id, strlen(id)))
+				if (id == NULL)
 					continue;
 				if (page(x, arena_printf(x->a, "/numbers/%s/history", id),
 				    arena_printf(x->a, "history/%s.html", id), 1))
@@ -621,10 +642,9 @@ build(struct export *x)
 		n = rows ? (long)json_object_array_length(rows) : 0;
 		for (i = 0; i < n && !interrupted; i++) {
 			char id[64];
-			const char *s = json_object_get_string(jget(
-			    json_object_array_get_idx(rows, (size_t)i), "id", NULL));
+			const char *s = row_id(rows, i);
 
-			if (s == NULL || !safe_id(s, strlen(s)))
+			if (s == NULL)
 				continue;
 			snprintf(id, sizeof(id), "%s", s);
 			if (page(x, arena_printf(x->a, "/records/%s", id),
