@@ -116,7 +116,9 @@ tests/unit/run: $(UNIT)
 # change to a header or to a source it includes whole rebuilds it.
 UNIT_O	= $(filter build/base/% build/store/% build/input/% build/report/overview.o build/sqltext.o,$(OBJ))
 # A LINK_test_NAME is the test's prerequisite as well (made first under make -j).
-LINK_test_zip = build/cli/zip.o
+LINK_test_import = build/cli/tenant.o
+LINK_test_zip	 = build/cli/zip.o
+tests/unit/test_import: $(LINK_test_import)
 tests/unit/test_zip: $(LINK_test_zip)
 tests/unit/test_%: tests/unit/test_%.c $(UNIT_O) tests/unit/ctest.h
 	@[ -n "$(Q)" ] && echo "  CC      $<" || true

@@ -33,6 +33,7 @@
 #include <libpq-fe.h>
 
 #include "cli/import.h"
+#include "cli/tenant.h"
 #include "input/valid.h"
 #include "report/overview.h"
 
@@ -1058,25 +1059,18 @@ out:
 static int
 ensure_tenant(struct imp *im, const char *name)
 {
-	PGresult *res = NULL;
-	const char *id;
-	int rc = -1;
+	PGresult *res;
 
-	if (run_cmd(im, "INSERT INTO tenants (id, name) VALUES (gen_random_uuid(), $1)"
-	            " ON CONFLICT (name) DO NOTHING", name) == -1)
-		goto out;
-	if ((res = run(im, "SELECT id FROM tenants WHERE name = $1", name, PGRES_TUPLES_OK)) == NULL)
-		goto out;
-	id = PQntuples(res) == 1 ? PQgetvalue(res, 0, 0) : "";
-	if (!valid_uuid(id)) {
-		fail(im, 0, "database: no tenant id for %s", name);
-		goto out;
+	switch (tenant_id(im->conn, name, true, im->tenant, &res)) {
+	case 0:
+		return 0;
+	case 1:
+		return fail(im, 0, "database: no tenant id for %s", name);
+	default:
+		fail_db(im, res);
+		PQclear(res);
+		return -1;
 	}
-	memcpy(im->tenant, id, 37);
-	rc = 0;
-out:
-	PQclear(res);
-	return rc;
 }
 
 /* Checks and moves the staged rows; returns 0 or -1 after printing the error. */
