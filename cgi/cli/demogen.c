@@ -534,7 +534,11 @@ static const struct utt utts[DOM__MAX][U__MAX] = {
 
 static const int utt_score[U__MAX] = { 0, 0, 0, 50, 50, 50, 100, 0, 0, 0, 0, 0 };
 
-/* What the customer says: the text, the hit word in it (or NULL), a tag. */
+/*
+ * What the customer says: the text, the hit word in it (or NULL), a tag.
+ * The tables of replies below look alike to a search for repeated code;
+ * they are data (what one answers at one step of one script), not logic.
+ */
 struct reply {
 	const char	*q, *kw;
 	int		 tag;

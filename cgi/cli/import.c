@@ -507,16 +507,25 @@ copy_flush(struct imp *im)
 	return 0;
 }
 
-/* Appends the 36 characters of UUID s, lower-cased, to b. */
-static void
-copy_uuid(struct buf *b, const char *s)
+/*
+ * Appends UUID s (n bytes), lower-cased, to the COPY data of field f (at:
+ * "" or an array element's "[i]"). n is a JSON string's length: one may
+ * hold a NUL, where valid_uuid would stop reading. Returns 0, or -1 after
+ * printing "PATH:LINE: field F: not a UUID: ...".
+ */
+static int
+stage_uuid(struct imp *im, long long line, const struct imp_field *f, const char *at,
+           const char *s, size_t n)
 {
 	char tmp[36];
 	size_t i;
 
+	if (strlen(s) != n || !valid_uuid(s))
+		return fail(im, line, "field %s%s: not a UUID: %s", f->name, at, show(im, s, n));
 	for (i = 0; i < 36; i++)
 		tmp[i] = (char)tolower((unsigned char)s[i]);
-	buf_put(b, tmp, 36);
+	buf_put(&im->copy, tmp, 36);
+	return 0;
 }
 
 /*
@@ -527,18 +536,25 @@ static int
 stage_value(struct imp *im, long long line, const struct imp_field *f, struct json_object *v)
 {
 	struct buf *out = &im->copy;
-	const char *s, *why;
-	size_t n, i, len;
+	const char *s = NULL, *why;
+	size_t n = 0, i, len;
 	int64_t iv;
 	char tmp[32];
 	int rc = -1;
 
-	switch (f->type) {
-	case IT_STR:
+	/* A string's text and its length: JSON's, which counts a NUL inside. */
+	if (f->type == IT_STR || f->type == IT_UUID || f->type == IT_TIME) {
 		if (!json_object_is_type(v, json_type_string))
 			goto wrong_type;
 		s = json_object_get_string(v);
 		n = (size_t)json_object_get_string_len(v);
+	}
+	/*
+	 * One case a type, alike in shape (the JSON type, then the value, then
+	 * its COPY text) but each checking what its own column takes.
+	 */
+	switch (f->type) {
+	case IT_STR:
 		if (strlen(s) != n) {
 			fail(im, line, "field %s: contains a NUL character", f->name);
 			goto out;
@@ -573,21 +589,10 @@ stage_value(struct imp *im, long long line, const struct imp_field *f, struct js
 		buf_putc(out, json_object_get_boolean(v) ? 't' : 'f');
 		break;
 	case IT_UUID:
-		if (!json_object_is_type(v, json_type_string))
-			goto wrong_type;
-		s = json_object_get_string(v);
-		n = (size_t)json_object_get_string_len(v);
-		if (strlen(s) != n || !valid_uuid(s)) {
-			fail(im, line, "field %s: not a UUID: %s", f->name, show(im, s, n));
+		if (stage_uuid(im, line, f, "", s, n) == -1)
 			goto out;
-		}
-		copy_uuid(out, s);
 		break;
 	case IT_TIME:
-		if (!json_object_is_type(v, json_type_string))
-			goto wrong_type;
-		s = json_object_get_string(v);
-		n = (size_t)json_object_get_string_len(v);
 		if (!valid_timestamp(s, n)) {
 			fail(im, line, "field %s: not a time (YYYY-MM-DD HH:MM:SS or ISO 8601): %s",
 			     f->name, show(im, s, n));
@@ -609,15 +614,12 @@ stage_value(struct imp *im, long long line, const struct imp_field *f, struct js
 				     f->name, i, e ? json_type_word(e) : "null");
 				goto out;
 			}
-			s = json_object_get_string(e);
-			n = (size_t)json_object_get_string_len(e);
-			if (strlen(s) != n || !valid_uuid(s)) {
-				fail(im, line, "field %s[%zu]: not a UUID: %s", f->name, i, show(im, s, n));
-				goto out;
-			}
 			if (i > 0)
 				buf_putc(out, ',');
-			copy_uuid(out, s);
+			snprintf(tmp, sizeof(tmp), "[%zu]", i);
+			if (stage_uuid(im, line, f, tmp, json_object_get_string(e),
+			    (size_t)json_object_get_string_len(e)) == -1)
+				goto out;
 		}
 		buf_putc(out, '}');
 		break;
