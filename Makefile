@@ -112,10 +112,17 @@ tests/unit/run: $(UNIT)
 # A unit test links the lower layers' objects (base, store, input, the overview
 # parts, the SQL texts) and the LINK_test_NAME ones it needs besides; one that
 # includes a source whole for its static functions stubs what that one calls.
+# Its dependency file names the test (-MT), not its .o, which no rule makes: a
+# change to a header or to a source it includes whole rebuilds it.
 UNIT_O	= $(filter build/base/% build/store/% build/input/% build/report/overview.o build/sqltext.o,$(OBJ))
+# A LINK_test_NAME is the test's prerequisite as well (made first under make -j).
+LINK_test_import = build/cli/tenant.o
+LINK_test_zip	 = build/cli/zip.o
+tests/unit/test_import: $(LINK_test_import)
+tests/unit/test_zip: $(LINK_test_zip)
 tests/unit/test_%: tests/unit/test_%.c $(UNIT_O) tests/unit/ctest.h
 	@[ -n "$(Q)" ] && echo "  CC      $<" || true
-	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit -MMD -MP -c -o $@.o $<
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit -MMD -MP -MT $@ -c -o $@.o $<
 	$(Q)$(CXX) -o $@ $@.o $(UNIT_O) $(LINK_$(@F)) $(PKG_LIBS)
 
 -include $(UNIT:=.d)

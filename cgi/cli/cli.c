@@ -14,6 +14,7 @@
 #include "cli/demogen.h"
 #include "cli/export.h"
 #include "cli/import.h"
+#include "cli/tenant.h"
 #include "sqltext.h"
 #include "base/util.h"
 
@@ -59,35 +60,29 @@ run(PGconn *c, const char *sql, int n, const char *const *p)
 	return r;
 }
 
-/* Returns the tenant id of name (malloc'd), creating the tenant if create; NULL if none. */
-static char *
-tenant_id(PGconn *c, const char *name, int create)
+/* Puts the id of tenant name in id, creating the tenant if create; returns 0, or -1 after a message. */
+static int
+user_id(PGconn *c, const char *name, bool create, char id[37])
 {
-	const char *p[1] = { name };
 	PGresult *r;
-	char *id = NULL;
 
-	if (create) {
-		r = run(c, "INSERT INTO tenants (id, name) VALUES (gen_random_uuid(), $1) "
-		    "ON CONFLICT (name) DO NOTHING", 1, p);
-		if (r == NULL)
-			return NULL;
-		PQclear(r);
-	}
-	if ((r = run(c, "SELECT id FROM tenants WHERE name = $1", 1, p)) == NULL)
-		return NULL;
-	if (PQntuples(r) == 1)
-		id = xstrdup(PQgetvalue(r, 0, 0));
-	else
+	switch (tenant_id(c, name, create, id, &r)) {
+	case 0:
+		return 0;
+	case 1:
 		fprintf(stderr, "callreport: no tenant named %s\n", name);
-	PQclear(r);
-	return id;
+		return -1;
+	default:
+		fprintf(stderr, "callreport: %s", PQresultErrorMessage(r));
+		PQclear(r);
+		return -1;
+	}
 }
 
 static int
 cmd_token(const struct config *cfg, const char *user, int list, const char *revoke)
 {
-	char tok[TOKEN_LEN + 1], hex[65], *id = NULL;
+	char tok[TOKEN_LEN + 1], hex[65], id[37];
 	const char *p[3];
 	PGconn *c;
 	PGresult *r = NULL;
@@ -95,7 +90,7 @@ cmd_token(const struct config *cfg, const char *user, int list, const char *revo
 
 	if ((c = admin(cfg)) == NULL)
 		return 1;
-	if ((id = tenant_id(c, user, !list && !revoke)) == NULL)
+	if (user_id(c, user, !list && !revoke, id) == -1)
 		goto out;
 	p[0] = id;
 	if (list) {
@@ -141,7 +136,6 @@ cmd_token(const struct config *cfg, const char *user, int list, const char *revo
 	rc = 0;
 out:
 	PQclear(r);
-	free(id);
 	PQfinish(c);
 	return rc;
 }
@@ -179,7 +173,7 @@ read_password(void)
 static int
 cmd_passwd(const struct config *cfg, const char *user)
 {
-	char *pw = NULL, *hash = NULL, *id = NULL;
+	char *pw = NULL, *hash = NULL, id[37];
 	const char *p[2];
 	PGconn *c = NULL;
 	PGresult *r = NULL;
@@ -193,7 +187,7 @@ cmd_passwd(const struct config *cfg, const char *user)
 		fprintf(stderr, "callreport: cannot hash the password\n");
 		goto out;
 	}
-	if ((c = admin(cfg)) == NULL || (id = tenant_id(c, user, 1)) == NULL)
+	if ((c = admin(cfg)) == NULL || user_id(c, user, true, id) == -1)
 		goto out;
 	p[0] = id;
 	p[1] = hash;
@@ -210,7 +204,6 @@ out:
 		memset(pw, 0, strlen(pw));
 	free(pw);
 	free(hash);
-	free(id);
 	PQfinish(c);
 	return rc;
 }

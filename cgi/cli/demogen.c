@@ -24,6 +24,8 @@
 #include <string.h>
 
 #include "cli/demogen.h"
+#include "base/json.h"
+#include "base/util.h"
 
 typedef uint64_t u64;
 typedef int64_t i64;
@@ -138,34 +140,32 @@ rpick(struct rng *r, const int *weights, int n)
 /* ---------------------------------------------------------------- */
 /* Output: a buffer in front of the FILE, and the JSON pieces.      */
 
+/*
+ * util.h's buffer, written out whenever it holds OB_FLUSH bytes: the
+ * memory stays small whatever --numbers is.
+ */
+#define OB_FLUSH	(1 << 16)
+
 struct ob {
-	FILE	*f;
-	size_t	 n;
-	int	 err;
-	char	 b[1 << 16];
+	FILE		*f;
+	struct buf	 b;
+	int		 err;
 };
 
 static void
 ob_flush(struct ob *o)
 {
-	if (o->n > 0 && !o->err && fwrite(o->b, 1, o->n, o->f) != o->n)
+	if (o->b.len > 0 && !o->err && fwrite(o->b.p, 1, o->b.len, o->f) != o->b.len)
 		o->err = 1;
-	o->n = 0;
+	buf_reset(&o->b);
 }
 
 static void
 ob_mem(struct ob *o, const char *s, size_t len)
 {
-	if (len > sizeof(o->b) - o->n) {
+	buf_put(&o->b, s, len);
+	if (o->b.len >= OB_FLUSH)
 		ob_flush(o);
-		if (len > sizeof(o->b)) {
-			if (!o->err && fwrite(s, 1, len, o->f) != len)
-				o->err = 1;
-			return;
-		}
-	}
-	memcpy(o->b + o->n, s, len);
-	o->n += len;
 }
 
 static void
@@ -177,29 +177,25 @@ ob_s(struct ob *o, const char *s)
 static void
 ob_c(struct ob *o, char c)
 {
-	if (o->n == sizeof(o->b))
+	buf_putc(&o->b, c);
+	if (o->b.len >= OB_FLUSH)
 		ob_flush(o);
-	o->b[o->n++] = c;
 }
 
 static void
 ob_i(struct ob *o, i64 v)
 {
 	char	 t[24];
-	int	 k = 0;
-	u64	 u;
+	size_t	 k = sizeof(t);
+	u64	 u = v < 0 ? (u64)0 - (u64)v : (u64)v;
 
-	if (v < 0) {
-		ob_c(o, '-');
-		u = (u64)0 - (u64)v;
-	} else
-		u = (u64)v;
 	do {
-		t[k++] = (char)('0' + u % 10);
+		t[--k] = (char)('0' + u % 10);
 		u /= 10;
 	} while (u != 0);
-	while (k > 0)
-		ob_c(o, t[--k]);
+	if (v < 0)
+		t[--k] = '-';
+	ob_mem(o, t + k, sizeof(t) - k);
 }
 
 /* Writes v / 10^dec with dec decimals (v >= 0). */
@@ -223,52 +219,12 @@ ob_fixed(struct ob *o, i64 v, int dec)
 	}
 }
 
-/* Writes the first len bytes of s as a JSON string: the one escaper here. */
+/* Writes the first len bytes of s as a JSON string, escaped as every JSON callreport writes. */
 static void
 ob_js_n(struct ob *o, const char *s, size_t len)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t		 i, run;
-	unsigned char	 c;
-
 	ob_c(o, '"');
-	for (i = 0; i < len; i++) {
-		for (run = i; run < len; run++) {
-			c = (unsigned char)s[run];
-			if (c < 0x20 || c == 0x7f || c == '"' || c == '\\')
-				break;
-		}
-		if (run > i) {
-			ob_mem(o, s + i, run - i);
-			if ((i = run) == len)
-				break;
-		}
-		c = (unsigned char)s[i];
-		switch (c) {
-		case '"':
-			ob_s(o, "\\\"");
-			break;
-		case '\\':
-			ob_s(o, "\\\\");
-			break;
-		case '\n':
-			ob_s(o, "\\n");
-			break;
-		case '\r':
-			ob_s(o, "\\r");
-			break;
-		case '\t':
-			ob_s(o, "\\t");
-			break;
-		default:
-			if (c < 0x20 || c == 0x7f) {
-				ob_s(o, "\\u00");
-				ob_c(o, hex[c >> 4]);
-				ob_c(o, hex[c & 15]);
-			} else
-				ob_c(o, (char)c);
-		}
-	}
+	json_escape(&o->b, s, len);
 	ob_c(o, '"');
 }
 
@@ -578,7 +534,11 @@ static const struct utt utts[DOM__MAX][U__MAX] = {
 
 static const int utt_score[U__MAX] = { 0, 0, 0, 50, 50, 50, 100, 0, 0, 0, 0, 0 };
 
-/* What the customer says: the text, the hit word in it (or NULL), a tag. */
+/*
+ * What the customer says: the text, the hit word in it (or NULL), a tag.
+ * The tables of replies below look alike to a search for repeated code;
+ * they are data (what one answers at one step of one script), not logic.
+ */
 struct reply {
 	const char	*q, *kw;
 	int		 tag;
@@ -1673,6 +1633,7 @@ demogen_write(FILE *out, const struct demogen_opts *o)
 	ob_flush(&g->o);
 	if (!g->o.err && fflush(out) == 0 && !ferror(out))
 		rc = 0;
+	buf_free(&g->o.b);
 	free(g);
 	return rc;
 }

@@ -13,11 +13,11 @@
 #include <unistd.h>
 
 #include <json-c/json.h>
-#include <zlib.h>
 
 #include "web/app.h"
 #include "store/db.h"
 #include "cli/export.h"
+#include "cli/zip.h"
 #include "base/json.h"
 #include "render/tpl.h"
 #include "base/url.h"
@@ -278,13 +278,34 @@ write_file(struct export *x, const char *rel, const char *p, size_t n)
 	return rc;
 }
 
+/* Copies the open file in to a new file at path; returns 0 or -1 with errno. */
+static int
+copy_fd(int in, const char *path)
+{
+	char chunk[65536];
+	ssize_t n;
+	int out, rc = 0;
+
+	if ((out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0)
+		return -1;
+	while ((n = read(in, chunk, sizeof(chunk))) > 0)
+		if (write(out, chunk, (size_t)n) != n) {
+			rc = -1;
+			break;
+		}
+	if (n < 0)
+		rc = -1;
+	if (close(out))
+		rc = -1;
+	return rc;
+}
+
 /* Moves a finished temporary file to tmp/rel; returns 0 or -1. */
 static int
 move_file(struct export *x, const char *from, const char *rel)
 {
-	char path[4096], chunk[65536];
-	int in, out, rc = 0;
-	ssize_t n;
+	char path[4096];
+	int in, rc, e;
 
 	snprintf(path, sizeof(path), "%s/%s", x->tmp, rel);
 	if (rename(from, path) == 0)
@@ -292,25 +313,17 @@ move_file(struct export *x, const char *from, const char *rel)
 	/* Another file system: copy. */
 	if ((in = open(from, O_RDONLY)) < 0)
 		return -1;
-	if ((out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0) {
-		close(in);
-		return -1;
-	}
-	while ((n = read(in, chunk, sizeof(chunk))) > 0)
-		if (write(out, chunk, (size_t)n) != n) {
-			rc = -1;
-			break;
-		}
+	rc = copy_fd(in, path);
+	e = errno;	/* the caller's message is the copy's */
 	close(in);
-	if (close(out))
-		rc = -1;
 	unlink(from);
+	errno = e;
 	return rc;
 }
 
 /*
  * Makes one in-process request as the export's user and keeps its response.
- * Returns the HTTP status; req must be freed by the caller's arena reset.
+ * Returns the HTTP status; the caller ends req with fetch_done.
  */
 static int
 fetch(struct export *x, struct req *req, const char *method, const char *uri,
@@ -347,6 +360,18 @@ fetch(struct export *x, struct req *req, const char *method, const char *uri,
 	return req->status;
 }
 
+/*
+ * Frees a response fetch kept, and with the arena's reset all the request
+ * took from it (the caller's uri and rel too: call it last).
+ */
+static void
+fetch_done(struct export *x, struct req *req)
+{
+	buf_free(&req->body_out);
+	buf_free(&req->head);
+	arena_reset(x->a);
+}
+
 /* Fetches uri as an HTML page at depth and writes it to rel; returns 0 or -1. */
 static int
 page(struct export *x, const char *uri, const char *rel, int depth)
@@ -364,9 +389,7 @@ page(struct export *x, const char *uri, const char *rel, int depth)
 	progress(x, rel);
 out:
 	buf_free(&out);
-	buf_free(&req.body_out);
-	buf_free(&req.head);
-	arena_reset(x->a);
+	fetch_done(x, &req);
 	return rc;
 }
 
@@ -382,9 +405,7 @@ workbook(struct export *x, const char *uri, const char *rel)
 		if ((rc = move_file(x, req.file, rel)) != 0)
 			snprintf(x->err, sizeof(x->err), "%s: %s", rel, strerror(errno));
 	}
-	buf_free(&req.body_out);
-	buf_free(&req.head);
-	arena_reset(x->a);
+	fetch_done(x, &req);
 	return rc;
 }
 
@@ -408,9 +429,7 @@ json_doc(struct export *x, const char *method, const char *uri, const char *body
 			rc = -1;
 		}
 	}
-	buf_free(&req.body_out);
-	buf_free(&req.head);
-	arena_reset(x->a);
+	fetch_done(x, &req);
 	return rc;
 }
 
@@ -427,15 +446,24 @@ jget(struct json_object *o, const char *k1, const char *k2)
 	return v;
 }
 
+/* Returns the id of row i of a list's rows when it can name a file, else NULL. */
+static const char *
+row_id(struct json_object *rows, long i)
+{
+	const char *id = json_object_get_string(jget(
+	    json_object_array_get_idx(rows, (size_t)i), "id", NULL));
+
+	return id != NULL && safe_id(id, strlen(id)) ? id : NULL;
+}
+
 /* Copies static/ (flat: CSS and images) into the site. */
 static int
 copy_static(struct export *x)
 {
 	DIR *d;
 	struct dirent *e;
-	char from[4096], to[4096], chunk[65536];
-	int in, out, rc = 0;
-	ssize_t n;
+	char from[4096], to[4096];
+	int in, rc = 0;
 
 	if ((d = opendir(x->cfg->static_dir)) == NULL) {
 		snprintf(x->err, sizeof(x->err), "%s: %s", x->cfg->static_dir, strerror(errno));
@@ -448,14 +476,8 @@ copy_static(struct export *x)
 		snprintf(to, sizeof(to), "%s/static/%s", x->tmp, e->d_name);
 		if ((in = open(from, O_RDONLY)) < 0)
 			continue;
-		if ((out = open(to, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0)
-			rc = -1;
-		while (rc == 0 && (n = read(in, chunk, sizeof(chunk))) > 0)
-			if (write(out, chunk, (size_t)n) != n)
-				rc = -1;
+		rc = copy_fd(in, to);
 		close(in);
-		if (out >= 0 && close(out))
-			rc = -1;
 	}
 	closedir(d);
 	return rc;
@@ -597,10 +619,9 @@ build(struct export *x)
 			rows = jget(doc, "data", "data");
 			n = rows ? (long)json_object_array_length(rows) : 0;
 			for (i = 0; i < n && !interrupted; i++) {
-				const char *id = json_object_get_string(jget(
-				    json_object_array_get_idx(rows, (size_t)i), "id", NULL));
+				const char *id = row_id(rows, i);
 
-				if (id == NULL || !safe_id(id, strlen(id)))
+				if (id == NULL)
 					continue;
 				if (page(x, arena_printf(x->a, "/numbers/%s/history", id),
 				    arena_printf(x->a, "history/%s.html", id), 1))
@@ -621,10 +642,9 @@ build(struct export *x)
 		n = rows ? (long)json_object_array_length(rows) : 0;
 		for (i = 0; i < n && !interrupted; i++) {
 			char id[64];
-			const char *s = json_object_get_string(jget(
-			    json_object_array_get_idx(rows, (size_t)i), "id", NULL));
+			const char *s = row_id(rows, i);
 
-			if (s == NULL || !safe_id(s, strlen(s)))
+			if (s == NULL)
 				continue;
 			snprintf(id, sizeof(id), "%s", s);
 			if (page(x, arena_printf(x->a, "/records/%s", id),
@@ -651,9 +671,6 @@ out:
 	json_object_put(doc);
 	return rc;
 }
-
-/* Zips the site dir into path (stored entries, CRC-32 from zlib); returns 0 or -1. */
-static int zip_dir(const char *dir, const char *path);
 
 static void
 usage(void)
@@ -816,113 +833,5 @@ done:
 	free(x.tmp);
 	free(old);
 	free(out);
-	return rc;
-}
-
-/* A minimal zip writer: stored (uncompressed) entries, as every unzip reads. */
-struct zent {
-	char		*name;
-	uint32_t	 crc, size, off;
-};
-
-static void
-le16(FILE *f, unsigned v)
-{
-	fputc((int)(v & 0xff), f);
-	fputc((int)((v >> 8) & 0xff), f);
-}
-
-static void
-le32(FILE *f, uint32_t v)
-{
-	le16(f, v & 0xffff);
-	le16(f, v >> 16);
-}
-
-/* Adds every file under dir/rel to the archive; returns 0 or -1. */
-static int
-zip_add(FILE *z, const char *dir, const char *rel, struct zent **ents, size_t *n,
-    size_t *cap)
-{
-	char path[4096], sub[4096], chunk[65536];
-	DIR *d;
-	struct dirent *e;
-	struct stat st;
-	FILE *in;
-	size_t r;
-	int rc = 0;
-
-	snprintf(path, sizeof(path), "%s%s%s", dir, *rel ? "/" : "", rel);
-	if ((d = opendir(path)) == NULL)
-		return -1;
-	while (rc == 0 && (e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", e->d_name);
-		snprintf(path, sizeof(path), "%s/%s", dir, sub);
-		if (stat(path, &st))
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			rc = zip_add(z, dir, sub, ents, n, cap);
-			continue;
-		}
-		if (*n == *cap) {
-			*cap = *cap ? *cap * 2 : 256;
-			*ents = xrealloc(*ents, *cap * sizeof(**ents));
-		}
-		struct zent *ze = &(*ents)[(*n)++];
-		uLong crc = crc32(0L, Z_NULL, 0);
-
-		ze->name = xstrdup(sub);
-		ze->off = (uint32_t)ftell(z);
-		ze->size = (uint32_t)st.st_size;
-		if ((in = fopen(path, "rb")) == NULL)
-			return -1;
-		while ((r = fread(chunk, 1, sizeof(chunk), in)) > 0)
-			crc = crc32(crc, (const Bytef *)chunk, (uInt)r);
-		ze->crc = (uint32_t)crc;
-		rewind(in);
-		le32(z, 0x04034b50); le16(z, 10); le16(z, 0x0800); le16(z, 0);
-		le16(z, 0); le16(z, 0x21);	/* 1980-01-01: reproducible */
-		le32(z, ze->crc); le32(z, ze->size); le32(z, ze->size);
-		le16(z, (unsigned)strlen(ze->name)); le16(z, 0);
-		fputs(ze->name, z);
-		while ((r = fread(chunk, 1, sizeof(chunk), in)) > 0)
-			if (fwrite(chunk, 1, r, z) != r)
-				rc = -1;
-		fclose(in);
-	}
-	closedir(d);
-	return rc;
-}
-
-static int
-zip_dir(const char *dir, const char *path)
-{
-	FILE *z = fopen(path, "wb");
-	struct zent *ents = NULL;
-	size_t n = 0, cap = 0, i;
-	uint32_t cd, cdlen;
-	int rc;
-
-	if (z == NULL)
-		return -1;
-	rc = zip_add(z, dir, "", &ents, &n, &cap);
-	cd = (uint32_t)ftell(z);
-	for (i = 0; i < n; i++) {
-		le32(z, 0x02014b50); le16(z, 20); le16(z, 10); le16(z, 0x0800);
-		le16(z, 0); le16(z, 0); le16(z, 0x21);
-		le32(z, ents[i].crc); le32(z, ents[i].size); le32(z, ents[i].size);
-		le16(z, (unsigned)strlen(ents[i].name)); le16(z, 0); le16(z, 0);
-		le16(z, 0); le16(z, 0); le32(z, 0); le32(z, ents[i].off);
-		fputs(ents[i].name, z);
-		free(ents[i].name);
-	}
-	cdlen = (uint32_t)ftell(z) - cd;
-	le32(z, 0x06054b50); le16(z, 0); le16(z, 0); le16(z, (unsigned)n);
-	le16(z, (unsigned)n); le32(z, cdlen); le32(z, cd); le16(z, 0);
-	free(ents);
-	if (fclose(z))
-		rc = -1;
 	return rc;
 }

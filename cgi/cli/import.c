@@ -10,6 +10,10 @@
  * with one query per entry of the tables below, then each kind's rows are
  * moved into its table with one UPDATE (changed rows only) and one INSERT
  * (new rows), both set-based.
+ *
+ * The buffers are util.h's, with its policy: out of memory ends the program.
+ * The file stays all or nothing: the server rolls back the open transaction
+ * when the connection goes.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -29,111 +33,120 @@
 #include <libpq-fe.h>
 
 #include "cli/import.h"
+#include "cli/tenant.h"
+#include "input/valid.h"
 #include "report/overview.h"
 
 /* ---------------------------------------------------------------------- */
 /* Field tables                                                           */
 
-enum ftype {
-	FT_STR,
-	FT_INT,
-	FT_NUM,
-	FT_BOOL,
-	FT_UUID,
-	FT_TIME,
-	FT_UUID_ARRAY,
-	FT_JSON_ARRAY,
-	FT__MAX
+/*
+ * A line's fields are typed JSON values checked against the type of their
+ * column, so they have types of their own: valid.h's (enum ftype, struct
+ * field) describe request parameters, text from a query or a JSON body read
+ * as filters (sets, ranges, "" for absent). Both use valid.h's validators of
+ * a UUID and a time.
+ */
+enum imp_type {
+	IT_STR,
+	IT_INT,
+	IT_NUM,
+	IT_BOOL,
+	IT_UUID,
+	IT_TIME,
+	IT_UUID_ARRAY,
+	IT_JSON_ARRAY,
+	IT__MAX
 };
 
 /* What a message says a field should be. */
-static const char *const ftype_want[FT__MAX] = {
-	"a string",               /* FT_STR */
-	"an integer",             /* FT_INT */
-	"a number",               /* FT_NUM */
-	"a boolean",              /* FT_BOOL */
-	"a UUID string",          /* FT_UUID */
-	"a time string",          /* FT_TIME */
-	"an array of UUID strings", /* FT_UUID_ARRAY */
-	"an array",               /* FT_JSON_ARRAY */
+static const char *const imp_type_want[IT__MAX] = {
+	"a string",               /* IT_STR */
+	"an integer",             /* IT_INT */
+	"a number",               /* IT_NUM */
+	"a boolean",              /* IT_BOOL */
+	"a UUID string",          /* IT_UUID */
+	"a time string",          /* IT_TIME */
+	"an array of UUID strings", /* IT_UUID_ARRAY */
+	"an array",               /* IT_JSON_ARRAY */
 };
 
 /* The SQL type a staged value is cast to (integers narrow on assignment). */
-static const char *const ftype_sql[FT__MAX] = {
-	"text",        /* FT_STR */
-	"int8",        /* FT_INT */
-	"float8",      /* FT_NUM */
-	"boolean",     /* FT_BOOL */
-	"uuid",        /* FT_UUID */
-	"timestamptz", /* FT_TIME */
-	NULL,          /* FT_UUID_ARRAY: only feeds link tables */
-	"jsonb",       /* FT_JSON_ARRAY */
+static const char *const imp_type_sql[IT__MAX] = {
+	"text",        /* IT_STR */
+	"int8",        /* IT_INT */
+	"float8",      /* IT_NUM */
+	"boolean",     /* IT_BOOL */
+	"uuid",        /* IT_UUID */
+	"timestamptz", /* IT_TIME */
+	NULL,          /* IT_UUID_ARRAY: only feeds link tables */
+	"jsonb",       /* IT_JSON_ARRAY */
 };
 
-#define F_REQ   0x01u /* required, not null */
-#define F_ZERO  0x02u /* 0 means unknown: stored as NULL */
-#define F_LINK  0x04u /* not a column: feeds a link table */
-#define F_LEVEL 0x08u /* when absent, derived from score and the tenant's levels */
+#define IMP_REQ   0x01u /* required, not null */
+#define IMP_ZERO  0x02u /* 0 means unknown: stored as NULL */
+#define IMP_LINK  0x04u /* not a column: feeds a link table */
+#define IMP_LEVEL 0x08u /* when absent, derived from score and the tenant's levels */
 
-struct field {
-	const char *name;  /* JSON key, and column name unless F_LINK */
-	enum ftype  type;
-	unsigned    flags;
-	int64_t     lo, hi; /* FT_INT: allowed range */
-	const char *dflt;   /* SQL default when null or absent (NOT NULL columns) */
+struct imp_field {
+	const char    *name;   /* JSON key, and column name unless IMP_LINK */
+	enum imp_type  type;
+	unsigned       flags;
+	int64_t        lo, hi; /* IT_INT: allowed range */
+	const char    *dflt;   /* SQL default when null or absent (NOT NULL columns) */
 };
 
-#define FSTR(n, f)          { n, FT_STR, f, 0, 0, NULL }
-#define FINT(n, f, lo, hi)  { n, FT_INT, f, lo, hi, NULL }
+#define FSTR(n, f)          { n, IT_STR, f, 0, 0, NULL }
+#define FINT(n, f, lo, hi)  { n, IT_INT, f, lo, hi, NULL }
 #define FI2(n, f)           FINT(n, f, INT16_MIN, INT16_MAX)
 #define FI4(n, f)           FINT(n, f, INT32_MIN, INT32_MAX)
 #define FI8(n, f)           FINT(n, f, INT64_MIN + 1, INT64_MAX - 1)
-#define FNUM(n, f)          { n, FT_NUM, f, 0, 0, NULL }
-#define FBOOL(n, f, d)      { n, FT_BOOL, f, 0, 0, d }
-#define FUUID(n, f)         { n, FT_UUID, f, 0, 0, NULL }
-#define FTIME(n, f)         { n, FT_TIME, f, 0, 0, NULL }
-#define FUUIDS(n, f)        { n, FT_UUID_ARRAY, (f) | F_LINK, 0, 0, NULL }
-#define FJSON(n, f, d)      { n, FT_JSON_ARRAY, f, 0, 0, d }
+#define FNUM(n, f)          { n, IT_NUM, f, 0, 0, NULL }
+#define FBOOL(n, f, d)      { n, IT_BOOL, f, 0, 0, d }
+#define FUUID(n, f)         { n, IT_UUID, f, 0, 0, NULL }
+#define FTIME(n, f)         { n, IT_TIME, f, 0, 0, NULL }
+#define FUUIDS(n, f)        { n, IT_UUID_ARRAY, (f) | IMP_LINK, 0, 0, NULL }
+#define FJSON(n, f, d)      { n, IT_JSON_ARRAY, f, 0, 0, d }
 
 /* The first field of every table is the row's key. */
 
-static const struct field region_fields[] = {
-	FI4("id", F_REQ), FSTR("city", F_REQ), FI4("pid", 0),
+static const struct imp_field region_fields[] = {
+	FI4("id", IMP_REQ), FSTR("city", IMP_REQ), FI4("pid", 0),
 	FSTR("area_code", 0), FSTR("post_code", 0),
 	FTIME("created_at", 0), FTIME("updated_at", 0),
 };
 
-static const struct field level_fields[] = {
-	FUUID("id", F_REQ), FSTR("name", F_REQ), FSTR("alias", F_REQ),
-	FI4("score_min", F_REQ), FI4("score_max", F_REQ), FSTR("color", 0),
+static const struct imp_field level_fields[] = {
+	FUUID("id", IMP_REQ), FSTR("name", IMP_REQ), FSTR("alias", IMP_REQ),
+	FI4("score_min", IMP_REQ), FI4("score_max", IMP_REQ), FSTR("color", 0),
 	FTIME("created_at", 0), FTIME("updated_at", 0),
 };
 
-static const struct field tag_scene_fields[] = {
-	FUUID("id", F_REQ), FSTR("name", F_REQ),
+static const struct imp_field tag_scene_fields[] = {
+	FUUID("id", IMP_REQ), FSTR("name", IMP_REQ),
 	FTIME("created_at", 0), FTIME("updated_at", 0),
 };
 
-static const struct field tag_group_fields[] = {
-	FUUID("id", F_REQ), FSTR("name", F_REQ), FUUID("tag_scene_id", F_REQ),
+static const struct imp_field tag_group_fields[] = {
+	FUUID("id", IMP_REQ), FSTR("name", IMP_REQ), FUUID("tag_scene_id", IMP_REQ),
 	FTIME("created_at", 0), FTIME("updated_at", 0),
 };
 
-static const struct field tag_fields[] = {
-	FUUID("id", F_REQ), FSTR("name", F_REQ), FUUIDS("tag_group_ids", F_REQ),
+static const struct imp_field tag_fields[] = {
+	FUUID("id", IMP_REQ), FSTR("name", IMP_REQ), FUUIDS("tag_group_ids", IMP_REQ),
 	FSTR("description", 0), FSTR("color", 0), FBOOL("status", 0, "true"),
 	FTIME("created_at", 0), FTIME("updated_at", 0),
 };
 
-static const struct field group_fields[] = {
-	FI8("id", F_REQ), FSTR("name", F_REQ), FBOOL("debug", 0, "false"),
+static const struct imp_field group_fields[] = {
+	FI8("id", IMP_REQ), FSTR("name", IMP_REQ), FBOOL("debug", 0, "false"),
 	FSTR("link_word_group_id", 0), FUUID("tag_scene_id", 0),
 	FBOOL("default", 0, "false"), FTIME("deleted_at", 0),
 	FTIME("created_at", 0), FTIME("updated_at", 0),
 };
 
-static const struct field utterance_fields[] = {
-	FUUID("id", F_REQ), FI8("group_id", F_REQ), FSTR("name", F_REQ),
+static const struct imp_field utterance_fields[] = {
+	FUUID("id", IMP_REQ), FI8("group_id", IMP_REQ), FSTR("name", IMP_REQ),
 	FSTR("description", 0), FSTR("context_id", 0), FI4("priority", 0),
 	FSTR("action", 0), FI4("word_class", 0), FI4("wait", 0), FI4("retry", 0),
 	FI4("max_retry", 0), FI4("score", 0), FI4("play_ms", 0),
@@ -142,10 +155,10 @@ static const struct field utterance_fields[] = {
 	FTIME("deleted_at", 0), FTIME("created_at", 0), FTIME("updated_at", 0),
 };
 
-static const struct field task_fields[] = {
-	FUUID("uuid", F_REQ), FSTR("name", F_REQ), FI8("group_id", F_REQ),
+static const struct imp_field task_fields[] = {
+	FUUID("uuid", IMP_REQ), FSTR("name", IMP_REQ), FI8("group_id", IMP_REQ),
 	FTIME("create_datetime", 0), FTIME("alter_datetime", 0),
-	{ "start", FT_INT, 0, INT32_MIN, INT32_MAX, "0" },
+	{ "start", IT_INT, 0, INT32_MIN, INT32_MAX, "0" },
 	FI4("maximumcall", 0), FI4("call_per_second", 0), FI4("recycle_limit", 0),
 	FI4("random_assignment_number", 0), FSTR("disable_dial_timegroup", 0),
 	FI8("destination_extension", 0), FSTR("destination_dialplan", 0),
@@ -157,43 +170,43 @@ static const struct field task_fields[] = {
 	FSTR("call_notify_url", 0), FI4("call_notify_type", 0),
 };
 
-static const struct field number_fields[] = {
-	FI8("id", F_REQ), FUUID("task_id", F_REQ), FSTR("number", F_REQ),
-	FINT("status", F_REQ, 0, 12),
-	FI4("province_id", F_ZERO), FI4("city_id", F_ZERO),
+static const struct imp_field number_fields[] = {
+	FI8("id", IMP_REQ), FUUID("task_id", IMP_REQ), FSTR("number", IMP_REQ),
+	FINT("status", IMP_REQ, 0, 12),
+	FI4("province_id", IMP_ZERO), FI4("city_id", IMP_ZERO),
 	FINT("operator", 0, 0, 3), FBOOL("is_blacklist", 0, "false"),
 	FSTR("callid", 0), FTIME("calldate", 0), FI8("bill", 0), FI8("duration", 0),
 	FSTR("hangupcause", 0), FTIME("hangupdate", 0), FTIME("answerdate", 0),
 };
 
-static const struct field call_history_fields[] = {
-	FI8("id", F_REQ), FUUID("task_id", F_REQ), FI8("number_id", F_REQ),
-	FSTR("number", F_REQ), FTIME("call_time", F_REQ), FINT("status", F_REQ, 0, 12),
+static const struct imp_field call_history_fields[] = {
+	FI8("id", IMP_REQ), FUUID("task_id", IMP_REQ), FI8("number_id", IMP_REQ),
+	FSTR("number", IMP_REQ), FTIME("call_time", IMP_REQ), FINT("status", IMP_REQ, 0, 12),
 	FSTR("call_id", 0), FI8("duration", 0), FSTR("hangup_cause", 0),
 	FSTR("hangup_code", 0), FI8("bill", 0), FSTR("call_status", 0),
 	FSTR("record_file", 0), FSTR("calling_number", 0),
-	FI4("province_id", F_ZERO), FI4("city_id", F_ZERO), FINT("operator", 0, 0, 3),
+	FI4("province_id", IMP_ZERO), FI4("city_id", IMP_ZERO), FINT("operator", 0, 0, 3),
 	FTIME("created_at", 0), FTIME("updated_at", 0),
 };
 
-static const struct field record_fields[] = {
-	FUUID("id", F_REQ), FUUID("task_id", F_REQ), FSTR("callee", F_REQ),
-	FTIME("calldate", F_REQ), FI4("score", F_REQ),
+static const struct imp_field record_fields[] = {
+	FUUID("id", IMP_REQ), FUUID("task_id", IMP_REQ), FSTR("callee", IMP_REQ),
+	FTIME("calldate", IMP_REQ), FI4("score", IMP_REQ),
 	FI8("group_id", 0), FSTR("callid", 0), FSTR("caller_number", 0),
 	FI8("duration", 0), FI4("error_code", 0), FINT("gender", 0, 0, 4),
-	FUUID("level_id", F_LEVEL), FI8("bill", 0), FSTR("hangupcause", 0),
+	FUUID("level_id", IMP_LEVEL), FI8("bill", 0), FSTR("hangupcause", 0),
 	FTIME("hangupdate", 0), FTIME("answerdate", 0), FSTR("recordfile", 0),
 	FSTR("bridge_callid", 0), FSTR("bridge_number", 0),
 	FTIME("bridge_calldate", 0), FTIME("bridge_answerdate", 0),
 	FI2("hangup_disposition", 0), FTIME("created_at", 0), FTIME("updated_at", 0),
 	FI4("rounds", 0), FSTR("bredge_number", 0), FTIME("read_at", 0),
-	FI4("province_id", F_ZERO), FI4("city_id", F_ZERO), FINT("operator", 0, 0, 3),
+	FI4("province_id", IMP_ZERO), FI4("city_id", IMP_ZERO), FINT("operator", 0, 0, 3),
 	FUUIDS("tag_ids", 0),
 };
 
-static const struct field record_detail_fields[] = {
-	FUUID("id", F_REQ), FUUID("record_id", F_REQ), FI4("sequence", F_REQ),
-	FSTR("notify", F_REQ), FUUID("task_id", 0), FSTR("callid", 0),
+static const struct imp_field record_detail_fields[] = {
+	FUUID("id", IMP_REQ), FUUID("record_id", IMP_REQ), FI4("sequence", IMP_REQ),
+	FSTR("notify", IMP_REQ), FUUID("task_id", 0), FSTR("callid", 0),
 	FI4("error_code", 0), FSTR("asrtype", 0), FSTR("callee", 0),
 	FI2("gender", 0), FI4("asr_elapse", 0), FI4("record_ms", 0),
 	FNUM("volume_gain", 0), FSTR("question", 0), FI4("question_index", 0),
@@ -205,11 +218,11 @@ static const struct field record_detail_fields[] = {
 };
 
 struct kind {
-	const char         *name;   /* value of "kind" */
-	const char         *table;
-	const struct field *fields; /* fields[0] is the key */
-	size_t              nfields;
-	bool                tenant; /* rows carry user_id (else shared, kept as found) */
+	const char             *name;   /* value of "kind" */
+	const char             *table;
+	const struct imp_field *fields; /* fields[0] is the key */
+	size_t                  nfields;
+	bool                    tenant; /* rows carry user_id (else shared, kept as found) */
 };
 
 #define KIND(n, t, f, ten) { n, t, f, sizeof(f) / sizeof((f)[0]), ten }
@@ -283,104 +296,11 @@ static const struct link links[] = {
 };
 
 /* ---------------------------------------------------------------------- */
-/* Growing strings                                                        */
-
-struct sbuf {
-	char  *p;
-	size_t len, cap;
-	bool   oom; /* sticky: an allocation failed, the contents are cut */
-};
-
-/* Returns 0 when sb has room for n more bytes and a NUL, -1 (and sets oom). */
-static int
-sb_reserve(struct sbuf *sb, size_t n)
-{
-	size_t cap;
-	char *p;
-
-	if (sb->oom)
-		return -1;
-	if (sb->len + n + 1 <= sb->cap)
-		return 0;
-	cap = sb->cap ? sb->cap : 256;
-	while (cap < sb->len + n + 1)
-		cap *= 2;
-	if ((p = realloc(sb->p, cap)) == NULL) {
-		sb->oom = true;
-		return -1;
-	}
-	sb->p = p;
-	sb->cap = cap;
-	return 0;
-}
-
-/* Appends n bytes of s. */
-static void
-sb_add(struct sbuf *sb, const char *s, size_t n)
-{
-	if (sb_reserve(sb, n) == -1)
-		return;
-	memcpy(sb->p + sb->len, s, n);
-	sb->len += n;
-	sb->p[sb->len] = '\0';
-}
-
-/* Appends the string s. */
-static void
-sb_puts(struct sbuf *sb, const char *s)
-{
-	sb_add(sb, s, strlen(s));
-}
-
-/* Appends one byte. */
-static void
-sb_putc(struct sbuf *sb, char c)
-{
-	if (sb_reserve(sb, 1) == -1)
-		return;
-	sb->p[sb->len++] = c;
-	sb->p[sb->len] = '\0';
-}
-
-/* Appends printf-style text. */
-static void
-sb_printf(struct sbuf *sb, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || sb_reserve(sb, (size_t)n) == -1)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(sb->p + sb->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	sb->len += (size_t)n;
-}
-
-/* Empties sb, keeping its memory; clears oom. */
-static void
-sb_reset(struct sbuf *sb)
-{
-	sb->len = 0;
-	sb->oom = false;
-	if (sb->p)
-		sb->p[0] = '\0';
-}
-
-/* Frees sb's memory. */
-static void
-sb_free(struct sbuf *sb)
-{
-	free(sb->p);
-	memset(sb, 0, sizeof(*sb));
-}
+/* COPY text                                                              */
 
 /* Appends s escaped for a field of COPY's text format. */
 static void
-sb_copy_escape(struct sbuf *sb, const char *s, size_t n)
+copy_escape(struct buf *b, const char *s, size_t n)
 {
 	size_t i, start = 0;
 
@@ -394,108 +314,15 @@ sb_copy_escape(struct sbuf *sb, const char *s, size_t n)
 		case '\r': esc = "\\r"; break;
 		default: continue;
 		}
-		sb_add(sb, s + start, i - start);
-		sb_add(sb, esc, 2);
+		buf_put(b, s + start, i - start);
+		buf_put(b, esc, 2);
 		start = i + 1;
 	}
-	sb_add(sb, s + start, n - start);
+	buf_put(b, s + start, n - start);
 }
 
 /* ---------------------------------------------------------------------- */
 /* Value shapes                                                           */
-
-/* Returns true if s (n bytes) is a UUID written 8-4-4-4-12 in hex. */
-static bool
-valid_uuid(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n != 36)
-		return false;
-	for (i = 0; i < 36; i++) {
-		if (i == 8 || i == 13 || i == 18 || i == 23) {
-			if (s[i] != '-')
-				return false;
-		} else if (!isxdigit((unsigned char)s[i]))
-			return false;
-	}
-	return true;
-}
-
-/* Returns the value of the n digits at *p and advances *p, or -1 if not digits. */
-static int
-take_digits(const char **p, const char *end, int n)
-{
-	int v = 0;
-
-	if (end - *p < n)
-		return -1;
-	for (; n > 0; n--, (*p)++) {
-		if (**p < '0' || **p > '9')
-			return -1;
-		v = v * 10 + (**p - '0');
-	}
-	return v;
-}
-
-/* Returns the number of days of month m (1-12) of year y. */
-static int
-days_in_month(int y, int m)
-{
-	static const int d[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-
-	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-		return 29;
-	return d[m - 1];
-}
-
-/*
- * Returns true if s (n bytes) is "YYYY-MM-DD HH:MM:SS" (read in the import's
- * zone) or ISO 8601 "YYYY-MM-DDTHH:MM:SS" with optional fraction and an
- * optional offset "Z", "+HH", "+HHMM" or "+HH:MM" ('T' or ' ' between date and time).
- */
-static bool
-valid_time(const char *s, size_t n)
-{
-	const char *p = s, *end = s + n;
-	int y, mo, d, h, mi, se, oh, om;
-
-	if ((y = take_digits(&p, end, 4)) < 1 || p == end || *p++ != '-' ||
-	    (mo = take_digits(&p, end, 2)) < 1 || mo > 12 || p == end || *p++ != '-' ||
-	    (d = take_digits(&p, end, 2)) < 1 || d > days_in_month(y, mo))
-		return false;
-	if (p == end || (*p != ' ' && *p != 'T'))
-		return false;
-	p++;
-	if ((h = take_digits(&p, end, 2)) < 0 || h > 23 || p == end || *p++ != ':' ||
-	    (mi = take_digits(&p, end, 2)) < 0 || mi > 59 || p == end || *p++ != ':' ||
-	    (se = take_digits(&p, end, 2)) < 0 || se > 59)
-		return false;
-	if (p < end && *p == '.') {
-		const char *f = ++p;
-
-		while (p < end && *p >= '0' && *p <= '9')
-			p++;
-		if (p == f || p - f > 9)
-			return false;
-	}
-	if (p == end)
-		return true;
-	if (*p == 'Z')
-		return p + 1 == end;
-	if (*p != '+' && *p != '-')
-		return false;
-	p++;
-	if ((oh = take_digits(&p, end, 2)) < 0 || oh > 15)
-		return false;
-	if (p == end)
-		return true;
-	if (*p == ':')
-		p++;
-	if ((om = take_digits(&p, end, 2)) < 0 || om > 59)
-		return false;
-	return p == end;
-}
 
 /* Returns the name a message uses for the JSON type of v. */
 static const char *
@@ -556,9 +383,9 @@ struct imp {
 	FILE        *err;
 	const char  *path;
 	char         tenant[37];    /* the tenant's id, canonical */
-	struct sbuf  copy;          /* COPY data not yet sent */
-	struct sbuf  sql;
-	struct sbuf  msg;           /* an error message being built */
+	struct buf   copy;          /* COPY data not yet sent */
+	struct buf   sql;
+	struct buf   msg;           /* an error message being built */
 	long long    counts[NKINDS];
 	bool         unsorted[NKINDS]; /* ids did not come in ascending order */
 	char         last[NKINDS][40]; /* the last id of each kind, if counts > 0 */
@@ -601,14 +428,14 @@ show(struct imp *im, const char *s, size_t n)
 {
 	size_t i;
 
-	sb_reset(&im->msg);
-	sb_putc(&im->msg, '"');
+	buf_reset(&im->msg);
+	buf_putc(&im->msg, '"');
 	for (i = 0; i < n && i < 60; i++)
-		sb_putc(&im->msg, (unsigned char)s[i] < 0x20 || s[i] == '"' ? '?' : s[i]);
+		buf_putc(&im->msg, (unsigned char)s[i] < 0x20 || s[i] == '"' ? '?' : s[i]);
 	if (n > 60)
-		sb_puts(&im->msg, "...");
-	sb_putc(&im->msg, '"');
-	return im->msg.oom ? "(value)" : im->msg.p;
+		buf_puts(&im->msg, "...");
+	buf_putc(&im->msg, '"');
+	return im->msg.p;
 }
 
 /*
@@ -657,7 +484,7 @@ kind_by_name(const char *name, size_t n)
 }
 
 /* Returns the field of kind k named name, or NULL. */
-static const struct field *
+static const struct imp_field *
 field_by_name(const struct kind *k, const char *name)
 {
 	size_t i;
@@ -676,20 +503,29 @@ copy_flush(struct imp *im)
 		return 0;
 	if (PQputCopyData(im->conn, im->copy.p, (int)im->copy.len) != 1)
 		return fail_db(im, NULL);
-	sb_reset(&im->copy);
+	buf_reset(&im->copy);
 	return 0;
 }
 
-/* Appends the 36 characters of UUID s, lower-cased, to sb. */
-static void
-sb_uuid(struct sbuf *sb, const char *s)
+/*
+ * Appends UUID s (n bytes), lower-cased, to the COPY data of field f (at:
+ * "" or an array element's "[i]"). n is a JSON string's length: one may
+ * hold a NUL, where valid_uuid would stop reading. Returns 0, or -1 after
+ * printing "PATH:LINE: field F: not a UUID: ...".
+ */
+static int
+stage_uuid(struct imp *im, long long line, const struct imp_field *f, const char *at,
+           const char *s, size_t n)
 {
 	char tmp[36];
 	size_t i;
 
+	if (strlen(s) != n || !valid_uuid(s))
+		return fail(im, line, "field %s%s: not a UUID: %s", f->name, at, show(im, s, n));
 	for (i = 0; i < 36; i++)
 		tmp[i] = (char)tolower((unsigned char)s[i]);
-	sb_add(sb, tmp, 36);
+	buf_put(&im->copy, tmp, 36);
+	return 0;
 }
 
 /*
@@ -697,28 +533,35 @@ sb_uuid(struct sbuf *sb, const char *s)
  * to im->copy. Returns 0, or -1 after printing "PATH:LINE: field F: ...".
  */
 static int
-stage_value(struct imp *im, long long line, const struct field *f, struct json_object *v)
+stage_value(struct imp *im, long long line, const struct imp_field *f, struct json_object *v)
 {
-	struct sbuf *out = &im->copy;
-	const char *s, *why;
-	size_t n, i, len;
+	struct buf *out = &im->copy;
+	const char *s = NULL, *why;
+	size_t n = 0, i, len;
 	int64_t iv;
 	char tmp[32];
 	int rc = -1;
 
-	switch (f->type) {
-	case FT_STR:
+	/* A string's text and its length: JSON's, which counts a NUL inside. */
+	if (f->type == IT_STR || f->type == IT_UUID || f->type == IT_TIME) {
 		if (!json_object_is_type(v, json_type_string))
 			goto wrong_type;
 		s = json_object_get_string(v);
 		n = (size_t)json_object_get_string_len(v);
+	}
+	/*
+	 * One case a type, alike in shape (the JSON type, then the value, then
+	 * its COPY text) but each checking what its own column takes.
+	 */
+	switch (f->type) {
+	case IT_STR:
 		if (strlen(s) != n) {
 			fail(im, line, "field %s: contains a NUL character", f->name);
 			goto out;
 		}
-		sb_copy_escape(out, s, n);
+		copy_escape(out, s, n);
 		break;
-	case FT_INT:
+	case IT_INT:
 		if (!json_object_is_type(v, json_type_int))
 			goto wrong_type;
 		iv = json_object_get_int64(v);
@@ -729,51 +572,40 @@ stage_value(struct imp *im, long long line, const struct field *f, struct json_o
 			goto out;
 		}
 		len = (size_t)snprintf(tmp, sizeof(tmp), "%" PRId64, iv);
-		sb_add(out, tmp, len);
+		buf_put(out, tmp, len);
 		break;
-	case FT_NUM:
+	case IT_NUM:
 		if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double))
 			goto wrong_type;
 		if (!isfinite(json_object_get_double(v))) {
 			fail(im, line, "field %s: not a finite number", f->name);
 			goto out;
 		}
-		sb_puts(out, json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+		buf_puts(out, json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
 		break;
-	case FT_BOOL:
+	case IT_BOOL:
 		if (!json_object_is_type(v, json_type_boolean))
 			goto wrong_type;
-		sb_putc(out, json_object_get_boolean(v) ? 't' : 'f');
+		buf_putc(out, json_object_get_boolean(v) ? 't' : 'f');
 		break;
-	case FT_UUID:
-		if (!json_object_is_type(v, json_type_string))
-			goto wrong_type;
-		s = json_object_get_string(v);
-		n = (size_t)json_object_get_string_len(v);
-		if (!valid_uuid(s, n)) {
-			fail(im, line, "field %s: not a UUID: %s", f->name, show(im, s, n));
+	case IT_UUID:
+		if (stage_uuid(im, line, f, "", s, n) == -1)
 			goto out;
-		}
-		sb_uuid(out, s);
 		break;
-	case FT_TIME:
-		if (!json_object_is_type(v, json_type_string))
-			goto wrong_type;
-		s = json_object_get_string(v);
-		n = (size_t)json_object_get_string_len(v);
-		if (!valid_time(s, n)) {
+	case IT_TIME:
+		if (!valid_timestamp(s, n)) {
 			fail(im, line, "field %s: not a time (YYYY-MM-DD HH:MM:SS or ISO 8601): %s",
 			     f->name, show(im, s, n));
 			goto out;
 		}
-		sb_add(out, s, n);
+		buf_put(out, s, n);
 		break;
-	case FT_UUID_ARRAY:
+	case IT_UUID_ARRAY:
 		/* An array literal: {uuid,uuid} */
 		if (!json_object_is_type(v, json_type_array))
 			goto wrong_type;
 		len = json_object_array_length(v);
-		sb_putc(out, '{');
+		buf_putc(out, '{');
 		for (i = 0; i < len; i++) {
 			struct json_object *e = json_object_array_get_idx(v, i);
 
@@ -782,19 +614,16 @@ stage_value(struct imp *im, long long line, const struct field *f, struct json_o
 				     f->name, i, e ? json_type_word(e) : "null");
 				goto out;
 			}
-			s = json_object_get_string(e);
-			n = (size_t)json_object_get_string_len(e);
-			if (!valid_uuid(s, n)) {
-				fail(im, line, "field %s[%zu]: not a UUID: %s", f->name, i, show(im, s, n));
-				goto out;
-			}
 			if (i > 0)
-				sb_putc(out, ',');
-			sb_uuid(out, s);
+				buf_putc(out, ',');
+			snprintf(tmp, sizeof(tmp), "[%zu]", i);
+			if (stage_uuid(im, line, f, tmp, json_object_get_string(e),
+			    (size_t)json_object_get_string_len(e)) == -1)
+				goto out;
 		}
-		sb_putc(out, '}');
+		buf_putc(out, '}');
 		break;
-	case FT_JSON_ARRAY:
+	case IT_JSON_ARRAY:
 		if (!json_object_is_type(v, json_type_array))
 			goto wrong_type;
 		if ((why = json_storable(v)) != NULL) {
@@ -803,15 +632,15 @@ stage_value(struct imp *im, long long line, const struct field *f, struct json_o
 		}
 		s = json_object_to_json_string_ext(v,
 		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-		sb_copy_escape(out, s, strlen(s));
+		copy_escape(out, s, strlen(s));
 		break;
-	case FT__MAX:
+	case IT__MAX:
 		break;
 	}
 	rc = 0;
 	goto out;
 wrong_type:
-	fail(im, line, "field %s: expected %s, got %s", f->name, ftype_want[f->type],
+	fail(im, line, "field %s: expected %s, got %s", f->name, imp_type_want[f->type],
 	     json_type_word(v));
 out:
 	return rc;
@@ -827,7 +656,7 @@ note_order(struct imp *im, size_t ki, const char *id, size_t n)
 	if (n >= sizeof(im->last[ki]))
 		n = sizeof(im->last[ki]) - 1;
 	if (im->counts[ki] > 0 && !im->unsorted[ki]) {
-		if (kinds[ki].fields[0].type == FT_INT)
+		if (kinds[ki].fields[0].type == IT_INT)
 			after = strtoll(id, NULL, 10) > strtoll(last, NULL, 10);
 		else
 			after = strlen(last) != n || memcmp(id, last, n) > 0;
@@ -867,35 +696,31 @@ stage_object(struct imp *im, long long line, struct json_object *obj)
 		     show(im, s, (size_t)json_object_get_string_len(v)));
 		goto out;
 	}
-	sb_puts(&im->copy, k->name);
-	sb_add(&im->copy, num, (size_t)snprintf(num, sizeof(num), "\t%lld", line));
+	buf_puts(&im->copy, k->name);
+	buf_put(&im->copy, num, (size_t)snprintf(num, sizeof(num), "\t%lld", line));
 	for (i = 0; i < NSLOTS + 1; i++) {
-		const struct field *f = i < k->nfields ? &k->fields[i] : NULL;
+		const struct imp_field *f = i < k->nfields ? &k->fields[i] : NULL;
 
 		if (i == 1)
 			note_order(im, (size_t)(k - kinds), im->copy.p + keypos, im->copy.len - keypos);
 		else if (i == 0)
 			keypos = im->copy.len + 1;
 
-		sb_putc(&im->copy, '\t');
+		buf_putc(&im->copy, '\t');
 		if (f == NULL || !json_object_object_get_ex(obj, f->name, &v) || v == NULL) {
-			if (f != NULL && (f->flags & F_REQ)) {
+			if (f != NULL && (f->flags & IMP_REQ)) {
 				fail(im, line, "field %s: %s", f->name,
 				     json_object_object_get_ex(obj, f->name, NULL) ?
 				     "must not be null" : "missing");
 				goto out;
 			}
-			sb_add(&im->copy, "\\N", 2);
+			buf_put(&im->copy, "\\N", 2);
 			continue;
 		}
 		if (stage_value(im, line, f, v) == -1)
 			goto out;
 	}
-	sb_putc(&im->copy, '\n');
-	if (im->copy.oom) {
-		fail(im, 0, "out of memory");
-		goto out;
-	}
+	buf_putc(&im->copy, '\n');
 	im->counts[k - kinds]++;
 	im->lines++;
 	rc = 0;
@@ -992,58 +817,54 @@ copy_end(struct imp *im, const char *why)
 
 /* Appends to sql the staging column holding field f of kind k: s.id or s.vN. */
 static void
-sql_slot(struct sbuf *sql, const char *alias, const struct kind *k, const struct field *f)
+sql_slot(struct buf *sql, const char *alias, const struct kind *k, const struct imp_field *f)
 {
 	size_t i = (size_t)(f - k->fields);
 
 	if (i == 0)
-		sb_printf(sql, "%s.id", alias);
+		buf_printf(sql, "%s.id", alias);
 	else
-		sb_printf(sql, "%s.v%zu", alias, i);
+		buf_printf(sql, "%s.v%zu", alias, i);
 }
 
 /* Appends to sql the expression giving the column of field f of kind k from stage row s. */
 static void
-sql_value(struct imp *im, const struct kind *k, const struct field *f)
+sql_value(struct imp *im, const struct kind *k, const struct imp_field *f)
 {
-	struct sbuf *sql = &im->sql;
-	const struct field *score;
+	struct buf *sql = &im->sql;
+	const struct imp_field *score;
 
-	if (f->dflt || (f->flags & F_LEVEL))
-		sb_puts(sql, "COALESCE(");
-	if (f->flags & F_ZERO)
-		sb_puts(sql, "NULLIF(");
+	if (f->dflt || (f->flags & IMP_LEVEL))
+		buf_puts(sql, "COALESCE(");
+	if (f->flags & IMP_ZERO)
+		buf_puts(sql, "NULLIF(");
 	sql_slot(sql, "s", k, f);
-	sb_printf(sql, "::%s", ftype_sql[f->type]);
-	if (f->flags & F_ZERO)
-		sb_puts(sql, ", 0)");
-	if ((f->flags & F_LEVEL) && (score = field_by_name(k, "score")) != NULL) {
-		sb_printf(sql, ", (SELECT l.id FROM levels l WHERE l.user_id = '%s' AND ", im->tenant);
+	buf_printf(sql, "::%s", imp_type_sql[f->type]);
+	if (f->flags & IMP_ZERO)
+		buf_puts(sql, ", 0)");
+	if ((f->flags & IMP_LEVEL) && (score = field_by_name(k, "score")) != NULL) {
+		buf_printf(sql, ", (SELECT l.id FROM levels l WHERE l.user_id = '%s' AND ", im->tenant);
 		sql_slot(sql, "s", k, score);
-		sb_puts(sql, "::int8 BETWEEN l.score_min AND l.score_max"
+		buf_puts(sql, "::int8 BETWEEN l.score_min AND l.score_max"
 		        " ORDER BY l.score_min DESC, l.id LIMIT 1))");
-	} else if (f->flags & F_LEVEL)
-		sb_puts(sql, ", NULL)");
+	} else if (f->flags & IMP_LEVEL)
+		buf_puts(sql, ", NULL)");
 	else if (f->dflt)
-		sb_printf(sql, ", %s)", f->dflt);
+		buf_printf(sql, ", %s)", f->dflt);
 }
 
 /* Returns 0 if no staged id of kind k belongs to another tenant, else -1 after printing which. */
 static int
 check_owner(struct imp *im, const struct kind *k)
 {
-	const struct field *key = &k->fields[0];
+	const struct imp_field *key = &k->fields[0];
 	PGresult *res = NULL;
 	int rc = -1;
 
-	sb_reset(&im->sql);
-	sb_printf(&im->sql, "SELECT s.line, s.id FROM import_stage s JOIN %s t ON t.\"%s\" ="
+	buf_reset(&im->sql);
+	buf_printf(&im->sql, "SELECT s.line, s.id FROM import_stage s JOIN %s t ON t.\"%s\" ="
 	          " s.id::%s WHERE s.kind = '%s' AND t.user_id <> '%s' ORDER BY s.line LIMIT 1",
-	          k->table, key->name, ftype_sql[key->type], k->name, im->tenant);
-	if (im->sql.oom) {
-		fail(im, 0, "out of memory");
-		goto out;
-	}
+	          k->table, key->name, imp_type_sql[key->type], k->name, im->tenant);
 	if ((res = run(im, im->sql.p, NULL, PGRES_TUPLES_OK)) == NULL)
 		goto out;
 	if (PQntuples(res) > 0) {
@@ -1068,8 +889,8 @@ check_ref(struct imp *im, const struct ref *r)
 {
 	const struct kind *src = kind_by_name(r->kind, strlen(r->kind));
 	const struct kind *dst = kind_by_name(r->target, strlen(r->target));
-	const struct field *f = src ? field_by_name(src, r->field) : NULL;
-	struct sbuf *sql = &im->sql;
+	const struct imp_field *f = src ? field_by_name(src, r->field) : NULL;
+	struct buf *sql = &im->sql;
 	PGresult *res = NULL;
 	int rc = -1;
 
@@ -1077,24 +898,20 @@ check_ref(struct imp *im, const struct ref *r)
 		fail(im, 0, "internal error: bad reference %s.%s", r->kind, r->field);
 		goto out;
 	}
-	sb_reset(sql);
-	sb_puts(sql, "SELECT s.line, e.v FROM import_stage s CROSS JOIN LATERAL ");
-	sb_puts(sql, (r->flags & REF_ARRAY) ? "unnest(" : "(SELECT ");
+	buf_reset(sql);
+	buf_puts(sql, "SELECT s.line, e.v FROM import_stage s CROSS JOIN LATERAL ");
+	buf_puts(sql, (r->flags & REF_ARRAY) ? "unnest(" : "(SELECT ");
 	sql_slot(sql, "s", src, f);
-	sb_printf(sql, "%s) AS e(v) WHERE s.kind = '%s' AND e.v IS NOT NULL",
+	buf_printf(sql, "%s) AS e(v) WHERE s.kind = '%s' AND e.v IS NOT NULL",
 	          (r->flags & REF_ARRAY) ? "::text[]" : "", r->kind);
-	if (f->flags & F_ZERO)
-		sb_puts(sql, " AND e.v <> '0'");
-	sb_printf(sql, " AND NOT EXISTS (SELECT 1 FROM %s t WHERE t.\"%s\" = e.v::%s",
-	          r->table, r->column, ftype_sql[dst->fields[0].type]);
+	if (f->flags & IMP_ZERO)
+		buf_puts(sql, " AND e.v <> '0'");
+	buf_printf(sql, " AND NOT EXISTS (SELECT 1 FROM %s t WHERE t.\"%s\" = e.v::%s",
+	          r->table, r->column, imp_type_sql[dst->fields[0].type]);
 	if (dst->tenant)
-		sb_printf(sql, " AND t.user_id = '%s'", im->tenant);
-	sb_printf(sql, ") AND NOT EXISTS (SELECT 1 FROM import_stage s2"
+		buf_printf(sql, " AND t.user_id = '%s'", im->tenant);
+	buf_printf(sql, ") AND NOT EXISTS (SELECT 1 FROM import_stage s2"
 	          " WHERE s2.kind = '%s' AND s2.id = e.v) ORDER BY s.line LIMIT 1", dst->name);
-	if (sql->oom) {
-		fail(im, 0, "out of memory");
-		goto out;
-	}
 	if ((res = run(im, sql->p, NULL, PGRES_TUPLES_OK)) == NULL)
 		goto out;
 	if (PQntuples(res) > 0) {
@@ -1110,15 +927,15 @@ out:
 
 /* Appends "pfx1col, pfx2col, ..." for the column fields of k to sql. */
 static void
-sql_columns(struct sbuf *sql, const struct kind *k, const char *pfx)
+sql_columns(struct buf *sql, const struct kind *k, const char *pfx)
 {
 	size_t i;
 	bool first = true;
 
 	for (i = 1; i < k->nfields; i++) {
-		if (k->fields[i].flags & F_LINK)
+		if (k->fields[i].flags & IMP_LINK)
 			continue;
-		sb_printf(sql, "%s%s\"%s\"", first ? "" : ", ", pfx, k->fields[i].name);
+		buf_printf(sql, "%s%s\"%s\"", first ? "" : ", ", pfx, k->fields[i].name);
 		first = false;
 	}
 }
@@ -1127,19 +944,19 @@ sql_columns(struct sbuf *sql, const struct kind *k, const char *pfx)
 static void
 sql_staged_rows(struct imp *im, const struct kind *k)
 {
-	struct sbuf *sql = &im->sql;
+	struct buf *sql = &im->sql;
 	size_t i;
 
-	sb_printf(sql, "WITH n AS (SELECT s.id::%s AS \"%s\"",
-	          ftype_sql[k->fields[0].type], k->fields[0].name);
+	buf_printf(sql, "WITH n AS (SELECT s.id::%s AS \"%s\"",
+	          imp_type_sql[k->fields[0].type], k->fields[0].name);
 	for (i = 1; i < k->nfields; i++) {
-		if (k->fields[i].flags & F_LINK)
+		if (k->fields[i].flags & IMP_LINK)
 			continue;
-		sb_puts(sql, ", ");
+		buf_puts(sql, ", ");
 		sql_value(im, k, &k->fields[i]);
-		sb_printf(sql, " AS \"%s\"", k->fields[i].name);
+		buf_printf(sql, " AS \"%s\"", k->fields[i].name);
 	}
-	sb_printf(sql, " FROM import_stage s WHERE s.kind = '%s') ", k->name);
+	buf_printf(sql, " FROM import_stage s WHERE s.kind = '%s') ", k->name);
 }
 
 /*
@@ -1151,37 +968,33 @@ sql_staged_rows(struct imp *im, const struct kind *k)
 static int
 insert_kind(struct imp *im, const struct kind *k)
 {
-	struct sbuf *sql = &im->sql;
+	struct buf *sql = &im->sql;
 	const char *key = k->fields[0].name;
 
 	if (k->tenant) {
-		sb_reset(sql);
+		buf_reset(sql);
 		sql_staged_rows(im, k);
-		sb_printf(sql, "UPDATE %s t SET (", k->table);
+		buf_printf(sql, "UPDATE %s t SET (", k->table);
 		sql_columns(sql, k, "");
-		sb_puts(sql, ") = ROW(");
+		buf_puts(sql, ") = ROW(");
 		sql_columns(sql, k, "n.");
-		sb_printf(sql, ") FROM n WHERE t.\"%s\" = n.\"%s\" AND (", key, key);
+		buf_printf(sql, ") FROM n WHERE t.\"%s\" = n.\"%s\" AND (", key, key);
 		sql_columns(sql, k, "t.");
-		sb_puts(sql, ") IS DISTINCT FROM (");
+		buf_puts(sql, ") IS DISTINCT FROM (");
 		sql_columns(sql, k, "n.");
-		sb_puts(sql, ")");
-		if (sql->oom)
-			return fail(im, 0, "out of memory");
+		buf_puts(sql, ")");
 		if (run_cmd(im, sql->p, NULL) == -1)
 			return -1;
 	}
-	sb_reset(sql);
+	buf_reset(sql);
 	sql_staged_rows(im, k);
-	sb_printf(sql, "INSERT INTO %s (\"%s\", %s", k->table, key, k->tenant ? "user_id, " : "");
+	buf_printf(sql, "INSERT INTO %s (\"%s\", %s", k->table, key, k->tenant ? "user_id, " : "");
 	sql_columns(sql, k, "");
-	sb_printf(sql, ") SELECT n.\"%s\", %s%s%s", key, k->tenant ? "'" : "",
+	buf_printf(sql, ") SELECT n.\"%s\", %s%s%s", key, k->tenant ? "'" : "",
 	          k->tenant ? im->tenant : "", k->tenant ? "'::uuid, " : "");
 	sql_columns(sql, k, "n.");
-	sb_printf(sql, " FROM n WHERE NOT EXISTS (SELECT 1 FROM %s t WHERE t.\"%s\" = n.\"%s\")",
+	buf_printf(sql, " FROM n WHERE NOT EXISTS (SELECT 1 FROM %s t WHERE t.\"%s\" = n.\"%s\")",
 	          k->table, key, key);
-	if (sql->oom)
-		return fail(im, 0, "out of memory");
 	return run_cmd(im, sql->p, NULL);
 }
 
@@ -1194,61 +1007,53 @@ static int
 replace_links(struct imp *im, const struct link *l)
 {
 	const struct kind *k = kind_by_name(l->kind, strlen(l->kind));
-	const struct field *f = k ? field_by_name(k, l->field) : NULL;
-	const struct field *cr = k ? field_by_name(k, "created_at") : NULL;
-	const struct field *up = k ? field_by_name(k, "updated_at") : NULL;
-	struct sbuf *sql = &im->sql;
-	struct sbuf ts = { 0 };
+	const struct imp_field *f = k ? field_by_name(k, l->field) : NULL;
+	const struct imp_field *cr = k ? field_by_name(k, "created_at") : NULL;
+	const struct imp_field *up = k ? field_by_name(k, "updated_at") : NULL;
+	struct buf *sql = &im->sql;
+	struct buf ts = { 0 };
 	int rc = -1;
 
 	if (f == NULL || cr == NULL || up == NULL) {
 		fail(im, 0, "internal error: bad link %s.%s", l->kind, l->field);
 		goto out;
 	}
-	sb_puts(&ts, "COALESCE(");
+	buf_puts(&ts, "COALESCE(");
 	sql_slot(&ts, "s", k, up);
-	sb_puts(&ts, "::timestamptz, ");
+	buf_puts(&ts, "::timestamptz, ");
 	sql_slot(&ts, "s", k, cr);
-	sb_puts(&ts, "::timestamptz)");
+	buf_puts(&ts, "::timestamptz)");
 
-	sb_reset(sql);
-	sb_printf(sql, "DELETE FROM %s l USING import_stage s WHERE s.kind = '%s'"
+	buf_reset(sql);
+	buf_printf(sql, "DELETE FROM %s l USING import_stage s WHERE s.kind = '%s'"
 	          " AND l.%s = s.id::uuid AND NOT COALESCE(l.%s = ANY (", l->table, l->kind,
 	          l->owner_col, l->target_col);
 	sql_slot(sql, "s", k, f);
-	sb_puts(sql, "::uuid[]), false)");
-	if (sql->oom || ts.oom) {
-		fail(im, 0, "out of memory");
-		goto out;
-	}
+	buf_puts(sql, "::uuid[]), false)");
 	if (run_cmd(im, sql->p, NULL) == -1)
 		goto out;
 
-	sb_reset(sql);
-	sb_printf(sql, "INSERT INTO %s AS l (%s, %s, user_id%s) SELECT DISTINCT s.id::uuid,"
+	buf_reset(sql);
+	buf_printf(sql, "INSERT INTO %s AS l (%s, %s, user_id%s) SELECT DISTINCT s.id::uuid,"
 	          " e.v, '%s'::uuid", l->table, l->owner_col, l->target_col,
 	          l->times ? ", created_at, updated_at" : "", im->tenant);
 	if (l->times)
-		sb_printf(sql, ", %s, %s", ts.p, ts.p);
-	sb_puts(sql, " FROM import_stage s CROSS JOIN LATERAL unnest(");
+		buf_printf(sql, ", %s, %s", ts.p, ts.p);
+	buf_puts(sql, " FROM import_stage s CROSS JOIN LATERAL unnest(");
 	sql_slot(sql, "s", k, f);
-	sb_printf(sql, "::uuid[]) AS e(v) WHERE s.kind = '%s' ON CONFLICT (%s, %s) DO ",
+	buf_printf(sql, "::uuid[]) AS e(v) WHERE s.kind = '%s' ON CONFLICT (%s, %s) DO ",
 	          l->kind, l->owner_col, l->target_col);
 	if (l->times)
-		sb_puts(sql, "UPDATE SET created_at = EXCLUDED.created_at,"
+		buf_puts(sql, "UPDATE SET created_at = EXCLUDED.created_at,"
 		        " updated_at = EXCLUDED.updated_at WHERE (l.created_at, l.updated_at)"
 		        " IS DISTINCT FROM (EXCLUDED.created_at, EXCLUDED.updated_at)");
 	else
-		sb_puts(sql, "NOTHING");
-	if (sql->oom) {
-		fail(im, 0, "out of memory");
-		goto out;
-	}
+		buf_puts(sql, "NOTHING");
 	if (run_cmd(im, sql->p, NULL) == -1)
 		goto out;
 	rc = 0;
 out:
-	sb_free(&ts);
+	buf_free(&ts);
 	return rc;
 }
 
@@ -1256,25 +1061,18 @@ out:
 static int
 ensure_tenant(struct imp *im, const char *name)
 {
-	PGresult *res = NULL;
-	const char *id;
-	int rc = -1;
+	PGresult *res;
 
-	if (run_cmd(im, "INSERT INTO tenants (id, name) VALUES (gen_random_uuid(), $1)"
-	            " ON CONFLICT (name) DO NOTHING", name) == -1)
-		goto out;
-	if ((res = run(im, "SELECT id FROM tenants WHERE name = $1", name, PGRES_TUPLES_OK)) == NULL)
-		goto out;
-	id = PQntuples(res) == 1 ? PQgetvalue(res, 0, 0) : "";
-	if (!valid_uuid(id, strlen(id))) {
-		fail(im, 0, "database: no tenant id for %s", name);
-		goto out;
+	switch (tenant_id(im->conn, name, true, im->tenant, &res)) {
+	case 0:
+		return 0;
+	case 1:
+		return fail(im, 0, "database: no tenant id for %s", name);
+	default:
+		fail_db(im, res);
+		PQclear(res);
+		return -1;
 	}
-	memcpy(im->tenant, id, 37);
-	rc = 0;
-out:
-	PQclear(res);
-	return rc;
 }
 
 /* Checks and moves the staged rows; returns 0 or -1 after printing the error. */
@@ -1290,13 +1088,11 @@ apply_stage(struct imp *im)
 	for (i = 0; i < NKINDS; i++) {
 		if (!im->unsorted[i])
 			continue;
-		sb_reset(&im->sql);
-		sb_printf(&im->sql, "DELETE FROM import_stage s USING (SELECT ctid AS c FROM"
+		buf_reset(&im->sql);
+		buf_printf(&im->sql, "DELETE FROM import_stage s USING (SELECT ctid AS c FROM"
 		          " (SELECT ctid, row_number() OVER (PARTITION BY id COLLATE \"C\""
 		          " ORDER BY line DESC) AS n FROM import_stage WHERE kind = '%s') w"
 		          " WHERE w.n > 1) d WHERE s.ctid = d.c", kinds[i].name);
-		if (im->sql.oom)
-			return fail(im, 0, "out of memory");
 		if (run_cmd(im, im->sql.p, NULL) == -1)
 			return -1;
 	}
@@ -1420,7 +1216,7 @@ import_file(struct imp *im, const char *tenant, const char *timezone, json_token
 	memset(im->counts, 0, sizeof(im->counts));
 	memset(im->unsorted, 0, sizeof(im->unsorted));
 	im->lines = 0;
-	sb_reset(&im->copy);
+	buf_reset(&im->copy);
 	if ((fp = fopen(im->path, "r")) == NULL) {
 		fail(im, 0, "cannot open: %s", strerror(errno));
 		goto out;
@@ -1444,16 +1240,12 @@ import_file(struct imp *im, const char *tenant, const char *timezone, json_token
 	}
 	if (ensure_tenant(im, tenant) == -1)
 		goto out;
-	sb_reset(&im->sql);
-	sb_puts(&im->sql, "CREATE TEMP TABLE import_stage (kind text NOT NULL, line bigint NOT NULL,"
+	buf_reset(&im->sql);
+	buf_puts(&im->sql, "CREATE TEMP TABLE import_stage (kind text NOT NULL, line bigint NOT NULL,"
 	        " id text NOT NULL");
 	for (i = 1; i <= NSLOTS; i++)
-		sb_printf(&im->sql, ", v%d text", i);
-	sb_puts(&im->sql, ") ON COMMIT DROP");
-	if (im->sql.oom) {
-		fail(im, 0, "out of memory");
-		goto out;
-	}
+		buf_printf(&im->sql, ", v%d text", i);
+	buf_puts(&im->sql, ") ON COMMIT DROP");
 	if (run_cmd(im, im->sql.p, NULL) == -1)
 		goto out;
 	if ((res = run(im, "COPY import_stage FROM STDIN", NULL, PGRES_COPY_IN)) == NULL)
@@ -1535,8 +1327,8 @@ import_files(PGconn *conn, const char *tenant, int nfiles, char *const files[],
 out:
 	if (tok != NULL)
 		json_tokener_free(tok);
-	sb_free(&im.copy);
-	sb_free(&im.sql);
-	sb_free(&im.msg);
+	buf_free(&im.copy);
+	buf_free(&im.sql);
+	buf_free(&im.msg);
 	return rc;
 }

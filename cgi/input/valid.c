@@ -24,39 +24,96 @@ valid_uuid(const char *s)
 	return true;
 }
 
-/* Returns true for a real calendar time "YYYY-MM-DD HH:MM:SS". */
-bool
-valid_time(const char *s)
+/* Returns the value of the n digits at *p and advances *p, or -1 if not digits. */
+static int
+take_digits(const char **p, const char *end, int n)
+{
+	int v = 0;
+
+	if (end - *p < n)
+		return -1;
+	for (; n > 0; n--, (*p)++) {
+		if (**p < '0' || **p > '9')
+			return -1;
+		v = v * 10 + (**p - '0');
+	}
+	return v;
+}
+
+/*
+ * Reads a real calendar time "YYYY-MM-DD HH:MM:SS" ('T' or ' ' between date
+ * and time) at *p, advancing *p past it; returns its year (1 or more) or -1.
+ */
+static int
+take_datetime(const char **p, const char *end)
 {
 	static const int mdays[] = {31,29,31,30,31,30,31,31,30,31,30,31};
 	int y, mo, d, h, mi, se;
-	size_t i;
+
+	if ((y = take_digits(p, end, 4)) < 1 || *p == end || *(*p)++ != '-' ||
+	    (mo = take_digits(p, end, 2)) < 1 || mo > 12 || *p == end ||
+	    *(*p)++ != '-' || (d = take_digits(p, end, 2)) < 1 || d > mdays[mo - 1])
+		return -1;
+	if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return -1;
+	if (*p == end || (**p != ' ' && **p != 'T'))
+		return -1;
+	(*p)++;
+	if ((h = take_digits(p, end, 2)) < 0 || h > 23 || *p == end ||
+	    *(*p)++ != ':' || (mi = take_digits(p, end, 2)) < 0 || mi > 59 ||
+	    *p == end || *(*p)++ != ':' || (se = take_digits(p, end, 2)) < 0 ||
+	    se > 59)
+		return -1;
+	return y;
+}
+
+/* Returns true for a real calendar time "YYYY-MM-DD HH:MM:SS" from 1970 on. */
+bool
+valid_time(const char *s)
+{
+	const char *p = s;
 
 	if (s == NULL || strlen(s) != 19)
 		return false;
-	for (i = 0; i < 19; i++) {
-		char c = s[i];
+	return take_datetime(&p, s + 19) >= 1970;
+}
 
-		if (i == 4 || i == 7) {
-			if (c != '-')
-				return false;
-		} else if (i == 10) {
-			if (c != ' ' && c != 'T')
-				return false;
-		} else if (i == 13 || i == 16) {
-			if (c != ':')
-				return false;
-		} else if (!isdigit((unsigned char)c))
+/*
+ * Returns true if s (n bytes) is a time as valid_time, of any year from 1,
+ * or ISO 8601 with an optional fraction (1 to 9 digits) and an optional
+ * offset "Z", "+HH", "+HHMM" or "+HH:MM" (up to 15 hours).
+ */
+bool
+valid_timestamp(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n, *f;
+	int oh, om;
+
+	if (take_datetime(&p, end) < 0)
+		return false;
+	if (p < end && *p == '.') {
+		f = ++p;
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+		if (p == f || p - f > 9)
 			return false;
 	}
-	y = atoi(s); mo = atoi(s + 5); d = atoi(s + 8);
-	h = atoi(s + 11); mi = atoi(s + 14); se = atoi(s + 17);
-	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 ||
-	    d > mdays[mo - 1] || h > 23 || mi > 59 || se > 59)
+	if (p == end)
+		return true;
+	if (*p == 'Z')
+		return p + 1 == end;
+	if (*p != '+' && *p != '-')
 		return false;
-	if (mo == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+	p++;
+	if ((oh = take_digits(&p, end, 2)) < 0 || oh > 15)
 		return false;
-	return true;
+	if (p == end)
+		return true;
+	if (*p == ':')
+		p++;
+	if ((om = take_digits(&p, end, 2)) < 0 || om > 59)
+		return false;
+	return p == end;
 }
 
 /* Parses a scalar integer (JSON number or decimal string); returns 0 or -1. */

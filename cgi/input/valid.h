@@ -60,7 +60,14 @@ struct pval {
 int	 validate(struct arena *, const struct field *, size_t n,
 	    const struct val *in, struct pval *out, const char **err);
 
+/* A UUID written 8-4-4-4-12 in hex, either case. */
 bool	 valid_uuid(const char *);
+/* A real calendar time "YYYY-MM-DD HH:MM:SS" ('T' allowed for ' '), from 1970 on. */
 bool	 valid_time(const char *);
+/*
+ * The import's times (s is n bytes, may hold a NUL): as valid_time but of any
+ * year from 1, or ISO 8601 with a fraction and an offset (Z, +HH, +HHMM, +HH:MM).
+ */
+bool	 valid_timestamp(const char *, size_t);
 
 #endif

@@ -20,9 +20,9 @@ test_uuid(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
-		CHECK(valid_uuid(good[i], strlen(good[i])));
+		CHECK(valid_uuid(good[i]));
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		CHECK(!valid_uuid(bad[i], strlen(bad[i])));
+		CHECK(!valid_uuid(bad[i]));
 }
 
 static void
@@ -46,26 +46,35 @@ test_time(void)
 
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		ctest_name = good[i];
-		CHECK(valid_time(good[i], strlen(good[i])));
+		CHECK(valid_timestamp(good[i], strlen(good[i])));
 	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		ctest_name = bad[i];
-		CHECK(!valid_time(bad[i], strlen(bad[i])));
+		CHECK(!valid_timestamp(bad[i], strlen(bad[i])));
 	}
+	/* The import takes any year; a filter (valid_time) starts at 1970. */
+	ctest_name = "years";
+	CHECK(valid_timestamp("0001-01-01 00:00:00", 19));
+	CHECK(valid_timestamp("1969-12-31 23:59:59", 19));
+	CHECK(!valid_time("1969-12-31 23:59:59"));
+	CHECK(valid_time("1970-01-01T00:00:00"));
+	/* n bytes are read, not up to a NUL. */
+	CHECK(!valid_timestamp("2019-05-08 19:02:58\0Z", 21));
+	CHECK(valid_timestamp("2019-05-08 19:02:58Zx", 20));
 }
 
 static void
 test_copy_escape(void)
 {
-	struct sbuf sb = { 0 };
+	struct buf b = { 0 };
 	const char in[] = "a\\b\tc\nd\re\"f中";
 
-	sb_copy_escape(&sb, in, sizeof(in) - 1);
-	CHECK_STR(sb.p, "a\\\\b\\tc\\nd\\re\"f中");
-	sb_reset(&sb);
-	sb_copy_escape(&sb, "", 0);
-	CHECK(sb.len == 0);
-	sb_free(&sb);
+	copy_escape(&b, in, sizeof(in) - 1);
+	CHECK_STR(b.p, "a\\\\b\\tc\\nd\\re\"f中");
+	buf_reset(&b);
+	copy_escape(&b, "", 0);
+	CHECK(b.len == 0);
+	buf_free(&b);
 }
 
 /* Every table entry names things that exist, with matching types. */
@@ -79,23 +88,23 @@ test_tables(void)
 
 		ctest_name = k->name;
 		CHECK(k->nfields <= NSLOTS + 1);
-		CHECK(k->fields[0].flags & F_REQ);
-		CHECK(k->fields[0].type == FT_INT || k->fields[0].type == FT_UUID);
+		CHECK(k->fields[0].flags & IMP_REQ);
+		CHECK(k->fields[0].type == IT_INT || k->fields[0].type == IT_UUID);
 		CHECK(kind_by_name(k->name, strlen(k->name)) == k);
 		for (j = 0; j < k->nfields; j++) {
-			const struct field *f = &k->fields[j];
+			const struct imp_field *f = &k->fields[j];
 
 			CHECK(field_by_name(k, f->name) == f);
-			CHECK(f->type != FT_INT || f->lo < f->hi);
-			CHECK(((f->flags & F_LINK) != 0) == (f->type == FT_UUID_ARRAY));
-			CHECK(!(f->flags & F_ZERO) || f->type == FT_INT);
+			CHECK(f->type != IT_INT || f->lo < f->hi);
+			CHECK(((f->flags & IMP_LINK) != 0) == (f->type == IT_UUID_ARRAY));
+			CHECK(!(f->flags & IMP_ZERO) || f->type == IT_INT);
 		}
 	}
 	for (i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
 		const struct ref *r = &refs[i];
 		const struct kind *src = kind_by_name(r->kind, strlen(r->kind));
 		const struct kind *dst = kind_by_name(r->target, strlen(r->target));
-		const struct field *f = src ? field_by_name(src, r->field) : NULL;
+		const struct imp_field *f = src ? field_by_name(src, r->field) : NULL;
 
 		ctest_name = r->field;
 		CHECK(src && dst && f);
@@ -104,7 +113,7 @@ test_tables(void)
 		CHECK(strcmp(dst->table, r->table) == 0);
 		CHECK(strcmp(dst->fields[0].name, r->column) == 0);
 		if (r->flags & REF_ARRAY)
-			CHECK(f->type == FT_UUID_ARRAY && dst->fields[0].type == FT_UUID);
+			CHECK(f->type == IT_UUID_ARRAY && dst->fields[0].type == IT_UUID);
 		else
 			CHECK(f->type == dst->fields[0].type);
 		/* A kind is inserted after the kinds it names (regions name regions). */
@@ -112,10 +121,10 @@ test_tables(void)
 	}
 	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
 		const struct kind *k = kind_by_name(links[i].kind, strlen(links[i].kind));
-		const struct field *f = k ? field_by_name(k, links[i].field) : NULL;
+		const struct imp_field *f = k ? field_by_name(k, links[i].field) : NULL;
 
 		ctest_name = links[i].table;
-		CHECK(f && (f->flags & F_LINK));
+		CHECK(f && (f->flags & IMP_LINK));
 	}
 }
 
@@ -134,7 +143,7 @@ stage_text(struct imp *im, const char *text, int *rc)
 	memset(im->counts, 0, sizeof(im->counts));
 	memset(im->unsorted, 0, sizeof(im->unsorted));
 	im->lines = 0;
-	sb_reset(&im->copy);
+	buf_reset(&im->copy);
 	*rc = stage_file(im, in, tok);
 	fclose(im->err);
 	fclose(in);
@@ -155,8 +164,8 @@ check_error(const char *text, const char *want)
 	CHECK(rc == -1);
 	CHECK_STR(got, want);
 	free(got);
-	sb_free(&im.copy);
-	sb_free(&im.msg);
+	buf_free(&im.copy);
+	buf_free(&im.msg);
 }
 
 static void
@@ -189,6 +198,14 @@ test_errors(void)
 	            "f.jsonl:1: field status: 13 is out of range 0..12\n");
 	check_error("{\"kind\":\"number\",\"id\":1,\"task_id\":\"840a4346\",\"number\":\"1\",\"status\":1}\n",
 	            "f.jsonl:1: field task_id: not a UUID: \"840a4346\"\n");
+	/* valid_uuid reads to the first NUL: what follows one must not pass. */
+	check_error("{\"kind\":\"number\",\"id\":1,\"task_id\":"
+	            "\"840a4346-d0ac-4800-9c73-3d06275a9158\\u0000x\",\"number\":\"1\",\"status\":1}\n",
+	            "f.jsonl:1: field task_id: not a UUID: \"840a4346-d0ac-4800-9c73-3d06275a9158?x\"\n");
+	check_error("{\"kind\":\"tag\",\"id\":\"ee109a20-6b98-4463-94fe-ea730e2188c7\",\"name\":\"x\","
+	            "\"tag_group_ids\":[\"fbe408c5-f77f-49cd-9bd1-85ca0b434bcc\\u0000\"]}\n",
+	            "f.jsonl:1: field tag_group_ids[0]: not a UUID: "
+	            "\"fbe408c5-f77f-49cd-9bd1-85ca0b434bcc?\"\n");
 	check_error("{\"kind\":\"number\",\"id\":1,\"task_id\":\"840a4346-d0ac-4800-9c73-3d06275a9158\","
 	            "\"number\":\"1\",\"status\":1,\"is_blacklist\":0}\n",
 	            "f.jsonl:1: field is_blacklist: expected a boolean, got an integer\n");
@@ -238,8 +255,8 @@ check_row(const char *line, const char *want)
 	free(errtext);
 	json_object_put(obj);
 	json_tokener_free(tok);
-	sb_free(&im.copy);
-	sb_free(&im.msg);
+	buf_free(&im.copy);
+	buf_free(&im.msg);
 }
 
 /* "\t\\N" n times. */
@@ -294,8 +311,8 @@ test_order(void)
 	CHECK(im.counts[5] == 2 && im.unsorted[5]);
 	CHECK(im.lines == 4);
 	free(e);
-	sb_free(&im.copy);
-	sb_free(&im.msg);
+	buf_free(&im.copy);
+	buf_free(&im.msg);
 }
 
 int
