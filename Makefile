@@ -113,10 +113,13 @@ tests/unit/run: $(UNIT)
 # parts, the SQL texts) and the LINK_test_NAME ones it needs besides; one that
 # includes a source whole for its static functions stubs what that one calls.
 UNIT_O	= $(filter build/base/% build/store/% build/input/% build/report/overview.o build/sqltext.o,$(OBJ))
+LINK_test_route = build/web/route.o
 tests/unit/test_%: tests/unit/test_%.c $(UNIT_O) tests/unit/ctest.h
 	@[ -n "$(Q)" ] && echo "  CC      $<" || true
 	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit -MMD -MP -c -o $@.o $<
 	$(Q)$(CXX) -o $@ $@.o $(UNIT_O) $(LINK_$(@F)) $(PKG_LIBS)
+# A test's LINK_ objects are its prerequisites too: built first, relinked when changed.
+$(foreach t,$(UNIT),$(eval $(t): $(LINK_$(notdir $(t)))))
 
 -include $(UNIT:=.d)
 
