@@ -114,6 +114,7 @@ tests/unit/run: $(UNIT)
 # includes a source whole for its static functions stubs what that one calls.
 UNIT_O	= $(filter build/base/% build/store/% build/input/% build/report/overview.o build/sqltext.o,$(OBJ))
 LINK_test_route = build/web/route.o
+LINK_test_form = build/web/form.o
 LINK_test_envelope = build/render/envelope.o
 LINK_test_report = $(filter-out $(UNIT_O),$(filter build/report/% build/render/%,$(OBJ)))
 tests/unit/test_%: tests/unit/test_%.c $(UNIT_O) tests/unit/ctest.h
