@@ -115,15 +115,20 @@ tests/unit/run: $(UNIT)
 # Its dependency file names the test (-MT), not its .o, which no rule makes: a
 # change to a header or to a source it includes whole rebuilds it.
 UNIT_O	= $(filter build/base/% build/store/% build/input/% build/report/overview.o build/sqltext.o,$(OBJ))
-# A LINK_test_NAME is the test's prerequisite as well (made first under make -j).
-LINK_test_import = build/cli/tenant.o
-LINK_test_zip	 = build/cli/zip.o
-tests/unit/test_import: $(LINK_test_import)
-tests/unit/test_zip: $(LINK_test_zip)
+# A test's LINK_ objects are its prerequisites too (below): built first under
+# make -j, relinked when changed.
+LINK_test_import   = build/cli/tenant.o
+LINK_test_zip      = build/cli/zip.o
+LINK_test_route    = build/web/route.o
+LINK_test_form     = build/web/form.o
+LINK_test_envelope = build/render/envelope.o
+LINK_test_report   = $(filter-out $(UNIT_O),$(filter build/report/% build/render/%,$(OBJ)))
 tests/unit/test_%: tests/unit/test_%.c $(UNIT_O) tests/unit/ctest.h
 	@[ -n "$(Q)" ] && echo "  CC      $<" || true
 	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -Itests/unit -MMD -MP -MT $@ -c -o $@.o $<
 	$(Q)$(CXX) -o $@ $@.o $(UNIT_O) $(LINK_$(@F)) $(PKG_LIBS)
+# A test's LINK_ objects are its prerequisites too: built first, relinked when changed.
+$(foreach t,$(UNIT),$(eval $(t): $(LINK_$(notdir $(t)))))
 
 -include $(UNIT:=.d)
 

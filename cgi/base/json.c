@@ -134,27 +134,47 @@ json_raw(struct json *j, const char *s)
 	buf_puts(j->out, s && *s ? s : "null");
 }
 
+/*
+ * Returns true when s is a JSON number (RFC 8259): -?(0|[1-9][0-9]*)
+ * (.[0-9]+)?([eE][+-]?[0-9]+)?. PostgreSQL's integer, numeric and float
+ * texts all are, but NaN and Infinity.
+ */
+static bool
+json_number(const char *p)
+{
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		while (isdigit((unsigned char)*p))
+			p++;
+	else
+		return false;
+	if (*p == '.') {
+		if (!isdigit((unsigned char)*++p))
+			return false;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	if (*p == 'e' || *p == 'E') {
+		if (*++p == '+' || *p == '-')
+			p++;
+		if (!isdigit((unsigned char)*p))
+			return false;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	return *p == '\0';
+}
+
 void
 json_number_text(struct json *j, const char *s)
 {
-	const char *p = s;
-
-	if (s == NULL || *s == '\0') {
+	if (s == NULL || !json_number(s)) {
 		json_null(j);
 		return;
 	}
-	if (*p == '-')
-		p++;
-	if (!isdigit((unsigned char)*p)) {
-		json_null(j);
-		return;
-	}
-	for (; *p; p++)
-		if (!isdigit((unsigned char)*p) && *p != '.' && *p != 'e' &&
-		    *p != 'E' && *p != '-' && *p != '+') {
-			json_null(j);
-			return;
-		}
 	sep(j);
 	buf_puts(j->out, s);
 }

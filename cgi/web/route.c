@@ -6,13 +6,16 @@
 
 /*
  * Matches path against pattern, filling req->args and the parameters of
- * ":name" segments. Returns 1 on a match, else 0.
+ * ":name" segments. Returns 1 on a match, else 0 with req untouched: the
+ * segments are kept aside until the whole path has matched (a route that
+ * misses must not leave its names in req->params for the one that follows).
  */
 int
 route_match(struct req *req, const char *pattern, const char *path)
 {
 	const char *p = pattern, *s = path, *e;
-	size_t n = 0;
+	const char *name[4], *seg[4];
+	size_t namelen[4], seglen[4], n = 0, i;
 	struct val *v;
 
 	while (*p && *s) {
@@ -25,11 +28,10 @@ route_match(struct req *req, const char *pattern, const char *path)
 				e = s + strlen(s);
 			if (e == s || n == 4)
 				return 0;
-			req->args[n++] = arena_strndup(req->a, s, (size_t)(e - s));
-			v = val_new(req->a, V_STR);
-			v->s = req->args[n - 1];
-			val_set(req->a, req->params, arena_strndup(req->a, p + 1,
-			    plen - 1), v);
+			name[n] = p + 1;
+			namelen[n] = plen - 1;
+			seg[n] = s;
+			seglen[n++] = (size_t)(e - s);
 			p += plen;
 			s = e;
 			continue;
@@ -41,6 +43,13 @@ route_match(struct req *req, const char *pattern, const char *path)
 	}
 	if (*p != '\0' || *s != '\0')
 		return 0;
+	for (i = 0; i < n; i++) {
+		req->args[i] = arena_strndup(req->a, seg[i], seglen[i]);
+		v = val_new(req->a, V_STR);
+		v->s = req->args[i];
+		val_set(req->a, req->params, arena_strndup(req->a, name[i],
+		    namelen[i]), v);
+	}
 	req->nargs = n;
 	return 1;
 }

@@ -28,7 +28,7 @@ struct route {
 /*
  * Returns 1 when path matches pattern, whose ":name" segments match one
  * non-empty segment each (at most 4): they become req->args and parameters
- * of req->params by their names. Else 0.
+ * of req->params by their names. Else 0, leaving req as it was.
  */
 int			 route_match(struct req *, const char *pattern, const char *path);
 /*
