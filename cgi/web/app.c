@@ -15,6 +15,7 @@
 
 #include "web/app.h"
 #include "base/auth.h"
+#include "base/version.h"
 #include "store/db.h"
 #include "report/report.h"
 #include "render/tpl.h"
@@ -71,8 +72,9 @@ static struct db *primary;
 static int
 h_healthz(struct req *req)
 {
+	/* The first line stays "ok": deploy scripts and monitors read it. */
 	req->ctype = "text/plain; charset=utf-8";
-	buf_puts(&req->body_out, "ok\n");
+	buf_puts(&req->body_out, "ok\ncallreport " CALLREPORT_VERSION "\n");
 	return 200;
 }
 
