@@ -474,7 +474,6 @@ filters(struct export *x)
 
 	for (i = 0; i < x->nfilters; i++) {
 		const char *f = x->filters[i], *eq = strchr(f, '=');
-		char *enc;
 
 		if (eq == NULL || eq == f) {
 			snprintf(x->err, sizeof(x->err), "--filter %s: expected KEY=VALUE", f);
@@ -490,7 +489,6 @@ filters(struct export *x)
 			else
 				buf_printf(&q, "%%%02X", (unsigned char)*p);
 		}
-		(void)enc;
 	}
 	if (q.len && input_form(a, o, q.p, q.len, &err)) {
 		snprintf(x->err, sizeof(x->err), "--filter: %s", err);
