@@ -453,8 +453,9 @@ GRANT EXECUTE ON FUNCTION callreport_tenant(), callreport_label(text, text),
 -- (SECURITY DEFINER: they run as the owner and see only what they return).
 
 -- callreport_begin() replaced the five functions a request started with before it;
--- they were kept one release for the workers still running the older binary. Dropped
--- by name, so that `callreport migrate` removes them from an existing database too.
+-- they stayed one release for the previous binary and go in 0.9 (docs/deploy.md
+-- has the rule for SQL that older workers call). Dropped by name, so that
+-- `callreport migrate` removes them from an existing database too.
 DROP FUNCTION IF EXISTS callreport_auth_token(bytea), callreport_auth_session(bytea),
   callreport_data_version(uuid), callreport_tenant_name(uuid), callreport_tenant_name();
 
