@@ -4,17 +4,24 @@
 # make stop       stop the demo servers
 # make check      install what is missing, build, run every test suite
 # make bench      the benchmarks (see bench/)
+# make install    the programs into $(DESTDIR)$(PREFIX)/bin, templates/ static/ sql/ and
+#                 the sample configuration into $(DESTDIR)$(PREFIX)/share/callreport
+# make uninstall  removes what install installed
 # V=1 shows the commands; Makefile.local may override anything below.
 
 PREFIX	?= /usr/local
+# Where the programs look for templates/ and static/ unless the configuration
+# says otherwise: the checkout for bin/ (the demo and the tests run from it),
+# INSTALL_DATADIR for the installed programs (make install builds its own).
 DATADIR	?= $(CURDIR)
+INSTALL_DATADIR ?= $(PREFIX)/share/callreport
 SCALE	?= 0
 PKGS	 = libpq json-c xlsxwriter libctemplate libcrypto fcgi
 CC	?= cc
 CXX	?= c++
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation \
-	   -DDATADIR='"$(DATADIR)"' -Icgi -Ibuild
+	   -Icgi -Ibuild
 CXXFLAGS ?= -O2 -g
 CXXFLAGS += -std=c++17 -Wall -Wextra -Werror -Icgi
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -51,6 +58,33 @@ build/%.o: cgi/%.c | build/sqltext.h
 	@[ -n "$(Q)" ] && echo "  CC      $<" || true
 	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
+# DATADIR is compiled into config.o alone (the defaults of template_dir and
+# static_dir): build/datadir holds the value it was compiled with and changes
+# only with it, so that "make DATADIR=..." rebuilds config.o and nothing else.
+# The installed programs link build/install/base/config.o instead, compiled
+# with INSTALL_DATADIR; every other object is shared.
+build/base/config.o: cgi/base/config.c build/datadir | build/sqltext.h
+	@mkdir -p $(@D)
+	@[ -n "$(Q)" ] && echo "  CC      $< (DATADIR=$(DATADIR))" || true
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -DDATADIR='"$(DATADIR)"' -MMD -MP -c -o $@ $<
+
+build/install/base/config.o: cgi/base/config.c build/install/datadir | build/sqltext.h
+	@mkdir -p $(@D)
+	@[ -n "$(Q)" ] && echo "  CC      $< (DATADIR=$(INSTALL_DATADIR))" || true
+	$(Q)$(CC) $(CFLAGS) $(PKG_CFLAGS) -DDATADIR='"$(INSTALL_DATADIR)"' -MMD -MP -c -o $@ $<
+
+# A file whose content is $(1), rewritten only when that changes.
+define stamp
+	@mkdir -p $(@D)
+	@echo '$(1)' | cmp -s - $@ || echo '$(1)' > $@
+endef
+
+build/datadir: FORCE
+	$(call stamp,$(DATADIR))
+
+build/install/datadir: FORCE
+	$(call stamp,$(INSTALL_DATADIR))
+
 build/sqltext.o: build/sqltext.c
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
@@ -69,7 +103,17 @@ bin/callreport: $(CLI_O) $(CORE_O)
 	@[ -n "$(Q)" ] && echo "  LINK    $@" || true
 	$(Q)$(CXX) -o $@ $^ $(PKG_LIBS)
 
--include $(OBJ:.o=.d)
+INSTALL_O = $(filter-out build/base/config.o,$(CORE_O)) build/install/base/config.o
+
+build/install/callreport.fcgi: $(INSTALL_O) build/web/main.o
+	@[ -n "$(Q)" ] && echo "  LINK    $@" || true
+	$(Q)$(CXX) -o $@ $^ $(PKG_LIBS)
+
+build/install/callreport: $(CLI_O) $(INSTALL_O)
+	@[ -n "$(Q)" ] && echo "  LINK    $@" || true
+	$(Q)$(CXX) -o $@ $^ $(PKG_LIBS)
+
+-include $(OBJ:.o=.d) build/install/base/config.d
 
 deps:
 	$(Q)scripts/deps.sh build
@@ -135,4 +179,29 @@ $(foreach t,$(UNIT),$(eval $(t): $(LINK_$(notdir $(t)))))
 clean:
 	rm -rf build bin tests/unit/run $(UNIT) $(UNIT:=.o) $(UNIT:=.d) bench/xlsx_bare
 
-.PHONY: all deps demo stop check bench bench-xlsx clean
+# The data directory is the project's own: what an earlier install put in
+# templates/, static/ and sql/ goes first, so no removed template lingers (the
+# program reads every *.tpl of template_dir). The sample configuration goes
+# there too, never to /etc: an installed /etc/callreport.conf is the operator's.
+SHARE	= $(DESTDIR)$(INSTALL_DATADIR)
+install: build/install/callreport build/install/callreport.fcgi
+	@[ -n "$(Q)" ] && echo "  INSTALL $(DESTDIR)$(PREFIX)/bin, $(SHARE)" || true
+	$(Q)install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)
+	$(Q)install -m 755 build/install/callreport build/install/callreport.fcgi $(DESTDIR)$(PREFIX)/bin/
+	$(Q)for d in templates static sql; do \
+		rm -rf "$(SHARE)/$$d" && \
+		find "$$d" -type f | while read -r f; do \
+			install -D -m 644 "$$f" "$(SHARE)/$$f" || exit 1; \
+		done || exit 1; \
+	done
+	$(Q)install -m 644 conf/callreport.conf.example $(SHARE)/
+
+uninstall:
+	$(Q)rm -f $(DESTDIR)$(PREFIX)/bin/callreport $(DESTDIR)$(PREFIX)/bin/callreport.fcgi
+	$(Q)rm -rf $(SHARE)/templates $(SHARE)/static $(SHARE)/sql
+	$(Q)rm -f $(SHARE)/callreport.conf.example
+	$(Q)rmdir $(SHARE) 2>/dev/null || true
+
+FORCE:
+
+.PHONY: all deps demo stop check bench bench-xlsx clean install uninstall FORCE

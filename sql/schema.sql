@@ -452,32 +452,12 @@ GRANT EXECUTE ON FUNCTION callreport_tenant(), callreport_label(text, text),
 -- Credentials are reached by the web role only through these functions
 -- (SECURITY DEFINER: they run as the owner and see only what they return).
 
--- The previous release's start of a request, replaced by callreport_begin(). Kept
--- so that its workers go on answering between `callreport migrate` and the reload
--- that replaces them (docs/deploy.md, "Upgrades"); the next release drops them.
--- Returns the tenant of a live API token, or NULL.
-CREATE OR REPLACE FUNCTION callreport_auth_token(h bytea) RETURNS uuid
-  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
-  AS $$ SELECT user_id FROM api_tokens WHERE token_hash = h AND revoked_at IS NULL $$;
-
--- Returns the tenant of a live session, or NULL.
-CREATE OR REPLACE FUNCTION callreport_auth_session(h bytea) RETURNS uuid
-  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
-  AS $$ SELECT user_id FROM sessions WHERE id_hash = h AND expires_at > now() $$;
-
--- Returns a tenant's data version (0 for none).
-CREATE OR REPLACE FUNCTION callreport_data_version(t uuid) RETURNS bigint
-  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
-  AS $$ SELECT coalesce((SELECT data_version FROM tenants WHERE id = t), 0) $$;
-
--- Returns a tenant's name (NULL for none).
-CREATE OR REPLACE FUNCTION callreport_tenant_name(t uuid) RETURNS text
-  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
-  AS $$ SELECT name FROM tenants WHERE id = t $$;
-
-CREATE OR REPLACE FUNCTION callreport_tenant_name() RETURNS text
-  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
-  AS $$ SELECT name FROM tenants WHERE id = callreport_tenant() $$;
+-- callreport_begin() replaced the five functions a request started with before it;
+-- they stayed one release for the previous binary and go in 0.9 (docs/deploy.md
+-- has the rule for SQL that older workers call). Dropped by name, so that
+-- `callreport migrate` removes them from an existing database too.
+DROP FUNCTION IF EXISTS callreport_auth_token(bytea), callreport_auth_session(bytea),
+  callreport_data_version(uuid), callreport_tenant_name(uuid), callreport_tenant_name();
 
 -- Returns the tenant id of a tenant name, or NULL.
 CREATE OR REPLACE FUNCTION callreport_tenant_by_name(n text) RETURNS uuid
@@ -530,6 +510,8 @@ CREATE OR REPLACE FUNCTION callreport_session_end(h bytea) RETURNS void
   AS $$ DELETE FROM sessions WHERE id_hash = h OR expires_at < now() $$;
 
 -- Records a failed sign-in; returns how many failures the key had in the window.
+-- (Workers of 0.8 count failures with these two; 0.9's use callreport_login_attempt.)
+-- kept for workers before 0.9: remove in 0.10
 CREATE OR REPLACE FUNCTION callreport_login_failure(k text, window_seconds int)
   RETURNS bigint LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public
   AS $$
@@ -539,6 +521,7 @@ CREATE OR REPLACE FUNCTION callreport_login_failure(k text, window_seconds int)
   $$;
 
 -- Returns how many failed sign-ins a key had in the window.
+-- kept for workers before 0.9: remove in 0.10
 CREATE OR REPLACE FUNCTION callreport_login_failures(k text, window_seconds int)
   RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
   AS $$ SELECT count(*) FROM login_failures
@@ -575,12 +558,12 @@ CREATE OR REPLACE FUNCTION callreport_login_ok(pair text, addr text)
       WHERE key = addr ORDER BY at DESC LIMIT 1);
   $$;
 
-REVOKE ALL ON FUNCTION callreport_begin(text, text), callreport_data_version(uuid), callreport_tenant_name(uuid), callreport_tenant_name(), callreport_auth_token(bytea), callreport_auth_session(bytea),
+REVOKE ALL ON FUNCTION callreport_begin(text, text),
   callreport_tenant_by_name(text), callreport_password_hash(text),
   callreport_session_new(bytea, uuid, int), callreport_session_end(bytea),
   callreport_login_failure(text, int), callreport_login_failures(text, int),
   callreport_login_attempt(text, int, int), callreport_login_ok(text, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION callreport_begin(text, text), callreport_data_version(uuid), callreport_tenant_name(uuid), callreport_tenant_name(), callreport_auth_token(bytea), callreport_auth_session(bytea),
+GRANT EXECUTE ON FUNCTION callreport_begin(text, text),
   callreport_tenant_by_name(text), callreport_password_hash(text),
   callreport_session_new(bytea, uuid, int), callreport_session_end(bytea),
   callreport_login_failure(text, int), callreport_login_failures(text, int),

@@ -25,7 +25,6 @@ static const struct key {
 	{ "timezone", K_STR, offsetof(struct config, timezone), "Asia/Shanghai" },
 	{ "template_dir", K_STR, offsetof(struct config, template_dir), DATADIR "/templates" },
 	{ "static_dir", K_STR, offsetof(struct config, static_dir), DATADIR "/static" },
-	{ "sql_dir", K_STR, offsetof(struct config, sql_dir), DATADIR "/sql" },
 	{ "recordings_root", K_STR, offsetof(struct config, recordings_root), "" },
 	{ "tmp_dir", K_STR, offsetof(struct config, tmp_dir), "/tmp" },
 	{ "base_path", K_STR, offsetof(struct config, base_path), "" },
@@ -42,6 +41,15 @@ static const struct key {
 	{ "xlsx_rows_per_sheet", K_LONG, offsetof(struct config, xlsx_rows_per_sheet), "0" },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+/*
+ * Keys that earlier versions read and this one does not: a file that still has
+ * one loads (an upgrade must not stop the workers over a line that does
+ * nothing), with a message saying so.
+ */
+static const char *const obsolete[] = {
+	"sql_dir",		/* 0.9: nothing read it; the SQL is compiled in */
+};
 
 /* Sets key k from text; returns 0 or -1 on a bad number. */
 static int
@@ -74,6 +82,17 @@ find(const char *name)
 		if (strcmp(keys[i].name, name) == 0)
 			return &keys[i];
 	return NULL;
+}
+
+static int
+is_obsolete(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(obsolete) / sizeof(obsolete[0]); i++)
+		if (strcmp(obsolete[i], name) == 0)
+			return 1;
+	return 0;
 }
 
 static char *
@@ -150,6 +169,11 @@ config_load(struct config *c)
 			p = trim(p);
 			eq = trim(eq);
 			if ((k = find(p)) == NULL) {
+				if (is_obsolete(p)) {
+					fprintf(stderr, "callreport: %s:%zu: %s is "
+					    "obsolete, ignored\n", path, lineno, p);
+					continue;
+				}
 				fprintf(stderr, "callreport: %s:%zu: unknown key %s\n",
 				    path, lineno, p);
 				goto out;

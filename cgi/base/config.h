@@ -12,7 +12,6 @@ struct config {
 	char	*timezone;		/* deployment time zone, e.g. Asia/Shanghai */
 	char	*template_dir;
 	char	*static_dir;
-	char	*sql_dir;
 	char	*recordings_root;	/* "" = recordings disabled */
 	char	*tmp_dir;
 	char	*base_path;		/* where the program is mounted, e.g. /reports */

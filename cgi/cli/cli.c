@@ -11,6 +11,7 @@
 
 #include "base/auth.h"
 #include "base/config.h"
+#include "base/version.h"
 #include "cli/demogen.h"
 #include "cli/export.h"
 #include "cli/import.h"
@@ -21,7 +22,8 @@
 static void
 usage(void)
 {
-	fputs("usage: callreport import --user NAME FILE...\n"
+	fputs("usage: callreport --version\n"
+	    "       callreport import --user NAME FILE...\n"
 	    "       callreport token --user NAME [--list | --revoke ID]\n"
 	    "       callreport passwd --user NAME   (password read from standard input)\n"
 	    "       callreport migrate\n"
@@ -272,6 +274,11 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	cmd = argv[1];
+	/* Before the configuration: the version is the binary's, whatever the file says. */
+	if (strcmp(cmd, "--version") == 0) {
+		printf("callreport %s\n", CALLREPORT_VERSION);
+		return 0;
+	}
 	if (strcmp(cmd, "demo-data") == 0)
 		return demogen_main(argc - 1, argv + 1);
 	if (config_load(&cfg))

@@ -15,6 +15,7 @@
 
 #include "base/auth.h"
 #include "base/url.h"
+#include "base/version.h"
 #include "render/render.h"
 #include "report/report.h"
 #include "report/reports.h"
@@ -72,8 +73,9 @@ h_index(struct req *req)
 static int
 h_healthz(struct req *req)
 {
+	/* The first line stays "ok": deploy scripts and monitors read it. */
 	req->ctype = "text/plain; charset=utf-8";
-	buf_puts(&req->body_out, "ok\n");
+	buf_puts(&req->body_out, "ok\ncallreport " CALLREPORT_VERSION "\n");
 	return 200;
 }
 

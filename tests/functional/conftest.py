@@ -7,6 +7,7 @@ the real `callreport import`, plus the fixture files of tests/fixtures/.
 import http.client
 import json
 import os
+import re
 import subprocess
 import urllib.parse
 
@@ -19,6 +20,17 @@ CONF = os.environ.get("CR_CONF", os.path.join(ROOT, "var", "test.conf"))
 SUPER_DSN = os.environ.get("CR_SUPER_DSN", "")
 CLI = os.path.join(ROOT, "bin", "callreport")
 OUT = os.path.join(ROOT, "tests", "out")
+
+
+def read_version():
+    """CALLREPORT_VERSION of cgi/base/version.h, the one place the version is written."""
+    with open(os.path.join(ROOT, "cgi", "base", "version.h")) as f:
+        m = re.search(r'^#define\s+CALLREPORT_VERSION\s+"(\d+)\.(\d+)\.(\d+)"\s*$', f.read(), re.M)
+    assert m, "cgi/base/version.h: no #define CALLREPORT_VERSION \"MAJOR.MINOR.PATCH\""
+    return ".".join(m.groups())
+
+
+VERSION = read_version()
 
 
 def cli(*args, input=None, check=True):

@@ -11,7 +11,7 @@ import threading
 import time
 import urllib.parse
 
-from conftest import CONF, ROOT
+from conftest import CONF, ROOT, VERSION
 
 VAR = os.path.join(ROOT, "var")
 
@@ -190,7 +190,7 @@ def smoke(base, tenant, conn, name="alpha"):
         return fetch(base, path, kw.pop("token", tok), **kw)
 
     st, body = fetch(base, "/healthz")
-    assert (st, body) == (200, b"ok\n")
+    assert (st, body) == (200, f"ok\ncallreport {VERSION}\n".encode())
     st, body = fetch(base, "/readyz")
     assert (st, body) == (200, b"ready\n")
 

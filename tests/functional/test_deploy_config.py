@@ -64,6 +64,18 @@ def test_bad_file_is_refused(tmp_path, line, message):
     assert p.returncode != 0 and message in p.stderr.decode()
 
 
+def test_obsolete_key_is_ignored(tmp_path):
+    """A file of an earlier version still loads: sql_dir (gone in 0.9) is ignored with
+    a message naming it, not refused as an unknown key; the keys around it still count."""
+    conf = tmp_path / "old.conf"
+    conf.write_text("db = dbname=x\nsql_dir = /usr/local/share/callreport/sql\nbase_path = /reports\n")
+    assert "sql_dir" not in keys()
+    st, err = cgi("/reports/healthz", CALLREPORT_CONF=str(conf))
+    assert st == "Status: 200 OK", err
+    assert f"callreport: {conf}:2: sql_dir is obsolete, ignored\n" in err
+    assert "unknown key" not in err
+
+
 def test_systemd_units_verify():
     """conf/callreport.socket and .service pass systemd-analyze verify."""
     import shutil

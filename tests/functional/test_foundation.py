@@ -9,7 +9,7 @@ import datetime
 import openpyxl
 import pytest
 
-from conftest import CLI, CONF, OUT, ROOT, cli, get, post, query, request
+from conftest import CLI, CONF, OUT, ROOT, VERSION, cli, get, post, query, request
 
 NUMBER_KEYS = ["number", "city", "pro", "mobile_type", "area_code", "post_code", "id",
                "status_str", "callid", "calldate", "bill", "duration", "hangupcause",
@@ -186,6 +186,23 @@ def test_cgi_mode(data):
     assert head.startswith(b"Status: 200 OK")
     doc = json.loads(body)
     assert len(doc["data"]["data"]) == 15 and doc["data"]["data"][0]["status_str"] == "呼叫成功"
+
+
+def test_version_cli():
+    """callreport --version: the constant of cgi/base/version.h, with no configuration at all
+    (a file that cannot be read would stop any other command)."""
+    p = subprocess.run([CLI, "--version"], capture_output=True, text=True,
+                       env={"PATH": "/usr/bin:/bin", "CALLREPORT_CONF": "/nonexistent/callreport.conf"})
+    assert (p.returncode, p.stdout, p.stderr) == (0, f"callreport {VERSION}\n", "")
+
+
+def test_version_healthz():
+    """/healthz: "ok" stays its first line (monitors and deploy scripts read it), the version follows."""
+    r = get("/healthz")
+    assert r.status == 200 and r.header("Content-Type") == "text/plain; charset=utf-8"
+    assert r.body == f"ok\ncallreport {VERSION}\n".encode()
+    assert r.text.splitlines()[0] == "ok"
+    assert get("/healthz", params={"format": "json"}).body == r.body
 
 
 def test_token_stored_only_as_hash(data, db):
