@@ -7,7 +7,7 @@
 #include <openssl/evp.h>
 
 #include "base/auth.h"
-#include "base/util.h"
+#include "base/buf.h"
 
 /*
  * The digest and its context are made once a process and kept: with
@@ -20,7 +20,7 @@ static EVP_MD *sha256_md;
 static EVP_MD_CTX *sha256_ctx;
 
 void
-sha256(const void *p, size_t n, unsigned char out[32])
+auth_sha256(const void *p, size_t n, unsigned char out[32])
 {
 	unsigned int len = 32;
 
@@ -49,17 +49,17 @@ hex(const unsigned char *p, size_t n, char *out)
 }
 
 const char *
-sha256_hex(const void *p, size_t n, char out[65])
+auth_sha256_hex(const void *p, size_t n, char out[65])
 {
 	unsigned char h[32];
 
-	sha256(p, n, h);
+	auth_sha256(p, n, h);
 	hex(h, sizeof(h), out);
 	return out;
 }
 
 int
-token_new(char out[TOKEN_LEN + 1], const char *prefix)
+auth_token_new(char out[TOKEN_LEN + 1], const char *prefix)
 {
 	unsigned char r[24];
 
@@ -71,7 +71,7 @@ token_new(char out[TOKEN_LEN + 1], const char *prefix)
 }
 
 char *
-password_hash(const char *password)
+auth_password_hash(const char *password)
 {
 	char salt[CRYPT_GENSALT_OUTPUT_SIZE];
 	struct crypt_data cd;
@@ -87,7 +87,7 @@ password_hash(const char *password)
 }
 
 int
-password_check(const char *password, const char *hash)
+auth_password_check(const char *password, const char *hash)
 {
 	struct crypt_data cd;
 	const char *h;

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "base/config.h"
-#include "base/util.h"
+#include "base/buf.h"
 
 enum ktype { K_STR, K_LONG };
 

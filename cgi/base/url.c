@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/url.h"
 
 void

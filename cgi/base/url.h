@@ -2,7 +2,7 @@
 #ifndef CR_URL_H
 #define CR_URL_H
 
-#include "base/util.h"
+#include "base/buf.h"
 
 /* Appends s %-encoded: every byte but letters, digits and -_.~ (RFC 3986 unreserved). */
 void	 url_encode(struct buf *, const char *);

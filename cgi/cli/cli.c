@@ -17,7 +17,7 @@
 #include "cli/import.h"
 #include "cli/tenant.h"
 #include "sqltext.h"
-#include "base/util.h"
+#include "base/buf.h"
 
 static void
 usage(void)
@@ -125,11 +125,11 @@ cmd_token(const struct config *cfg, const char *user, int list, const char *revo
 		rc = 0;
 		goto out;
 	}
-	if (token_new(tok, "crt_")) {
+	if (auth_token_new(tok, "crt_")) {
 		fprintf(stderr, "callreport: no randomness\n");
 		goto out;
 	}
-	p[1] = sha256_hex(tok, strlen(tok), hex);
+	p[1] = auth_sha256_hex(tok, strlen(tok), hex);
 	p[2] = tok;
 	if ((r = run(c, "INSERT INTO api_tokens (user_id, token_hash, prefix) VALUES "
 	    "($1, decode($2, 'hex'), left($3, 10))", 3, p)) == NULL)
@@ -185,7 +185,7 @@ cmd_passwd(const struct config *cfg, const char *user)
 		fprintf(stderr, "callreport: the password must have 8 characters or more\n");
 		goto out;
 	}
-	if ((hash = password_hash(pw)) == NULL) {
+	if ((hash = auth_password_hash(pw)) == NULL) {
 		fprintf(stderr, "callreport: cannot hash the password\n");
 		goto out;
 	}

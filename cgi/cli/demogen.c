@@ -25,7 +25,7 @@
 
 #include "cli/demogen.h"
 #include "base/json.h"
-#include "base/util.h"
+#include "base/buf.h"
 
 typedef uint64_t u64;
 typedef int64_t i64;

@@ -21,7 +21,9 @@
 #include "base/json.h"
 #include "render/tpl.h"
 #include "base/url.h"
-#include "base/util.h"
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/mask.h"
 
 /*
  * The site is made by the live program itself: every page is an in-process
@@ -508,7 +510,7 @@ filters(struct export *x)
 		buf_putc(&q, '=');
 		url_encode(&q, eq + 1);
 	}
-	if (q.len && input_form(a, o, q.p, q.len, &err)) {
+	if (q.len && val_parse_form(a, o, q.p, q.len, &err)) {
 		snprintf(x->err, sizeof(x->err), "--filter: %s", err);
 		rc = -1;
 		goto out;

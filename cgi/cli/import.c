@@ -32,6 +32,7 @@
 #include <json-c/json.h>
 #include <libpq-fe.h>
 
+#include "base/buf.h"
 #include "cli/import.h"
 #include "cli/tenant.h"
 #include "input/valid.h"

@@ -10,7 +10,7 @@
 #include <zlib.h>
 
 #include "cli/zip.h"
-#include "base/util.h"
+#include "base/buf.h"
 
 /*
  * The fields every header repeats (APPNOTE.TXT 4.3.7, 4.3.12): version 1.0

@@ -13,8 +13,9 @@
 #include <fcgiapp.h>
 
 #include "base/config.h"
-#include "base/util.h"
-#include "input/input.h"
+#include "base/arena.h"
+#include "base/buf.h"
+#include "input/val.h"
 
 struct db;
 

@@ -2,7 +2,7 @@
 #ifndef CR_UTF8_H
 #define CR_UTF8_H
 
-#include "input/input.h"
+#include "input/val.h"
 
 /* Returns 1 when s is well-formed UTF-8 (no overlong forms, surrogates or > U+10FFFF). */
 int		 utf8_valid(const char *s);

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/arena.h"
+#include "base/buf.h"
 #include "input/valid.h"
 
 bool
@@ -347,7 +349,7 @@ out:
 }
 
 int
-validate(struct arena *a, const struct field *fields, size_t n,
+valid_fields(struct arena *a, const struct field *fields, size_t n,
     const struct val *in, struct pval *out, const char **err)
 {
 	const struct field *f;

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "input/input.h"
+#include "input/val.h"
 
 enum ftype {
 	FT_UUID,	/* one UUID */
@@ -57,7 +57,7 @@ struct pval {
  * Validates every field of fields[0..n) from in (an object; NULL = empty) into out.
  * Returns 0, or -1 with *err naming the first bad field.
  */
-int	 validate(struct arena *, const struct field *, size_t n,
+int	 valid_fields(struct arena *, const struct field *, size_t n,
 	    const struct val *in, struct pval *out, const char **err);
 
 /* A UUID written 8-4-4-4-12 in hex, either case. */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/arena.h"
 #include "render/hook.h"
 #include "render/html.h"
 #include "store/recording.h"

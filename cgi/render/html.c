@@ -3,6 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/log.h"
 #include "base/url.h"
 #include "render/envelope.h"
 #include "render/html.h"

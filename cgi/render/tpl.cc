@@ -10,6 +10,7 @@
 #include <cctype>
 #include <dirent.h>
 
+#include "base/buf.h"
 #include "render/tpl.h"
 
 using ctemplate::StaticTemplateString;

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "base/util.h"
+#include "base/buf.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -25,6 +25,10 @@
 
 #include <xlsxwriter.h>
 
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/log.h"
+#include "base/mask.h"
 #include "render/xlsx.h"
 
 #define CELL_MAX	32767		/* Excel's limit, in UTF-16 units */

@@ -1,4 +1,5 @@
 /* overview_parts.c: the task overview's parts, shared by the page and the importer. */
+#include "base/buf.h"
 #include "base/json.h"
 #include "report/overview.h"
 #include "sqltext.h"

@@ -10,7 +10,7 @@
 
 #include <libpq-fe.h>
 
-#include "base/util.h"
+#include "base/buf.h"
 
 /*
  * One part of the page: a statement ($1 tenant, $2 task) whose rows have a

@@ -4,6 +4,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/log.h"
 #include "render/render.h"
 #include "report/report.h"
 #include "report/reports.h"
@@ -273,7 +276,7 @@ report_serve(struct req *req, const struct report *r)
 	memset(&run, 0, sizeof(run));
 	run.r = r;
 	run.pv = arena_alloc(req->a, (r->nfields + 1) * sizeof(*run.pv));
-	if (validate(req->a, r->fields, r->nfields, req->params, run.pv, &err)) {
+	if (valid_fields(req->a, r->fields, r->nfields, req->params, run.pv, &err)) {
 		if ((status = page_user(req)) != 0)
 			return status;
 		req_error(req, 400, err);

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "store/db.h"
-#include "base/util.h"
+#include "base/buf.h"
 
 static const char *const errs[DB__MAX] = {
 	"ok",				/* DB_OK */

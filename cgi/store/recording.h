@@ -2,7 +2,7 @@
 #ifndef CR_RECORDING_H
 #define CR_RECORDING_H
 
-#include "base/util.h"
+#include "base/arena.h"
 
 /*
  * Returns the file (resolved, in the arena) of the recording the platform

@@ -13,6 +13,9 @@
 
 #include <fcgiapp.h>
 
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/log.h"
 #include "base/auth.h"
 #include "base/url.h"
 #include "base/version.h"
@@ -151,11 +154,11 @@ authenticate(struct req *req, const struct route *rt)
 		while (*auth == ' ')
 			auth++;
 		kind = DB_CRED_TOKEN;
-		cred = sha256_hex(auth, strlen(auth), hx);
+		cred = auth_sha256_hex(auth, strlen(auth), hx);
 		req->authby = AUTH_TOKEN;
 	} else if ((cred = req_cookie(req, "crsid")) != NULL) {
 		kind = DB_CRED_SESSION;
-		cred = sha256_hex(cred, strlen(cred), hx);
+		cred = auth_sha256_hex(cred, strlen(cred), hx);
 		req->authby = AUTH_SESSION;
 	} else if (req->cfg->trust_remote_user[0] == '1' &&
 	    (ru = req_env(req, "REMOTE_USER")) != NULL && *ru) {
@@ -342,11 +345,11 @@ read_body(struct req *req, bool strict)
 	if ((ct != NULL && strstr(ct, "json") != NULL) ||
 	    ((ct == NULL || strstr(ct, "x-www-form-urlencoded") == NULL) &&
 	    body[0] == '{')) {
-		if (input_json(req->a, req->params, body, (size_t)len, &err)) {
+		if (val_parse_json(req->a, req->params, body, (size_t)len, &err)) {
 			req_error(req, 400, err);
 			return 400;
 		}
-	} else if (input_form(req->a, req->params, body, (size_t)len, &err)) {
+	} else if (val_parse_form(req->a, req->params, body, (size_t)len, &err)) {
 		req_error(req, 400, err);
 		return 400;
 	}
@@ -480,7 +483,7 @@ app_serve(struct req *req)
 	    (path[blen] == '/' || path[blen] == '\0'))
 		path += blen;
 	req->path = *path ? path : "/";
-	if (input_form(req->a, req->params, req->query, strlen(req->query), &err)) {
+	if (val_parse_form(req->a, req->params, req->query, strlen(req->query), &err)) {
 		req_error(req, 400, err);
 		goto send;
 	}

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "web/form.h"
 
 /* Returns true when v is absent, null or an empty string. */

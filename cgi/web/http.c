@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/buf.h"
+#include "base/log.h"
 #include "input/req.h"
 #include "render/render.h"
 #include "web/http.h"

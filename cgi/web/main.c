@@ -8,7 +8,10 @@
 
 #include <fcgiapp.h>
 
-#include "base/util.h"
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/clock.h"
+#include "base/log.h"
 #include "render/tpl.h"
 #include "store/db.h"
 #include "web/app.h"
@@ -39,7 +42,7 @@ main(void)
 	struct sigaction sa;
 	sigset_t stopsigs, waitmask;
 	long served = 0;
-	double born = monotonic_s();
+	double born = clock_monotonic();
 	int ep = -1;
 
 	if (config_load(&cfg))
@@ -135,7 +138,7 @@ main(void)
 		if (req.status < 500)
 			served++;
 		if (cfg.max_requests > 0 && served >= cfg.max_requests &&
-		    monotonic_s() - born >= cfg.worker_min_age)
+		    clock_monotonic() - born >= cfg.worker_min_age)
 			break;	/* the supervisor starts a fresh worker */
 	}
 out:

@@ -19,6 +19,7 @@
 
 #include <json-c/json.h>
 
+#include "base/arena.h"
 #include "input/valid.h"
 #include "render/html.h"
 #include "report/overview.h"
@@ -261,7 +262,7 @@ overview_page(struct req *req)
 	size_t i;
 	int c, st;
 
-	if (validate(req->a, f, 1, req->params, pv, &err)) {
+	if (valid_fields(req->a, f, 1, req->params, pv, &err)) {
 		req_error(req, 400, err);
 		return 400;
 	}

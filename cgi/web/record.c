@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "base/arena.h"
 #include "input/range.h"
 #include "input/valid.h"
 #include "report/report.h"

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/arena.h"
+#include "base/log.h"
 #include "base/auth.h"
 #include "input/valid.h"
 #include "render/html.h"
@@ -31,7 +33,7 @@ hash_param(struct req *req, const char *s)
 {
 	char hex[65];
 
-	return arena_printf(req->a, "\\x%s", sha256_hex(s, strlen(s), hex));
+	return arena_printf(req->a, "\\x%s", auth_sha256_hex(s, strlen(s), hex));
 }
 
 static const struct field f_login[] = {
@@ -114,7 +116,7 @@ session_login(struct req *req)
 	PGresult *res, *ok_res;
 	int e, ok;
 
-	if (validate(req->a, f_login, 3, req->params, pv, &err))
+	if (valid_fields(req->a, f_login, 3, req->params, pv, &err))
 		return login_form(req, 400, err, NULL, NULL);
 	next = safe_next(pv[2].set ? pv[2].text : "");
 	if (strcmp(req->method, "POST") != 0)
@@ -146,14 +148,14 @@ session_login(struct req *req)
 		return req_db_fail(req, e);
 	hash = PQgetisnull(res, 0, 0) ? NULL : PQgetvalue(res, 0, 0);
 	/* Without a hash, check against a dummy one: the same time either way. */
-	ok = password_check(pass, hash ? hash : "$y$j9T$aaaaaaaaaaaaaaaaaaaaaa$"
+	ok = auth_password_check(pass, hash ? hash : "$y$j9T$aaaaaaaaaaaaaaaaaaaaaa$"
 	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
 	if (!ok || hash == NULL) {
 		PQclear(res);
 		log_line(req->id, "sign-in failed");	/* its attempts stay counted */
 		return login_form(req, 401, "用户名或密码错误", next, name);
 	}
-	if (token_new(sid, "crs_")) {
+	if (auth_token_new(sid, "crs_")) {
 		PQclear(res);
 		req_error(req, 500, "internal error");
 		return 500;

@@ -5,8 +5,11 @@
 - Layers only look down: base < store < input < report/def < render < report
   < web, cli (the command-line tool may use the web layer: the static export
   serves its pages in-process).
+- A source defines (non-static) only functions of its prefix: route.c
+  route_*, val.c val_* (and xmalloc and friends in buf.c: the one
+  out-of-memory policy; main in the mains).
 - Every header is implemented by the source of its name (but report/def.h,
-  types only, and base/version.h, one constant), and every include names its layer ("base/util.h").
+  types only, and base/version.h, one constant), and every include names its layer ("base/buf.h").
 """
 import os
 import re
@@ -125,3 +128,23 @@ def test_every_header_has_its_source():
     assert not missing, missing
     assert not [f for f in os.listdir(CGI) if os.path.isfile(os.path.join(CGI, f))], \
         "cgi/ holds folders only, one a layer"
+
+
+def test_a_source_defines_its_prefix_only():
+    bad = []
+    for layer in sorted(os.listdir(CGI)):
+        d = os.path.join(CGI, layer)
+        if not os.path.isdir(d):
+            continue
+        for f in sorted(os.listdir(d)):
+            stem, ext = os.path.splitext(f)
+            if ext != ".c":
+                continue
+            with open(os.path.join(d, f), encoding="utf-8") as fh:
+                defs = re.findall(r"^(?!static)[a-z][^\n;]*\n([a-z_][a-z0-9_]*)\(", fh.read(), re.M)
+            for name in defs:
+                if name == stem or name.startswith(stem + "_") or name == "main" or \
+                        (f == "buf.c" and name.startswith("x")):
+                    continue
+                bad.append(f"{layer}/{f}: {name}")
+    assert not bad, bad

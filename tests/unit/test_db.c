@@ -3,7 +3,7 @@
 
 #include "ctest.h"
 #include "store/db.h"
-#include "base/util.h"
+#include "base/buf.h"
 
 static const struct {
 	const char		*sql;

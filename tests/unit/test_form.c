@@ -43,14 +43,14 @@ decode(struct arena *a, const char *query, struct pval *pv, const char **err)
 	memset(&req, 0, sizeof(req));
 	req.a = a;
 	req.params = val_new(a, V_OBJ);
-	if (input_form(a, req.params, query, strlen(query), &ferr) != 0) {
+	if (val_parse_form(a, req.params, query, strlen(query), &ferr) != 0) {
 		CHECK_STR(ferr, "(a query input_form takes)");
 		*err = "(input_form)";
 		return req.params;
 	}
 	form_decode(&req, &r);
 	*err = NULL;
-	if (validate(a, fields, NF, req.params, pv, err) == 0)
+	if (valid_fields(a, fields, NF, req.params, pv, err) == 0)
 		*err = NULL;
 	return req.params;
 }

@@ -171,7 +171,7 @@ bad_param(struct arena *a, const char *query)
 	struct val *o = val_new(a, V_OBJ);
 	const char *err = NULL;
 
-	if (input_form(a, o, query, strlen(query), &err) != 0) {
+	if (val_parse_form(a, o, query, strlen(query), &err) != 0) {
 		CHECK_STR(err, "(a query input_form takes)");
 		return "(input_form)";
 	}

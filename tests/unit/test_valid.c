@@ -2,7 +2,7 @@
 #include <stdlib.h>
 
 #include "ctest.h"
-#include "input/input.h"
+#include "input/val.h"
 #include "input/valid.h"
 
 static const char *const ops[] = { "yd", "lt", "dx", NULL };
@@ -91,10 +91,10 @@ test_table(void)
 
 		err = NULL;
 		if (c->query)
-			CHECK(input_form(a, in, c->query, strlen(c->query), &err) == 0);
+			CHECK(val_parse_form(a, in, c->query, strlen(c->query), &err) == 0);
 		else
-			CHECK(input_json(a, in, c->json, strlen(c->json), &err) == 0);
-		rc = validate(a, fields, NF, in, pv, &err);
+			CHECK(val_parse_json(a, in, c->json, strlen(c->json), &err) == 0);
+		rc = valid_fields(a, fields, NF, in, pv, &err);
 		if (c->err) {
 			CHECK(rc == -1);
 			CHECK_STR(rc ? err : "(valid)", c->err);
@@ -119,8 +119,8 @@ test_empty_arrays_are_absent(void)
 	const char *err = NULL, *j = "{\"task_id\":\"" UUID "\",\"status\":[],\"levels\":[],"
 	    "\"bills\":[],\"tags\":[],\"keyword\":\"\",\"start_at\":\"\"}";
 
-	CHECK(input_json(a, in, j, strlen(j), &err) == 0);
-	CHECK(validate(a, fields, NF, in, pv, &err) == 0);
+	CHECK(val_parse_json(a, in, j, strlen(j), &err) == 0);
+	CHECK(valid_fields(a, fields, NF, in, pv, &err) == 0);
 	CHECK(!pv[2].set && !pv[3].set && !pv[5].set && !pv[6].set && !pv[7].set && !pv[8].set);
 	arena_free(a);
 }

@@ -1,4 +1,4 @@
-/* input.c: parse query strings, form bodies and JSON bodies into one value tree. */
+/* val.c: parse query strings, form bodies and JSON bodies into one value tree. */
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -6,8 +6,9 @@
 
 #include <json-c/json.h>
 
+#include "base/arena.h"
 #include "base/url.h"
-#include "input/input.h"
+#include "input/val.h"
 
 #define MAX_ITEMS 10000
 #define MAX_NEST 3
@@ -176,7 +177,7 @@ toomany:
 }
 
 int
-input_form(struct arena *a, struct val *obj, const char *s, size_t len,
+val_parse_form(struct arena *a, struct val *obj, const char *s, size_t len,
     const char **err)
 {
 	char *copy = arena_strndup(a, s, len), *pair, *eq, *save = NULL;
@@ -285,7 +286,7 @@ stray_quote(const char *s, size_t len)
 }
 
 int
-input_json(struct arena *a, struct val *obj, const char *s, size_t len,
+val_parse_json(struct arena *a, struct val *obj, const char *s, size_t len,
     const char **err)
 {
 	struct json_tokener *tok;

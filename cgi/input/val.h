@@ -1,10 +1,10 @@
-/* input.h: request parameters as a small value tree (query string, form, JSON). */
-#ifndef CR_INPUT_H
-#define CR_INPUT_H
+/* val.h: request parameters as a small value tree (query string, form, JSON). */
+#ifndef CR_VAL_H
+#define CR_VAL_H
 
 #include <stddef.h>
 
-#include "base/util.h"
+#include "base/arena.h"
 
 enum vtype { V_NULL, V_STR, V_NUM, V_BOOL, V_ARR, V_OBJ };
 
@@ -33,13 +33,13 @@ void		 val_set(struct arena *, struct val *obj, const char *key, struct val *);
  * arrays: a[]=1, a[0][]=2, repeated keys) to obj.
  * Returns 0, or -1 with *err set to a message naming the field.
  */
-int	 input_form(struct arena *, struct val *obj, const char *s, size_t len,
+int	 val_parse_form(struct arena *, struct val *obj, const char *s, size_t len,
 	    const char **err);
 /*
  * Adds the members of a JSON object body to obj.
  * Returns 0, or -1 with *err set ("body must be a JSON object", ...).
  */
-int	 input_json(struct arena *, struct val *obj, const char *s, size_t len,
+int	 val_parse_json(struct arena *, struct val *obj, const char *s, size_t len,
 	    const char **err);
 
 #endif

@@ -1,10 +1,12 @@
-/* test_input.c: query strings, PHP-style arrays, JSON bodies, the JSON writer, masking. */
+/* test_val.c: query strings, PHP-style arrays, JSON bodies, the JSON writer, masking. */
 #include <stdlib.h>
 
 #include "ctest.h"
-#include "input/input.h"
+#include "input/val.h"
 #include "base/json.h"
-#include "base/util.h"
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/mask.h"
 
 static void
 test_form(void)
@@ -13,7 +15,7 @@ test_form(void)
 	struct val *o = val_new(a, V_OBJ), *v;
 	const char *err = NULL, *q = "a=1&b[]=x&b[]=y&c%5B0%5D%5B%5D=5&c[0][]=6&d=%E4%B8%AD+x&e";
 
-	CHECK(input_form(a, o, q, strlen(q), &err) == 0);
+	CHECK(val_parse_form(a, o, q, strlen(q), &err) == 0);
 	v = val_get(o, "a");
 	CHECK(v && v->type == V_STR);
 	CHECK_STR(v ? v->s : NULL, "1");
@@ -24,9 +26,9 @@ test_form(void)
 	    v->items[0]->n == 2);
 	CHECK_STR(val_get(o, "d")->s, "中 x");
 	CHECK_STR(val_get(o, "e")->s, "");
-	CHECK(input_form(a, o, "x=%zz", 5, &err) == -1);
-	CHECK(input_form(a, o, "x=%00", 5, &err) == -1);
-	CHECK(input_form(a, o, "x[a]=1", 6, &err) == -1);
+	CHECK(val_parse_form(a, o, "x=%zz", 5, &err) == -1);
+	CHECK(val_parse_form(a, o, "x=%00", 5, &err) == -1);
+	CHECK(val_parse_form(a, o, "x[a]=1", 6, &err) == -1);
 	arena_free(a);
 }
 
@@ -37,19 +39,19 @@ test_json_in(void)
 	struct val *o = val_new(a, V_OBJ);
 	const char *err = NULL;
 
-	CHECK(input_json(a, o, "{\"a\":[1,2]} \n", 13, &err) == 0);
+	CHECK(val_parse_json(a, o, "{\"a\":[1,2]} \n", 13, &err) == 0);
 	CHECK(val_get(o, "a")->n == 2);
-	CHECK(input_json(a, o, "[1]", 3, &err) == -1);
+	CHECK(val_parse_json(a, o, "[1]", 3, &err) == -1);
 	CHECK_STR(err, "body must be a JSON object");
-	CHECK(input_json(a, o, "{\"a\":1,}", 8, &err) == -1);
+	CHECK(val_parse_json(a, o, "{\"a\":1,}", 8, &err) == -1);
 	CHECK_STR(err, "body is not valid JSON");
-	CHECK(input_json(a, o, "{\"a\":1} x", 9, &err) == -1);
-	CHECK(input_json(a, o, "", 0, &err) == -1);
+	CHECK(val_parse_json(a, o, "{\"a\":1} x", 9, &err) == -1);
+	CHECK(val_parse_json(a, o, "", 0, &err) == -1);
 	/* json-c takes a single-quoted key even when strict; JSON does not. */
-	CHECK(input_json(a, o, "{'a':1}", 7, &err) == -1);
+	CHECK(val_parse_json(a, o, "{'a':1}", 7, &err) == -1);
 	CHECK_STR(err, "body is not valid JSON");
-	CHECK(input_json(a, o, "{\"a'\":\"b\\\"'\"}", 13, &err) == 0);
-	CHECK(input_json(a, o, "{\"a\":\"\xff\"}", 9, &err) == -1);
+	CHECK(val_parse_json(a, o, "{\"a'\":\"b\\\"'\"}", 13, &err) == 0);
+	CHECK(val_parse_json(a, o, "{\"a\":\"\xff\"}", 9, &err) == -1);
 	arena_free(a);
 }
 
@@ -94,5 +96,5 @@ main(void)
 	TEST(test_json_in);
 	TEST(test_json_out);
 	TEST(test_mask);
-	return ctest_done("test_input");
+	return ctest_done("test_val");
 }
