@@ -18,18 +18,12 @@ log_line(const char *reqid, const char *fmt, ...)
 	time_t now = time(NULL);
 	struct tm tm;
 	size_t i;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	buf_vprintf(&raw, fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (raw.p == NULL)
 		return;
-	buf_grow(&raw, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(raw.p, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	raw.len = (size_t)n;
 	for (i = 0; i < raw.len; i++)
 		if ((unsigned char)raw.p[i] < 0x20 || raw.p[i] == 0x7f)
 			raw.p[i] = ' ';

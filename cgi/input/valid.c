@@ -388,3 +388,14 @@ valid_fields(struct arena *a, const struct field *fields, size_t n,
 	}
 	return 0;
 }
+
+int
+valid_field_index(const struct field *fields, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(fields[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}

@@ -70,4 +70,7 @@ bool	 valid_time(const char *);
  */
 bool	 valid_timestamp(const char *, size_t);
 
+/* Returns the index of the field named name in fields[n], or -1. */
+int	 valid_field_index(const struct field *fields, size_t n, const char *name);
+
 #endif

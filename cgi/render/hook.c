@@ -14,23 +14,11 @@
 #include "render/html.h"
 #include "store/recording.h"
 
-/* Returns the index of the field named name in r, or -1. */
-static int
-fidx(const struct report *r, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < r->nfields; i++)
-		if (strcmp(r->fields[i].name, name) == 0)
-			return (int)i;
-	return -1;
-}
-
 /* Returns the validated text of field name of a run, or NULL. */
 static const char *
 ftext(const struct run *run, const char *name)
 {
-	int i = fidx(run->r, name);
+	int i = REPORT_FIELD(run->r, name);
 
 	return i >= 0 && run->pv[i].set ? run->pv[i].text : NULL;
 }
@@ -97,7 +85,7 @@ sort_heads(struct req *req, struct run *run, struct tpl_dict *d,
     const char *def, bool defdesc)
 {
 	const struct sort *s;
-	int is = fidx(run->r, "sort"), id = fidx(run->r, "dir");
+	int is = REPORT_FIELD(run->r, "sort"), id = REPORT_FIELD(run->r, "dir");
 	const char *cur = def;
 	bool desc = defdesc, ss = false, ds = false;
 
@@ -164,7 +152,7 @@ hook_done_phones(struct req *req, struct run *run, struct tpl_dict *d)
 	struct tpl_dict *s;
 	PGresult *res;
 	size_t k, m;
-	int i, il = fidx(run->r, "levels"), it = fidx(run->r, "tags");
+	int i, il = REPORT_FIELD(run->r, "levels"), it = REPORT_FIELD(run->r, "tags");
 	bool *matched = NULL;
 
 	if (il >= 0)

@@ -145,6 +145,9 @@ struct rowsrc {
 };
 #define RENDER_ROWS_FAILED	(-1)	/* a renderer's answer when src failed */
 
+/* The index of the field named name of report r, or -1. */
+#define REPORT_FIELD(r, name)	valid_field_index((r)->fields, (r)->nfields, (name))
+
 /* The result of running a report for one request. */
 struct run {
 	const struct report	*r;

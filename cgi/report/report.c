@@ -15,18 +15,6 @@
 
 #define FETCH_ROWS	10000		/* rows per FETCH of a whole selection */
 
-/* Returns the index of the field named name, or -1. */
-static int
-field_index(const struct report *r, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < r->nfields; i++)
-		if (strcmp(r->fields[i].name, name) == 0)
-			return (int)i;
-	return -1;
-}
-
 /* FNV-1a over a string, continuing from h. */
 static uint64_t
 fnv(uint64_t h, const char *s, size_t n)
@@ -62,7 +50,7 @@ report_order_sql(struct req *req, const struct report *r, const struct pval *pv)
 	const char *at, *from, *by;
 	struct buf out = {0};
 	char *sql;
-	int is = field_index(r, "sort"), id = field_index(r, "dir");
+	int is = REPORT_FIELD(r, "sort"), id = REPORT_FIELD(r, "dir");
 
 	if (r->sorts == NULL || is < 0 || !pv[is].set)
 		return r->sql;
@@ -198,7 +186,7 @@ summaries(struct req *req, struct run *run)
 	const struct report *r = run->r;
 	const char *p[2] = { req->tenant, NULL };
 	enum db_err e;
-	int i = field_index(r, "task_id");
+	int i = REPORT_FIELD(r, "task_id");
 
 	if (i < 0 || !run->pv[i].set)
 		return 0;
@@ -283,7 +271,7 @@ report_serve(struct req *req, const struct report *r)
 		return 400;
 	}
 	if (r->variant && req->fmt != FMT_JSON &&
-	    (ip = field_index(r, r->variant_field)) >= 0 && run.pv[ip].i == 1)
+	    (ip = REPORT_FIELD(r, r->variant_field)) >= 0 && run.pv[ip].i == 1)
 		run.r = r = &reports[r->variant - 1];	/* the same fields */
 	run.params = arena_alloc(req->a, (r->nfields + 3) * sizeof(char *));
 	run.params[run.nparams++] = req->tenant;
@@ -311,8 +299,8 @@ report_serve(struct req *req, const struct report *r)
 		return validator(req, r, 304, false);
 	}
 
-	ip = field_index(r, "page");
-	ipp = field_index(r, "per_page");
+	ip = REPORT_FIELD(r, "page");
+	ipp = REPORT_FIELD(r, "per_page");
 	run.page = ip >= 0 ? run.pv[ip].i : 1;
 	run.per_page = ipp >= 0 && run.pv[ipp].set ? run.pv[ipp].i : 15;
 
@@ -359,7 +347,7 @@ report_serve(struct req *req, const struct report *r)
 	else
 		q[nq++] = (struct db_q){ run.sql, run.nparams, run.params, NULL };
 	if (req->fmt == FMT_HTML && r->page_sql != NULL &&
-	    (ip = field_index(r, r->page_key)) >= 0 && run.pv[ip].set) {
+	    (ip = REPORT_FIELD(r, r->page_key)) >= 0 && run.pv[ip].set) {
 		pp[0] = req->tenant;
 		pp[1] = run.pv[ip].text;
 		q[nq++] = (struct db_q){ r->page_sql, 2, pp, NULL };

@@ -8,6 +8,14 @@
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
+/*
+ * The column tables below look alike line by line (the duplicates tool pairs
+ * them): they are data, one row a column. Tables that share columns (a call
+ * record in v1/record and in query_done_task_phones) are each the endpoint's
+ * own: the vendor's key order differs between them, and so do the views a
+ * column shows in. test_report_contract.py checks each against its SQL.
+ */
+
 static const char *const opcodes[] = { "yd", "lt", "dx", NULL };
 static const char *const opvals[] = { "1", "2", "3", NULL };
 

@@ -14,16 +14,22 @@
 #include "web/record.h"
 
 /*
- * Runs sql ($1 the tenant, $2 id) into *res. Returns 0, 404 (no row; the
- * error is set, *res cleared) or the status of a database failure.
+ * Finds the call of the request's record_id among the caller's: its task id
+ * and recording file into *res (one row). Returns 0, 400 (not a UUID), 404
+ * (not the caller's, *res cleared) or the status of a database failure.
  */
 static int
-one_row(struct req *req, const char *sql, const char *id, PGresult **res)
+record_row(struct req *req, PGresult **res)
 {
-	const char *p[2] = { req->tenant, id };
+	const char *p[2] = { req->tenant, val_text(val_get(req->params, "record_id")) };
 	enum db_err e;
 
-	if ((e = db_exec(req->db, sql, 2, p, res)) != DB_OK)
+	*res = NULL;
+	if (!valid_uuid(p[1])) {
+		req_error(req, 400, "record_id must be a UUID");
+		return 400;
+	}
+	if ((e = db_exec(req->db, sql_record_task, 2, p, res)) != DB_OK)
 		return req_db_fail(req, e);
 	if (PQntuples(*res) == 0) {
 		PQclear(*res);
@@ -42,17 +48,13 @@ one_row(struct req *req, const char *sql, const char *id, PGresult **res)
 int
 record_page(struct req *req)
 {
-	const char *id = val_text(val_get(req->params, "record_id"));
 	PGresult *res;
 	int st;
 
-	if (!valid_uuid(id)) {
-		req_error(req, 400, "record_id must be a UUID");
-		return 400;
-	}
-	if ((st = one_row(req, sql_record_task, id, &res)) != 0)
+	if ((st = record_row(req, &res)) != 0)
 		return st;
-	val_set(req->a, req->params, "task_id", val_string(req->a, PQgetvalue(res, 0, 0)));
+	val_set(req->a, req->params, "task_id",
+	    val_string(req->a, PQgetvalue(res, 0, 0)));
 	PQclear(res);
 	return report_serve(req, &reports[REPORT_TRANSCRIPT]);
 }
@@ -66,20 +68,16 @@ record_page(struct req *req)
 int
 record_recording(struct req *req)
 {
-	const char *id = val_text(val_get(req->params, "record_id")), *path, *tag, *h;
+	const char *path, *tag, *h;
 	long long off = 0, len = 0, size;
 	PGresult *res;
 	struct stat st;
 	int rc;
 
-	if (!valid_uuid(id)) {
-		req_error(req, 400, "record_id must be a UUID");
-		return 400;
-	}
-	if ((rc = one_row(req, sql_record_task, id, &res)) != 0)
+	if ((rc = record_row(req, &res)) != 0)
 		return rc;
-	path = recording_path(req->a, req->cfg->recordings_root, PQgetisnull(res, 0, 1) ? NULL :
-	    PQgetvalue(res, 0, 1));
+	path = recording_path(req->a, req->cfg->recordings_root,
+	    PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1));
 	PQclear(res);
 	if (path == NULL || stat(path, &st) != 0) {
 		req_error(req, 404, "not found");
