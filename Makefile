@@ -10,6 +10,7 @@
 # V=1 shows the commands; Makefile.local may override anything below.
 
 PREFIX	?= /usr/local
+NPROC	?= $(shell nproc 2>/dev/null || echo 2)
 # Where the programs look for templates/ and static/ unless the configuration
 # says otherwise: the checkout for bin/ (the demo and the tests run from it),
 # INSTALL_DATADIR for the installed programs (make install builds its own).
@@ -120,7 +121,7 @@ deps:
 
 demo:
 	$(Q)scripts/deps.sh demo
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) all
 	$(Q)scripts/demo.sh start $(SCALE)
 
 stop:
@@ -128,12 +129,12 @@ stop:
 
 check:
 	$(Q)scripts/deps.sh check
-	$(Q)$(MAKE) --no-print-directory all tests/unit/run
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) all tests/unit/run
 	$(Q)tests/run.sh
 
 bench:
 	$(Q)scripts/deps.sh bench
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) all
 	$(Q)bench/run.sh
 
 # make bench-xlsx: the XLSX export against bare libxlsxwriter and Python (bench/xlsx.sh).
