@@ -3,7 +3,8 @@
 # those (Debian 12). Nothing to do: no output, no apt-get at all.
 #   build  compile bin/callreport and bin/callreport.fcgi, run PostgreSQL and lighttpd
 #   demo   the same as build
-#   check  build + what the test suites use (pytest, Chromium, apache2, nginx, pgbouncer, ...)
+#   check  build + what the test suites use (pytest, Chromium, apache2, nginx, pgbouncer,
+#          LibreOffice to open the CSV and XLSX files as a user does, ...)
 #   bench  build + what bench/ uses (wrk, ...)
 # Package scripts must not start system services (apache2 and nginx on :80, pgbouncer on :6432,
 # postgresql on :5432, lighttpd on :80): the project never uses those ports, but another
@@ -18,7 +19,8 @@ build="build-essential pkg-config libfcgi-dev libfcgi-bin libpq-dev libxlsxwrite
 # small package depending on postgresql-15, which already ships pg_trgm.)
 build_opt="postgresql-contrib"
 check="python3 python3-pytest python3-psycopg2 python3-openpyxl python3-selenium tidy
-	chromium chromium-driver fonts-wqy-microhei apache2 libapache2-mod-fcgid nginx spawn-fcgi pgbouncer valgrind"
+	chromium chromium-driver fonts-wqy-microhei apache2 libapache2-mod-fcgid nginx spawn-fcgi pgbouncer valgrind
+	libreoffice-calc-nogui"
 bench="wrk time python3 python3-xlsxwriter python3-psycopg2"
 bench_opt="linux-perf"
 # package => the init script it brings

@@ -19,7 +19,7 @@
 
 struct db;
 
-enum fmt { FMT_JSON, FMT_HTML, FMT_XLSX, FMT__MAX };
+enum fmt { FMT_JSON, FMT_HTML, FMT_XLSX, FMT_CSV, FMT__MAX };
 
 /* Who is asking: nobody yet, an API token, a browser session, or REMOTE_USER. */
 enum authby { AUTH_NONE, AUTH_TOKEN, AUTH_SESSION, AUTH_REMOTE_USER };

@@ -1,17 +1,32 @@
 /* render.c: the table of renderers, indexed by format. */
 #include <string.h>
 
+#include "base/arena.h"
+
+#include "render/csv.h"
 #include "render/envelope.h"
 #include "render/html.h"
 #include "render/render.h"
 #include "render/xlsx.h"
 
 const struct renderer renderers[FMT__MAX] = {
-	[FMT_JSON] = { "json", envelope_report, envelope_error },
-	[FMT_HTML] = { "html", html_report, html_error },
-	/* A workbook that cannot be made answers in the JSON envelope. */
-	[FMT_XLSX] = { "xlsx", xlsx_report, envelope_error },
+	[FMT_JSON] = { "json", false, false, envelope_report, envelope_error },
+	[FMT_HTML] = { "html", false, false, html_report, html_error },
+	/* A file that cannot be made answers in the JSON envelope. */
+	[FMT_XLSX] = { "xlsx", true, true, xlsx_report, envelope_error },
+	[FMT_CSV] = { "csv", true, false, csv_report, envelope_error },
 };
+
+const char *
+render_names(struct arena *a)
+{
+	const char *s = "";
+	int f;
+
+	for (f = 0; f < FMT__MAX; f++)
+		s = arena_printf(a, "%s%s%s", s, f ? ", " : "", renderers[f].name);
+	return s;
+}
 
 enum fmt
 render_format(const char *name)

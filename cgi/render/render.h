@@ -14,6 +14,10 @@
 
 struct renderer {
 	const char	*name;		/* its format= value */
+	/* A file of the whole selection (the engine's cursor, run->src), not a page. */
+	bool		 whole;
+	/* It shows the task's summary (run->task, status_counts, level_counts). */
+	bool		 summary;
 	/* Renders a run's rows into the answer: 0, a status set, or RENDER_ROWS_FAILED. */
 	int		(*report)(struct req *, struct run *);
 	/* Makes the body of the error recorded by req_error. */
@@ -22,6 +26,8 @@ struct renderer {
 
 extern const struct renderer renderers[FMT__MAX];
 
+/* Returns the formats' names, "json, html, xlsx, csv" (in the arena). */
+const char	*render_names(struct arena *);
 /* Returns the format named name (format=), or FMT__MAX. */
 enum fmt	 render_format(const char *name);
 /* Renders run in req->fmt; returns what the renderer's report function returns. */

@@ -29,6 +29,7 @@
 #include "base/buf.h"
 #include "base/log.h"
 #include "base/mask.h"
+#include "render/file.h"
 #include "render/xlsx.h"
 
 #define CELL_MAX	32767		/* Excel's limit, in UTF-16 units */
@@ -312,17 +313,6 @@ span(const struct column *c)
 	return c->type == CT_MS ? 2 : 1;
 }
 
-/* Returns the header of the seconds column of c: "通话时长(毫秒)" -> "通话时长(秒)". */
-static const char *
-secs_label(struct arena *a, const struct column *c)
-{
-	size_t n = strlen(c->label), m = strlen("(毫秒)");
-
-	if (n > m && strcmp(c->label + n - m, "(毫秒)") == 0)
-		return arena_printf(a, "%.*s(秒)", (int)(n - m), c->label);
-	return arena_printf(a, "%s(秒)", c->label);
-}
-
 /* Returns the name of data sheet k (1-based). */
 static const char *
 sheet_name(struct arena *a, const struct report *r, int k)
@@ -355,7 +345,7 @@ data_sheet(struct req *req, struct xw *x, const struct report *r)
 		if (c->type == CT_MS) {
 			chk(x, worksheet_set_column(ws, at + 1, at + 1, 12, NULL),
 			    "set_column");
-			put_str(x, ws, 0, at + 1, secs_label(req->a, c), x->head);
+			put_str(x, ws, 0, at + 1, file_secs_label(req->a, c), x->head);
 		}
 	}
 	worksheet_freeze_panes(ws, 1, 0);
@@ -700,25 +690,6 @@ drop(lxw_workbook *wb)
 	lxw_workbook_free(wb);
 }
 
-/* Sets the download headers of a finished workbook at path. */
-static void
-attach(struct req *req, const struct report *r, const char *path)
-{
-	struct buf cd = {0};
-	const unsigned char *p;
-
-	req->file = path;
-	req->file_tmp = true;
-	req->ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-	buf_printf(&cd, "attachment; filename=\"%s.xlsx\"; filename*=UTF-8''",
-	    r->file);
-	for (p = (const unsigned char *)r->title; *p; p++)
-		buf_printf(&cd, "%%%02X", *p);
-	buf_puts(&cd, ".xlsx");
-	req_header(req, "Content-Disposition", cd.p);
-	buf_free(&cd);
-}
-
 /*
  * Writes the whole selection of run (run->src, batch by batch) to a
  * temporary file in tmp_dir and sets it as the response (removed once
@@ -737,18 +708,13 @@ xlsx_report(struct req *req, struct run *run)
 	lxw_row_t sheetrow = 0;
 	long rows = 0;
 	char *path;
-	int fd, i, n;
+	int i, n;
 	size_t k;
 
 	memset(&x, 0, sizeof(x));
 	x.mask = req->mask;
-	path = arena_printf(req->a, "%s/callreport-XXXXXX.xlsx", req->cfg->tmp_dir);
-	if ((fd = mkstemps(path, 5)) < 0) {
-		log_line(req->id, "xlsx: %s: %s", path, strerror(errno));
-		req_error(req, 500, "could not write the workbook");
+	if ((path = file_temp(req, "xlsx")) == NULL)
 		return 500;
-	}
-	close(fd);
 	if ((x.wb = workbook_new_opt(path, &opt)) == NULL) {
 		chk(&x, LXW_ERROR_CREATING_TMPFILE, "workbook_new");
 		goto fail;
@@ -793,7 +759,8 @@ xlsx_report(struct req *req, struct run *run)
 	x.wb = NULL;
 	if (x.err)
 		goto fail;
-	attach(req, r, path);
+	file_attach(req, r, path, "xlsx",
+	    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
 	buf_free(&x.masked);
 	return 0;
 fail:

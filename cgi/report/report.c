@@ -217,7 +217,7 @@ selection(struct req *req, struct run *run)
 	memset(&c, 0, sizeof(c));
 	c.src.next = cursor_next;
 	c.src.poll = cursor_poll;
-	if ((status = summaries(req, run)) != 0)
+	if (renderers[req->fmt].summary && (status = summaries(req, run)) != 0)
 		goto out;
 	if ((c.e = db_cursor_open(&c.cur, req->db, run->sql, run->nparams,
 	    run->params, FETCH_ROWS)) != DB_OK ||
@@ -304,7 +304,7 @@ report_serve(struct req *req, const struct report *r)
 	run.page = ip >= 0 ? run.pv[ip].i : 1;
 	run.per_page = ipp >= 0 && run.pv[ipp].set ? run.pv[ipp].i : 15;
 
-	if (req->fmt == FMT_XLSX) {
+	if (renderers[req->fmt].whole) {
 		if (r->count_sql != NULL) {
 			if ((e = db_exec(req->db, r->count_sql, run.nparams,
 			    run.params, &res)) != DB_OK)

@@ -212,7 +212,8 @@ choose_format(struct req *req, const struct route *rt)
 	if (f != NULL) {
 		if (f->type != V_STR || (req->fmt = render_format(f->s)) == FMT__MAX) {
 			req->fmt = FMT_JSON;
-			req_error(req, 400, "format must be one of json, html, xlsx");
+			req_error(req, 400, arena_printf(req->a, "format must be one of %s",
+			    render_names(req->a)));
 			return 400;
 		}
 		return 0;

@@ -108,8 +108,8 @@ test_labels(void)
 	struct column other = { "x", "时长", CT_MS, VX, 0 };
 	struct report r = { .sheet = "号码列表" };
 
-	CHECK_STR(secs_label(a, &ms), "通话时长(秒)");
-	CHECK_STR(secs_label(a, &other), "时长(秒)");
+	CHECK_STR(file_secs_label(a, &ms), "通话时长(秒)");
+	CHECK_STR(file_secs_label(a, &other), "时长(秒)");
 	CHECK_STR(sheet_name(a, &r, 1), "号码列表");
 	CHECK_STR(sheet_name(a, &r, 3), "号码列表(3)");
 	arena_free(a);

@@ -1,0 +1,22 @@
+/* file.h: an answer that is a file the renderer wrote (a workbook, a CSV). */
+#ifndef CR_FILE_H
+#define CR_FILE_H
+
+#include "report/def.h"
+
+/*
+ * Makes an empty temporary file tmp_dir/callreport-XXXXXX.ext; returns its
+ * path (in the arena), or NULL (logged; the error answer is set).
+ */
+char		*file_temp(struct req *, const char *ext);
+/*
+ * Sends path as the answer, removed once sent: its media type, and a
+ * download name made of the report's file stem (ASCII) and its title
+ * (UTF-8, RFC 6266 filename*).
+ */
+void		 file_attach(struct req *, const struct report *, const char *path,
+		    const char *ext, const char *ctype);
+/* Returns the label of a milliseconds column's seconds column ("通话时长(秒)"). */
+const char	*file_secs_label(struct arena *, const struct column *);
+
+#endif
