@@ -32,6 +32,7 @@ static const struct key {
 	{ "trust_remote_user", K_STR, offsetof(struct config, trust_remote_user), "0" },
 	{ "max_body", K_LONG, offsetof(struct config, max_body), "65536" },
 	{ "statement_timeout", K_LONG, offsetof(struct config, statement_timeout), "5000" },
+	{ "lock_timeout", K_LONG, offsetof(struct config, lock_timeout), "1000" },
 	{ "session_ttl", K_LONG, offsetof(struct config, session_ttl), "28800" },
 	{ "max_requests", K_LONG, offsetof(struct config, max_requests), "10000" },
 	{ "worker_min_age", K_LONG, offsetof(struct config, worker_min_age), "60" },

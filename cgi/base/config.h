@@ -19,6 +19,7 @@ struct config {
 	char	*trust_remote_user;	/* "1": trust REMOTE_USER as the tenant name */
 	long	 max_body;		/* bytes; larger bodies get 413 */
 	long	 statement_timeout;	/* ms */
+	long	 lock_timeout;		/* ms a statement waits for a lock; 0 = no limit */
 	long	 session_ttl;		/* seconds */
 	long	 max_requests;		/* a worker exits after this many answered below 500; 0 = never */
 	long	 worker_min_age;	/* seconds: never recycled younger (a supervisor's failed start) */

@@ -764,7 +764,7 @@ export_main(const struct config *cfg, int argc, char **argv)
 	x.tty = isatty(2);
 	x.started = time(NULL);
 	x.a = arena_new();
-	db_init(&x.db, cfg->db, cfg->timezone, cfg->statement_timeout, cfg->prepare);
+	db_init(&x.db, cfg->db, cfg->timezone, cfg->statement_timeout, cfg->lock_timeout, cfg->prepare);
 	if (tpl_root(cfg->template_dir))
 		fprintf(stderr, "callreport: template_dir %s is not usable\n", cfg->template_dir);
 	if (filters(&x))

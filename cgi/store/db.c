@@ -22,15 +22,21 @@ db_strerror(enum db_err e)
 
 void
 db_init(struct db *d, const char *conninfo, const char *tz, long timeout_ms,
-    bool prepare)
+    long lock_ms, bool prepare)
 {
 	memset(d, 0, sizeof(*d));
 	d->conninfo = conninfo;
 	d->timezone = tz;
 	d->timeout_ms = timeout_ms;
 	d->prepare = prepare;
+	/*
+	 * One statement sets both for the transaction only: a request waits
+	 * for a lock at most lock_ms (a table locked for minutes held every
+	 * worker; then 503 at once), for a statement at most timeout_ms.
+	 */
 	snprintf(d->begin_set, sizeof(d->begin_set),
-	    "SET LOCAL statement_timeout = %ld", timeout_ms);
+	    "SELECT set_config('statement_timeout', '%ld', true), "
+	    "set_config('lock_timeout', '%ld', true)", timeout_ms, lock_ms);
 }
 
 /* Forgets the statements prepared on the connection (gone with it). */
@@ -141,8 +147,11 @@ classify1(struct db *d, PGresult *res)
 		return DB_DOWN;
 	if (state == NULL)
 		return DB_DOWN;
-	/* 57014 query_canceled (statement_timeout), 57P0x shutdown, 08xxx connection. */
-	if (strcmp(state, "57014") == 0)
+	/*
+	 * 57014 query_canceled (statement_timeout), 55P03 lock_not_available
+	 * (lock_timeout), 57P0x shutdown, 08xxx connection.
+	 */
+	if (strcmp(state, "57014") == 0 || strcmp(state, "55P03") == 0)
 		return DB_TIMEOUT;
 	if (strncmp(state, "57P", 3) == 0 ||
 	    (strncmp(state, "08", 2) == 0 && strcmp(state, "08P01") != 0) ||

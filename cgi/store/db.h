@@ -64,7 +64,7 @@ struct db {
 	int		 abort;		/* enum db_err of the first failure in this transaction */
 	char		 version[24];	/* the tenant's data version, for ETags */
 	char		 tenant_name[130];	/* the tenant's name, for the pages */
-	char		 begin_set[64];	/* SET LOCAL statement_timeout = ... */
+	char		 begin_set[128];	/* the statement and lock timeouts, for the transaction */
 	/* A begin deferred to go with the first statements (see db_begin). */
 	bool		 pending;
 	bool		 stale;		/* a batch answered DB_STALE */
@@ -83,6 +83,7 @@ struct db {
  * transaction pooling).
  */
 void		 db_init(struct db *, const char *conninfo, const char *tz, long timeout_ms,
+		    long lock_ms,
 		    bool prepare);
 void		 db_close(struct db *);
 /* Connects if needed (or after a broken connection); returns DB_OK or DB_DOWN. */

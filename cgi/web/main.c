@@ -51,8 +51,9 @@ main(void)
 		log_line(NULL, "template_dir %s is not usable", cfg.template_dir);
 	/* Reports read from read_db when set; sign-in and sign-out write to db. */
 	db_init(&db, cfg.read_db[0] ? cfg.read_db : cfg.db, cfg.timezone,
-	    cfg.statement_timeout, cfg.prepare);
-	db_init(&wdb, cfg.db, cfg.timezone, cfg.statement_timeout, cfg.prepare);
+	    cfg.statement_timeout, cfg.lock_timeout, cfg.prepare);
+	db_init(&wdb, cfg.db, cfg.timezone, cfg.statement_timeout, cfg.lock_timeout,
+	    cfg.prepare);
 	app_set_primary(cfg.read_db[0] ? &wdb : &db);
 	a = arena_new();
 	memset(&req, 0, sizeof(req));
