@@ -509,6 +509,28 @@ CREATE OR REPLACE FUNCTION callreport_session_end(h bytea) RETURNS void
   LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = public
   AS $$ DELETE FROM sessions WHERE id_hash = h OR expires_at < now() $$;
 
+-- Takes one of max slots of key until the transaction ends (the request's,
+-- or a worker's that died: its connection closes), or raises: SQLSTATE
+-- CRBSY (a tenant's share of the workers: 429) or CRFUL (every export
+-- slot: 503). Slots are transaction advisory locks, so nothing is left
+-- taken by a crash. max <= 0: no limit.
+CREATE OR REPLACE FUNCTION callreport_slot(key text, max int, busy text)
+  RETURNS void LANGUAGE plpgsql VOLATILE
+  AS $$
+DECLARE
+  k int;
+BEGIN
+  IF max <= 0 THEN
+    RETURN;
+  END IF;
+  FOR k IN 1..max LOOP
+    IF pg_try_advisory_xact_lock(hashtextextended('callreport_slot:' || key || ':' || k, 0)) THEN
+      RETURN;
+    END IF;
+  END LOOP;
+  RAISE EXCEPTION USING ERRCODE = busy, MESSAGE = format('all %s slots of %s are taken', max, key);
+END $$;
+
 -- Records a failed sign-in; returns how many failures the key had in the window.
 -- (Workers of 0.8 count failures with these two; 0.9's use callreport_login_attempt.)
 -- kept for workers before 0.9: remove in 0.10

@@ -29,6 +29,11 @@ recordings_root = $root/tests/out/recordings
 tmp_dir = $root/tests/out
 statement_timeout = 5000
 max_requests = 0
+# The budgets of a tenant's requests and of files at once (test_zz_security_7_budgets
+# sets its own): the suites ask concurrently as one tenant.
+tenant_max_requests = 0
+export_max_per_tenant = 0
+export_max = 0
 CONF
 scripts/web.sh start "$port" "$root/var/test.conf"
 trap 'scripts/web.sh stop "$port" || true' EXIT

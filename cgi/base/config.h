@@ -21,6 +21,9 @@ struct config {
 	long	 statement_timeout;	/* ms */
 	long	 lock_timeout;		/* ms a statement waits for a lock; 0 = no limit */
 	long	 session_ttl;		/* seconds */
+	long	 tenant_max_requests;	/* a tenant's report requests at once (429 past it); 0 = any */
+	long	 export_max_per_tenant;	/* a tenant's XLSX/CSV files at once (429); 0 = any */
+	long	 export_max;		/* everyone's files at once (503); 0 = any */
 	long	 max_requests;		/* a worker exits after this many answered below 500; 0 = never */
 	long	 worker_min_age;	/* seconds: never recycled younger (a supervisor's failed start) */
 	long	 login_max_failures;	/* per user and per address, per window */

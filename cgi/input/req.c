@@ -79,10 +79,17 @@ req_db_fail(struct req *req, int dberr)
 		req_error(req, 500, "internal error");
 		return 500;
 	}
+	if (e == DB_BUSY) {
+		log_line(req->id, "tenant busy: %s", req->db->errmsg);
+		req_header(req, "Retry-After", "1");
+		req_error(req, 429, "too many requests of this tenant at once, try again");
+		return 429;
+	}
 	if (e != DB_STALE)	/* (run again: app.c logs that) */
 		log_line(req->id, "%s: %s", db_strerror(e), req->db->errmsg);
 	req_header(req, "Retry-After", "5");
 	req_error(req, 503, e == DB_TIMEOUT ? "database timeout, try again" :
+	    e == DB_FULL ? "every export slot is taken, try again" :
 	    "database unavailable, try again");
 	return 503;
 }

@@ -246,17 +246,50 @@ out:
 	return status;
 }
 
+/*
+ * Sets q to take one of max slots of the caller's tenant (prefix: "tenant:",
+ * "export:") or of everyone's (prefix NULL) until the request's transaction
+ * ends; the statement raises busy (CRBSY: 429, CRFUL: 503) when all are
+ * taken (callreport_slot, sql/schema.sql).
+ */
+static void
+slot_q(struct req *req, struct db_q *q, const char *prefix, long max,
+    const char *busy)
+{
+	const char **p = arena_alloc(req->a, 3 * sizeof(*p));
+
+	p[0] = prefix ? arena_printf(req->a, "%s%s", prefix, req->tenant) : "export";
+	p[1] = arena_printf(req->a, "%ld", max);
+	p[2] = busy;
+	*q = (struct db_q){ "SELECT callreport_slot($1, $2::int, $3)", 3, p, NULL };
+}
+
+/* Takes such a slot now (q is scratch); returns DB_OK, DB_BUSY, DB_FULL or a failure. */
+static enum db_err
+slot(struct req *req, struct db_q *q, const char *prefix, long max, const char *busy)
+{
+	PGresult *res = NULL;
+	enum db_err e;
+
+	if (max <= 0)
+		return DB_OK;
+	slot_q(req, q, prefix, max, busy);
+	e = db_exec(req->db, q->sql, q->n, q->params, &res);
+	PQclear(res);
+	return e;
+}
+
 int
 report_serve(struct req *req, const struct report *r)
 {
 	const char *inm, *pp[2];
 	bool fresh;
-	struct db_q q[3];
+	struct db_q q[4];
 	struct run run;
 	const char *err = NULL;
 	PGresult *res = NULL;
 	enum db_err e;
-	int ip, ipp, nq, irows, status = 0;
+	int ip, ipp, nq, irows, icount, k, status = 0;
 	size_t i;
 
 	if (r->alt && req->fmt != FMT_JSON)
@@ -305,6 +338,18 @@ report_serve(struct req *req, const struct report *r)
 	run.per_page = ipp >= 0 && run.pv[ipp].set ? run.pv[ipp].i : 15;
 
 	if (renderers[req->fmt].whole) {
+		/*
+		 * A file of the whole selection holds a worker and a backend
+		 * for seconds: a tenant has export_max_per_tenant at once
+		 * (then 429), everyone export_max (then 503), so that
+		 * interactive requests always find a worker.
+		 */
+		if ((e = slot(req, &q[0], "tenant:", req->cfg->tenant_max_requests,
+		    "CRBSY")) != DB_OK ||
+		    (e = slot(req, &q[0], "export:", req->cfg->export_max_per_tenant,
+		    "CRBSY")) != DB_OK ||
+		    (e = slot(req, &q[0], NULL, req->cfg->export_max, "CRFUL")) != DB_OK)
+			return req_db_fail(req, e);
 		if (r->count_sql != NULL) {
 			if ((e = db_exec(req->db, r->count_sql, run.nparams,
 			    run.params, &res)) != DB_OK)
@@ -320,25 +365,30 @@ report_serve(struct req *req, const struct report *r)
 	}
 
 	/*
-	 * The count, the page and the page statement of HTML in one round
-	 * trip (with a deferred begin, the request's only one). Nothing more
-	 * is asked: the transaction ends in the same round trip. Past the
-	 * first page the count goes first, alone: a page past the last one is
-	 * answered empty without its statement (page=1000000000 made the
-	 * OFFSET walk the whole selection).
+	 * The tenant's slot, the count, the page and the page statement of
+	 * HTML in one round trip (with a deferred begin, the request's only
+	 * one). Nothing more is asked: the transaction ends in the same round
+	 * trip. Past the first page the slot and count go first, alone: a page
+	 * past the last one is answered empty without its statement
+	 * (page=1000000000 made the OFFSET walk the whole selection).
 	 */
 	nq = 0;
+	if (req->cfg->tenant_max_requests > 0)
+		slot_q(req, &q[nq++], "tenant:", req->cfg->tenant_max_requests, "CRBSY");
+	icount = nq;
 	if (r->count_sql != NULL) {
 		q[nq++] = (struct db_q){ r->count_sql, run.nparams, run.params, NULL };
 		run.params[run.nparams++] = arena_printf(req->a, "%ld", run.per_page);
 		run.params[run.nparams++] = arena_printf(req->a, "%ld",
 		    (run.page - 1) * run.per_page);
 		if (run.page > 1) {
-			if ((e = db_batch(req->db, q, 1, false)) != DB_OK)
+			if ((e = db_batch(req->db, q, nq, false)) != DB_OK)
 				return req_db_fail(req, e);
-			if ((status = counted(req, &run, q[0].res)) != 0)
+			for (k = 0; k < icount; k++)
+				PQclear(q[k].res);
+			if ((status = counted(req, &run, q[icount].res)) != 0)
 				return validator(req, r, status, fresh);
-			nq = 0;
+			nq = icount = 0;
 		}
 	}
 	irows = nq;
@@ -359,8 +409,11 @@ report_serve(struct req *req, const struct report *r)
 	if (run.rows == NULL)
 		run.rows = q[irows++].res;
 	run.extra = nq > irows ? q[irows].res : NULL;
+	if (irows > 0 && run.page == 1)
+		for (k = 0; k < icount; k++)
+			PQclear(q[k].res);
 	if (r->count_sql != NULL && run.page == 1)
-		status = counted(req, &run, q[0].res);
+		status = counted(req, &run, q[icount].res);
 	if (status == 0 && report_needs_row(r) && PQntuples(run.rows) == 0) {
 		req_error(req, 404, "not found");
 		status = 404;

@@ -12,6 +12,8 @@ static const char *const errs[DB__MAX] = {
 	"database timeout",		/* DB_TIMEOUT */
 	"database error",		/* DB_ERROR */
 	"credential changed",		/* DB_STALE */
+	"tenant busy",			/* DB_BUSY */
+	"exports busy",			/* DB_FULL */
 };
 
 const char *
@@ -153,6 +155,11 @@ classify1(struct db *d, PGresult *res)
 	 */
 	if (strcmp(state, "57014") == 0 || strcmp(state, "55P03") == 0)
 		return DB_TIMEOUT;
+	/* Raised by callreport_slot (sql/schema.sql): a budget is spent. */
+	if (strcmp(state, "CRBSY") == 0)
+		return DB_BUSY;
+	if (strcmp(state, "CRFUL") == 0)
+		return DB_FULL;
 	if (strncmp(state, "57P", 3) == 0 ||
 	    (strncmp(state, "08", 2) == 0 && strcmp(state, "08P01") != 0) ||
 	    strcmp(state, "53300") == 0)

@@ -13,6 +13,8 @@ enum db_err {
 	DB_ERROR,	/* anything else: 500, logged */
 	DB_STALE,	/* a deferred begin's credential did not stand for the
 			   tenant guessed: run the request again, not deferred */
+	DB_BUSY,	/* the tenant's share of the workers is taken: 429 */
+	DB_FULL,	/* every export slot is taken: 503 */
 	DB__MAX
 };
 
