@@ -119,8 +119,10 @@ def run_wrk(ep, token, conns, seconds):
 
 
 def statement(path, params):
-    """An SQL file with $k replaced by pgbench variables :pk (NULL stays NULL)."""
-    sql = open(os.path.join(ROOT, "sql", "reports", path)).read()
+    """An SQL file (its includes done, as the program runs it) with $k replaced by
+    pgbench variables :pk (NULL stays NULL)."""
+    sql = sh(os.path.join(ROOT, "scripts", "embed-sql.sh"), "--text",
+             os.path.join(ROOT, "sql", "reports", path))
     def strip(line):
         """The line without its -- comment (one outside quotes)."""
         quoted = False

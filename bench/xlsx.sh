@@ -96,8 +96,9 @@ for n in $sizes; do
 		WHERE u.name = '$t' AND k.name = '百万号码压测任务'")
 	token=$(cat "$dir/token-$db-$t")
 	# The statement alone, its text with the parameters filled in.
-	sql=$(sed -e "s/\$1::uuid/'$tid'::uuid/g" -e "s/\$2::uuid/'$task'::uuid/g" \
-		-e 's/\$[3-7]::/NULL::/g' -e 's/\$8::/0::/g' sql/reports/task_number.sql)
+	sql=$(scripts/embed-sql.sh --text sql/reports/task_number.sql | sed \
+		-e "s/\$1::uuid/'$tid'::uuid/g" -e "s/\$2::uuid/'$task'::uuid/g" \
+		-e 's/\$[3-7]::/NULL::/g' -e 's/\$8::/0::/g')
 
 	sqlt= crt= crc= crr= baw= bac= bat= bar=
 	# Interleaved, so that a busy moment of the machine hits all of them alike.

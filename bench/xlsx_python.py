@@ -14,6 +14,7 @@ Prints "rows N seconds S" (connect to close).
 import datetime
 import os
 import re
+import subprocess
 import sys
 import time
 
@@ -27,8 +28,10 @@ def main():
     conninfo, tenant, task, out, tmpdir, colfile = sys.argv[1:7]
     with open(colfile, encoding="utf-8") as f:
         cols = [line.rstrip("\n").split("\t") for line in f if line.strip()]
-    with open(os.path.join(ROOT, "sql", "reports", "task_number.sql"), encoding="utf-8") as f:
-        sql = f.read()
+    # The text the program runs: the file with its includes done (scripts/embed-sql.sh).
+    sql = subprocess.run([os.path.join(ROOT, "scripts", "embed-sql.sh"), "--text",
+                          os.path.join(ROOT, "sql", "reports", "task_number.sql")],
+                         check=True, capture_output=True, text=True).stdout
     # $1 tenant, $2 task_id, $3 status, $4 keyword, $5 operator, $6 call_history,
     # $7 limit (NULL: all), $8 offset; psycopg2 wants named placeholders.
     sql = re.sub(r"\$(\d+)", lambda m: "%(p" + m.group(1) + ")s", sql.replace("%", "%%"))

@@ -1,4 +1,5 @@
-/* cli.c: bin/callreport, the command-line tool: import, token, passwd, migrate, demo-data, export. */
+/* cli.c: bin/callreport, the command-line tool: import, token, passwd, migrate, demo-data,
+ * export, reports. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "cli/export.h"
 #include "cli/import.h"
 #include "cli/tenant.h"
+#include "cli/reportlist.h"
 #include "sqltext.h"
 #include "base/buf.h"
 
@@ -29,7 +31,8 @@ usage(void)
 	    "       callreport migrate\n"
 	    "       callreport demo-data --tenant NAME [--numbers N] [--seed N]\n"
 	    "       callreport export --user NAME --task TASK_ID [--out DIR] [--zip]\n"
-	    "                         [--mask-numbers] [--quiet] [filters]\n", stderr);
+	    "                         [--mask-numbers] [--quiet] [filters]\n"
+	    "       callreport reports [--json]\n", stderr);
 }
 
 /* Connects as the schema owner (admin_db); returns NULL after a message. */
@@ -281,6 +284,8 @@ main(int argc, char *argv[])
 	}
 	if (strcmp(cmd, "demo-data") == 0)
 		return demogen_main(argc - 1, argv + 1);
+	if (strcmp(cmd, "reports") == 0)
+		return reportlist_main(argc - 1, argv + 1);
 	if (config_load(&cfg))
 		return 1;
 	if (strcmp(cmd, "export") == 0) {

@@ -3,7 +3,7 @@
 -- $1 tenant, $2 task_id, $3 id, $4 levels int[][] (score intervals, any of, inclusive),
 -- $5 keyword (substring of callee), $6 bills {lo,hi} in seconds, $7 rounds {lo,hi},
 -- $8 tags uuid[] (any of), $9 start_at, $10 end_at, $11 limit (NULL: all), $12 offset.
--- The filters are those of done_phones.count.sql, word for word.
+-- The filters are done_phones.where.sql, the same text as in done_phones.count.sql.
 --
 -- bills: a call's talk time in whole seconds is bill ms / 1000 truncated, as a
 -- client shows it ("31 秒" for 31319 ms), so [lo, hi] takes bill from lo*1000 to
@@ -21,37 +21,8 @@
 SELECT rtags.tags,
        rgroups.tag_groups,
        og.label AS operator_name,
-       r.id,
-       r.task_id,
-       r.group_id,
-       r.callid,
-       r.score,
-       r.callee,
-       r.caller_number,
-       r.duration,
-       r.error_code,
-       r.gender,
-       r.level_id,
-       callreport_ts(r.calldate) AS calldate,
-       r.bill,
-       r.hangupcause,
-       callreport_ts(r.hangupdate) AS hangupdate,
-       callreport_ts(r.answerdate) AS answerdate,
-       r.recordfile,
-       r.bridge_callid,
-       r.bridge_number,
-       callreport_ts(r.bridge_calldate) AS bridge_calldate,
-       callreport_ts(r.bridge_answerdate) AS bridge_answerdate,
-       r.hangup_disposition,
-       callreport_ts(r.created_at) AS created_at,
-       callreport_ts(r.updated_at) AS updated_at,
-       r.rounds,
+       -- @include record.columns
        l.name || '(' || l.alias || ')' AS level_name,
-       r.bredge_number,
-       callreport_ts(r.read_at) AS read_at,
-       coalesce(r.province_id, 0) AS province_id,   -- 0: unknown, as the platform writes it
-       coalesce(r.city_id, 0) AS city_id,
-       r.operator,
        CASE WHEN l.id IS NOT NULL THEN json_build_object(
          'id', l.id, 'name', l.name, 'alias', l.alias, 'color', l.color) END AS level,
        gg.label AS gender_str,
@@ -73,20 +44,7 @@ SELECT rtags.tags,
           FROM records r
          WHERE r.task_id = $2::uuid
            AND r.user_id = $1::uuid
-           AND ($3::uuid IS NULL OR r.id = $3::uuid)
-           AND ($4::int[] IS NULL OR EXISTS (
-                 SELECT FROM generate_subscripts($4::int[], 1) AS i
-                  WHERE r.score BETWEEN ($4::int[])[i][1] AND ($4::int[])[i][2]))
-           AND ($5::text IS NULL OR r.callee LIKE '%' || $5::text || '%')
-           AND ($6::bigint[] IS NULL OR r.bill BETWEEN ($6::bigint[])[1] * 1000
-                                                   AND ($6::bigint[])[2] * 1000 + 999)
-           AND ($7::int[] IS NULL OR r.rounds BETWEEN ($7::int[])[1] AND ($7::int[])[2])
-           AND ($8::uuid[] IS NULL OR EXISTS (
-                 SELECT FROM record_tags rt
-                  WHERE rt.record_id = r.id AND rt.user_id = $1::uuid
-                    AND rt.tag_id = ANY ($8::uuid[])))
-           AND ($9::timestamptz IS NULL OR r.calldate >= $9::timestamptz)
-           AND ($10::timestamptz IS NULL OR r.calldate < $10::timestamptz + interval '1 second')
+           -- @include done_phones.where
          ORDER BY r.calldate DESC, r.id DESC
          LIMIT $11::bigint OFFSET $12::bigint) r
   LEFT JOIN levels l ON l.id = r.level_id AND l.user_id = $1::uuid

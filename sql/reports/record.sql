@@ -5,39 +5,11 @@
 -- not joins (every relation more in FROM lengthens the planner's join search, made again
 -- for every custom plan), and labels are read from label_sets, not through
 -- callreport_label() (a call costs more than the lookup).
-SELECT r.id,
-       r.task_id,
-       r.group_id,
-       r.callid,
-       r.score,
-       r.callee,
-       r.caller_number,
-       r.duration,
-       r.error_code,
-       r.gender,
-       r.level_id,
-       callreport_ts(r.calldate) AS calldate,
-       r.bill,
-       r.hangupcause,
-       callreport_ts(r.hangupdate) AS hangupdate,
-       callreport_ts(r.answerdate) AS answerdate,
-       r.recordfile,
-       r.bridge_callid,
-       r.bridge_number,
-       callreport_ts(r.bridge_calldate) AS bridge_calldate,
-       callreport_ts(r.bridge_answerdate) AS bridge_answerdate,
-       r.hangup_disposition,
-       callreport_ts(r.created_at) AS created_at,
-       callreport_ts(r.updated_at) AS updated_at,
-       r.rounds,
+SELECT
+       -- @include record.columns
        (SELECT l.name || '(' || l.alias || ')'
           FROM levels l
          WHERE l.id = r.level_id AND l.user_id = $1::uuid) AS level_name,
-       r.bredge_number,
-       callreport_ts(r.read_at) AS read_at,
-       coalesce(r.province_id, 0) AS province_id,   -- 0: unknown, as the platform writes it
-       coalesce(r.city_id, 0) AS city_id,
-       r.operator,
        (SELECT x.label FROM label_sets x
          WHERE x.kind = 'gender' AND x.code = r.gender::text) AS gender_str,
        (SELECT x.label FROM label_sets x

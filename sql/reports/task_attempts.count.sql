@@ -7,9 +7,8 @@ SELECT $6::int AS call_history_unused,
           LEFT JOIN call_histories h ON h.number_id = n.id AND h.user_id = $1::uuid
          WHERE n.task_id = t.uuid
            AND n.user_id = $1::uuid
-           AND ($3::int[] IS NULL OR n.status = ANY ($3::int[]))
-           AND ($4::text IS NULL OR n.number LIKE '%' || $4::text || '%')
-           AND ($5::int[] IS NULL OR n.operator = ANY ($5::int[])))
+           -- @include task_number.where
+         )
   FROM tasks t
  WHERE t.uuid = $2::uuid
    AND t.user_id = $1::uuid

@@ -1,7 +1,7 @@
 -- task_attempts: the numbers report with one row per call attempt (v1/task/number with
 -- attempts=1, HTML and XLSX): numbers by ascending id, each number's attempts oldest
 -- first and numbered 1, 2, ... (呼叫次序); a number never called gives one row without an
--- attempt, so every selected number is there. Filters are task_number's, word for word.
+-- attempt, so every selected number is there. Filters are task_number's (task_number.where.sql).
 -- $1 tenant, $2 task_id, $3 status int[], $4 keyword, $5 operator int[],
 -- $6 call_history (unused: every statement of a report takes the same parameters),
 -- $7 limit (NULL: all), $8 offset
@@ -40,8 +40,6 @@ SELECT n.number,
   LEFT JOIN status_labels hs ON hs.code = h.status
  WHERE n.task_id = $2::uuid
    AND n.user_id = $1::uuid
-   AND ($3::int[] IS NULL OR n.status = ANY ($3::int[]))
-   AND ($4::text IS NULL OR n.number LIKE '%' || $4::text || '%')
-   AND ($5::int[] IS NULL OR n.operator = ANY ($5::int[]))
+   -- @include task_number.where
  ORDER BY n.id, h.attempt
  LIMIT $7::bigint OFFSET $8::bigint

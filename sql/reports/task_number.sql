@@ -61,9 +61,7 @@ SELECT n.number,
           FROM numbers n
          WHERE n.task_id = ANY (ARRAY[$2::uuid])
            AND n.user_id = $1::uuid
-           AND ($3::int[] IS NULL OR n.status = ANY ($3::int[]))
-           AND ($4::text IS NULL OR n.number LIKE '%' || $4::text || '%')
-           AND ($5::int[] IS NULL OR n.operator = ANY ($5::int[]))
+           -- @include task_number.where
          ORDER BY n.task_id, n.id
          LIMIT $7::bigint OFFSET $8::bigint) n
   LEFT JOIN regions c ON c.id = n.city_id
