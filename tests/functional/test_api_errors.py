@@ -200,7 +200,7 @@ def test_400_for_path_ids_and_format(ids):
     for path in ("/v1/setting/record_level", "/v1/tag/usable_tags", f"/v1/record/{ids['record']}"):
         assert error(get(path, t, {"format": "pdf"}), 400).startswith("format")
         assert error(get(path, t, raw_query="format=html&format=xlsx"), 400).startswith("format")
-    assert error(post(DONE + "?format=csv", t, {"task_id": ids["task"]}), 400).startswith("format")
+    assert error(post(DONE + "?format=ods", t, {"task_id": ids["task"]}), 400).startswith("format")
     # A path id cannot be overridden from the query string.
     r = get(f"/v1/record/{ids['record']}", t, {"record_id": ids["foreign_record"]})
     assert r.status == 200 and r.json()["data"]["id"] == ids["record"]
