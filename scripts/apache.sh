@@ -39,18 +39,23 @@ main_conf() {
 	LoadModule mime_module $mods/mod_mime.so
 	LoadModule alias_module $mods/mod_alias.so
 	LoadModule headers_module $mods/mod_headers.so
+	LoadModule reqtimeout_module $mods/mod_reqtimeout.so
 	$(for m in "$@"; do echo "LoadModule ${m}_module $mods/mod_$m.so"; done)
 	TypesConfig /etc/mime.types
 	LogFormat "%h %t \"%r\" %>s %b %D" timed
 	CustomLog "$dir/access.log" timed
-	# a small test server: one process of 25 threads, and spare ones for graceful restarts
-	StartServers 1
-	ServerLimit 4
-	ThreadsPerChild 25
-	MaxRequestWorkers 50
-	MinSpareThreads 5
-	MaxSpareThreads 50
-	KeepAliveTimeout 5
+	# The MPM as docs/deploy.md ("Slow clients") sets it in mpm_event.conf: a connection
+	# that is still sending its request holds a thread until mod_reqtimeout ends it, so
+	# the threads are the server's capacity for slow clients. 2048 threads, all started
+	# at once and kept (about 16 KB each when idle); ServerLimit leaves room for the
+	# processes of a graceful restart.
+	StartServers 8
+	ServerLimit 16
+	ThreadLimit 256
+	ThreadsPerChild 256
+	MaxRequestWorkers 2048
+	MinSpareThreads 256
+	MaxSpareThreads 2048
 	DocumentRoot "$root/static"
 	<Directory />
 		Require all denied
@@ -87,7 +92,7 @@ start)
 		sed -e "s|@PREFIX@|$prefix|g" -e "s|@STATIC@|$root/static|g" \
 		    -e "s|@FCGI@|unix:$dir/fcgi.sock|g" -e "s|@TIMEOUT@|300|g" \
 		    "$root/conf/apache-callreport.conf.in" > "$dir/callreport.conf"
-		main_conf "$dir" "$port" "$dir/callreport.conf" proxy proxy_fcgi > "$dir/httpd.conf" ;;
+		main_conf "$dir" "$port" "$dir/callreport.conf" proxy proxy_fcgi buffer env > "$dir/httpd.conf" ;;
 	fcgid)
 		mkdir -p "$dir/fcgid"
 		[ "$(id -u)" = 0 ] && chown www-data "$dir/fcgid"
@@ -132,7 +137,7 @@ configtest)
 	dir=$var/apache-configtest
 	mkdir -p "$dir"
 	{
-		main_conf "$dir" 18099 "$file" proxy proxy_fcgi fcgid
+		main_conf "$dir" 18099 "$file" proxy proxy_fcgi buffer env fcgid
 	} > "$dir/httpd.conf"
 	apache2 -d "$dir" -f "$dir/httpd.conf" -t ;;
 *)

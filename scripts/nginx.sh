@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # nginx.sh: an nginx on a loopback port serving callreport under /reports/ with the site
-# snippet that docs/deploy.md installs, conf/nginx-callreport.conf (tests, trials).
+# snippet that docs/deploy.md installs, conf/nginx-callreport.conf, and its part of the
+# http { } block, conf/nginx-callreport-http.conf (tests, trials).
 # usage: nginx.sh start PORT CONF_FILE
 #        nginx.sh stop PORT|all
 #        nginx.sh reload PORT       nginx's graceful reload (nginx -s reload)
@@ -55,9 +56,12 @@ start)
 		worker_processes 1;
 		pid $dir/nginx.pid;
 		error_log $dir/error.log warn;
-		events { worker_connections 256; }
+		# room for the connections of slow clients (docs/deploy.md, "Slow clients")
+		worker_rlimit_nofile 16384;
+		events { worker_connections 8192; }
 		http {
 			include /etc/nginx/mime.types;
+			include $root/conf/nginx-callreport-http.conf;
 			access_log $dir/access.log;
 			client_body_temp_path $dir/tmp/body;
 			fastcgi_temp_path $dir/tmp/fastcgi;

@@ -1,7 +1,8 @@
 """Helpers of the deployment tests (test_deploy_*.py): the servers that scripts/
 start, a load of concurrent requests, the program's worker processes.
 
-Ports: web servers 18090-18099, PostgreSQL 54330-54339, PgBouncer 6440-6449.
+Ports: web servers 18090-18099 and 18110-18119 (slow clients, the web servers'
+own errors), PostgreSQL 54330-54339, PgBouncer 6440-6449.
 """
 import http.client
 import os
