@@ -330,3 +330,35 @@ def wait_until(pred, timeout, step=0.1):
             return True
         time.sleep(step)
     return pred()
+
+
+def pg_outage(threads, stop, down_for, settle):
+    """Starts threads (a load), stops the shared test cluster for down_for
+    seconds (scripts/pg.sh), starts it again and lets the load run settle
+    seconds more; then stops the load (stop: its Event) and makes sure the
+    cluster is up whatever happened. Returns the monotonic times
+    (down, start, up): stopped, starting again, accepting again."""
+    pg = os.path.join(ROOT, "scripts", "pg.sh")
+
+    def run(cmd):
+        return subprocess.run([pg, cmd], capture_output=True, text=True, timeout=120)
+    try:
+        for t in threads:
+            t.start()
+        time.sleep(1.0)
+        p = run("stop")
+        assert p.returncode == 0, p.stderr
+        t_down = time.monotonic()
+        time.sleep(down_for)
+        t_start = time.monotonic()
+        p = run("start")
+        assert p.returncode == 0, p.stderr
+        t_up = time.monotonic()
+        time.sleep(settle)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(60)
+        if run("status").returncode != 0:
+            run("start")
+    return t_down, t_start, t_up

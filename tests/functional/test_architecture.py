@@ -24,24 +24,27 @@ HEADER_ONLY = {"report/def", "base/version"}   # types, and one constant
 GENERATED = {"sqltext.h"}
 
 
-def modules():
-    """{module: set of modules it includes}, a module being LAYER/NAME."""
-    graph = {}
+def sources(exts):
+    """(layer, file name, stem) of each file of cgi/LAYER/ whose extension is in exts."""
     for layer in sorted(os.listdir(CGI)):
         d = os.path.join(CGI, layer)
         if not os.path.isdir(d):
             continue
         for f in sorted(os.listdir(d)):
             stem, ext = os.path.splitext(f)
-            if ext not in (".c", ".h", ".cc"):
-                continue
-            mod = f"{layer}/{stem}"
-            with open(os.path.join(d, f), encoding="utf-8") as fh:
-                incs = INCLUDE.findall(fh.read())
-            deps = graph.setdefault(mod, set())
-            for inc in incs:
-                if inc in GENERATED:
-                    continue
+            if ext in exts:
+                yield layer, f, stem
+
+
+def modules():
+    """{module: set of modules it includes}, a module being LAYER/NAME."""
+    graph = {}
+    for layer, f, stem in sources((".c", ".h", ".cc")):
+        with open(os.path.join(CGI, layer, f), encoding="utf-8") as fh:
+            incs = INCLUDE.findall(fh.read())
+        deps = graph.setdefault(f"{layer}/{stem}", set())
+        for inc in incs:
+            if inc not in GENERATED:
                 deps.add(os.path.splitext(inc)[0])
     for deps in graph.values():
         deps.discard(None)
@@ -132,19 +135,12 @@ def test_every_header_has_its_source():
 
 def test_a_source_defines_its_prefix_only():
     bad = []
-    for layer in sorted(os.listdir(CGI)):
-        d = os.path.join(CGI, layer)
-        if not os.path.isdir(d):
-            continue
-        for f in sorted(os.listdir(d)):
-            stem, ext = os.path.splitext(f)
-            if ext != ".c":
+    for layer, f, stem in sources((".c",)):
+        with open(os.path.join(CGI, layer, f), encoding="utf-8") as fh:
+            defs = re.findall(r"^(?!static)[a-z][^\n;]*\n([a-z_][a-z0-9_]*)\(", fh.read(), re.M)
+        for name in defs:
+            if name == stem or name.startswith(stem + "_") or name == "main" or \
+                    (f == "buf.c" and name.startswith("x")):
                 continue
-            with open(os.path.join(d, f), encoding="utf-8") as fh:
-                defs = re.findall(r"^(?!static)[a-z][^\n;]*\n([a-z_][a-z0-9_]*)\(", fh.read(), re.M)
-            for name in defs:
-                if name == stem or name.startswith(stem + "_") or name == "main" or \
-                        (f == "buf.c" and name.startswith("x")):
-                    continue
-                bad.append(f"{layer}/{f}: {name}")
+            bad.append(f"{layer}/{f}: {name}")
     assert not bad, bad

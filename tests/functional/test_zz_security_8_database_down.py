@@ -12,24 +12,17 @@ restart: no test after this one may use it.
 """
 import io
 import json
-import os
-import subprocess
 import threading
 import time
 import urllib.parse
 import zipfile
 
 
-from conftest import BASE_URL, ROOT
-from security_lib import XLSX, Client, login, worker_pids
+from conftest import BASE_URL
+from security_lib import XLSX, Client, login, pg_outage, worker_pids
 
-PG = os.path.join(ROOT, "scripts", "pg.sh")
 DOWN_FOR = 3.0        # seconds the cluster stays stopped
 BACK_WITHIN = 5.0     # seconds after pg.sh start returns until every request is 200 again
-
-
-def pg(cmd):
-    return subprocess.run([PG, cmd], capture_output=True, text=True, timeout=120)
 
 
 def complete(r):
@@ -104,26 +97,7 @@ def test_database_down_and_back(data):
 
     threads = [threading.Thread(target=load, args=(names,)) for names in
                (["json", "html"], ["post", "xlsx"], ["readyz", "healthz", "json"])]
-    t_down = t_start = t_up = None
-    try:
-        for t in threads:
-            t.start()
-        time.sleep(1.0)
-        p = pg("stop")
-        assert p.returncode == 0, p.stderr
-        t_down = time.monotonic()
-        time.sleep(DOWN_FOR)
-        t_start = time.monotonic()
-        p = pg("start")
-        assert p.returncode == 0, p.stderr
-        t_up = time.monotonic()
-        time.sleep(BACK_WITHIN + 2.0)
-    finally:
-        stop.set()
-        for t in threads:
-            t.join(60)
-        if pg("status").returncode != 0:
-            pg("start")
+    t_down, t_start, t_up = pg_outage(threads, stop, DOWN_FOR, BACK_WITHIN + 2.0)
     assert not [x for x in log if x[2] == 0], [x for x in log if x[2] == 0][:5]
     bad = [x for x in log if x[2] not in (200, 503) or x[3]]
     assert not bad, bad[:10]

@@ -19,18 +19,14 @@ Like security 8, this stops the shared cluster, so it sorts after the suites
 that use the session's superuser connection.
 """
 import json
-import os
-import subprocess
 import threading
 import time
 
 import pytest
 
-from conftest import ROOT
 from deploy import sh, write_conf
-from security_lib import Client, Instance
+from security_lib import Client, Instance, pg_outage
 
-PG = os.path.join(ROOT, "scripts", "pg.sh")
 DOWN_FOR = 20.0
 BACK_WITHIN = 2.0
 MAX_REQUESTS = 50
@@ -40,10 +36,6 @@ LAYOUTS = {
     "apache-proxy": ("http://127.0.0.1:18108/reports", ("scripts/apache.sh", "18108")),
     "apache-fcgid": ("http://127.0.0.1:18109/reports", ("scripts/apache.sh", "18109")),
 }
-
-
-def pg(cmd):
-    return subprocess.run([PG, cmd], capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture(scope="module")
@@ -106,24 +98,7 @@ def test_outage_leaves_every_layout_its_workers(layouts, data):
         c.close()
     threads = [threading.Thread(target=load, args=(name, base), daemon=True)
                for name, (base, _) in LAYOUTS.items() for _ in range(2)]
-    try:
-        for t in threads:
-            t.start()
-        time.sleep(1.0)
-        assert pg("stop").returncode == 0
-        t_down = time.monotonic()
-        time.sleep(DOWN_FOR)
-        t_start = time.monotonic()
-        p = pg("start")
-        assert p.returncode == 0, p.stderr
-        t_up = time.monotonic()
-        time.sleep(BACK_WITHIN + 3.0)
-    finally:
-        stop.set()
-        for t in threads:
-            t.join(60)
-        if pg("status").returncode != 0:
-            pg("start")
+    t_down, t_start, t_up = pg_outage(threads, stop, DOWN_FOR, BACK_WITHIN + 3.0)
     for name in LAYOUTS:
         mine = [x for x in log if x[0] == name]
         wrong = [x for x in mine if x[2] not in (200, 503) or x[3]]
