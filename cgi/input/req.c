@@ -1,4 +1,5 @@
 /* req.c: one request: its CGI environment, cookies, answer headers and errors. */
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,4 +104,14 @@ req_redirect(struct req *req, const char *to)
 	req->ctype = "text/plain; charset=utf-8";
 	buf_puts(&req->body_out, "see other\n");
 	return 303;
+}
+
+bool
+req_gone(const struct req *req)
+{
+	struct pollfd p = { .fd = req->conn_fd, .events = POLLRDHUP };
+
+	if (req->conn_fd < 0 || poll(&p, 1, 0) <= 0)
+		return false;
+	return (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
 }

@@ -33,6 +33,7 @@ struct req {
 	/* The CGI environment (FCGX params, or environ for plain CGI). */
 	FCGX_ParamArray		 envp;
 	FCGX_Stream		*in, *out;	/* NULL for plain CGI: stdin/stdout */
+	int			 conn_fd;	/* the web server's connection, or -1 */
 
 	const char		*method;
 	const char		*path;		/* below base_path, decoded, starts with / */
@@ -82,6 +83,11 @@ void		 req_header(struct req *, const char *name, const char *value);
  * made when the answer is sent: render_error.
  */
 void		 req_error(struct req *, int status, const char *message);
+/*
+ * Returns true when the web server has closed the request's connection (its
+ * client went away: lighttpd and nginx close it then). Never blocks.
+ */
+bool		 req_gone(const struct req *);
 /* Answers 303 to a path below the base path; returns 303. */
 int		 req_redirect(struct req *, const char *to);
 /* Fails the request for a database error (enum db_err): 503 with Retry-After, or 500. */

@@ -152,6 +152,8 @@ struct cursor_src {
 	PGresult		*first;
 	long			 rows;	/* handed out */
 	enum db_err		 e;
+	struct req		*req;
+	bool			 gone;	/* the client went away: stop */
 };
 
 static PGresult *
@@ -160,6 +162,8 @@ cursor_next(struct rowsrc *s)
 	struct cursor_src *c = (struct cursor_src *)s;
 	PGresult *res = c->first;
 
+	if (s->failed)
+		return NULL;		/* the client went away */
 	if (res != NULL)
 		c->first = NULL;
 	else if ((res = db_cursor_next(&c->cur, &c->e)) == NULL && c->e != DB_OK)
@@ -169,10 +173,19 @@ cursor_next(struct rowsrc *s)
 	return res;
 }
 
+/*
+ * Lets the next batch arrive, and stops the rows when the client has gone:
+ * an abandoned download is not built to its end (eight of them, closed
+ * after 0.2 s, kept every worker busy for a minute).
+ */
 static void
 cursor_poll(struct rowsrc *s)
 {
-	db_cursor_poll(&((struct cursor_src *)s)->cur);
+	struct cursor_src *c = (struct cursor_src *)s;
+
+	db_cursor_poll(&c->cur);
+	if (!c->gone && req_gone(c->req))
+		c->gone = s->failed = true;
 }
 
 /*
@@ -215,6 +228,7 @@ selection(struct req *req, struct run *run)
 	int status;
 
 	memset(&c, 0, sizeof(c));
+	c.req = req;
 	c.src.next = cursor_next;
 	c.src.poll = cursor_poll;
 	if (renderers[req->fmt].summary && (status = summaries(req, run)) != 0)
@@ -232,6 +246,13 @@ selection(struct req *req, struct run *run)
 	run->src = &c.src;
 	if ((status = render_report(req, run)) != RENDER_ROWS_FAILED)
 		goto out;
+	if (c.gone) {
+		log_line(req->id, "%s: client gone after %ld rows (%s): file removed",
+		    renderers[req->fmt].name, c.rows, r->name);
+		req_error(req, 499, "client closed the request");
+		status = 499;
+		goto out;
+	}
 failed:
 	log_line(req->id, "%s: %s after %ld rows (%s): workbook removed",
 	    renderers[req->fmt].name, db_strerror(c.e), c.rows, r->name);

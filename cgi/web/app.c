@@ -556,6 +556,7 @@ app_req_init(struct req *req, struct arena *a, const struct config *cfg,
 	req->a = a;
 	req->cfg = cfg;
 	req->db = db;
+	req->conn_fd = -1;
 	if (primary == NULL)
 		primary = db;	/* the static export: one connection */
 	/* pid-sequence, in hex with a dash: never a run of digits like a phone number's */

@@ -124,6 +124,7 @@ main(void)
 		}
 		app_req_init(&req, a, &cfg, &db);
 		req.in = fr.in;
+		req.conn_fd = fr.ipcFd;
 		req.out = fr.out;
 		req.envp = fr.envp;
 		app_serve(&req);
