@@ -9,6 +9,7 @@
 #include "base/url.h"
 #include "render/envelope.h"
 #include "render/html.h"
+#include "render/message.h"
 
 /* Appends "&name=value" with both encoded. */
 static void
@@ -365,7 +366,10 @@ html_error(struct req *req)
 
 	d = html_page(req, req->status == 401 ? "登录" : "出错了");
 	tpl_set_int(d, "CODE", req->status);
-	tpl_set(d, "MESSAGE", req->err_msg);
+	/* A person reads Chinese; the English (the JSON's) stays in a title. */
+	tpl_set(d, "MESSAGE", message_zh(req->a, req->err_msg, req->err_field,
+	    req->err_label));
+	tpl_set(d, "MESSAGE_EN", req->err_msg);
 	tpl_show(d, "MSG");
 	tpl_set(d, "NEXT", uri ? uri : "");
 	buf_reset(&req->body_out);

@@ -386,6 +386,7 @@ reset_response(struct req *req)
 	req->status = 0;
 	req->ctype = NULL;
 	req->err_msg = NULL;
+	req->err_field = req->err_label = NULL;
 	req->file = NULL;
 	req->file_tmp = false;
 	req->file_off = req->file_len = 0;

@@ -35,6 +35,7 @@ SELECT rtags.tags,
        callreport_ts(r.calldate) AS calldate,
        r.bill,
        r.hangupcause,
+       coalesce(hc.label, r.hangupcause) AS hangupcause_str,
        callreport_ts(r.hangupdate) AS hangupdate,
        callreport_ts(r.answerdate) AS answerdate,
        r.recordfile,
@@ -95,6 +96,7 @@ SELECT rtags.tags,
   LEFT JOIN label_sets og ON og.kind = 'operator' AND og.code = r.operator::text
   LEFT JOIN label_sets gg ON gg.kind = 'gender' AND gg.code = r.gender::text
   LEFT JOIN label_sets hg ON hg.kind = 'hangup' AND hg.code = r.hangup_disposition::text
+  LEFT JOIN label_sets hc ON hc.kind = 'hangupcause' AND hc.code = r.hangupcause
   -- A record's tags, and its tags' groups, each read once for the JSON and the text.
   CROSS JOIN LATERAL (
         SELECT coalesce(json_agg(json_build_object(
