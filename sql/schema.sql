@@ -308,6 +308,15 @@ DROP INDEX IF EXISTS numbers_number_trgm;
 -- task/number totals and record_info's progress_bar: an index-only scan of the task.
 CREATE INDEX IF NOT EXISTS numbers_task_cover ON numbers (task_id, id)
   INCLUDE (user_id, status, operator, number);
+-- The number search (GET /search): a number that ends with the digits asked for is one
+-- whose reversed text begins with them, a range of a btree on text_pattern_ops. The
+-- reversed number is a stored column, not an index on reverse(number): reverse() is not
+-- leakproof, so under row-level security PostgreSQL would never use such an index for the
+-- web role (see numbers_number_trgm), while the range operators ~>=~ and ~<~ on a column
+-- are leakproof. A trigram index (pg_trgm) cannot serve it for the same reason (LIKE).
+ALTER TABLE numbers ADD COLUMN IF NOT EXISTS number_rev text
+  GENERATED ALWAYS AS (reverse(number)) STORED;
+CREATE INDEX IF NOT EXISTS numbers_number_rev ON numbers (user_id, number_rev text_pattern_ops);
 
 CREATE TABLE IF NOT EXISTS call_histories (
   id             bigint PRIMARY KEY,
@@ -335,6 +344,11 @@ CREATE INDEX IF NOT EXISTS call_histories_number ON call_histories (number_id, c
 -- The task overview's calls by hour of day: an index-only scan of the task's attempts.
 CREATE INDEX IF NOT EXISTS call_histories_task ON call_histories (task_id, call_time)
   INCLUDE (user_id, status);
+-- The number search's calls: as numbers_number_rev.
+ALTER TABLE call_histories ADD COLUMN IF NOT EXISTS number_rev text
+  GENERATED ALWAYS AS (reverse(number)) STORED;
+CREATE INDEX IF NOT EXISTS call_histories_number_rev
+  ON call_histories (user_id, number_rev text_pattern_ops);
 
 CREATE TABLE IF NOT EXISTS records (
   id                 uuid PRIMARY KEY,

@@ -327,6 +327,30 @@ static const struct column c_number_history[] = {
 	{ "record_id", "通话记录ID", CT_CODE, VJ | VX, 38 },
 };
 
+/* GET /search: a number, whole or by its last 4 or more digits, across the tenant's tasks. */
+static const struct field f_search[] = {
+	{ "q", FT_DIGITS, F_REQUIRED, 4, 20, NULL, NULL, "号码" },
+	PAGE_FIELDS,
+};
+
+/* A number row (kind "number") or a call attempt on it (kind "call"). */
+static const struct column c_search[] = {
+	{ "kind_str", "类型", CT_TEXT, VH | VX, 6 },
+	{ "kind", "类型码", CT_TEXT, VJ | VX, 8 },
+	{ "number", "号码", CT_CODE, VALL, 14 },
+	{ "task_id", "任务ID", CT_CODE, VJ | VX, 38 },
+	{ "task_name", "任务名称", CT_TEXT, VALL, 24 },
+	{ "call_time", "呼叫时间", CT_TIME, VALL, 0 },
+	{ "status", "状态码", CT_INT, VJ | VX, 8 },
+	{ "status_str", "状态", CT_TEXT, VALL, 14 },
+	{ "bill", "通话时长(毫秒)", CT_MS, VALL, 0 },
+	{ "hangup_cause_str", "挂断原因", CT_TEXT, VH | VX, 14 },
+	{ "hangup_cause", "挂断原因码", CT_TEXT, VJ | VX, 18 },
+	{ "number_id", "号码ID", CT_ID, VALL, 18 },
+	{ "call_history_id", "呼叫记录ID", CT_ID, VJ | VX, 18 },
+	{ "record_id", "通话记录ID", CT_CODE, VJ | VX, 38 },
+};
+
 #define FIELDS(f)	.fields = f, .nfields = NELEM(f)
 #define COLUMNS(c)	.cols = c, .ncols = NELEM(c)
 
@@ -409,5 +433,12 @@ const struct report reports[REPORT__MAX] = {
 		.tpl = "number_history.tpl", .sheet = "呼叫历史", .file = "number-history",
 		.html = hook_number_history, .page_sql = sql_number_facts,
 		.page_key = "number_id",
+	},
+	[REPORT_SEARCH] = {
+		.name = "search", .title = "查找号码",
+		.message = "查找号码成功", .env = ENV_PAGE,
+		FIELDS(f_search), COLUMNS(c_search),
+		.sql = sql_search, .count_sql = sql_search_count,
+		.tpl = "search.tpl", .sheet = "查找号码", .file = "number-search",
 	},
 };

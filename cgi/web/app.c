@@ -59,6 +59,7 @@ static const struct route routes[] = {
 	{ "GET", "/records/:record_id", -1, record_page, R_HTML },
 	{ "GET", "/records/:record_id/recording", -1, record_recording, 0 },
 	{ "GET", "/numbers/:number_id/history", REPORT_NUMBER_HISTORY, NULL, R_HTML },
+	{ "GET", "/search", REPORT_SEARCH, NULL, R_HTML },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
