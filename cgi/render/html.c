@@ -7,6 +7,7 @@
 #include "base/buf.h"
 #include "base/log.h"
 #include "base/url.h"
+#include "input/val.h"
 #include "render/envelope.h"
 #include "render/html.h"
 #include "render/message.h"
