@@ -169,6 +169,7 @@ LINK_test_form     = build/web/form.o
 LINK_test_envelope = build/render/envelope.o
 LINK_test_csv      = build/render/file.o
 LINK_test_xlsx     = build/render/file.o
+LINK_test_message  = build/render/message.o
 LINK_test_report   = $(filter-out $(UNIT_O),$(filter build/report/% build/render/%,$(OBJ)))
 tests/unit/test_%: tests/unit/test_%.c $(UNIT_O) tests/unit/ctest.h
 	@[ -n "$(Q)" ] && echo "  CC      $<" || true

@@ -69,7 +69,8 @@ INSERT INTO status_labels (code, label) VALUES
 ON CONFLICT (code) DO NOTHING;
 
 CREATE TABLE IF NOT EXISTS label_sets (
-  kind  text NOT NULL,               -- gender, hangup, operator, operator_code, task_start, word_class, action
+  kind  text NOT NULL,               -- gender, hangup, operator, operator_code, task_start, word_class, action,
+                                     -- hangupcause, call_status, notify
   code  text NOT NULL,
   label text NOT NULL,
   PRIMARY KEY (kind, code)
@@ -82,6 +83,54 @@ INSERT INTO label_sets (kind, code, label) VALUES
   ('task_start','0','暂停'),('task_start','1','进行中'),('task_start','2','已完成'),
   ('word_class','16','主流程'),('word_class','1','普通问答'),('word_class','2','知识库'),
   ('action','','')
+ON CONFLICT (kind, code) DO NOTHING;
+
+-- What a person reads for the platform's raw English codes (issue 17): the hangup
+-- cause of a call (FreeSWITCH's, hangupcause / hangup_cause), the state of a call
+-- attempt (call_status), the kind of a transcript row (notify). JSON keeps the
+-- codes as the contract has them; pages show these labels, workbooks both. In the
+-- database like the status labels, so that a deployment can reword them or add
+-- codes its platform sends; a code without a label shows as it is.
+INSERT INTO label_sets (kind, code, label) VALUES
+  ('hangupcause','NORMAL_CLEARING','正常挂断'),
+  ('hangupcause','NORMAL_UNSPECIFIED','正常挂断(未说明)'),
+  ('hangupcause','NO_ANSWER','无人接听'),
+  ('hangupcause','NO_USER_RESPONSE','用户无响应'),
+  ('hangupcause','USER_BUSY','用户忙'),
+  ('hangupcause','CALL_REJECTED','拒接'),
+  ('hangupcause','UNALLOCATED_NUMBER','空号'),
+  ('hangupcause','INVALID_NUMBER_FORMAT','号码格式错误'),
+  ('hangupcause','SUBSCRIBER_ABSENT','用户不在服务区'),
+  ('hangupcause','NETWORK_OUT_OF_ORDER','网络故障'),
+  ('hangupcause','DESTINATION_OUT_OF_ORDER','被叫线路故障'),
+  ('hangupcause','NO_ROUTE_DESTINATION','无路由'),
+  ('hangupcause','NORMAL_TEMPORARY_FAILURE','临时故障'),
+  ('hangupcause','NORMAL_CIRCUIT_CONGESTION','线路拥塞'),
+  ('hangupcause','SERVICE_UNAVAILABLE','服务不可用'),
+  ('hangupcause','INCOMING_CALL_BARRED','呼入限制'),
+  ('hangupcause','OUTGOING_CALL_BARRED','呼出限制'),
+  ('hangupcause','ORIGINATOR_CANCEL','主叫取消'),
+  ('hangupcause','RECOVERY_ON_TIMER_EXPIRE','超时未应答'),
+  ('hangupcause','ALLOTTED_TIMEOUT','通话时长已到'),
+  ('hangupcause','MEDIA_TIMEOUT','媒体超时'),
+  ('hangupcause','MANAGER_REQUEST','系统挂断'),
+  ('call_status','answer','接听'),
+  ('call_status','failed','呼叫失败'),
+  ('call_status','rejected','拒接'),
+  ('call_status','no answer','无人接听'),
+  ('call_status','unallocated','空号'),
+  ('call_status','power off','关机'),
+  ('call_status','out of service','停机'),
+  ('call_status','busy now','占线'),
+  ('call_status','call barred','呼入限制'),
+  ('call_status','arrears','欠费'),
+  ('call_status','blacklist','黑名单'),
+  ('call_status','call loss','呼损'),
+  ('notify','enter','开场'),
+  ('notify','asrprogress_notify','识别过程'),
+  ('notify','asrmessage_notify','识别结果'),
+  ('notify','leave','离开'),
+  ('notify','hangup','挂断')
 ON CONFLICT (kind, code) DO NOTHING;
 
 CREATE OR REPLACE FUNCTION callreport_label(k text, c text) RETURNS text
@@ -259,6 +308,15 @@ DROP INDEX IF EXISTS numbers_number_trgm;
 -- task/number totals and record_info's progress_bar: an index-only scan of the task.
 CREATE INDEX IF NOT EXISTS numbers_task_cover ON numbers (task_id, id)
   INCLUDE (user_id, status, operator, number);
+-- The number search (GET /search): a number that ends with the digits asked for is one
+-- whose reversed text begins with them, a range of a btree on text_pattern_ops. The
+-- reversed number is a stored column, not an index on reverse(number): reverse() is not
+-- leakproof, so under row-level security PostgreSQL would never use such an index for the
+-- web role (see numbers_number_trgm), while the range operators ~>=~ and ~<~ on a column
+-- are leakproof. A trigram index (pg_trgm) cannot serve it for the same reason (LIKE).
+ALTER TABLE numbers ADD COLUMN IF NOT EXISTS number_rev text
+  GENERATED ALWAYS AS (reverse(number)) STORED;
+CREATE INDEX IF NOT EXISTS numbers_number_rev ON numbers (user_id, number_rev text_pattern_ops);
 
 CREATE TABLE IF NOT EXISTS call_histories (
   id             bigint PRIMARY KEY,
@@ -286,6 +344,11 @@ CREATE INDEX IF NOT EXISTS call_histories_number ON call_histories (number_id, c
 -- The task overview's calls by hour of day: an index-only scan of the task's attempts.
 CREATE INDEX IF NOT EXISTS call_histories_task ON call_histories (task_id, call_time)
   INCLUDE (user_id, status);
+-- The number search's calls: as numbers_number_rev.
+ALTER TABLE call_histories ADD COLUMN IF NOT EXISTS number_rev text
+  GENERATED ALWAYS AS (reverse(number)) STORED;
+CREATE INDEX IF NOT EXISTS call_histories_number_rev
+  ON call_histories (user_id, number_rev text_pattern_ops);
 
 CREATE TABLE IF NOT EXISTS records (
   id                 uuid PRIMARY KEY,

@@ -20,7 +20,7 @@
 <td data-label="结果" class="status">{{status_str}}</td>
 <td data-label="呼叫时长(秒)" class="num">{{duration_text}}</td>
 <td data-label="通话时长(秒)" class="num">{{bill_text}}</td>
-<td data-label="挂断原因">{{hangup_cause}}</td>
+<td data-label="挂断原因" title="{{hangup_cause}}">{{hangup_cause_str}}</td>
 <td data-label="主叫号码" class="nowrap">{{calling_number}}</td>
 <td data-label="通话详情">{{#record_id_set}}<a href="{{BASE}}/records/{{record_id}}?format=html" class="to-record">通话详情</a>{{/record_id_set}}</td>
 </tr>{{/ROW}}

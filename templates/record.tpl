@@ -13,7 +13,7 @@
 <dt>通话时长(秒)</dt><dd>{{bill_text}}</dd>
 <dt>呼叫时长(秒)</dt><dd>{{duration_text}}</dd>
 <dt>挂断方</dt><dd>{{hangup_disposition_str}}</dd>
-<dt>挂断原因</dt><dd>{{hangupcause}}</dd>
+<dt>挂断原因</dt><dd title="{{hangupcause}}">{{hangupcause_str}}</dd>
 <dt>性别</dt><dd>{{gender_str}}</dd>
 <dt>地区</dt><dd>{{province_name}} {{city_name}}</dd>
 <dt>运营商</dt><dd>{{operator_name}}</dd>

@@ -57,6 +57,12 @@ struct req {
 	struct buf		 body_out;
 	const char		*ctype;
 	const char		*err_msg;	/* an error's message: its body is made at send time */
+	/*
+	 * The parameter a 400 names and its Chinese label (struct field's), or
+	 * NULL: a page says the message in Chinese with the label
+	 * (render/message.c), the JSON envelope keeps the contract's English.
+	 */
+	const char		*err_field, *err_label;
 	const char		*file;		/* when set: send this file as the body */
 	bool			 file_tmp;	/* file is a temporary: removed once sent */
 	off_t			 file_off, file_len;

@@ -8,6 +8,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "input/valid.h"
+#include "input/req.h"
 
 bool
 valid_uuid(const char *s)
@@ -198,7 +199,7 @@ check(struct arena *a, const struct field *f, const struct val *v,
 			goto digits;
 		if (v->s[0] == '\0')
 			return 1;	/* empty: absent */
-		if (strlen(v->s) > (size_t)f->max)
+		if (strlen(v->s) > (size_t)f->max || strlen(v->s) < (size_t)f->min)
 			goto digits;
 		for (i = 0; v->s[i]; i++)
 			if (!isdigit((unsigned char)v->s[i]))
@@ -206,8 +207,12 @@ check(struct arena *a, const struct field *f, const struct val *v,
 		p->text = v->s;
 		break;
 	digits:
-		*err = arena_printf(a, "%s must be a string of at most %ld digits",
-		    f->name, f->max);
+		if (f->min > 1)
+			*err = arena_printf(a, "%s must be a string of %ld to %ld digits",
+			    f->name, f->min, f->max);
+		else
+			*err = arena_printf(a, "%s must be a string of at most %ld digits",
+			    f->name, f->max);
 		return -1;
 	case FT_TEXT:
 		if (v->type != V_STR || strlen(v->s) > (size_t)f->max) {
@@ -398,4 +403,22 @@ valid_field_index(const struct field *fields, size_t n, const char *name)
 		if (strcmp(fields[i].name, name) == 0)
 			return (int)i;
 	return -1;
+}
+
+int
+valid_fail(struct req *req, const struct field *fields, size_t n,
+    const char *err)
+{
+	size_t i, len;
+
+	req_error(req, 400, err);
+	for (i = 0; i < n; i++) {
+		len = strlen(fields[i].name);
+		if (strncmp(err, fields[i].name, len) == 0 && err[len] == ' ') {
+			req->err_field = fields[i].name;
+			req->err_label = fields[i].label;
+			break;
+		}
+	}
+	return 400;
 }

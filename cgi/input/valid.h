@@ -5,12 +5,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "input/req.h"
 #include "input/val.h"
 
 enum ftype {
 	FT_UUID,	/* one UUID */
 	FT_UINT,	/* one integer in [min, max] */
-	FT_DIGITS,	/* a string of 1..max digits ("" = absent) */
+	FT_DIGITS,	/* a string of min..max digits, min 0 meaning 1 ("" = absent) */
 	FT_TEXT,	/* a string of at most max bytes */
 	FT_TIME,	/* "YYYY-MM-DD HH:MM:SS" */
 	FT_FLAG,	/* 0 or 1 */
@@ -59,6 +60,12 @@ struct pval {
  */
 int	 valid_fields(struct arena *, const struct field *, size_t n,
 	    const struct val *in, struct pval *out, const char **err);
+
+/*
+ * Records a 400 for err, a message of valid_fields, on req with the field
+ * it names (its name begins the message) and that field's label; returns 400.
+ */
+int	 valid_fail(struct req *, const struct field *, size_t n, const char *err);
 
 /* A UUID written 8-4-4-4-12 in hex, either case. */
 bool	 valid_uuid(const char *);

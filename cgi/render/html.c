@@ -7,8 +7,10 @@
 #include "base/buf.h"
 #include "base/log.h"
 #include "base/url.h"
+#include "input/val.h"
 #include "render/envelope.h"
 #include "render/html.h"
+#include "render/message.h"
 
 /* Appends "&name=value" with both encoded. */
 static void
@@ -78,7 +80,8 @@ html_query(struct req *req, const struct run *run, long page, const char *format
 struct tpl_dict *
 html_page(struct req *req, const char *title)
 {
-	struct tpl_dict *d = tpl_dict_new(), *h;
+	struct tpl_dict *d = tpl_dict_new(), *h, *s;
+	const char *q;
 
 	/* Included templates see only their own dictionary: set the frame on both. */
 	h = tpl_include(d, "HEADER", "header.tpl");
@@ -91,6 +94,19 @@ html_page(struct req *req, const char *title)
 	/* LIVE: forms, sign-out, recordings; the static export shows EXPORT instead. */
 	tpl_show(d, req->exporting ? "EXPORT" : "LIVE");
 	tpl_show(h, req->exporting ? "EXPORT" : "LIVE");
+	/*
+	 * The number search's box, in every page's header: it keeps what was
+	 * asked, and a bad value's message (in Chinese) beside it.
+	 */
+	if (req->path != NULL && strcmp(req->path, "/search") == 0 &&
+	    (q = val_text(val_get(req->params, "q"))) != NULL)
+		tpl_set(h, "Q", q);
+	if (req->err_msg != NULL && req->err_field != NULL &&
+	    strcmp(req->err_field, "q") == 0) {
+		s = tpl_section(h, "Q_ERROR");
+		tpl_set(s, "MESSAGE", message_zh(req->a, req->err_msg,
+		    req->err_field, req->err_label));
+	}
 	if (req_user(req) != NULL) {
 		tpl_set(h, "USER", req_user(req));
 		tpl_show(h, "SIGNED_IN");
@@ -365,7 +381,10 @@ html_error(struct req *req)
 
 	d = html_page(req, req->status == 401 ? "登录" : "出错了");
 	tpl_set_int(d, "CODE", req->status);
-	tpl_set(d, "MESSAGE", req->err_msg);
+	/* A person reads Chinese; the English (the JSON's) stays in a title. */
+	tpl_set(d, "MESSAGE", message_zh(req->a, req->err_msg, req->err_field,
+	    req->err_label));
+	tpl_set(d, "MESSAGE_EN", req->err_msg);
 	tpl_show(d, "MSG");
 	tpl_set(d, "NEXT", uri ? uri : "");
 	buf_reset(&req->body_out);

@@ -321,8 +321,7 @@ report_serve(struct req *req, const struct report *r)
 	if (valid_fields(req->a, r->fields, r->nfields, req->params, run.pv, &err)) {
 		if ((status = page_user(req)) != 0)
 			return status;
-		req_error(req, 400, err);
-		return 400;
+		return valid_fail(req, r->fields, r->nfields, err);
 	}
 	if (r->variant && req->fmt != FMT_JSON &&
 	    (ip = REPORT_FIELD(r, r->variant_field)) >= 0 && run.pv[ip].i == 1)

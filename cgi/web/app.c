@@ -59,6 +59,7 @@ static const struct route routes[] = {
 	{ "GET", "/records/:record_id", -1, record_page, R_HTML },
 	{ "GET", "/records/:record_id/recording", -1, record_recording, 0 },
 	{ "GET", "/numbers/:number_id/history", REPORT_NUMBER_HISTORY, NULL, R_HTML },
+	{ "GET", "/search", REPORT_SEARCH, NULL, R_HTML },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
@@ -387,6 +388,7 @@ reset_response(struct req *req)
 	req->status = 0;
 	req->ctype = NULL;
 	req->err_msg = NULL;
+	req->err_field = req->err_label = NULL;
 	req->file = NULL;
 	req->file_tmp = false;
 	req->file_off = req->file_len = 0;

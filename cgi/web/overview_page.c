@@ -262,10 +262,8 @@ overview_page(struct req *req)
 	size_t i;
 	int c, st;
 
-	if (valid_fields(req->a, f, 1, req->params, pv, &err)) {
-		req_error(req, 400, err);
-		return 400;
-	}
+	if (valid_fields(req->a, f, 1, req->params, pv, &err))
+		return valid_fail(req, f, 1, err);
 	/* The parts the last import computed, if it was the last change. */
 	p[0] = req->tenant;
 	p[1] = pv[0].text;

@@ -27,6 +27,8 @@ record_row(struct req *req, PGresult **res)
 	*res = NULL;
 	if (!valid_uuid(p[1])) {
 		req_error(req, 400, "record_id must be a UUID");
+		req->err_field = "record_id";
+		req->err_label = "通话记录ID";
 		return 400;
 	}
 	if ((e = db_exec(req->db, sql_record_task, 2, p, res)) != DB_OK)

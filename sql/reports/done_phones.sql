@@ -22,6 +22,7 @@ SELECT rtags.tags,
        rgroups.tag_groups,
        og.label AS operator_name,
        -- @include record.columns
+       coalesce(hc.label, r.hangupcause) AS hangupcause_str,
        l.name || '(' || l.alias || ')' AS level_name,
        CASE WHEN l.id IS NOT NULL THEN json_build_object(
          'id', l.id, 'name', l.name, 'alias', l.alias, 'color', l.color) END AS level,
@@ -53,6 +54,7 @@ SELECT rtags.tags,
   LEFT JOIN label_sets og ON og.kind = 'operator' AND og.code = r.operator::text
   LEFT JOIN label_sets gg ON gg.kind = 'gender' AND gg.code = r.gender::text
   LEFT JOIN label_sets hg ON hg.kind = 'hangup' AND hg.code = r.hangup_disposition::text
+  LEFT JOIN label_sets hc ON hc.kind = 'hangupcause' AND hc.code = r.hangupcause
   -- A record's tags, and its tags' groups, each read once for the JSON and the text.
   CROSS JOIN LATERAL (
         SELECT coalesce(json_agg(json_build_object(

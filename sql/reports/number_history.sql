@@ -9,9 +9,11 @@ SELECT h.id,
        callreport_ts(h.call_time) AS call_time,
        h.duration,
        h.hangup_cause,
+       coalesce(hc.label, h.hangup_cause) AS hangup_cause_str,
        h.hangup_code,
        h.bill,
        h.call_status,
+       coalesce(cs.label, h.call_status) AS call_status_str,
        h.status,
        h.record_file,
        h.calling_number,
@@ -25,6 +27,8 @@ SELECT h.id,
          LIMIT 1) AS record_id
   FROM call_histories h
   LEFT JOIN status_labels s ON s.code = h.status
+  LEFT JOIN label_sets cs ON cs.kind = 'call_status' AND cs.code = h.call_status
+  LEFT JOIN label_sets hc ON hc.kind = 'hangupcause' AND hc.code = h.hangup_cause
  WHERE h.number_id = $2::bigint
    AND h.user_id = $1::uuid
  ORDER BY h.call_time DESC, h.id DESC

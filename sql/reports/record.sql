@@ -7,6 +7,9 @@
 -- callreport_label() (a call costs more than the lookup).
 SELECT
        -- @include record.columns
+       coalesce((SELECT x.label FROM label_sets x
+                  WHERE x.kind = 'hangupcause' AND x.code = r.hangupcause),
+                r.hangupcause) AS hangupcause_str,
        (SELECT l.name || '(' || l.alias || ')'
           FROM levels l
          WHERE l.id = r.level_id AND l.user_id = $1::uuid) AS level_name,

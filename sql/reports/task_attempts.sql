@@ -13,9 +13,11 @@ SELECT n.number,
        hs.label AS status_str,
        h.status,
        h.call_status,
+       coalesce(cs.label, h.call_status) AS call_status_str,
        h.duration,
        h.bill,
        h.hangup_cause,
+       coalesce(hc.label, h.hangup_cause) AS hangup_cause_str,
        h.hangup_code,
        h.calling_number,
        h.call_id,
@@ -38,6 +40,8 @@ SELECT n.number,
      WHERE h.number_id = n.id
        AND h.user_id = $1::uuid) h ON true
   LEFT JOIN status_labels hs ON hs.code = h.status
+  LEFT JOIN label_sets cs ON cs.kind = 'call_status' AND cs.code = h.call_status
+  LEFT JOIN label_sets hc ON hc.kind = 'hangupcause' AND hc.code = h.hangup_cause
  WHERE n.task_id = $2::uuid
    AND n.user_id = $1::uuid
    -- @include task_number.where

@@ -22,6 +22,7 @@ SELECT n.number,
        n.bill,
        n.duration,
        n.hangupcause,
+       coalesce(hc.label, n.hangupcause) AS hangupcause_str,
        callreport_ts(n.hangupdate) AS hangupdate,
        callreport_ts(n.answerdate) AS answerdate,
        n.is_blacklist,
@@ -69,4 +70,5 @@ SELECT n.number,
   LEFT JOIN status_labels s ON s.code = n.status
   -- callreport_label() as a join: a function call a row costs more than the rest of the row.
   LEFT JOIN label_sets o ON o.kind = 'operator' AND o.code = n.operator::text
+  LEFT JOIN label_sets hc ON hc.kind = 'hangupcause' AND hc.code = n.hangupcause
  ORDER BY n.task_id, n.id

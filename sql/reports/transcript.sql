@@ -12,6 +12,7 @@ SELECT x.sequence,
        CASE WHEN x.first THEN x.tags END AS tags,
        CASE WHEN x.first THEN x.score END AS score,
        x.notify,
+       coalesce(nl.label, x.notify) AS notify_str,
        r.id AS record_id,
        r.task_id,
        t.name AS task_name,
@@ -50,6 +51,7 @@ SELECT x.sequence,
        AND d.user_id = $1::uuid
        AND d.notify <> 'asrprogress_notify'
        AND coalesce(k.text, '') <> '') AS x ON true
+  LEFT JOIN label_sets nl ON nl.kind = 'notify' AND nl.code = x.notify
  WHERE r.id = $3::uuid
    AND r.task_id = $2::uuid
    AND r.user_id = $1::uuid

@@ -72,6 +72,8 @@ def scans(plan, out):
     if isinstance(plan, dict):
         if "Relation Name" in plan:
             out.append((plan["Node Type"], plan["Relation Name"], plan.get("Index Name")))
+        elif "Index Name" in plan:      # a Bitmap Index Scan names only its index
+            out.append((plan["Node Type"], None, plan["Index Name"]))
         for v in plan.values():
             scans(v, out)
     elif isinstance(plan, list):
@@ -202,3 +204,19 @@ def test_one_record(big, generic):
         assert any(s[0] in ("Index Scan", "Index Only Scan") and s[1] == "records" for s in found), name
         if name != "record":
             assert any(s[1] == "record_details" for s in found), name
+
+
+@pytest.mark.parametrize("generic", MODES)
+def test_search(big, generic):
+    """The number search (GET /search) over every task of the tenant: its last-digits
+    range is served by numbers_number_rev and call_histories_number_rev."""
+    t = big["tenant"]
+    number = query(big["conn"], "SELECT number FROM numbers WHERE task_id = %s ORDER BY id DESC LIMIT 1",
+                   big["task"])[0][0]
+    for q in (number[-4:], number[-7:], number):
+        found = no_seq_scan(explain(big, "search.count", [t, q], generic), f"count, {q}")
+        indexes = {s[2] for s in found}
+        assert {"numbers_number_rev", "call_histories_number_rev"} <= indexes, (q, found)
+        found = no_seq_scan(explain(big, "search", [t, q, "15", "0"], generic), f"page 1, {q}")
+        indexes = {s[2] for s in found}
+        assert {"numbers_number_rev", "call_histories_number_rev"} <= indexes, (q, found)

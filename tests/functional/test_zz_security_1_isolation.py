@@ -28,7 +28,10 @@ FORMATS = ("json", "html", "xlsx")
 QUERY_IDS = {"/v1/task/number": ["task_id"]}
 BODY_IDS = {"/v1/task/query_done_task_phones": ["task_id"]}
 # Routes of the tenant's data that take no id at all.
-NO_IDS = {"/v1/setting/record_level", "/v1/tag/usable_tags", "/tasks", "/"}
+NO_IDS = {"/v1/setting/record_level", "/v1/tag/usable_tags", "/tasks", "/", "/search"}
+# Query values a route needs besides ids (filled in by the fixture search_q): the number
+# search asks for digits that end numbers of both tenants.
+QUERY_VALUES = {"/search": {}}
 # Routes the issue names; those not (yet) in routes[] are reported as skipped.
 EXPECTED = [
     ("GET", "/v1/task/number"), ("POST", "/v1/task/query_done_task_phones"),
@@ -37,6 +40,7 @@ EXPECTED = [
     ("GET", "/tasks"), ("GET", "/tasks/:task_id"), ("GET", "/tasks/:task_id/numbers"),
     ("GET", "/tasks/:task_id/records"), ("GET", "/records/:record_id"),
     ("GET", "/numbers/:number_id/history"), ("GET", "/records/:record_id/recording"),
+    ("GET", "/search"),
 ]
 ROUTES = routes()
 PRESENT = {(m, p) for m, p, _ in ROUTES}
@@ -102,6 +106,7 @@ def call(client, method, pattern, flags, values, fmt, token, sid):
     """Requests a route with slot values {slot: id} in format fmt (None: the route's own)."""
     path = "/".join(values[s[1:]] if s.startswith(":") else s for s in pattern.split("/"))
     params = {s: values[s] for s in QUERY_IDS.get(pattern, [])}
+    params.update(QUERY_VALUES.get(pattern, {}))
     body = None
     if pattern in BODY_IDS:
         body = {s: values[s] for s in BODY_IDS[pattern]}
@@ -212,8 +217,18 @@ def marks(data, db):
     return {t: tenant_marks(db, data[t]["tenant_id"]) for t in ("alpha", "beta")}
 
 
+@pytest.fixture(scope="module")
+def search_q(data, db):
+    """Last four digits that end numbers of both alpha and beta, for GET /search."""
+    q = query(db, "SELECT right(number, 4) FROM numbers WHERE user_id IN (%s, %s) GROUP BY 1 "
+                  "HAVING count(DISTINCT user_id) = 2 ORDER BY 1 LIMIT 1",
+              data["alpha"]["tenant_id"], data["beta"]["tenant_id"])[0][0]
+    QUERY_VALUES["/search"]["q"] = q
+    return q
+
+
 @pytest.mark.parametrize("method,pattern,flags", NOID_ROUTES, ids=[f"{m} {p}" for m, p, _ in NOID_ROUTES])
-def test_lists_show_only_own_rows(method, pattern, flags, data, sessions, marks):
+def test_lists_show_only_own_rows(method, pattern, flags, data, sessions, marks, search_q):
     c = Client()
     try:
         for me, other in (("alpha", "beta"), ("beta", "alpha")):

@@ -19,6 +19,7 @@ static const struct field fields[] = {
 	{ "tags", FT_UUIDSET, 0, 0, 0, NULL, NULL, NULL },
 	{ "start_at", FT_TIME, 0, 0, 0, NULL, NULL, NULL },
 	{ "call_history", FT_FLAG, 0, 0, 1, NULL, NULL, NULL },
+	{ "q", FT_DIGITS, 0, 4, 20, NULL, NULL, NULL },	/* at least 4 digits */
 };
 #define NF (sizeof(fields) / sizeof(fields[0]))
 #define UUID "1bcecc13-e873-4910-913c-d9246a891280"
@@ -39,6 +40,8 @@ static const struct vcase cases[] = {
 	{ "task_id=" UUID "&status=4", NULL, NULL, 2, "{4}" },
 	{ "task_id=" UUID "&type[]=lt&type[]=yd", NULL, NULL, 4, "{2,1}" },
 	{ "task_id=" UUID "&keyword=1865", NULL, NULL, 3, "1865" },
+	{ "task_id=" UUID "&q=5678", NULL, NULL, 10, "5678" },
+	{ "task_id=" UUID "&q=13812345678", NULL, NULL, 10, "13812345678" },
 	{ "task_id=" UUID "&bills[]=0&bills[]=200", NULL, NULL, 5, "{0,200}" },
 	{ "task_id=" UUID "&levels[0][]=0&levels[0][]=100&levels[1][]=100&levels[1][]=500",
 	    NULL, NULL, 6, "{{0,100},{100,500}}" },
@@ -61,6 +64,8 @@ static const struct vcase cases[] = {
 	{ "task_id=" UUID "&status[]=a", NULL, "status must be an array of integers from 0 to 12", 0, NULL },
 	{ "task_id=" UUID "&type[]=xx", NULL, "type must be an array of: yd, lt, dx", 0, NULL },
 	{ "task_id=" UUID "&keyword=18a", NULL, "keyword must be a string of at most 20 digits", 0, NULL },
+	{ "task_id=" UUID "&q=567", NULL, "q must be a string of 4 to 20 digits", 0, NULL },
+	{ "task_id=" UUID "&q=56a8", NULL, "q must be a string of 4 to 20 digits", 0, NULL },
 	{ "task_id=" UUID "&bills[]=5&bills[]=1", NULL,
 	    "bills must be [min, max], integers from 0 to 86400, min <= max", 0, NULL },
 	{ "task_id=" UUID "&bills=5", NULL,

@@ -1,0 +1,51 @@
+-- search: find a number across every task of the tenant (GET /search?q=...): the whole
+-- number or its last 4 or more digits. Every number row that ends with q and every call
+-- attempt on such a number (call_histories), newest first: a number by the time of its
+-- last call (one never called comes last), a call by its time, a number before its own
+-- calls at the same time. Each with its task; a call with the call record it became.
+-- $1 tenant, $2 q (4 to 20 digits), $3 limit (NULL: all), $4 offset
+--
+-- A number ends with q when its reversed text begins with reverse(q): the range
+-- [reverse(q), reverse(q) || U+10FFFF) of number_rev is what the indexes numbers_number_rev
+-- and call_histories_number_rev serve (text_pattern_ops compares bytes: every text that
+-- begins with reverse(q) lies in it, and no other). The filters are search.count.sql's.
+SELECT x.kind,
+       CASE x.kind WHEN 'number' THEN '号码' ELSE '呼叫' END AS kind_str,
+       x.number,
+       x.task_id,
+       t.name AS task_name,
+       callreport_ts(x.at) AS call_time,
+       x.status,
+       s.label AS status_str,
+       x.bill,
+       x.hangup_cause,
+       coalesce(hc.label, x.hangup_cause) AS hangup_cause_str,
+       x.number_id,
+       x.call_history_id,
+       CASE WHEN x.kind = 'call' THEN (
+         SELECT r.id
+           FROM records r
+          WHERE r.task_id = x.task_id
+            AND r.callid = x.call_id
+            AND r.user_id = $1::uuid
+          ORDER BY r.calldate DESC, r.id DESC
+          LIMIT 1) END AS record_id
+  FROM (SELECT 'number' AS kind, n.id AS number_id, NULL::bigint AS call_history_id,
+               n.number, n.task_id, n.calldate AS at, n.status, n.bill,
+               n.hangupcause AS hangup_cause, n.callid AS call_id
+          FROM numbers n
+         WHERE n.user_id = $1::uuid
+           AND n.number_rev ~>=~ reverse($2::text)
+           AND n.number_rev ~<~ (reverse($2::text) || chr(1114111))
+        UNION ALL
+        SELECT 'call', h.number_id, h.id, h.number, h.task_id, h.call_time, h.status, h.bill,
+               h.hangup_cause, h.call_id
+          FROM call_histories h
+         WHERE h.user_id = $1::uuid
+           AND h.number_rev ~>=~ reverse($2::text)
+           AND h.number_rev ~<~ (reverse($2::text) || chr(1114111))) x
+  JOIN tasks t ON t.uuid = x.task_id AND t.user_id = $1::uuid
+  LEFT JOIN status_labels s ON s.code = x.status
+  LEFT JOIN label_sets hc ON hc.kind = 'hangupcause' AND hc.code = x.hangup_cause
+ ORDER BY x.at DESC NULLS LAST, x.kind DESC, x.number_id DESC, x.call_history_id DESC
+ LIMIT $3::bigint OFFSET $4::bigint
