@@ -51,6 +51,7 @@ struct export {
 
 static volatile sig_atomic_t interrupted;
 static char *cleanup_dir;
+static char *cleanup_zip;
 
 static void
 on_signal(int sig)
@@ -731,7 +732,7 @@ export_main(const struct config *cfg, int argc, char **argv)
 	};
 	struct export x;
 	struct sigaction sa;
-	char *out = NULL, *old = NULL;
+	char *out = NULL, *old = NULL, *zp = NULL, *ztmp = NULL;
 	struct stat st;
 	int ch, rc = 1;
 
@@ -785,6 +786,27 @@ export_main(const struct config *cfg, int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	if (build(&x))
 		goto fail;
+	/*
+	 * The zip is written from the temporary site, before anything moves:
+	 * when it fails (a full disk, a size limit), the export fails whole and
+	 * leaves what was there, rather than a new site beside an old zip or
+	 * none. Its temporary name starts as the site's, so that a later
+	 * export finds it if this one is killed (stale_temporaries).
+	 */
+	if (x.zip) {
+		zp = xmalloc(strlen(out) + 8);
+		sprintf(zp, "%s.zip", out);
+		ztmp = xmalloc(strlen(x.tmp) + 8);
+		sprintf(ztmp, "%s.zip", x.tmp);
+		cleanup_zip = ztmp;
+		errno = 0;
+		if (zip_dir(x.tmp, ztmp)) {
+			snprintf(x.err, sizeof(x.err), "%s: cannot write the zip file (%s); "
+			    "nothing was exported: %s and %s are as they were", zp,
+			    errno ? strerror(errno) : "write error", out, zp);
+			goto fail;
+		}
+	}
 	/* Into place: an existing export is swapped out whole, never overwritten in part. */
 	if (lstat(out, &st) == 0) {
 		old = xmalloc(strlen(out) + 32);
@@ -804,18 +826,15 @@ export_main(const struct config *cfg, int argc, char **argv)
 	if (old)
 		rmtree(old);
 	if (x.zip) {
-		char *zp = xmalloc(strlen(out) + 8);
-
-		sprintf(zp, "%s.zip", out);
-		if (zip_dir(out, zp)) {
-			snprintf(x.err, sizeof(x.err), "%s: cannot write the zip file", zp);
-			unlink(zp);
-			free(zp);
+		/* A rename in one directory: it fails only if someone changed it meanwhile. */
+		if (rename(ztmp, zp)) {
+			snprintf(x.err, sizeof(x.err), "%s: %s; the site %s is complete, "
+			    "the zip was not written", zp, strerror(errno), out);
 			goto fail;
 		}
+		cleanup_zip = NULL;
 		if (!x.quiet)
 			fprintf(stderr, "export: %s\n", zp);
-		free(zp);
 	}
 	if (!x.quiet)
 		printf("%s\n", out);
@@ -827,6 +846,8 @@ fail:
 	fprintf(stderr, "callreport: export: %s\n", x.err[0] ? x.err : "failed");
 	if (cleanup_dir)
 		rmtree(cleanup_dir);
+	if (cleanup_zip)
+		unlink(cleanup_zip);
 	rc = interrupted ? 130 : 1;
 done:
 	db_close(&x.db);
@@ -835,5 +856,7 @@ done:
 	free(x.tmp);
 	free(old);
 	free(out);
+	free(zp);
+	free(ztmp);
 	return rc;
 }
