@@ -19,6 +19,7 @@
 #include "cli/export.h"
 #include "cli/zip.h"
 #include "base/json.h"
+#include "render/file.h"
 #include "render/tpl.h"
 #include "base/url.h"
 #include "base/arena.h"
@@ -85,6 +86,59 @@ rmtree(const char *path)
 	}
 	closedir(d);
 	return rmdir(path) || rc ? -1 : 0;
+}
+
+/*
+ * Removes what exports to out killed before they finished left beside it:
+ * OUT.tmp-PID (the site being written), OUT.tmp-PID.zip, OUT.old-PID (the
+ * export being replaced), of processes that no longer exist. A kill -9
+ * cannot be caught; the next export to the same place clears up after it.
+ */
+static void
+stale_temporaries(const char *out)
+{
+	const char *slash = strrchr(out, '/'), *base = slash ? slash + 1 : out;
+	size_t blen = strlen(base);
+	char *dir = xstrdup(slash ? out : ".");
+	char *end, path[4096];
+	struct dirent *e;
+	DIR *d;
+	long pid;
+	struct stat st;
+
+	if (slash)
+		dir[slash == out ? 1 : slash - out] = '\0';
+	if ((d = opendir(dir)) == NULL) {
+		free(dir);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		const char *p = e->d_name;
+
+		if (blen == 0 || strncmp(p, base, blen) != 0 ||
+		    (strncmp(p + blen, ".tmp-", 5) != 0 && strncmp(p + blen, ".old-", 5) != 0))
+			continue;
+		errno = 0;
+		pid = strtol(p + blen + 5, &end, 10);
+		if (errno || end == p + blen + 5 || pid <= 0 ||
+		    (*end != '\0' && strcmp(end, ".zip") != 0) || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, p);
+		/* Killed between its two renames: the export it was replacing goes back. */
+		if (p[blen + 1] == 'o' && lstat(out, &st) != 0 && errno == ENOENT &&
+		    rename(path, out) == 0) {
+			fprintf(stderr, "callreport: export: %s put back from %s, left by "
+			    "process %ld\n", out, path, pid);
+			continue;
+		}
+		if (rmtree(path) == 0)
+			fprintf(stderr, "callreport: export: removed %s, left by process %ld\n",
+			    path, pid);
+	}
+	closedir(d);
+	free(dir);
 }
 
 static void
@@ -776,6 +830,9 @@ export_main(const struct config *cfg, int argc, char **argv)
 		goto fail;
 	}
 	mkdir("exports", 0755);
+	stale_temporaries(out);
+	/* The workbooks of a killed export (or worker), too. */
+	file_clean(cfg->tmp_dir);
 	x.tmp = xmalloc(strlen(out) + 32);
 	sprintf(x.tmp, "%s.tmp-%ld", out, (long)getpid());
 	cleanup_dir = x.tmp;
