@@ -2,6 +2,7 @@
  * export, reports. */
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,7 @@ static void
 usage(void)
 {
 	fputs("usage: callreport --version\n"
-	    "       callreport import --user NAME FILE...\n"
+	    "       callreport import --user NAME [--move-numbers] FILE...\n"
 	    "       callreport token --user NAME [--list | --revoke ID]\n"
 	    "       callreport passwd --user NAME   (password read from standard input)\n"
 	    "       callreport migrate\n"
@@ -243,7 +244,8 @@ cmd_migrate(const struct config *cfg)
 }
 
 static int
-cmd_import(const struct config *cfg, const char *user, int n, char **files)
+cmd_import(const struct config *cfg, const char *user, bool move_numbers, int n,
+    char **files)
 {
 	PGconn *c;
 	int rc;
@@ -254,7 +256,8 @@ cmd_import(const struct config *cfg, const char *user, int n, char **files)
 	}
 	if ((c = admin(cfg)) == NULL)
 		return 1;
-	rc = import_files(c, user, n, files, cfg->timezone, stderr, stdout);
+	rc = import_files(c, user, n, files, cfg->timezone, move_numbers, stderr,
+	    stdout);
 	PQfinish(c);
 	return rc;
 }
@@ -266,11 +269,12 @@ main(int argc, char *argv[])
 		{ "user", required_argument, NULL, 'u' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "revoke", required_argument, NULL, 'r' },
+		{ "move-numbers", no_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct config cfg;
 	const char *cmd, *user = NULL, *revoke = NULL;
-	int ch, list = 0, rc;
+	int ch, list = 0, move_numbers = 0, rc;
 
 	if (argc < 2) {
 		usage();
@@ -298,6 +302,7 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case 'u': user = optarg; break;
 		case 'l': list = 1; break;
+		case 'm': move_numbers = 1; break;
 		case 'r': revoke = optarg; break;
 		default: usage(); config_free(&cfg); return 2;
 		}
@@ -308,7 +313,8 @@ main(int argc, char *argv[])
 		usage();
 		rc = 2;
 	} else if (strcmp(cmd, "import") == 0)
-		rc = cmd_import(&cfg, user, argc - optind, argv + optind);
+		rc = cmd_import(&cfg, user, move_numbers, argc - optind,
+		    argv + optind);
 	else if (strcmp(cmd, "token") == 0)
 		rc = cmd_token(&cfg, user, list, revoke);
 	else if (strcmp(cmd, "passwd") == 0)

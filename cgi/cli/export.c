@@ -19,6 +19,7 @@
 #include "cli/export.h"
 #include "cli/zip.h"
 #include "base/json.h"
+#include "render/file.h"
 #include "render/tpl.h"
 #include "base/url.h"
 #include "base/arena.h"
@@ -51,6 +52,7 @@ struct export {
 
 static volatile sig_atomic_t interrupted;
 static char *cleanup_dir;
+static char *cleanup_zip;
 
 static void
 on_signal(int sig)
@@ -84,6 +86,59 @@ rmtree(const char *path)
 	}
 	closedir(d);
 	return rmdir(path) || rc ? -1 : 0;
+}
+
+/*
+ * Removes what exports to out killed before they finished left beside it:
+ * OUT.tmp-PID (the site being written), OUT.tmp-PID.zip, OUT.old-PID (the
+ * export being replaced), of processes that no longer exist. A kill -9
+ * cannot be caught; the next export to the same place clears up after it.
+ */
+static void
+stale_temporaries(const char *out)
+{
+	const char *slash = strrchr(out, '/'), *base = slash ? slash + 1 : out;
+	size_t blen = strlen(base);
+	char *dir = xstrdup(slash ? out : ".");
+	char *end, path[4096];
+	struct dirent *e;
+	DIR *d;
+	long pid;
+	struct stat st;
+
+	if (slash)
+		dir[slash == out ? 1 : slash - out] = '\0';
+	if ((d = opendir(dir)) == NULL) {
+		free(dir);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		const char *p = e->d_name;
+
+		if (blen == 0 || strncmp(p, base, blen) != 0 ||
+		    (strncmp(p + blen, ".tmp-", 5) != 0 && strncmp(p + blen, ".old-", 5) != 0))
+			continue;
+		errno = 0;
+		pid = strtol(p + blen + 5, &end, 10);
+		if (errno || end == p + blen + 5 || pid <= 0 ||
+		    (*end != '\0' && strcmp(end, ".zip") != 0) || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, p);
+		/* Killed between its two renames: the export it was replacing goes back. */
+		if (p[blen + 1] == 'o' && lstat(out, &st) != 0 && errno == ENOENT &&
+		    rename(path, out) == 0) {
+			fprintf(stderr, "callreport: export: %s put back from %s, left by "
+			    "process %ld\n", out, path, pid);
+			continue;
+		}
+		if (rmtree(path) == 0)
+			fprintf(stderr, "callreport: export: removed %s, left by process %ld\n",
+			    path, pid);
+	}
+	closedir(d);
+	free(dir);
 }
 
 static void
@@ -731,7 +786,7 @@ export_main(const struct config *cfg, int argc, char **argv)
 	};
 	struct export x;
 	struct sigaction sa;
-	char *out = NULL, *old = NULL;
+	char *out = NULL, *old = NULL, *zp = NULL, *ztmp = NULL;
 	struct stat st;
 	int ch, rc = 1;
 
@@ -775,6 +830,9 @@ export_main(const struct config *cfg, int argc, char **argv)
 		goto fail;
 	}
 	mkdir("exports", 0755);
+	stale_temporaries(out);
+	/* The workbooks of a killed export (or worker), too. */
+	file_clean(cfg->tmp_dir);
 	x.tmp = xmalloc(strlen(out) + 32);
 	sprintf(x.tmp, "%s.tmp-%ld", out, (long)getpid());
 	cleanup_dir = x.tmp;
@@ -785,6 +843,27 @@ export_main(const struct config *cfg, int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	if (build(&x))
 		goto fail;
+	/*
+	 * The zip is written from the temporary site, before anything moves:
+	 * when it fails (a full disk, a size limit), the export fails whole and
+	 * leaves what was there, rather than a new site beside an old zip or
+	 * none. Its temporary name starts as the site's, so that a later
+	 * export finds it if this one is killed (stale_temporaries).
+	 */
+	if (x.zip) {
+		zp = xmalloc(strlen(out) + 8);
+		sprintf(zp, "%s.zip", out);
+		ztmp = xmalloc(strlen(x.tmp) + 8);
+		sprintf(ztmp, "%s.zip", x.tmp);
+		cleanup_zip = ztmp;
+		errno = 0;
+		if (zip_dir(x.tmp, ztmp)) {
+			snprintf(x.err, sizeof(x.err), "%s: cannot write the zip file (%s); "
+			    "nothing was exported: %s and %s are as they were", zp,
+			    errno ? strerror(errno) : "write error", out, zp);
+			goto fail;
+		}
+	}
 	/* Into place: an existing export is swapped out whole, never overwritten in part. */
 	if (lstat(out, &st) == 0) {
 		old = xmalloc(strlen(out) + 32);
@@ -804,18 +883,15 @@ export_main(const struct config *cfg, int argc, char **argv)
 	if (old)
 		rmtree(old);
 	if (x.zip) {
-		char *zp = xmalloc(strlen(out) + 8);
-
-		sprintf(zp, "%s.zip", out);
-		if (zip_dir(out, zp)) {
-			snprintf(x.err, sizeof(x.err), "%s: cannot write the zip file", zp);
-			unlink(zp);
-			free(zp);
+		/* A rename in one directory: it fails only if someone changed it meanwhile. */
+		if (rename(ztmp, zp)) {
+			snprintf(x.err, sizeof(x.err), "%s: %s; the site %s is complete, "
+			    "the zip was not written", zp, strerror(errno), out);
 			goto fail;
 		}
+		cleanup_zip = NULL;
 		if (!x.quiet)
 			fprintf(stderr, "export: %s\n", zp);
-		free(zp);
 	}
 	if (!x.quiet)
 		printf("%s\n", out);
@@ -827,6 +903,8 @@ fail:
 	fprintf(stderr, "callreport: export: %s\n", x.err[0] ? x.err : "failed");
 	if (cleanup_dir)
 		rmtree(cleanup_dir);
+	if (cleanup_zip)
+		unlink(cleanup_zip);
 	rc = interrupted ? 130 : 1;
 done:
 	db_close(&x.db);
@@ -835,5 +913,7 @@ done:
 	free(x.tmp);
 	free(old);
 	free(out);
+	free(zp);
+	free(ztmp);
 	return rc;
 }

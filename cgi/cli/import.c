@@ -93,11 +93,24 @@ struct imp_field {
 	const char    *name;   /* JSON key, and column name unless IMP_LINK */
 	enum imp_type  type;
 	unsigned       flags;
-	int64_t        lo, hi; /* IT_INT: allowed range */
+	int64_t        lo, hi; /* IT_INT: allowed range; IT_STR: hi, the most characters */
 	const char    *dflt;   /* SQL default when null or absent (NOT NULL columns) */
 };
 
-#define FSTR(n, f)          { n, IT_STR, f, 0, 0, NULL }
+/*
+ * The most characters a text field takes (README, "Import limits"): a
+ * workbook cell holds 32,767 (Excel's limit, which libxlsxwriter enforces by
+ * cutting), so no field may be longer; names, codes and numbers are shown in
+ * one line of a page or a column and need far less; a path or a URL, what a
+ * file system or a browser takes.
+ */
+#define LIM_NAME 255
+#define LIM_PATH 4096
+#define LIM_TEXT 32767
+
+#define FSTR(n, f)          { n, IT_STR, f, 0, LIM_NAME, NULL }
+#define FPATH(n, f)         { n, IT_STR, f, 0, LIM_PATH, NULL }
+#define FTEXT(n, f)         { n, IT_STR, f, 0, LIM_TEXT, NULL }
 #define FINT(n, f, lo, hi)  { n, IT_INT, f, lo, hi, NULL }
 #define FI2(n, f)           FINT(n, f, INT16_MIN, INT16_MAX)
 #define FI4(n, f)           FINT(n, f, INT32_MIN, INT32_MAX)
@@ -135,7 +148,7 @@ static const struct imp_field tag_group_fields[] = {
 
 static const struct imp_field tag_fields[] = {
 	FUUID("id", IMP_REQ), FSTR("name", IMP_REQ), FUUIDS("tag_group_ids", IMP_REQ),
-	FSTR("description", 0), FSTR("color", 0), FBOOL("status", 0, "true"),
+	FTEXT("description", 0), FSTR("color", 0), FBOOL("status", 0, "true"),
 	FTIME("created_at", 0), FTIME("updated_at", 0),
 };
 
@@ -148,7 +161,7 @@ static const struct imp_field group_fields[] = {
 
 static const struct imp_field utterance_fields[] = {
 	FUUID("id", IMP_REQ), FI8("group_id", IMP_REQ), FSTR("name", IMP_REQ),
-	FSTR("description", 0), FSTR("context_id", 0), FI4("priority", 0),
+	FTEXT("description", 0), FSTR("context_id", 0), FI4("priority", 0),
 	FSTR("action", 0), FI4("word_class", 0), FI4("wait", 0), FI4("retry", 0),
 	FI4("max_retry", 0), FI4("score", 0), FI4("play_ms", 0),
 	FBOOL("enquire", 0, NULL), FSTR("customer_service_id", 0),
@@ -165,10 +178,10 @@ static const struct imp_field task_fields[] = {
 	FI8("destination_extension", 0), FSTR("destination_dialplan", 0),
 	FSTR("destination_context", 0), FSTR("scheduling_policy_ratio", 0),
 	FSTR("scheduling_queue", 0), FSTR("dial_format", 0), FSTR("domain", 0),
-	FSTR("remark", 0), FI4("sort", 0), FSTR("originate_variables", 0),
+	FTEXT("remark", 0), FI4("sort", 0), FTEXT("originate_variables", 0),
 	FI4("_originate_timeout", 0), FSTR("_origination_caller_id_number", 0),
 	FSTR("caller_line_id", 0), FSTR("customer_service_id", 0),
-	FSTR("call_notify_url", 0), FI4("call_notify_type", 0),
+	FPATH("call_notify_url", 0), FI4("call_notify_type", 0),
 };
 
 static const struct imp_field number_fields[] = {
@@ -185,7 +198,7 @@ static const struct imp_field call_history_fields[] = {
 	FSTR("number", IMP_REQ), FTIME("call_time", IMP_REQ), FINT("status", IMP_REQ, 0, 12),
 	FSTR("call_id", 0), FI8("duration", 0), FSTR("hangup_cause", 0),
 	FSTR("hangup_code", 0), FI8("bill", 0), FSTR("call_status", 0),
-	FSTR("record_file", 0), FSTR("calling_number", 0),
+	FPATH("record_file", 0), FSTR("calling_number", 0),
 	FI4("province_id", IMP_ZERO), FI4("city_id", IMP_ZERO), FINT("operator", 0, 0, 3),
 	FTIME("created_at", 0), FTIME("updated_at", 0),
 };
@@ -196,7 +209,7 @@ static const struct imp_field record_fields[] = {
 	FI8("group_id", 0), FSTR("callid", 0), FSTR("caller_number", 0),
 	FI8("duration", 0), FI4("error_code", 0), FINT("gender", 0, 0, 4),
 	FUUID("level_id", IMP_LEVEL), FI8("bill", 0), FSTR("hangupcause", 0),
-	FTIME("hangupdate", 0), FTIME("answerdate", 0), FSTR("recordfile", 0),
+	FTIME("hangupdate", 0), FTIME("answerdate", 0), FPATH("recordfile", 0),
 	FSTR("bridge_callid", 0), FSTR("bridge_number", 0),
 	FTIME("bridge_calldate", 0), FTIME("bridge_answerdate", 0),
 	FI2("hangup_disposition", 0), FTIME("created_at", 0), FTIME("updated_at", 0),
@@ -207,14 +220,14 @@ static const struct imp_field record_fields[] = {
 
 static const struct imp_field record_detail_fields[] = {
 	FUUID("id", IMP_REQ), FUUID("record_id", IMP_REQ), FI4("sequence", IMP_REQ),
-	FSTR("notify", IMP_REQ), FUUID("task_id", 0), FSTR("callid", 0),
+	FTEXT("notify", IMP_REQ), FUUID("task_id", 0), FSTR("callid", 0),
 	FI4("error_code", 0), FSTR("asrtype", 0), FSTR("callee", 0),
 	FI2("gender", 0), FI4("asr_elapse", 0), FI4("record_ms", 0),
-	FNUM("volume_gain", 0), FSTR("question", 0), FI4("question_index", 0),
-	FI4("speak_ms", 0), FI4("play_ms", 0), FSTR("keyword", 0),
-	FUUID("answer_id", 0), FSTR("answer_text", 0), FSTR("word_class", 0),
+	FNUM("volume_gain", 0), FTEXT("question", 0), FI4("question_index", 0),
+	FI4("speak_ms", 0), FI4("play_ms", 0), FTEXT("keyword", 0),
+	FUUID("answer_id", 0), FTEXT("answer_text", 0), FSTR("word_class", 0),
 	FI4("score", 0), FTIME("created_at", 0), FTIME("updated_at", 0),
-	FI4("bridge_status", 0), FSTR("answer_content", 0),
+	FI4("bridge_status", 0), FTEXT("answer_content", 0),
 	FJSON("contents", 0, "'[]'::jsonb"), FUUIDS("tag_ids", 0),
 };
 
@@ -391,6 +404,9 @@ struct imp {
 	bool         unsorted[NKINDS]; /* ids did not come in ascending order */
 	char         last[NKINDS][40]; /* the last id of each kind, if counts > 0 */
 	long long    lines;
+	long long    rows[NKINDS];  /* counts less the repeated lines: the rows stored */
+	long long    added, changed; /* rows inserted, rows updated */
+	bool         move_numbers;  /* a number may go to another task */
 };
 
 /* Prints "PATH:LINE: " (LINE 0: "PATH: ") and the message to err; returns -1. */
@@ -530,6 +546,25 @@ stage_uuid(struct imp *im, long long line, const struct imp_field *f, const char
 }
 
 /*
+ * Returns the characters of UTF-8 text s (n bytes, valid: the tokener
+ * checked) as a workbook counts them, in UTF-16 units: a character beyond
+ * U+FFFF (an emoji) counts two.
+ */
+static size_t
+text_chars(const char *s, size_t n)
+{
+	size_t i, u = 0;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c & 0xc0) != 0x80)
+			u += c >= 0xf0 ? 2 : 1;
+	}
+	return u;
+}
+
+/*
  * Validates value v of field f (present, not null) and appends its COPY text
  * to im->copy. Returns 0, or -1 after printing "PATH:LINE: field F: ...".
  */
@@ -558,6 +593,11 @@ stage_value(struct imp *im, long long line, const struct imp_field *f, struct js
 	case IT_STR:
 		if (strlen(s) != n) {
 			fail(im, line, "field %s: contains a NUL character", f->name);
+			goto out;
+		}
+		if ((len = text_chars(s, n)) > (size_t)f->hi) {
+			fail(im, line, "field %s: %zu characters, longer than the limit of %"
+			     PRId64, f->name, len, f->hi);
 			goto out;
 		}
 		copy_escape(out, s, n);
@@ -765,6 +805,25 @@ stage_file(struct imp *im, FILE *fp, json_tokener *tok)
 		json_tokener_reset(tok);
 		obj = json_tokener_parse_ex(tok, p, (int)n);
 		jerr = json_tokener_get_error(tok);
+		/*
+		 * A bare literal (null, 1) is not complete until something follows
+		 * it: parsed again with the line's end as a NUL, which the tokener
+		 * takes for the end of the text, it is what it is (a JSON null is
+		 * no object, NULL). An object is parsed once: this way would also
+		 * refuse text after it with a vaguer message than the one below.
+		 */
+		if (jerr == json_tokener_continue && n < (size_t)INT_MAX) {
+			p[n] = '\0';
+			json_tokener_reset(tok);
+			obj = json_tokener_parse_ex(tok, p, (int)n + 1);
+			jerr = json_tokener_get_error(tok);
+			if (jerr == json_tokener_error_parse_eof)
+				jerr = json_tokener_continue;
+		}
+		if (jerr == json_tokener_success && obj == NULL) {
+			fail(im, lineno, "not a JSON object but null");
+			goto out;
+		}
 		if (obj == NULL || jerr != json_tokener_success) {
 			fail(im, lineno, "not JSON: %s", jerr == json_tokener_continue ?
 			     "unexpected end of line" : json_tokener_error_desc(jerr));
@@ -971,6 +1030,7 @@ insert_kind(struct imp *im, const struct kind *k)
 {
 	struct buf *sql = &im->sql;
 	const char *key = k->fields[0].name;
+	PGresult *res;
 
 	if (k->tenant) {
 		buf_reset(sql);
@@ -984,8 +1044,10 @@ insert_kind(struct imp *im, const struct kind *k)
 		buf_puts(sql, ") IS DISTINCT FROM (");
 		sql_columns(sql, k, "n.");
 		buf_puts(sql, ")");
-		if (run_cmd(im, sql->p, NULL) == -1)
+		if ((res = run(im, sql->p, NULL, PGRES_COMMAND_OK)) == NULL)
 			return -1;
+		im->changed += strtoll(PQcmdTuples(res), NULL, 10);
+		PQclear(res);
 	}
 	buf_reset(sql);
 	sql_staged_rows(im, k);
@@ -996,7 +1058,11 @@ insert_kind(struct imp *im, const struct kind *k)
 	sql_columns(sql, k, "n.");
 	buf_printf(sql, " FROM n WHERE NOT EXISTS (SELECT 1 FROM %s t WHERE t.\"%s\" = n.\"%s\")",
 	          k->table, key, key);
-	return run_cmd(im, sql->p, NULL);
+	if ((res = run(im, sql->p, NULL, PGRES_COMMAND_OK)) == NULL)
+		return -1;
+	im->added += strtoll(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	return 0;
 }
 
 /*
@@ -1076,6 +1142,93 @@ ensure_tenant(struct imp *im, const char *name)
 	}
 }
 
+/*
+ * Returns 0 if every id of kind k that the file holds twice or more comes
+ * with the same fields each time, else -1 after printing the first line that
+ * differs from an earlier one, that line and the first field that differs.
+ */
+static int
+check_repeats(struct imp *im, const struct kind *k)
+{
+	struct buf *sql = &im->sql;
+	PGresult *res = NULL, *two = NULL;
+	const char *p[2];
+	size_t i;
+	int rc = -1;
+
+	buf_reset(sql);
+	buf_puts(sql, "WITH d AS (SELECT line, id, ROW(");
+	for (i = 1; i <= NSLOTS; i++)
+		buf_printf(sql, "%sv%zu", i > 1 ? ", " : "", i);
+	buf_printf(sql, ")::text AS r FROM import_stage WHERE kind = '%s'),"
+	          " f AS (SELECT DISTINCT ON (id) id, line, r FROM d ORDER BY id, line)"
+	          " SELECT f.line, d.line, d.id FROM d JOIN f USING (id)"
+	          " WHERE d.r IS DISTINCT FROM f.r ORDER BY d.line LIMIT 1", k->name);
+	if ((res = run(im, sql->p, NULL, PGRES_TUPLES_OK)) == NULL)
+		goto out;
+	if (PQntuples(res) == 0) {
+		rc = 0;
+		goto out;
+	}
+	/* The field: the first slot in which the two lines differ. */
+	p[0] = PQgetvalue(res, 0, 0);
+	p[1] = PQgetvalue(res, 0, 1);
+	buf_reset(sql);
+	buf_puts(sql, "SELECT ");
+	for (i = 1; i < k->nfields && i <= NSLOTS; i++)
+		buf_printf(sql, "%sv%zu", i > 1 ? ", " : "", i);
+	buf_printf(sql, " FROM import_stage WHERE kind = '%s' AND line IN"
+	          " ($1::bigint, $2::bigint) ORDER BY line", k->name);
+	two = PQexecParams(im->conn, sql->p, 2, NULL, p, NULL, NULL, 0);
+	if (PQresultStatus(two) != PGRES_TUPLES_OK || PQntuples(two) != 2) {
+		fail_db(im, two);
+		goto out;
+	}
+	for (i = 0; i < (size_t)PQnfields(two); i++)
+		if (PQgetisnull(two, 0, (int)i) != PQgetisnull(two, 1, (int)i) ||
+		    strcmp(PQgetvalue(two, 0, (int)i), PQgetvalue(two, 1, (int)i)) != 0)
+			break;
+	fail(im, strtoll(p[1], NULL, 10), "%s %s again, with field %s other than on line %s"
+	     " (a file may repeat a row, not change it)", k->name, PQgetvalue(res, 0, 2),
+	     i + 1 < k->nfields ? k->fields[i + 1].name : "?", p[0]);
+out:
+	PQclear(res);
+	PQclear(two);
+	return rc;
+}
+
+/*
+ * Returns 0 if no number of the file is in the database under another task,
+ * else -1 after printing the first: a number moved between tasks leaves its
+ * calls behind, so it takes --move-numbers to say it is meant.
+ */
+static int
+check_moves(struct imp *im)
+{
+	const struct kind *k = kind_by_name("number", 6);
+	PGresult *res;
+	int rc = -1;
+
+	if (k == NULL || im->rows[k - kinds] == 0)
+		return 0;
+	buf_reset(&im->sql);
+	buf_printf(&im->sql, "SELECT s.line, s.id, t.task_id FROM import_stage s JOIN numbers t"
+	          " ON t.id = s.id::int8 AND t.user_id = '%s' WHERE s.kind = 'number'"
+	          " AND t.task_id <> ", im->tenant);
+	sql_slot(&im->sql, "s", k, field_by_name(k, "task_id"));
+	buf_puts(&im->sql, "::uuid ORDER BY s.line LIMIT 1");
+	if ((res = run(im, im->sql.p, NULL, PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	if (PQntuples(res) > 0)
+		fail(im, strtoll(PQgetvalue(res, 0, 0), NULL, 10), "field task_id: number %s is"
+		     " in task %s: moving it to another task takes --move-numbers",
+		     PQgetvalue(res, 0, 1), PQgetvalue(res, 0, 2));
+	else
+		rc = 0;
+	PQclear(res);
+	return rc;
+}
+
 /* Checks and moves the staged rows; returns 0 or -1 after printing the error. */
 static int
 apply_stage(struct imp *im)
@@ -1083,20 +1236,31 @@ apply_stage(struct imp *im)
 	size_t i;
 
 	/*
-	 * A later line with the same kind and id replaces an earlier one. Only
-	 * a kind whose ids did not come in ascending order can hold repeats.
+	 * A line repeating an earlier one of the same kind and id is left out;
+	 * one that says something else about the row is an error, as a file
+	 * cannot say which of its lines is right. Only a kind whose ids did not
+	 * come in ascending order can hold repeats.
 	 */
+	memcpy(im->rows, im->counts, sizeof(im->rows));
 	for (i = 0; i < NKINDS; i++) {
+		PGresult *res;
+
 		if (!im->unsorted[i])
 			continue;
+		if (check_repeats(im, &kinds[i]) == -1)
+			return -1;
 		buf_reset(&im->sql);
 		buf_printf(&im->sql, "DELETE FROM import_stage s USING (SELECT ctid AS c FROM"
 		          " (SELECT ctid, row_number() OVER (PARTITION BY id COLLATE \"C\""
 		          " ORDER BY line DESC) AS n FROM import_stage WHERE kind = '%s') w"
 		          " WHERE w.n > 1) d WHERE s.ctid = d.c", kinds[i].name);
-		if (run_cmd(im, im->sql.p, NULL) == -1)
+		if ((res = run(im, im->sql.p, NULL, PGRES_COMMAND_OK)) == NULL)
 			return -1;
+		im->rows[i] -= strtoll(PQcmdTuples(res), NULL, 10);
+		PQclear(res);
 	}
+	if (!im->move_numbers && check_moves(im) == -1)
+		return -1;
 	/* The checks of the small kinds read the stage through this index. */
 	if (run_cmd(im, "CREATE INDEX ON import_stage (kind)", NULL) == -1 ||
 	    run_cmd(im, "ANALYZE import_stage", NULL) == -1)
@@ -1127,23 +1291,32 @@ apply_stage(struct imp *im)
 	return 0;
 }
 
-/* Prints "PATH: N lines imported (kind=count, ...)" to progress. */
+/*
+ * Prints "PATH: N rows stored (kind=count, ...): A new, C changed, U
+ * unchanged; L lines" to progress: rows, not lines, as a line may repeat
+ * another; unchanged, rows the database held already as the file says
+ * (and shared rows that exist, which an import leaves as they are).
+ */
 static void
 print_progress(struct imp *im, FILE *progress)
 {
+	long long total = 0;
 	size_t i;
 	bool first = true;
 
 	if (progress == NULL)
 		return;
-	fprintf(progress, "%s: %lld lines imported", im->path, im->lines);
+	for (i = 0; i < NKINDS; i++)
+		total += im->rows[i];
+	fprintf(progress, "%s: %lld rows stored", im->path, total);
 	for (i = 0; i < NKINDS; i++) {
-		if (im->counts[i] == 0)
+		if (im->rows[i] == 0)
 			continue;
-		fprintf(progress, "%s%s=%lld", first ? " (" : ", ", kinds[i].name, im->counts[i]);
+		fprintf(progress, "%s%s=%lld", first ? " (" : ", ", kinds[i].name, im->rows[i]);
 		first = false;
 	}
-	fputs(first ? "\n" : ")\n", progress);
+	fprintf(progress, "): %lld new, %lld changed, %lld unchanged; %lld lines\n",
+	    im->added, im->changed, total - im->added - im->changed, im->lines);
 	fflush(progress);
 }
 
@@ -1215,8 +1388,9 @@ import_file(struct imp *im, const char *tenant, const char *timezone, json_token
 	int i, rc = -1;
 
 	memset(im->counts, 0, sizeof(im->counts));
+	memset(im->rows, 0, sizeof(im->rows));
 	memset(im->unsorted, 0, sizeof(im->unsorted));
-	im->lines = 0;
+	im->lines = im->added = im->changed = 0;
 	buf_reset(&im->copy);
 	if ((fp = fopen(im->path, "r")) == NULL) {
 		fail(im, 0, "cannot open: %s", strerror(errno));
@@ -1257,7 +1431,18 @@ import_file(struct imp *im, const char *tenant, const char *timezone, json_token
 	if (stage_file(im, fp, tok) == -1)
 		goto out;
 	in_copy = false;
-	if (copy_end(im, NULL) == -1 || apply_stage(im) == -1)
+	if (copy_end(im, NULL) == -1)
+		goto out;
+	/*
+	 * A file without a line of data is a mistake (a truncated download, the
+	 * wrong name), not an import of nothing: it fails, and the tenant it
+	 * would have created goes with the rollback.
+	 */
+	if (im->lines == 0) {
+		fail(im, 0, "no data: the file holds no JSON object");
+		goto out;
+	}
+	if (apply_stage(im) == -1)
 		goto out;
 	/* Cached responses of this tenant are stale now (their ETags carry the version). */
 	{
@@ -1300,7 +1485,7 @@ out:
 
 int
 import_files(PGconn *conn, const char *tenant, int nfiles, char *const files[],
-             const char *timezone, FILE *err, FILE *progress)
+             const char *timezone, bool move_numbers, FILE *err, FILE *progress)
 {
 	struct imp im;
 	json_tokener *tok = NULL;
@@ -1308,6 +1493,7 @@ import_files(PGconn *conn, const char *tenant, int nfiles, char *const files[],
 
 	memset(&im, 0, sizeof(im));
 	im.conn = conn;
+	im.move_numbers = move_numbers;
 	im.err = err;
 	im.path = "import";
 	if (tenant == NULL || *tenant == '\0') {

@@ -2,6 +2,7 @@
 #ifndef CALLREPORT_IMPORT_H
 #define CALLREPORT_IMPORT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <libpq-fe.h>
 
@@ -14,10 +15,12 @@
  * "FILE:LINE: field FIELD: what is wrong" (or "FILE: ..." for file-level
  * errors, "FILE: database: MESSAGE" for errors raised by the server) to err,
  * rolls that file back completely and returns 1 (files before it stay
- * committed). progress (may be NULL) gets one line per imported file:
- * "FILE: N lines imported (kind=count, ...)".
+ * committed). A file without data fails; so does one that gives an id twice
+ * with different fields, and one that moves a number to another task unless
+ * move_numbers. progress (may be NULL) gets one line per imported file:
+ * "FILE: N rows stored (kind=count, ...): A new, C changed, U unchanged; L lines".
  */
 int import_files(PGconn *conn, const char *tenant, int nfiles, char *const files[],
-                 const char *timezone, FILE *err, FILE *progress);
+                 const char *timezone, bool move_numbers, FILE *err, FILE *progress);
 
 #endif

@@ -36,7 +36,7 @@ struct zip {
 	FILE		*f;
 	struct zip_ent	*ents;
 	size_t		 n, cap;
-	int		 err;	/* sticky: a read or a write failed */
+	int		 err;	/* sticky: the errno of the first read or write that failed */
 };
 
 static unsigned char *
@@ -58,7 +58,7 @@ static void
 zip_write(struct zip *z, const void *p, size_t n)
 {
 	if (!z->err && fwrite(p, 1, n, z->f) != n)
-		z->err = 1;
+		z->err = errno ? errno : EIO;
 }
 
 /*
@@ -107,7 +107,7 @@ zip_add_file(struct zip *z, const char *name, const char *path)
 	if (z->err)
 		return -1;
 	if ((in = fopen(path, "rb")) == NULL) {
-		z->err = 1;
+		z->err = errno ? errno : EIO;
 		return -1;
 	}
 	/* The CRC and size come first in the header: one pass for them, one to copy. */
@@ -115,7 +115,7 @@ zip_add_file(struct zip *z, const char *name, const char *path)
 	rewind(in);
 	if (size < 0 || (off = ftell(z->f)) < 0) {
 		fclose(in);
-		z->err = 1;
+		z->err = errno ? errno : EIO;
 		return -1;
 	}
 	if (z->n == z->cap) {
@@ -144,7 +144,7 @@ zip_add_file(struct zip *z, const char *name, const char *path)
 	/* A file that changed between the passes would not match its header. */
 	copied = zip_pass(z, in, &again, 1);
 	if (copied != size || again != crc)
-		z->err = 1;
+		z->err = errno ? errno : EIO;
 	fclose(in);
 	return z->err ? -1 : 0;
 }
@@ -155,12 +155,12 @@ zip_close(struct zip *z)
 	unsigned char h[46], *p;
 	size_t i;
 	long cd, end;
-	int rc;
+	int err;
 
 	if (z == NULL)
 		return -1;
 	if ((cd = ftell(z->f)) < 0)
-		z->err = 1;
+		z->err = errno ? errno : EIO;
 	for (i = 0; i < z->n; i++) {
 		struct zip_ent *e = &z->ents[i];
 
@@ -186,7 +186,7 @@ zip_close(struct zip *z)
 		free(e->name);
 	}
 	if ((end = ftell(z->f)) < 0)
-		z->err = 1;
+		z->err = errno ? errno : EIO;
 	p = zip_le32(h, ZIP_END);
 	p = zip_le16(p, 0);		/* this disk */
 	p = zip_le16(p, 0);		/* the central directory's disk */
@@ -196,10 +196,15 @@ zip_close(struct zip *z)
 	p = zip_le32(p, (uint32_t)cd);
 	zip_le16(p, 0);			/* comment */
 	zip_write(z, h, 22);
-	rc = fclose(z->f) || z->err ? -1 : 0;
+	if (fclose(z->f) && !z->err)
+		z->err = errno ? errno : EIO;
+	err = z->err;
 	free(z->ents);
 	free(z);
-	return rc;
+	/* errno for the caller to say why (a full disk, a size limit). */
+	if (err)
+		errno = err;
+	return err ? -1 : 0;
 }
 
 /* Adds every file under dir/rel, named by its path below dir; returns 0 or -1. */

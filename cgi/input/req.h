@@ -65,6 +65,7 @@ struct req {
 	const char		*err_field, *err_label;
 	const char		*file;		/* when set: send this file as the body */
 	bool			 file_tmp;	/* file is a temporary: removed once sent */
+	int			 file_fd;	/* > 0: file, open (a temporary, unlinked already) */
 	off_t			 file_off, file_len;
 	bool			 head_only;
 	bool			 capture;	/* keep the response (static export) */

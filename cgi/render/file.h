@@ -5,10 +5,16 @@
 #include "report/def.h"
 
 /*
- * Makes an empty temporary file tmp_dir/callreport-XXXXXX.ext; returns its
- * path (in the arena), or NULL (logged; the error answer is set).
+ * Makes an empty temporary file tmp_dir/callreport-PID-XXXXXX.ext; returns
+ * its path (in the arena), or NULL (logged; the error answer is set).
  */
 char		*file_temp(struct req *, const char *ext);
+/*
+ * Removes the files callreport-PID-* in dir whose process no longer exists
+ * (killed while it built or sent them), logging each; returns how many.
+ * A worker calls it when it starts, and so does an export.
+ */
+int		 file_clean(const char *dir);
 /*
  * Sends path as the answer, removed once sent: its media type, and a
  * download name made of the report's file stem (ASCII) and its title

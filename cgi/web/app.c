@@ -454,7 +454,7 @@ void
 app_serve(struct req *req)
 {
 	const char *uri = req_env(req, "REQUEST_URI"), *q, *err = NULL;
-	const char *base = req->cfg->base_path, *tmp;
+	const char *base = req->cfg->base_path;
 	const struct route *rt = NULL;
 	bool path_known = false;
 	char allow[32] = "";
@@ -536,11 +536,19 @@ send:
 	}
 	if (req->capture)
 		return;		/* the static export keeps the response */
-	/* A workbook made for this request goes, however the sending went. */
-	tmp = req->file_tmp ? req->file : NULL;
+	/*
+	 * A workbook made for this request goes, however the sending goes: its
+	 * name is removed before the first byte is sent, and the open file with
+	 * the worker, even one killed halfway (the file's name carries the
+	 * worker's pid for a kill while it is built: file_clean).
+	 */
+	if (req->file != NULL && req->file_tmp) {
+		req->file_fd = open(req->file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		unlink(req->file);
+		if (req->file_fd <= 0)
+			req->file_fd = 0;	/* http_send tries the path: a 500 */
+	}
 	http_send(req);
-	if (tmp != NULL)
-		unlink(tmp);
 	log_line(req->id, "%s %s %d", req->method, req->path ? req->path : "-",
 	    req->status);
 }

@@ -59,7 +59,8 @@ http_send(struct req *req)
 		req->status = 200;
 	if (req->file != NULL) {
 		/* The path is resolved already: a symlink here now is a swap. */
-		if ((fd = open(req->file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 ||
+		if ((fd = req->file_fd > 0 ? req->file_fd :
+		    open(req->file, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 ||
 		    (req->file_len == 0 && (req->file_len = lseek(fd, 0, SEEK_END)) < 0) ||
 		    lseek(fd, req->file_off, SEEK_SET) < 0) {
 			log_line(req->id, "send %s: %s", req->file, strerror(errno));

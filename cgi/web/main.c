@@ -12,6 +12,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "render/file.h"
 #include "render/tpl.h"
 #include "store/db.h"
 #include "web/app.h"
@@ -49,6 +50,8 @@ main(void)
 		return 1;
 	if (tpl_root(cfg.template_dir))
 		log_line(NULL, "template_dir %s is not usable", cfg.template_dir);
+	/* What a worker killed before this one left in tmp_dir. */
+	file_clean(cfg.tmp_dir);
 	/* Reports read from read_db when set; sign-in and sign-out write to db. */
 	db_init(&db, cfg.read_db[0] ? cfg.read_db : cfg.db, cfg.timezone,
 	    cfg.statement_timeout, cfg.lock_timeout, cfg.prepare);

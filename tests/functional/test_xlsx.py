@@ -90,12 +90,22 @@ def gamma_lines():
 
 
 @pytest.fixture(scope="module")
-def gamma(data):
+def gamma(data, db):
+    """The import refuses text over 32,767 characters (README, "Import limits"): the values
+    over the limit are written with SQL after it, as data reaching the tables another way."""
     path = os.path.join(OUT, "gamma.jsonl")
+    over = {}
     with open(path, "w", encoding="utf-8") as f:
         for line in gamma_lines():
+            if line["kind"] == "record_detail" and utf16_units(line["question"]) > 32767:
+                over[line["id"]] = line["question"]
+                line = dict(line, question="")
             f.write(json.dumps(line, ensure_ascii=False) + "\n")
     cli("import", "--user", "gamma", path)
+    with db.cursor() as c:
+        for rid, q in over.items():
+            c.execute("UPDATE record_details SET question = %s WHERE id = %s", (q, rid))
+    assert len(over) == 2
     return {"token": cli("token", "--user", "gamma").stdout.strip()}
 
 
