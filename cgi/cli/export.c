@@ -513,13 +513,18 @@ row_id(struct json_object *rows, long i)
 	return id != NULL && safe_id(id, strlen(id)) ? id : NULL;
 }
 
-/* Copies static/ (flat: CSS and images) into the site. */
+/*
+ * Copies the files of static/ (CSS and images) into the site: its folders
+ * are the web server's (errors/: the JSON of its own error answers), not
+ * the pages'.
+ */
 static int
 copy_static(struct export *x)
 {
 	DIR *d;
 	struct dirent *e;
 	char from[4096], to[4096];
+	struct stat st;
 	int in, rc = 0;
 
 	if ((d = opendir(x->cfg->static_dir)) == NULL) {
@@ -533,6 +538,10 @@ copy_static(struct export *x)
 		snprintf(to, sizeof(to), "%s/static/%s", x->tmp, e->d_name);
 		if ((in = open(from, O_RDONLY)) < 0)
 			continue;
+		if (fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
+			close(in);
+			continue;
+		}
 		rc = copy_fd(in, to);
 		close(in);
 	}
