@@ -10,9 +10,10 @@
 <body>
 <a class="skip" href="#main">跳到正文</a>
 <header class="top">
-<a class="brand" href="{{BASE}}/tasks">callreport</a>
+<a class="brand" href="{{BASE}}/">callreport</a>
 {{#LIVE}}<nav aria-label="账户">
-{{#SIGNED_IN}}<a href="{{BASE}}/tasks">任务</a>
+{{#SIGNED_IN}}<a href="{{BASE}}/">概况</a>
+<a href="{{BASE}}/tasks">任务</a>
 <span class="user">{{USER}}</span>
 {{#CAN_SIGN_OUT}}<form method="post" action="{{BASE}}/logout" class="inline"><button type="submit">退出</button></form>{{/CAN_SIGN_OUT}}{{/SIGNED_IN}}
 </nav>{{/LIVE}}{{#EXPORT}}<span class="user">静态导出</span>{{/EXPORT}}
