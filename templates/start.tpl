@@ -2,16 +2,7 @@
 <p class="crumbs">概况 › <a href="{{BASE}}/tasks">任务</a></p>
 <h1>概况 <small class="meta">{{#HAS_PERIOD_NAME}}{{PERIOD_NAME}} · {{/HAS_PERIOD_NAME}}<span id="period">{{PERIOD_START}} 至 {{PERIOD_END}}</span></small></h1>
 <p class="meta">对比上期: <span id="prev-period">{{PREV_START}} 至 {{PREV_END}}</span> (等长的前一时段)</p>
-{{#LIVE}}<nav class="actions periods" aria-label="时间段" id="periods">
-{{#PERIOD}}{{#CURRENT}}<a href="{{PATH}}?{{query}}" aria-current="page" class="current" data-period="{{code}}">{{name}}</a>{{/CURRENT}}{{#OTHER}}<a href="{{PATH}}?{{query}}" data-period="{{code}}">{{name}}</a>{{/OTHER}}
-{{/PERIOD}}</nav>
-<form method="get" action="{{PATH}}" class="filters" id="filters">
-<div class="row">
-<span><label for="start_at">自定义: 从</label> <input type="datetime-local" id="start_at" name="start_at" step="1" required value="{{f_start_at}}"></span>
-<span><label for="end_at">到</label> <input type="datetime-local" id="end_at" name="end_at" step="1" required value="{{f_end_at}}"></span>
-<button type="submit">查看</button>
-</div>
-</form>{{/LIVE}}
+{{>PERIODS}}
 <p class="actions"><a href="{{PATH}}?{{XLSX_QUERY}}" id="xlsx">下载 XLSX</a><a href="{{BASE}}/tasks">全部任务</a></p>
 <div class="scroll">
 <table class="report stack-phone" id="rows">
@@ -37,7 +28,7 @@
 <td data-label="接通号码" class="num answered">{{answered}}</td>
 <td data-label="接通率" class="num connect-rate">{{#connect_rate_set}}{{connect_rate}}%{{/connect_rate_set}}</td>
 <td data-label="接通率较上期" class="num trend {{connect_rate_trend}}">{{connect_rate_vs}}</td>
-<td data-label="通话数" class="num calls">{{calls}}</td>
+<td data-label="通话数" class="num calls">{{#task_id_set}}<a href="{{BASE}}/tasks/{{task_id}}/records{{PERIOD_QUERY}}">{{calls}}</a>{{/task_id_set}}{{#total_label_set}}{{calls}}{{/total_label_set}}</td>
 <td data-label="通话数较上期" class="num trend {{calls_trend}}">{{calls_vs}}</td>
 <td data-label="A类意向" class="num a-count">{{a_count}}</td>
 <td data-label="A类占比" class="num a-rate">{{#a_rate_set}}{{a_rate}}%{{/a_rate_set}}</td>

@@ -28,6 +28,18 @@ static const char *const dirs[] = { "asc", "desc", NULL };
 	{ "sort", FT_CODESET, F_NOSQL, 0, 0, codes, codes, "排序" }, \
 	{ "dir", FT_CODESET, F_NOSQL, 0, 0, dirs, dirs, "顺序" }
 
+/*
+ * A period (input/period.h): a shortcut, or start_at and end_at; the engine
+ * resolves it into the four times (prev_*: the previous period of the same
+ * length, never read from the request).
+ */
+#define PERIOD_FIELDS \
+	{ "period", FT_TEXT, F_NOSQL, 0, 32, NULL, NULL, "时间段" }, \
+	{ "start_at", FT_TIME, 0, 0, 0, NULL, NULL, "开始时间" }, \
+	{ "end_at", FT_TIME, 0, 0, 0, NULL, NULL, "结束时间" }, \
+	{ "prev_start_at", FT_TIME, F_DERIVED, 0, 0, NULL, NULL, "上期开始时间" }, \
+	{ "prev_end_at", FT_TIME, F_DERIVED, 0, 0, NULL, NULL, "上期结束时间" }
+
 #define PAGE_FIELDS \
 	{ "page", FT_UINT, F_NOSQL | F_DEFAULT, 1, 1000000000, NULL, NULL, "页码" }, \
 	{ "per_page", FT_UINT, F_NOSQL, 1, 100, NULL, NULL, "每页条数" }
@@ -98,9 +110,10 @@ static const struct column c_task_attempts[] = {
 	{ "id", "呼叫记录ID", CT_ID, VX, 18 },
 };
 
-/* GET /tasks: the tenant's tasks with their progress */
+/* GET /tasks: the tenant's tasks with their progress (over a period, when one is given) */
 static const struct field f_tasks[] = {
 	PAGE_FIELDS,
+	PERIOD_FIELDS,
 };
 
 static const struct column c_tasks[] = {
@@ -319,18 +332,6 @@ static const struct column c_number_history[] = {
 	{ "record_id", "通话记录ID", CT_CODE, VJ | VX, 38 },
 };
 
-/*
- * A period (input/period.h): a shortcut, or start_at and end_at; the engine
- * resolves it into the four times (prev_*: the previous period of the same
- * length, never read from the request).
- */
-#define PERIOD_FIELDS \
-	{ "period", FT_TEXT, F_NOSQL, 0, 32, NULL, NULL, "时间段" }, \
-	{ "start_at", FT_TIME, 0, 0, 0, NULL, NULL, "开始时间" }, \
-	{ "end_at", FT_TIME, 0, 0, 0, NULL, NULL, "结束时间" }, \
-	{ "prev_start_at", FT_TIME, F_DERIVED, 0, 0, NULL, NULL, "上期开始时间" }, \
-	{ "prev_end_at", FT_TIME, F_DERIVED, 0, 0, NULL, NULL, "上期结束时间" }
-
 static const char *const start_sort_codes[] = {
 	"name", "dialled", "answered", "connect_rate", "connect_rate_change", "calls",
 	"calls_change", "a_count", "a_rate", "b_count", "b_rate", "avg_bill", NULL
@@ -415,6 +416,7 @@ const struct report reports[REPORT__MAX] = {
 		FIELDS(f_tasks), COLUMNS(c_tasks),
 		.sql = sql_tasks, .count_sql = sql_tasks_count,
 		.tpl = "tasks.tpl", .sheet = "外呼任务", .file = "tasks",
+		.html = hook_tasks,
 	},
 	[REPORT_DONE_PHONES] = {
 		.name = "done_phones", .title = "通话记录",

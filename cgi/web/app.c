@@ -51,7 +51,7 @@ static const struct route routes[] = {
 	{ "GET", "/login", -1, session_login, R_HTML | R_PUBLIC },
 	{ "POST", "/login", -1, session_login, R_HTML | R_PUBLIC | R_WRITE },
 	{ "POST", "/logout", -1, session_logout, R_HTML | R_PUBLIC | R_WRITE },
-	{ "GET", "/tasks", REPORT_TASKS, NULL, R_HTML },
+	{ "GET", "/tasks", REPORT_TASKS, NULL, R_HTML | R_FORM },
 	{ "GET", "/tasks/:task_id", -1, overview_page, R_HTML },
 	{ "GET", "/tasks/:task_id/numbers", REPORT_TASK_NUMBER, NULL, R_HTML | R_FORM },
 	{ "GET", "/tasks/:task_id/records", REPORT_DONE_PHONES, NULL, R_HTML | R_FORM },

@@ -285,3 +285,44 @@ def test_sign_in_lands_on_the_start_page(data, db):
     r = get("/tasks", token=data["alpha"]["token"], params={"format": "json"})
     n = query(db, "SELECT count(*) FROM tasks WHERE user_id = %s", data["alpha"]["tenant_id"])[0][0]
     assert r.status == 200 and r.json()["data"]["total"] == n, "/tasks is as it was"
+
+
+# --- the task list over a period ----------------------------------------------------------
+
+def test_task_list_over_a_period(data, db, alpha_sid):
+    tid, tok = data["alpha"]["tenant_id"], data["alpha"]["token"]
+    day = busiest_day(db, tid)
+    start, end = f"{day} 00:00:00", f"{day} 23:59:59"
+    r = get("/tasks", token=tok, params={"start_at": start, "end_at": end, "per_page": 100, "format": "json"})
+    assert r.status == 200, r.text[:300]
+    body = r.json()
+    cur = figures(db, tid, start, end)
+    totals = dict(query(db, "SELECT task_id::text, count(*) FROM numbers WHERE user_id = %s GROUP BY 1", tid))
+    n = query(db, "SELECT count(*) FROM tasks WHERE user_id = %s", tid)[0][0]
+    assert body["data"]["total"] == n, "every task, active or not"
+    for r in body["data"]["data"]:
+        f = cur.get(r["uuid"], {"dialled": set(), "answered": set(), "calls": 0})
+        d, a = len(f["dialled"]), len(f["answered"])
+        assert (r["total"], r["dialled"], r["connected"], r["records"]) == (totals.get(r["uuid"], 0), d, a, f["calls"])
+        assert Decimal(str(r["connect_rate"])) == r1(a, max(d, 1))
+    # Without a period: the whole life, as before.
+    whole = get("/tasks", token=tok, params={"per_page": 100, "format": "json"}).json()["data"]["data"]
+    assert sum(r["records"] for r in whole) > sum(r["records"] for r in body["data"]["data"])
+    # The page: its title and every link keep the period (pager, XLSX, the records of a task).
+    d = doc(page("/tasks", alpha_sid, params={"start_at": f"{day}T00:00", "end_at": f"{day}T23:59:59",
+                                              "per_page": 2}))
+    assert f"外呼任务 {start} 至 {end}" in Doc.text_of(d.one("title"))
+    kept = [h for h in d.hrefs() if "period=" not in h and ("/records?" in h or "format=xlsx" in h or "&page=2" in h)]
+    assert any("&page=2" in h for h in kept) and any("format=xlsx" in h for h in kept) and \
+        any("/records?" in h for h in kept)
+    for h in kept:
+        qs = urllib.parse.parse_qs(urllib.parse.urlsplit(h).query)
+        assert qs["start_at"] == [start] and qs["end_at"] == [end], h
+    # The drill-down: a task's records for the same period are its calls of the day.
+    task = max(cur, key=lambda t: cur[t]["calls"])
+    r = get(f"/tasks/{task}/records", token=tok, params={"start_at": start, "end_at": end, "format": "json"})
+    assert r.status == 200 and r.json()["total"] == cur[task]["calls"]
+    r = get("/tasks", token=tok, params={"period": "明天", "format": "json"})
+    assert r.status == 400 and r.json()["message"].startswith("period must be one of")
+    r = get("/tasks", token=tok, params={"period": "昨天", "format": "xlsx"})
+    assert r.status == 200
