@@ -350,6 +350,10 @@ ALTER TABLE call_histories ADD COLUMN IF NOT EXISTS number_rev text
 CREATE INDEX IF NOT EXISTS call_histories_number_rev
   ON call_histories (user_id, number_rev text_pattern_ops);
 
+-- The start page: the tenant's attempts of a period, every task at once (index-only).
+CREATE INDEX IF NOT EXISTS call_histories_user_time ON call_histories (user_id, call_time)
+  INCLUDE (task_id, number_id, status);
+
 CREATE TABLE IF NOT EXISTS records (
   id                 uuid PRIMARY KEY,
   user_id            uuid NOT NULL REFERENCES tenants(id),
@@ -396,6 +400,9 @@ CREATE INDEX IF NOT EXISTS records_task_cover ON records (task_id, calldate DESC
   INCLUDE (user_id, score, bill, rounds, callee);
 -- A number's history links each attempt to the call record it became (same task, call id).
 CREATE INDEX IF NOT EXISTS records_task_callid ON records (task_id, callid);
+-- The start page: the tenant's call records of a period, every task at once.
+CREATE INDEX IF NOT EXISTS records_user_calldate ON records (user_id, calldate)
+  INCLUDE (task_id, level_id, bill);
 
 CREATE TABLE IF NOT EXISTS record_tags (
   record_id  uuid NOT NULL REFERENCES records(id) ON DELETE CASCADE,

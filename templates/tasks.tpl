@@ -1,5 +1,7 @@
 {{%AUTOESCAPE context="HTML"}}{{>HEADER}}
-<h1>外呼任务</h1>
+<h1>外呼任务{{#HAS_PERIOD}} <small class="meta">{{#HAS_PERIOD_NAME}}{{PERIOD_NAME}} · {{/HAS_PERIOD_NAME}}<span id="period">{{PERIOD_START}} 至 {{PERIOD_END}}</span></small>{{/HAS_PERIOD}}</h1>
+{{>PERIODS}}
+{{#HAS_PERIOD}}<p class="note">已呼叫、接通与通话记录为这一时段的: 这一时段有呼叫的号码、其中接通的号码、呼叫时间在这一时段的通话记录。<a href="{{PATH}}">全部时间</a></p>{{/HAS_PERIOD}}
 <p class="actions"><span>共 {{TOTAL}} 个任务</span><a href="{{PATH}}?{{XLSX_QUERY}}">下载 XLSX</a></p>
 <div class="scroll">
 <table class="report stack-phone" id="tasks">
@@ -16,7 +18,7 @@
 <td data-label="接通" class="num">{{connected}}</td>
 <td data-label="接通率" class="num connect-rate">{{connect_rate}}%</td>
 <td data-label="通话记录" class="num">{{records}}</td>
-<td data-label="查看" class="nowrap"><a href="{{BASE}}/tasks/{{uuid}}">概览</a> · <a href="{{BASE}}/tasks/{{uuid}}/numbers">号码</a> · <a href="{{BASE}}/tasks/{{uuid}}/records">通话记录</a></td>
+<td data-label="查看" class="nowrap"><a href="{{BASE}}/tasks/{{uuid}}">概览</a> · <a href="{{BASE}}/tasks/{{uuid}}/numbers">号码</a> · <a href="{{BASE}}/tasks/{{uuid}}/records{{PERIOD_QUERY}}">通话记录</a></td>
 </tr>{{/ROW}}
 {{#EMPTY}}<tr><td colspan="10">没有任务</td></tr>{{/EMPTY}}
 </tbody>

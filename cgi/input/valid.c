@@ -365,6 +365,8 @@ valid_fields(struct arena *a, const struct field *fields, size_t n,
 	for (i = 0; i < n; i++) {
 		f = &fields[i];
 		memset(&out[i], 0, sizeof(out[i]));
+		if (f->flags & F_DERIVED)
+			continue;
 		v = val_get(in, f->name);
 		if (v != NULL && v->type == V_NULL)
 			v = NULL;

@@ -33,6 +33,11 @@ enum ftype {
 #define F_REQUIRED	0x01
 #define F_NOSQL		0x02	/* consumed by the engine (page, per_page, format) */
 #define F_DEFAULT	0x04	/* absent: use min (FT_UINT) */
+/*
+ * Never read from the request: the engine fills it (a period's previous
+ * period, report.c); links leave it out.
+ */
+#define F_DERIVED	0x08
 
 struct field {
 	const char		 *name;

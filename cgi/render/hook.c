@@ -10,6 +10,9 @@
 #include <strings.h>
 
 #include "base/arena.h"
+#include "base/buf.h"
+#include "base/url.h"
+#include "input/period.h"
 #include "render/hook.h"
 #include "render/html.h"
 #include "store/recording.h"
@@ -388,3 +391,97 @@ hook_number_history(struct req *req, struct run *run, struct tpl_dict *d)
 	return 0;
 }
 
+
+/*
+ * The period of a page that takes one: PERIOD_START and PERIOD_END (the
+ * shown period), PREV_START and PREV_END, PERIOD_QUERY ("?" and the two
+ * times, for links to other pages; unset without a period), and the chooser, templates/periods.tpl as PERIODS:
+ * a PERIOD section a shortcut (name, query: the run's query for the
+ * shortcut's times now, CURRENT on the chosen one) and the custom range
+ * form. A shortcut's link carries its two times, as every link of a page
+ * does (the contract): what it shows stays what it showed.
+ */
+static void
+period_chooser(struct req *req, struct run *run, struct tpl_dict *d)
+{
+	const struct report *r = run->r;
+	int ip = REPORT_FIELD(r, "period"), is = REPORT_FIELD(r, "start_at"),
+	    ie = REPORT_FIELD(r, "end_at");
+	struct pval keep[3];
+	struct tpl_dict *s, *ch;
+	struct buf q = {0};
+	struct period p;
+	const char *err, *cur;
+	char b[2][PERIOD_TEXT];
+	long long now;
+	size_t i;
+
+	if (ip < 0 || is < 0 || ie < 0)
+		return;
+	/* The included chooser sees only its own dictionary. */
+	ch = tpl_include(d, "PERIODS", "periods.tpl");
+	tpl_show(ch, req->exporting ? "EXPORT" : "LIVE");
+	tpl_set(ch, "PATH", arena_printf(req->a, "%s%s", req->cfg->base_path, req->path));
+	if (!run->pv[is].set || !run->pv[ie].set)
+		return;
+	tpl_set(ch, "f_start_at", run->pv[is].text);
+	tpl_set(ch, "f_end_at", run->pv[ie].text);
+	buf_puts(&q, "?start_at=");
+	url_encode(&q, run->pv[is].text);
+	buf_puts(&q, "&end_at=");
+	url_encode(&q, run->pv[ie].text);
+	tpl_set(d, "PERIOD_QUERY", q.p);
+	buf_free(&q);
+	tpl_show(d, "HAS_PERIOD");
+	tpl_set(d, "PERIOD_START", run->pv[is].text);
+	tpl_set(d, "PERIOD_END", run->pv[ie].text);
+	tpl_set(d, "PREV_START", ftext(run, "prev_start_at"));
+	tpl_set(d, "PREV_END", ftext(run, "prev_end_at"));
+	cur = run->pv[ip].set ? run->pv[ip].text : NULL;
+	keep[0] = run->pv[ip];
+	keep[1] = run->pv[is];
+	keep[2] = run->pv[ie];
+	now = period_now(req->cfg->timezone);
+	for (i = 0; period_codes[i] != NULL; i++) {
+		if (period_parse(period_codes[i], NULL, NULL, now, &p, &err) != 0)
+			continue;
+		period_format(p.start, b[0]);
+		period_format(p.end, b[1]);
+		run->pv[ip].set = run->pv[is].set = run->pv[ie].set = true;
+		run->pv[ip].text = period_codes[i];
+		run->pv[is].text = b[0];
+		run->pv[ie].text = b[1];
+		s = tpl_section(ch, "PERIOD");
+		tpl_set(s, "name", period_names[i]);
+		tpl_set(s, "code", period_codes[i]);
+		tpl_set(s, "query", html_query(req, run, 0, NULL));
+		/* Chosen, and still the shortcut's times (a link of yesterday's 今天 is not). */
+		if (cur != NULL && strcmp(cur, period_codes[i]) == 0 &&
+		    strcmp(keep[1].text, b[0]) == 0 && strcmp(keep[2].text, b[1]) == 0) {
+			tpl_show(s, "CURRENT");
+			tpl_set(d, "PERIOD_NAME", period_names[i]);
+			tpl_show(d, "HAS_PERIOD_NAME");
+		} else
+			tpl_show(s, "OTHER");
+	}
+	run->pv[ip] = keep[0];
+	run->pv[is] = keep[1];
+	run->pv[ie] = keep[2];
+}
+
+/* The task list: the period chooser. */
+int
+hook_tasks(struct req *req, struct run *run, struct tpl_dict *d)
+{
+	period_chooser(req, run, d);
+	return 0;
+}
+
+/* The start page: the period chooser, sortable heads (calls, most first, by default). */
+int
+hook_start(struct req *req, struct run *run, struct tpl_dict *d)
+{
+	period_chooser(req, run, d);
+	sort_heads(req, run, d, "calls", true);
+	return 0;
+}

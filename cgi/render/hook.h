@@ -9,5 +9,7 @@ int	 hook_task_number(struct req *, struct run *, struct tpl_dict *);
 int	 hook_done_phones(struct req *, struct run *, struct tpl_dict *);
 int	 hook_transcript(struct req *, struct run *, struct tpl_dict *);
 int	 hook_number_history(struct req *, struct run *, struct tpl_dict *);
+int	 hook_tasks(struct req *, struct run *, struct tpl_dict *);
+int	 hook_start(struct req *, struct run *, struct tpl_dict *);
 
 #endif

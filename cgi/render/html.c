@@ -36,7 +36,7 @@ html_query(struct req *req, const struct run *run, long page, const char *format
 		const struct field *f = &r->fields[i];
 		const struct pval *p = &run->pv[i];
 
-		if (!p->set || strcmp(f->name, "page") == 0 ||
+		if (!p->set || strcmp(f->name, "page") == 0 || (f->flags & F_DERIVED) ||
 		    (req->args[0] && strcmp(f->name, "task_id") == 0))
 			continue;
 		switch (f->type) {
@@ -319,10 +319,17 @@ int
 html_report(struct req *req, struct run *run)
 {
 	const struct report *r = run->r;
-	struct tpl_dict *d = html_page(req, r->title), *s, *pager;
-	const char *task = NULL, *path, *colon;
+	struct tpl_dict *d, *s, *pager;
+	const char *task = NULL, *path, *colon, *title = r->title;
 	size_t i;
-	int status;
+	int status, is = REPORT_FIELD(r, "start_at"), ie = REPORT_FIELD(r, "end_at");
+
+	/* A page of a period says which in its title. */
+	if (REPORT_FIELD(r, "period") >= 0 && is >= 0 && ie >= 0 &&
+	    run->pv[is].set && run->pv[ie].set)
+		title = arena_printf(req->a, "%s %s 至 %s", r->title,
+		    run->pv[is].text, run->pv[ie].text);
+	d = html_page(req, title);
 
 	for (i = 0; i < r->nfields; i++)
 		if (strcmp(r->fields[i].name, "task_id") == 0 && run->pv[i].set)

@@ -129,6 +129,13 @@ struct report {
 	 */
 	const struct sort	*sorts;
 	const char		*order_by;
+	/*
+	 * A report with the fields period, start_at and end_at (and the
+	 * F_DERIVED prev_start_at, prev_end_at) takes a period
+	 * (input/period.h): the engine resolves it into the four times. The
+	 * shortcut taken when none is given; NULL: no period then.
+	 */
+	const char		*period_default;
 };
 
 /*

@@ -7,6 +7,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/log.h"
+#include "input/period.h"
 #include "render/render.h"
 #include "report/report.h"
 #include "report/reports.h"
@@ -75,6 +76,66 @@ report_order_sql(struct req *req, const struct report *r, const struct pval *pv)
 	sql = arena_printf(req->a, "%s", out.p);
 	buf_free(&out);
 	return sql;
+}
+
+/* Sets a time field's value to local time t. */
+static void
+set_time(struct req *req, struct pval *p, long long t)
+{
+	char b[PERIOD_TEXT];
+
+	period_format(t, b);
+	p->set = true;
+	p->text = arena_strdup(req->a, b);
+}
+
+/*
+ * Resolves the period of a report that takes one (its fields period,
+ * start_at, end_at) into start_at and end_at, and the previous period of
+ * the same length into prev_start_at and prev_end_at; period becomes the
+ * shortcut's code (links carry it and both times). *moving tells that the
+ * period follows the clock (a shortcut without times): its answer changes
+ * at midnight whatever the data version, so it is never a 304. Returns 0,
+ * or 400 with the message naming the field.
+ */
+static int
+period_fields(struct req *req, struct run *run, bool *moving)
+{
+	const struct report *r = run->r;
+	struct pval *pv = run->pv;
+	int ip = REPORT_FIELD(r, "period"), is = REPORT_FIELD(r, "start_at"),
+	    ie = REPORT_FIELD(r, "end_at"), ips = REPORT_FIELD(r, "prev_start_at"),
+	    ipe = REPORT_FIELD(r, "prev_end_at"), rc;
+	const char *err = NULL;
+	struct period p;
+	long long now = 0;
+
+	*moving = false;
+	if (ip < 0 || is < 0 || ie < 0)
+		return 0;
+	if (!pv[is].set || !pv[ie].set)
+		now = period_now(req->cfg->timezone);
+	rc = period_parse(pv[ip].set ? pv[ip].text : NULL,
+	    pv[is].set ? pv[is].text : NULL, pv[ie].set ? pv[ie].text : NULL,
+	    now, &p, &err);
+	if (rc == 1 && r->period_default != NULL)
+		rc = period_parse(r->period_default, NULL, NULL, now, &p, &err);
+	if (rc == -1) {
+		req_error(req, 400, err);
+		return 400;
+	}
+	if (rc == 1)
+		return 0;
+	*moving = p.moving;
+	pv[ip].set = p.code != NULL;
+	pv[ip].text = p.code;
+	set_time(req, &pv[is], p.start);
+	set_time(req, &pv[ie], p.end);
+	if (ips >= 0)
+		set_time(req, &pv[ips], p.prev_start);
+	if (ipe >= 0)
+		set_time(req, &pv[ipe], p.prev_end);
+	return 0;
 }
 
 bool
@@ -311,6 +372,7 @@ report_serve(struct req *req, const struct report *r)
 	PGresult *res = NULL;
 	enum db_err e;
 	int ip, ipp, nq, irows, icount, k, status = 0;
+	bool moving;
 	size_t i;
 
 	if (r->alt && req->fmt != FMT_JSON)
@@ -322,6 +384,11 @@ report_serve(struct req *req, const struct report *r)
 		if ((status = page_user(req)) != 0)
 			return status;
 		return valid_fail(req, r->fields, r->nfields, err);
+	}
+	if (period_fields(req, &run, &moving) != 0) {
+		if ((status = page_user(req)) != 0)
+			return status;
+		return 400;
 	}
 	if (r->variant && req->fmt != FMT_JSON &&
 	    (ip = REPORT_FIELD(r, r->variant_field)) >= 0 && run.pv[ip].i == 1)
@@ -345,7 +412,7 @@ report_serve(struct req *req, const struct report *r)
 	 * a missing or foreign id gets the 404 its plain request gets.
 	 */
 	inm = req_env(req, "HTTP_IF_NONE_MATCH");
-	fresh = inm != NULL && strstr(inm, report_etag(req, r)) != NULL;
+	fresh = inm != NULL && !moving && strstr(inm, report_etag(req, r)) != NULL;
 	if (fresh && r->count_sql == NULL && !report_needs_row(r)) {
 		/* A list that exists whatever the parameters: 304 at once. */
 		req->status = 304;

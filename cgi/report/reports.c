@@ -28,6 +28,18 @@ static const char *const dirs[] = { "asc", "desc", NULL };
 	{ "sort", FT_CODESET, F_NOSQL, 0, 0, codes, codes, "排序" }, \
 	{ "dir", FT_CODESET, F_NOSQL, 0, 0, dirs, dirs, "顺序" }
 
+/*
+ * A period (input/period.h): a shortcut, or start_at and end_at; the engine
+ * resolves it into the four times (prev_*: the previous period of the same
+ * length, never read from the request).
+ */
+#define PERIOD_FIELDS \
+	{ "period", FT_TEXT, F_NOSQL, 0, 32, NULL, NULL, "时间段" }, \
+	{ "start_at", FT_TIME, 0, 0, 0, NULL, NULL, "开始时间" }, \
+	{ "end_at", FT_TIME, 0, 0, 0, NULL, NULL, "结束时间" }, \
+	{ "prev_start_at", FT_TIME, F_DERIVED, 0, 0, NULL, NULL, "上期开始时间" }, \
+	{ "prev_end_at", FT_TIME, F_DERIVED, 0, 0, NULL, NULL, "上期结束时间" }
+
 #define PAGE_FIELDS \
 	{ "page", FT_UINT, F_NOSQL | F_DEFAULT, 1, 1000000000, NULL, NULL, "页码" }, \
 	{ "per_page", FT_UINT, F_NOSQL, 1, 100, NULL, NULL, "每页条数" }
@@ -101,9 +113,10 @@ static const struct column c_task_attempts[] = {
 	{ "id", "呼叫记录ID", CT_ID, VX, 18 },
 };
 
-/* GET /tasks: the tenant's tasks with their progress */
+/* GET /tasks: the tenant's tasks with their progress (over a period, when one is given) */
 static const struct field f_tasks[] = {
 	PAGE_FIELDS,
+	PERIOD_FIELDS,
 };
 
 static const struct column c_tasks[] = {
@@ -351,6 +364,63 @@ static const struct column c_search[] = {
 	{ "record_id", "通话记录ID", CT_CODE, VJ | VX, 38 },
 };
 
+static const char *const start_sort_codes[] = {
+	"name", "dialled", "answered", "connect_rate", "connect_rate_change", "calls",
+	"calls_change", "a_count", "a_rate", "b_count", "b_rate", "avg_bill", NULL
+};
+
+/* GET /: the tenant's tasks over a period, against the previous period. */
+static const struct field f_start[] = {
+	PERIOD_FIELDS,
+	SORT_FIELDS(start_sort_codes),
+};
+
+/*
+ * Orders of the start page: a sort of its few dozen aggregated rows (no
+ * index serves them, none is needed); the totals row stays last, rates of
+ * nothing (NULL) after every figure.
+ */
+#define START_SORT(c) { #c, "ORDER BY x.is_total, " #c " NULLS FIRST, x.name, x.task_id", \
+	"ORDER BY x.is_total, " #c " DESC NULLS LAST, x.name, x.task_id" }
+static const struct sort s_start[] = {
+	{ "name", "ORDER BY x.is_total, x.name, x.task_id",
+	  "ORDER BY x.is_total, x.name DESC, x.task_id DESC" },
+	START_SORT(dialled), START_SORT(answered), START_SORT(connect_rate),
+	START_SORT(connect_rate_change), START_SORT(calls), START_SORT(calls_change),
+	START_SORT(a_count), START_SORT(a_rate), START_SORT(b_count), START_SORT(b_rate),
+	START_SORT(avg_bill),
+	{ NULL, NULL, NULL },
+};
+
+static const struct column c_start[] = {
+	{ "task_id", "任务ID", CT_CODE, VJ | VX, 38 },
+	{ "name", "任务名称", CT_TEXT, VALL, 24 },
+	{ "dialled", "呼叫号码数", CT_INT, VALL, 10 },
+	{ "answered", "接通号码数", CT_INT, VALL, 10 },
+	{ "connect_rate", "接通率(%)", CT_NUM, VALL, 10 },
+	{ "prev_connect_rate", "上期接通率(%)", CT_NUM, VJ | VX, 12 },
+	{ "connect_rate_change", "接通率变化(百分点)", CT_NUM, VJ | VX, 14 },
+	{ "calls", "通话数", CT_INT, VALL, 10 },
+	{ "prev_calls", "上期通话数", CT_INT, VJ | VX, 10 },
+	{ "calls_change", "通话数变化", CT_INT, VJ | VX, 10 },
+	{ "a_count", "A类意向", CT_INT, VALL, 10 },
+	{ "a_rate", "A类占比(%)", CT_NUM, VALL, 10 },
+	{ "b_count", "B类意向", CT_INT, VALL, 10 },
+	{ "b_rate", "B类占比(%)", CT_NUM, VALL, 10 },
+	{ "avg_bill", "平均通话时长(秒)", CT_NUM, VALL, 12 },
+	{ "is_total", "合计行", CT_BOOL, VJ | VX, 8 },
+	{ "start_at", "开始时间", CT_TIME, VJ | VX, 0 },
+	{ "end_at", "结束时间", CT_TIME, VJ | VX, 0 },
+	{ "prev_start_at", "上期开始时间", CT_TIME, VJ | VX, 0 },
+	{ "prev_end_at", "上期结束时间", CT_TIME, VJ | VX, 0 },
+	{ "connect_rate_trend", "接通率趋势", CT_TEXT, VH, 0 },
+	{ "connect_rate_vs", "接通率变化", CT_TEXT, VH, 0 },
+	{ "calls_trend", "通话数趋势", CT_TEXT, VH, 0 },
+	{ "calls_vs", "通话数变化", CT_TEXT, VH, 0 },
+	{ "row_kind", "行", CT_TEXT, VH, 0 },
+	{ "total_label", "合计", CT_TEXT, VH, 0 },
+};
+
 #define FIELDS(f)	.fields = f, .nfields = NELEM(f)
 #define COLUMNS(c)	.cols = c, .ncols = NELEM(c)
 
@@ -378,6 +448,7 @@ const struct report reports[REPORT__MAX] = {
 		FIELDS(f_tasks), COLUMNS(c_tasks),
 		.sql = sql_tasks, .count_sql = sql_tasks_count,
 		.tpl = "tasks.tpl", .sheet = "外呼任务", .file = "tasks",
+		.html = hook_tasks,
 	},
 	[REPORT_DONE_PHONES] = {
 		.name = "done_phones", .title = "通话记录",
@@ -440,5 +511,15 @@ const struct report reports[REPORT__MAX] = {
 		FIELDS(f_search), COLUMNS(c_search),
 		.sql = sql_search, .count_sql = sql_search_count,
 		.tpl = "search.tpl", .sheet = "查找号码", .file = "number-search",
+	},
+	[REPORT_START] = {
+		.name = "start", .title = "概况",
+		.message = "获取概况成功", .env = ENV_LIST,
+		FIELDS(f_start), COLUMNS(c_start),
+		.sql = sql_start,
+		.tpl = "start.tpl", .sheet = "任务概况", .file = "start",
+		.html = hook_start,
+		.sorts = s_start, .order_by = "ORDER BY x.is_total, x.c_calls DESC, x.name, x.task_id",
+		.period_default = "today",
 	},
 };

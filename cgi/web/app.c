@@ -36,7 +36,6 @@
 #define MAX_PATH	2048
 
 static int h_healthz(struct req *);
-static int h_index(struct req *);
 static int h_readyz(struct req *);
 
 static const struct route routes[] = {
@@ -48,11 +47,11 @@ static const struct route routes[] = {
 	{ "GET", "/v1/tag/usable_tags", REPORT_USABLE_TAGS, NULL, 0 },
 	{ "GET", "/healthz", -1, h_healthz, R_PUBLIC },
 	{ "GET", "/readyz", -1, h_readyz, R_PUBLIC },
-	{ "GET", "/", -1, h_index, R_HTML },
+	{ "GET", "/", REPORT_START, NULL, R_HTML | R_FORM },
 	{ "GET", "/login", -1, session_login, R_HTML | R_PUBLIC },
 	{ "POST", "/login", -1, session_login, R_HTML | R_PUBLIC | R_WRITE },
 	{ "POST", "/logout", -1, session_logout, R_HTML | R_PUBLIC | R_WRITE },
-	{ "GET", "/tasks", REPORT_TASKS, NULL, R_HTML },
+	{ "GET", "/tasks", REPORT_TASKS, NULL, R_HTML | R_FORM },
 	{ "GET", "/tasks/:task_id", -1, overview_page, R_HTML },
 	{ "GET", "/tasks/:task_id/numbers", REPORT_TASK_NUMBER, NULL, R_HTML | R_FORM },
 	{ "GET", "/tasks/:task_id/records", REPORT_DONE_PHONES, NULL, R_HTML | R_FORM },
@@ -66,13 +65,6 @@ static const struct route routes[] = {
 /* The connection to db (the primary); the same as the read one without read_db. */
 static struct db *primary;
 
-
-/* Returns 303 to the task list. */
-static int
-h_index(struct req *req)
-{
-	return req_redirect(req, "/tasks");
-}
 
 static int
 h_healthz(struct req *req)

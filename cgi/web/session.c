@@ -179,11 +179,11 @@ session_login(struct req *req)
 	req_header(req, "Set-Cookie", session_cookie(req, sid, req->cfg->session_ttl));
 	req_header(req, "Cache-Control", "no-store");
 	if (next[0] == '\0')
-		next = "/tasks";
+		next = "/";	/* the start page */
 	else if (req->cfg->base_path[0] != '\0' &&
 	    strncmp(next, req->cfg->base_path, strlen(req->cfg->base_path)) == 0)
 		next += strlen(req->cfg->base_path);
-	return req_redirect(req, next[0] == '/' ? next : "/tasks");
+	return req_redirect(req, next[0] == '/' ? next : "/");
 }
 
 /* Ends the session on the server, clears the cookie, returns 303 to sign-in. */

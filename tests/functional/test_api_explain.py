@@ -220,3 +220,17 @@ def test_search(big, generic):
         found = no_seq_scan(explain(big, "search", [t, q, "15", "0"], generic), f"page 1, {q}")
         indexes = {s[2] for s in found}
         assert {"numbers_number_rev", "call_histories_number_rev"} <= indexes, (q, found)
+
+
+def test_start_page(big, generic):
+    """The start page reads the tenant's attempts and records of the period by index (start.sql)."""
+    day = big["day"]
+    prev = query(big["conn"], "SELECT (%s::date - 1)::text", day)[0][0]
+    for what, params in {
+        "one day": [f"{day} 00:00:00", f"{day} 23:59:59", f"{prev} 00:00:00", f"{prev} 23:59:59"],
+        "an hour": [f"{day} 09:00:00", f"{day} 09:59:59", f"{day} 08:00:00", f"{day} 08:59:59"],
+    }.items():
+        found = no_seq_scan(explain(big, "start", [big["tenant"]] + params, generic), what)
+        # (A bitmap scan names its index on a child node without the relation.)
+        assert any(s[1] == "call_histories" for s in found), (what, found)
+        assert any(s[1] == "records" for s in found), (what, found)

@@ -115,7 +115,7 @@ def test_sign_in_sets_a_session_cookie(data, db):
                                  "/\\evil.example", "tasks"])
 def test_next_is_a_path_of_this_site_only(data, bad):
     r, sid = login("alpha", data["alpha"]["password"], next_=bad)
-    assert r.status == 303 and r.header("Location") == "/tasks" and sid
+    assert r.status == 303 and r.header("Location") == "/" and sid
 
 
 def test_wrong_password_and_unknown_user_look_the_same(xss):

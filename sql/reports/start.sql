@@ -1,0 +1,108 @@
+-- start: the start page (GET /): one row per task active in the period (a call attempt
+-- or a call record in it), then the tenant's totals, each with the previous period of
+-- the same length beside it. $1 tenant, $2 start_at, $3 end_at, $4 prev_start_at,
+-- $5 prev_end_at (inclusive, whole seconds, read in the transaction's TimeZone; the
+-- previous period ends just before start_at, so one scan from $4 to $3 reads both).
+--
+-- dialled: numbers with an attempt in the period; answered: numbers with an attempt
+-- that connected (status 1) in it; connect rate = answered / dialled, as on the task
+-- list. calls: call records whose calldate is in the period. A and B: records whose
+-- level's name begins with "A" or "B" (levels are the tenant's own; the demo's and
+-- the vendor's are "A级".."D级"); their rates are of the calls. avg_bill: seconds.
+-- The totals row compares the whole tenant with itself: its previous figures count the
+-- tasks active then, shown or not.
+--
+-- Computed from the raw tables: the indexes call_histories_user_time and
+-- records_user_calldate give the tenant's attempts and records of a period.
+WITH h AS (
+  SELECT h.task_id,
+         h.call_time >= $2::timestamptz AS cur,
+         count(DISTINCT h.number_id) AS dialled,
+         count(DISTINCT h.number_id) FILTER (WHERE h.status = 1) AS answered
+    FROM call_histories h
+   WHERE h.user_id = $1::uuid
+     AND h.call_time >= $4::timestamptz
+     AND h.call_time < $3::timestamptz + interval '1 second'
+   GROUP BY 1, 2),
+r AS (
+  SELECT r.task_id,
+         r.calldate >= $2::timestamptz AS cur,
+         count(*) AS calls,
+         count(*) FILTER (WHERE upper(left(l.name, 1)) = 'A') AS a_count,
+         count(*) FILTER (WHERE upper(left(l.name, 1)) = 'B') AS b_count,
+         sum(r.bill) AS bill_sum,
+         count(r.bill) AS bill_n
+    FROM records r
+    LEFT JOIN levels l ON l.id = r.level_id AND l.user_id = $1::uuid
+   WHERE r.user_id = $1::uuid
+     AND r.calldate >= $4::timestamptz
+     AND r.calldate < $3::timestamptz + interval '1 second'
+   GROUP BY 1, 2),
+-- Per task of either period: its figures now (c_) and before (p_).
+f AS (
+  SELECT k.task_id,
+         coalesce(hc.dialled, 0) AS c_dialled, coalesce(hc.answered, 0) AS c_answered,
+         coalesce(rc.calls, 0) AS c_calls, coalesce(rc.a_count, 0) AS c_a,
+         coalesce(rc.b_count, 0) AS c_b, coalesce(rc.bill_sum, 0) AS c_bill_sum,
+         coalesce(rc.bill_n, 0) AS c_bill_n,
+         coalesce(hp.dialled, 0) AS p_dialled, coalesce(hp.answered, 0) AS p_answered,
+         coalesce(rp.calls, 0) AS p_calls,
+         hc.task_id IS NOT NULL OR rc.task_id IS NOT NULL AS active
+    FROM (SELECT task_id FROM h UNION SELECT task_id FROM r) k
+    LEFT JOIN h hc ON hc.task_id = k.task_id AND hc.cur
+    LEFT JOIN h hp ON hp.task_id = k.task_id AND NOT hp.cur
+    LEFT JOIN r rc ON rc.task_id = k.task_id AND rc.cur
+    LEFT JOIN r rp ON rp.task_id = k.task_id AND NOT rp.cur),
+t AS (
+  SELECT f.task_id, tk.name, false AS is_total,
+         f.c_dialled, f.c_answered, f.c_calls, f.c_a, f.c_b, f.c_bill_sum, f.c_bill_n,
+         f.p_dialled, f.p_answered, f.p_calls
+    FROM f
+    JOIN tasks tk ON tk.uuid = f.task_id AND tk.user_id = $1::uuid
+   WHERE f.active
+  UNION ALL
+  SELECT NULL, '合计', true,
+         coalesce(sum(f.c_dialled), 0), coalesce(sum(f.c_answered), 0),
+         coalesce(sum(f.c_calls), 0), coalesce(sum(f.c_a), 0), coalesce(sum(f.c_b), 0),
+         coalesce(sum(f.c_bill_sum), 0), coalesce(sum(f.c_bill_n), 0),
+         coalesce(sum(f.p_dialled), 0), coalesce(sum(f.p_answered), 0),
+         coalesce(sum(f.p_calls), 0)
+    FROM f),
+x AS (
+  SELECT t.*,
+         round(100.0 * t.c_answered / nullif(t.c_dialled, 0), 1) AS c_rate,
+         round(100.0 * t.p_answered / nullif(t.p_dialled, 0), 1) AS p_rate
+    FROM t)
+SELECT x.task_id,
+       x.name,
+       x.c_dialled AS dialled,
+       x.c_answered AS answered,
+       x.c_rate AS connect_rate,
+       x.p_rate AS prev_connect_rate,
+       x.c_rate - x.p_rate AS connect_rate_change,
+       x.c_calls AS calls,
+       x.p_calls AS prev_calls,
+       x.c_calls - x.p_calls AS calls_change,
+       x.c_a AS a_count,
+       round(100.0 * x.c_a / nullif(x.c_calls, 0), 1) AS a_rate,
+       x.c_b AS b_count,
+       round(100.0 * x.c_b / nullif(x.c_calls, 0), 1) AS b_rate,
+       round(x.c_bill_sum / nullif(x.c_bill_n, 0) / 1000.0, 1) AS avg_bill,
+       x.is_total,
+       callreport_ts($2::timestamptz) AS start_at,
+       callreport_ts($3::timestamptz) AS end_at,
+       callreport_ts($4::timestamptz) AS prev_start_at,
+       callreport_ts($5::timestamptz) AS prev_end_at,
+       -- HTML only: the changes as the page shows them (▲ up, ▼ down) and their class.
+       CASE sign(x.c_rate - x.p_rate) WHEN 1 THEN 'up' WHEN -1 THEN 'down'
+            WHEN 0 THEN 'flat' END AS connect_rate_trend,
+       CASE sign(x.c_rate - x.p_rate) WHEN 1 THEN '▲' WHEN -1 THEN '▼' ELSE '' END
+         || abs(x.c_rate - x.p_rate)::text AS connect_rate_vs,
+       CASE sign(x.c_calls - x.p_calls) WHEN 1 THEN 'up' WHEN -1 THEN 'down'
+            ELSE 'flat' END AS calls_trend,
+       CASE sign(x.c_calls - x.p_calls) WHEN 1 THEN '▲' WHEN -1 THEN '▼' ELSE '' END
+         || abs(x.c_calls - x.p_calls)::text AS calls_vs,
+       CASE WHEN x.is_total THEN 'total' ELSE 'task' END AS row_kind,
+       CASE WHEN x.is_total THEN x.name END AS total_label
+  FROM x
+ ORDER BY x.is_total, x.c_calls DESC, x.name, x.task_id
