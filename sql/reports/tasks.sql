@@ -40,6 +40,6 @@ SELECT t.uuid, t.name, g.name AS group_str,
     HAVING $2::timestamptz IS NOT NULL) c
  WHERE t.user_id = $1::uuid
    -- (always true: it gives $4 and $5, unused, their type for the prepared statement)
-   AND num_nulls($4::timestamptz, $5::timestamptz) >= 0
+   AND ($4::timestamptz IS NULL OR $5::timestamptz IS NULL OR true)
  ORDER BY t.create_datetime DESC NULLS LAST, t.uuid
  LIMIT $6::bigint OFFSET $7::bigint

@@ -222,6 +222,7 @@ def test_search(big, generic):
         assert {"numbers_number_rev", "call_histories_number_rev"} <= indexes, (q, found)
 
 
+@pytest.mark.parametrize("generic", MODES)
 def test_start_page(big, generic):
     """The start page reads the tenant's attempts and records of the period by index (start.sql)."""
     day = big["day"]

@@ -38,7 +38,7 @@ LAYOUTS = {
     "apache-fcgid": 18116,
     "nginx": 18117,
 }
-TIMEOUT_MS = 4000      # statement_timeout: the window in which the worker is killed
+TIMEOUT_MS = 4000      # statement_timeout (lock_timeout twice it): the window in which the worker is killed
 ERRORS = os.path.join(ROOT, "static", "errors")
 
 
@@ -65,10 +65,12 @@ def test_every_error_file_is_the_envelope():
 def layouts(data):
     """Every layout with one worker, each with a configuration file of its own (the
     workers are found by it)."""
-    conf = {name: write_conf(f"server-errors-{name}", statement_timeout=TIMEOUT_MS)
+    conf = {name: write_conf(f"server-errors-{name}", statement_timeout=TIMEOUT_MS,
+                             lock_timeout=TIMEOUT_MS * 2)
             for name in ("apache-proxy", "apache-fcgid", "nginx")}
     env = {"CALLREPORT_WORKERS": "1"}
-    inst = Instance(LAYOUTS["lighttpd"], workers=1, statement_timeout=TIMEOUT_MS)
+    inst = Instance(LAYOUTS["lighttpd"], workers=1, statement_timeout=TIMEOUT_MS,
+                    lock_timeout=TIMEOUT_MS * 2)
     try:
         inst.__enter__()
         for name in ("apache-proxy", "apache-fcgid"):

@@ -20,7 +20,9 @@ import pytest
 
 from conftest import CONF, ROOT, VERSION, query
 
-DATA = ["callreport.conf.example", "sql/schema.sql", "static/style.css"] + \
+DATA = ["callreport.conf.example", "sql/schema.sql"] + \
+    sorted(os.path.relpath(os.path.join(d, f), ROOT) for d, _, fs in os.walk(os.path.join(ROOT, "static"))
+           for f in fs) + \
     [f"templates/{t}" for t in sorted(os.listdir(os.path.join(ROOT, "templates")))] + \
     [f"sql/reports/{s}" for s in sorted(os.listdir(os.path.join(ROOT, "sql", "reports")))]
 
