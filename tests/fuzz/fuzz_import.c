@@ -13,6 +13,7 @@
  * those rows, not parsing, and is not fuzzed.
  */
 #include "fuzz.h"
+#include "input/utf8.h"
 #include "cli/import.c"
 
 /* The COPY rows of one input. */
@@ -44,6 +45,13 @@ check_rows(const char *p, size_t len)
 		FUZZ_CHECK(nl != NULL);
 		FUZZ_CHECK(memchr(p, '\r', (size_t)(nl - p)) == NULL);
 		FUZZ_CHECK(memchr(p, '\0', (size_t)(nl - p)) == NULL);
+		/* UTF-8 (the file's was checked; COPY would refuse anything else). */
+		{
+			char *row = strndup(p, (size_t)(nl - p));
+
+			FUZZ_CHECK(row != NULL && utf8_valid(row));
+			free(row);
+		}
 		for (tabs = 0, f = p; f < nl; f++)
 			tabs += *f == '\t';
 		FUZZ_CHECK(tabs == NSLOTS + 2);
@@ -54,6 +62,14 @@ check_rows(const char *p, size_t len)
 		FUZZ_CHECK(*f >= '1' && *f <= '9');
 		f += strspn(f, "0123456789");
 		FUZZ_CHECK(*f == '\t' && f[1] != '\t' && strncmp(f + 1, "\\N\t", 3) != 0);
+		/* The key: a UUID in lower case, or an integer. */
+		f++;
+		klen = strcspn(f, "\t");
+		if (klen == 36)
+			FUZZ_CHECK(strspn(f, "0123456789abcdef-") == 36);
+		else
+			FUZZ_CHECK(klen >= 1 && strspn(f + (*f == '-'), "0123456789") ==
+			    klen - (*f == '-'));
 		rows++;
 	}
 	return rows;
