@@ -2,7 +2,8 @@
 # make            build bin/callreport and bin/callreport.fcgi
 # make demo       install what is missing, build, start PostgreSQL + lighttpd on :8080 with demo data
 # make stop       stop the demo servers
-# make check      install what is missing, build, run every test suite
+# make check      install what is missing, build, run every test suite (the fuzz harnesses briefly)
+# make fuzz       run every fuzz harness FUZZ_SECONDS (60) each (tests/fuzz/, docs/security.md)
 # make bench      the benchmarks (see bench/)
 # make install    the programs into $(DESTDIR)$(PREFIX)/bin, templates/ static/ sql/ and
 #                 the sample configuration into $(DESTDIR)$(PREFIX)/share/callreport
@@ -129,7 +130,8 @@ stop:
 
 check:
 	$(Q)scripts/deps.sh check
-	$(Q)$(MAKE) --no-print-directory -j$(NPROC) all tests/unit/run
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) all tests/unit/run fuzz-build
+	$(Q)tests/fuzz/run.sh check
 	$(Q)tests/run.sh
 
 bench:
@@ -180,6 +182,63 @@ $(foreach t,$(UNIT),$(eval $(t): $(LINK_$(notdir $(t)))))
 
 -include $(UNIT:=.d)
 
+# The fuzz harnesses (tests/fuzz/fuzz_NAME.c; docs/security.md, "Fuzzing"): libFuzzer
+# with AddressSanitizer and UBSan (any report is fatal), linked against the program's
+# sources compiled with the same flags into build/fuzz/ (never the gcc objects of
+# build/). The sources are one archive, so a harness links only what it uses; the
+# command-line tool's are not in it (fuzz_import includes cli/import.c whole), but
+# for what import.c calls of it (cli/tenant.c).
+FUZZ_CC	 ?= clang
+FUZZ_CXX ?= clang++
+FUZZ_SAN  = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS = -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -std=c11 -D_GNU_SOURCE \
+	   -Wall -Wextra -Werror -Wno-unused-parameter -DDATADIR='"$(DATADIR)"' -Icgi -Ibuild
+FUZZ_CXXFLAGS = -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -std=c++17 -Wall -Wextra -Werror -Icgi
+FUZZ_SECONDS ?= 60
+FUZZ	= $(patsubst tests/fuzz/fuzz_%.c,build/fuzz/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_O	= $(patsubst cgi/%.c,build/fuzz/obj/%.o,$(filter-out cgi/cli/% cgi/web/main.c,$(SRC)) \
+	  cgi/cli/tenant.c) \
+	  build/fuzz/obj/render/tpl.o build/fuzz/obj/sqltext.o
+
+build/fuzz/obj/%.o: cgi/%.c | build/sqltext.h
+	@mkdir -p $(@D)
+	@[ -n "$(Q)" ] && echo "  FUZZCC  $<" || true
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/fuzz/obj/render/tpl.o: cgi/render/tpl.cc
+	@mkdir -p $(@D)
+	@[ -n "$(Q)" ] && echo "  FUZZCXX $<" || true
+	$(Q)$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/fuzz/obj/sqltext.o: build/sqltext.c
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+build/fuzz/libcallreport.a: $(FUZZ_O)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# The route table the program routes with, read from cgi/web/app.c.
+build/fuzz/routes.h: cgi/web/app.c tests/fuzz/routes.sh
+	@mkdir -p $(@D)
+	$(Q)tests/fuzz/routes.sh cgi/web/app.c $@
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/libcallreport.a build/fuzz/routes.h
+	@[ -n "$(Q)" ] && echo "  FUZZ    $@" || true
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(PKG_CFLAGS) -Itests/fuzz -Ibuild/fuzz \
+	    -MMD -MP -MT $@ -MF build/fuzz/obj/$(@F).d -c -o build/fuzz/obj/$(@F).o $<
+	$(Q)$(FUZZ_CXX) $(FUZZ_SAN) -o $@ build/fuzz/obj/$(@F).o build/fuzz/libcallreport.a $(PKG_LIBS)
+
+-include $(FUZZ_O:.o=.d) $(FUZZ:build/fuzz/%=build/fuzz/obj/%.d)
+
+fuzz-build: $(FUZZ)
+
+# make fuzz [FUZZ_SECONDS=1800] [FUZZ_ONLY="json form"]: new inputs go to
+# build/fuzz/corpus/NAME/, findings to build/fuzz/crashes/NAME/.
+fuzz:
+	$(Q)scripts/deps.sh fuzz
+	$(Q)$(MAKE) --no-print-directory fuzz-build
+	$(Q)tests/fuzz/run.sh fuzz $(FUZZ_SECONDS) $(FUZZ_ONLY)
+
 clean:
 	rm -rf build bin tests/unit/run $(UNIT) $(UNIT:=.o) $(UNIT:=.d) bench/xlsx_bare
 
@@ -208,4 +267,4 @@ uninstall:
 
 FORCE:
 
-.PHONY: all deps demo stop check bench bench-xlsx clean install uninstall FORCE
+.PHONY: all deps demo stop check bench bench-xlsx fuzz fuzz-build clean install uninstall FORCE

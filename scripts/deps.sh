@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# deps.sh [build|demo|check|bench]: install the Debian packages that are missing, and only
-# those (Debian 12). Nothing to do: no output, no apt-get at all.
+# deps.sh [build|demo|check|fuzz|bench]: install the Debian packages that are missing, and
+# only those (Debian 12). Nothing to do: no output, no apt-get at all.
 #   build  compile bin/callreport and bin/callreport.fcgi, run PostgreSQL and lighttpd
 #   demo   the same as build
 #   check  build + what the test suites use (pytest, Chromium, apache2, nginx, pgbouncer,
-#          LibreOffice to open the CSV and XLSX files as a user does, ...)
+#          LibreOffice to open the CSV and XLSX files as a user does, ...) + fuzz's
+#   fuzz   build + the fuzz harnesses' compiler: clang, libFuzzer and the sanitizers'
+#          runtime (libclang-rt-dev: only recommended by clang, and Recommends are not
+#          installed here), llvm-symbolizer for readable stacks (llvm)
 #   bench  build + what bench/ uses (wrk, ...)
 # Package scripts must not start system services (apache2 and nginx on :80, pgbouncer on :6432,
 # postgresql on :5432, lighttpd on :80): the project never uses those ports, but another
@@ -21,6 +24,7 @@ build_opt="postgresql-contrib"
 check="python3 python3-pytest python3-psycopg2 python3-openpyxl python3-selenium tidy
 	chromium chromium-driver fonts-wqy-microhei apache2 libapache2-mod-fcgid nginx spawn-fcgi pgbouncer valgrind
 	libreoffice-calc-nogui"
+fuzz="clang libclang-rt-dev llvm"
 bench="wrk time python3 python3-xlsxwriter python3-psycopg2"
 bench_opt="linux-perf"
 # package => the init script it brings
@@ -28,9 +32,10 @@ services="apache2:apache2 lighttpd:lighttpd nginx:nginx pgbouncer:pgbouncer post
 
 case "${1:-build}" in
 build|demo) want=$build opt=$build_opt ;;
-check) want="$build $check" opt=$build_opt ;;
+check) want="$build $check $fuzz" opt=$build_opt ;;
+fuzz) want="$build $fuzz" opt=$build_opt ;;
 bench) want="$build $bench" opt="$build_opt $bench_opt" ;;
-*) echo "usage: deps.sh [build|demo|check|bench]" >&2; exit 2 ;;
+*) echo "usage: deps.sh [build|demo|check|fuzz|bench]" >&2; exit 2 ;;
 esac
 
 installed() {

@@ -140,13 +140,67 @@ conf_path(void)
 }
 
 int
+config_parse(struct config *c, const char *text, size_t len, const char *name)
+{
+	const char *start = text, *end = text + len, *nl;
+	char *line, *p, *eq;
+	size_t lineno = 0, n;
+	const struct key *k;
+
+	while (start < end) {
+		/* One line with its '\n', read as a C string (as getline's was). */
+		nl = memchr(start, '\n', (size_t)(end - start));
+		nl = nl != NULL ? nl + 1 : end;
+		n = (size_t)(nl - start);
+		line = memcpy(xmalloc(n + 1), start, n);
+		line[n] = '\0';
+		start = nl;
+		lineno++;
+		p = trim(line);
+		if (*p == '#' || *p == '\0') {
+			free(line);
+			continue;
+		}
+		if ((eq = strchr(p, '=')) == NULL) {
+			fprintf(stderr, "callreport: %s:%zu: expected key = value\n",
+			    name, lineno);
+			goto out;
+		}
+		*eq++ = '\0';
+		p = trim(p);
+		eq = trim(eq);
+		if ((k = find(p)) == NULL) {
+			if (is_obsolete(p)) {
+				fprintf(stderr, "callreport: %s:%zu: %s is "
+				    "obsolete, ignored\n", name, lineno, p);
+				free(line);
+				continue;
+			}
+			fprintf(stderr, "callreport: %s:%zu: unknown key %s\n",
+			    name, lineno, p);
+			goto out;
+		}
+		if (set(c, k, eq)) {
+			fprintf(stderr, "callreport: %s:%zu: %s must be a "
+			    "non-negative integer\n", name, lineno, p);
+			goto out;
+		}
+		free(line);
+	}
+	return 0;
+out:
+	free(line);
+	return -1;
+}
+
+int
 config_load(struct config *c)
 {
 	FILE *fp = NULL;
-	char *line = NULL, *p, *eq, *path;
-	size_t cap = 0, i, lineno = 0;
-	char envname[64];
-	const struct key *k;
+	char *p, *path;
+	char envname[64], chunk[4096];
+	struct buf text = {0};
+	size_t i, n;
 	const char *v;
 	int rc = -1;
 
@@ -159,35 +213,10 @@ config_load(struct config *c)
 			fprintf(stderr, "callreport: %s: %s\n", path, strerror(errno));
 			goto out;
 		}
-		while (getline(&line, &cap, fp) > 0) {
-			lineno++;
-			p = trim(line);
-			if (*p == '#' || *p == '\0')
-				continue;
-			if ((eq = strchr(p, '=')) == NULL) {
-				fprintf(stderr, "callreport: %s:%zu: expected key = value\n",
-				    path, lineno);
-				goto out;
-			}
-			*eq++ = '\0';
-			p = trim(p);
-			eq = trim(eq);
-			if ((k = find(p)) == NULL) {
-				if (is_obsolete(p)) {
-					fprintf(stderr, "callreport: %s:%zu: %s is "
-					    "obsolete, ignored\n", path, lineno, p);
-					continue;
-				}
-				fprintf(stderr, "callreport: %s:%zu: unknown key %s\n",
-				    path, lineno, p);
-				goto out;
-			}
-			if (set(c, k, eq)) {
-				fprintf(stderr, "callreport: %s:%zu: %s must be a "
-				    "non-negative integer\n", path, lineno, p);
-				goto out;
-			}
-		}
+		while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+			buf_put(&text, chunk, n);
+		if (config_parse(c, text.p ? text.p : "", text.len, path))
+			goto out;
 	}
 	for (i = 0; i < NKEYS; i++) {
 		snprintf(envname, sizeof(envname), "CALLREPORT_%s", keys[i].name);
@@ -210,7 +239,7 @@ config_load(struct config *c)
 	}
 	rc = 0;
 out:
-	free(line);
+	buf_free(&text);
 	if (fp)
 		fclose(fp);
 	return rc;

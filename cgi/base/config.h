@@ -39,6 +39,14 @@ struct config {
  * Returns 0, or -1 with a message on stderr.
  */
 int	 config_load(struct config *);
+/*
+ * Applies the key = value lines of text[0..len) to c (config_load has set
+ * the defaults; '#' starts a comment line). name is the file's, for
+ * messages ("NAME:LINE: unknown key x"). Returns 0, or -1 with a message on
+ * stderr at the first bad line.
+ */
+int	 config_parse(struct config *, const char *text, size_t len,
+	    const char *name);
 void	 config_free(struct config *);
 
 #endif

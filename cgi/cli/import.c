@@ -36,6 +36,7 @@
 #include "cli/import.h"
 #include "cli/tenant.h"
 #include "input/valid.h"
+#include "input/utf8.h"
 #include "report/overview.h"
 
 /* ---------------------------------------------------------------------- */
@@ -800,6 +801,15 @@ stage_file(struct imp *im, FILE *fp, json_tokener *tok)
 		}
 		if (memchr(p, '\0', n) != NULL) {
 			fail(im, lineno, "not JSON: contains a NUL byte");
+			goto out;
+		}
+		/*
+		 * json-c's UTF-8 check lets overlong forms, surrogates and code
+		 * points past U+10FFFF through; COPY would then fail the whole
+		 * file without saying which line. (p ends with a NUL at got.)
+		 */
+		if (!utf8_valid(p)) {
+			fail(im, lineno, "not JSON: invalid utf-8 string");
 			goto out;
 		}
 		json_tokener_reset(tok);

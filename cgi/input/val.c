@@ -192,9 +192,13 @@ val_parse_form(struct arena *a, struct val *obj, const char *s, size_t len,
 			*eq++ = '\0';
 		else
 			eq = pair + strlen(pair);
-		if (url_decode(pair) || url_decode(eq)) {
-			*err = arena_printf(a, "%s has a malformed %%-escape",
-			    url_decode(pair) ? "a parameter name" : pair);
+		if (url_decode(pair)) {
+			*err = "a parameter name has a malformed %-escape";
+			return -1;
+		}
+		/* pair is decoded now: the name as the client meant it. */
+		if (url_decode(eq)) {
+			*err = arena_printf(a, "%s has a malformed %%-escape", pair);
 			return -1;
 		}
 		if (form_pair(a, obj, pair, eq, err))

@@ -232,6 +232,13 @@ test_errors(void)
 	            "f.jsonl:1: field contents: contains a NUL character\n");
 	check_error("{\"kind\":\"region\",\"id\":1,\"city\":\"\xff\"}\n",
 	            "f.jsonl:1: not JSON: invalid utf-8 string\n");
+	/* What json-c takes but PostgreSQL refuses: overlong, surrogate, past U+10FFFF. */
+	check_error("{\"kind\":\"region\",\"id\":1,\"city\":\"\xe0\x98\xaf\"}\n",
+	            "f.jsonl:1: not JSON: invalid utf-8 string\n");
+	check_error("\n{\"kind\":\"region\",\"id\":1,\"city\":\"x\",\"\xed\xa0\x80\":1}\n",
+	            "f.jsonl:2: not JSON: invalid utf-8 string\n");
+	check_error("{\"kind\":\"region\",\"id\":1,\"city\":\"\xf4\x90\x80\x80\"}\n",
+	            "f.jsonl:1: not JSON: invalid utf-8 string\n");
 }
 
 /* Stages one valid line; returns its COPY row. */

@@ -27,6 +27,14 @@ test_form(void)
 	CHECK_STR(val_get(o, "d")->s, "中 x");
 	CHECK_STR(val_get(o, "e")->s, "");
 	CHECK(val_parse_form(a, o, "x=%zz", 5, &err) == -1);
+	CHECK_STR(err, "x has a malformed %-escape");
+	/* The name is decoded once: "%25" is "%", and the bad escape is the value's. */
+	CHECK(val_parse_form(a, o, "%25=%", 5, &err) == -1);
+	CHECK_STR(err, "% has a malformed %-escape");
+	CHECK(val_parse_form(a, o, "a%2541=%zz", 10, &err) == -1);
+	CHECK_STR(err, "a%41 has a malformed %-escape");
+	CHECK(val_parse_form(a, o, "a%zz=1", 6, &err) == -1);
+	CHECK_STR(err, "a parameter name has a malformed %-escape");
 	CHECK(val_parse_form(a, o, "x=%00", 5, &err) == -1);
 	CHECK(val_parse_form(a, o, "x[a]=1", 6, &err) == -1);
 	arena_free(a);
