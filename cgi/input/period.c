@@ -21,9 +21,8 @@ const char *const period_names[] = {
 	"今天", "昨天", "近7天", "近30天", "本月", "上月", NULL
 };
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-static long long
-days_from_civil(long long y, int m, int d)
+long long
+period_days(long long y, int m, int d)
 {
 	long long era, yoe, doy, doe;
 
@@ -75,7 +74,7 @@ period_scan(const char *s, long long *t)
 {
 	if (!valid_time(s))
 		return -1;
-	*t = days_from_civil(atoi(s), atoi(s + 5), atoi(s + 8)) * DAY +
+	*t = period_days(atoi(s), atoi(s + 5), atoi(s + 8)) * DAY +
 	    atoi(s + 11) * 3600LL + atoi(s + 14) * 60LL + atoi(s + 17);
 	return 0;
 }
@@ -121,11 +120,11 @@ shortcut(const char *code, long long now, struct period *p)
 	else if (strcmp(code, "30d") == 0)
 		p->start -= 29 * DAY;
 	else if (strcmp(code, "month") == 0)	/* month to date: the 1st to today */
-		p->start = days_from_civil(y, m, 1) * DAY;
+		p->start = period_days(y, m, 1) * DAY;
 	else if (strcmp(code, "last_month") == 0) {
-		p->end = days_from_civil(y, m, 1) * DAY - 1;
+		p->end = period_days(y, m, 1) * DAY - 1;
 		civil_from_days(day_of(p->end), &y, &m, &d);
-		p->start = days_from_civil(y, m, 1) * DAY;
+		p->start = period_days(y, m, 1) * DAY;
 	}
 }
 

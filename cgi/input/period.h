@@ -49,4 +49,7 @@ int		 period_scan(const char *, long long *t);
 /* Returns the local time of the zone tz (e.g. "Asia/Shanghai") now: the one impure function. */
 long long	 period_now(const char *tz);
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+long long	 period_days(long long y, int m, int d);
+
 #endif

@@ -29,6 +29,7 @@
 #include "base/buf.h"
 #include "base/log.h"
 #include "base/mask.h"
+#include "input/period.h"
 #include "render/file.h"
 #include "render/xlsx.h"
 
@@ -230,20 +231,6 @@ number(const char *s)
 	return parse_int(s, &v) == 0 ? v : strtod(s, NULL);
 }
 
-/* Returns days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static long
-days_from_civil(long y, long m, long d)
-{
-	long era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 /* Returns the value of 2 digits at s, or -1. */
 static int
 dd(const char *s)
@@ -279,8 +266,8 @@ excel_time(const char *s, double *serial, lxw_datetime *dt)
 		dt->sec = se;
 		return 1;
 	}
-	*serial = (double)(days_from_civil(c * 100 + y, mo, d) -
-	    days_from_civil(1899, 12, 30)) + (h * 3600 + mi * 60 + se) / 86400.0;
+	*serial = (double)(period_days(c * 100 + y, (int)mo, (int)d) -
+	    period_days(1899, 12, 30)) + (h * 3600 + mi * 60 + se) / 86400.0;
 	return 0;
 }
 
