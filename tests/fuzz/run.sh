@@ -69,8 +69,9 @@ for name in "${names[@]}"; do
 	[ "$mode" = check ] && rm -rf "$work"
 	read -r user sys <"$log.time" || true
 	rm -f "$log.time"
-	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-	cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -n 1)
+	# (A finding among the seeds comes before any stats or coverage line.)
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1) || true
+	cov=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -n 1) || true
 	printf 'fuzz %-7s %s: %s s CPU (user %s, sys %s), %s executions, %s\n' "$name" "$mode" \
 		"$(awk -v u="${user:-0}" -v s="${sys:-0}" 'BEGIN { printf "%.1f", u + s }')" \
 		"${user:-?}" "${sys:-?}" "${execs:-?}" "${cov:-cov: ?}"
