@@ -9,7 +9,10 @@ port=${CALLREPORT_TEST_PORT:-18080}
 mkdir -p var tests/out
 # One run at a time on a machine: runs share the web servers' ports (and, but for a
 # checkout that sets CALLREPORT_PGPORT, PostgreSQL's), whichever checkout they are of.
-exec 9>/tmp/callreport-tests.lock
+# A checkout that also sets CALLREPORT_TEST_PORT may name its own lock
+# (CALLREPORT_TEST_LOCK) for suites that start no web server of their own (not the
+# test_deploy_* and outage-layout suites, whose ports are fixed: see deploy.py).
+exec 9>"${CALLREPORT_TEST_LOCK:-/tmp/callreport-tests.lock}"
 flock 9
 
 echo "== unit tests"
