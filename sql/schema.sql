@@ -499,6 +499,46 @@ CREATE TABLE IF NOT EXISTS task_overview (
   PRIMARY KEY (task_id, part)
 );
 
+-- The start page's marks (thresholds): a figure of a task is marked low (red) when it
+-- is below `below` percent of the same task's figure in the previous period, high
+-- (green) when above `above` percent. Set by `callreport threshold`; a tenant without a
+-- row for a metric takes the defaults of callreport_thresholds() below (connect_rate:
+-- below 80). A NULL bound marks nothing on that side.
+CREATE TABLE IF NOT EXISTS thresholds (
+  user_id  uuid NOT NULL REFERENCES tenants(id),
+  metric   text NOT NULL CHECK (metric IN ('connect_rate', 'calls', 'a_rate', 'b_rate',
+                                           'avg_bill')),
+  below    numeric CHECK (below >= 0 AND below <= 1000),
+  above    numeric CHECK (above >= 0 AND above <= 1000),
+  PRIMARY KEY (user_id, metric)
+);
+
+-- A figure against the previous period's and two thresholds in percent of it: 'low'
+-- below lo%, 'high' above hi%, else NULL (also when there is no previous figure).
+CREATE OR REPLACE FUNCTION callreport_mark(cur numeric, prev numeric, lo numeric,
+    hi numeric) RETURNS text
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  AS $$ SELECT CASE WHEN cur IS NULL OR prev IS NULL OR prev <= 0 THEN NULL
+                    WHEN cur * 100 < lo * prev THEN 'low'
+                    WHEN cur * 100 > hi * prev THEN 'high' END $$;
+
+-- A tenant's thresholds, one row per metric the start page marks: the tenant's own
+-- where it set one (is_set), else the default. The defaults live here only.
+CREATE OR REPLACE FUNCTION callreport_thresholds(tenant uuid, OUT metric text,
+    OUT below numeric, OUT above numeric, OUT is_set boolean)
+  RETURNS SETOF record
+  LANGUAGE sql STABLE
+  AS $$ SELECT d.metric,
+               CASE WHEN s.metric IS NULL THEN d.below ELSE s.below END,
+               CASE WHEN s.metric IS NULL THEN d.above ELSE s.above END,
+               s.metric IS NOT NULL
+          FROM (VALUES (1, 'connect_rate', 80::numeric, NULL::numeric),
+                       (2, 'calls', NULL, NULL), (3, 'a_rate', NULL, NULL),
+                       (4, 'b_rate', NULL, NULL), (5, 'avg_bill', NULL, NULL))
+               AS d (k, metric, below, above)
+          LEFT JOIN thresholds s ON s.user_id = tenant AND s.metric = d.metric
+         ORDER BY d.k $$;
+
 -- Row-level security: the second wall under the application's own WHERE user_id.
 DO $$
 DECLARE t text;
@@ -506,7 +546,7 @@ BEGIN
   FOREACH t IN ARRAY ARRAY['levels','tag_scenes','tag_groups','tags','tag_group_tags',
       'groups','utterances','tasks','numbers','call_histories','records','record_tags',
       'record_details','record_detail_tags','task_number_counts','task_record_counts',
-      'task_overview'] LOOP
+      'task_overview','thresholds'] LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     IF NOT EXISTS (SELECT FROM pg_policies WHERE tablename = t AND policyname = 'tenant') THEN
       EXECUTE format('CREATE POLICY tenant ON %I USING (user_id = callreport_tenant())', t);
@@ -517,7 +557,8 @@ END $$;
 
 GRANT SELECT ON status_labels, label_sets, regions TO callreport_web;
 GRANT EXECUTE ON FUNCTION callreport_tenant(), callreport_label(text, text),
-  callreport_ts(timestamptz) TO callreport_web;
+  callreport_ts(timestamptz), callreport_mark(numeric, numeric, numeric, numeric),
+  callreport_thresholds(uuid) TO callreport_web;
 
 -- Credentials are reached by the web role only through these functions
 -- (SECURITY DEFINER: they run as the owner and see only what they return).

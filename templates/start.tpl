@@ -26,18 +26,18 @@
 <td data-label="任务名称" class="wrap">{{#task_id_set}}<a href="{{BASE}}/tasks/{{task_id}}">{{name}}</a>{{/task_id_set}}{{#total_label_set}}<strong>{{total_label}}</strong>{{/total_label_set}}</td>
 <td data-label="呼叫号码" class="num dialled">{{dialled}}</td>
 <td data-label="接通号码" class="num answered">{{answered}}</td>
-<td data-label="接通率" class="num connect-rate">{{#connect_rate_set}}{{connect_rate}}%{{/connect_rate_set}}</td>
+<td data-label="接通率" class="num connect-rate{{#connect_rate_mark_set}} mark-{{connect_rate_mark}}{{/connect_rate_mark_set}}">{{#connect_rate_set}}{{connect_rate}}%{{/connect_rate_set}}</td>
 <td data-label="接通率较上期" class="num trend {{connect_rate_trend}}">{{connect_rate_vs}}</td>
-<td data-label="通话数" class="num calls">{{#task_id_set}}<a href="{{BASE}}/tasks/{{task_id}}/records{{PERIOD_QUERY}}">{{calls}}</a>{{/task_id_set}}{{#total_label_set}}{{calls}}{{/total_label_set}}</td>
+<td data-label="通话数" class="num calls{{#calls_mark_set}} mark-{{calls_mark}}{{/calls_mark_set}}">{{#task_id_set}}<a href="{{BASE}}/tasks/{{task_id}}/records{{PERIOD_QUERY}}">{{calls}}</a>{{/task_id_set}}{{#total_label_set}}{{calls}}{{/total_label_set}}</td>
 <td data-label="通话数较上期" class="num trend {{calls_trend}}">{{calls_vs}}</td>
 <td data-label="A类意向" class="num a-count">{{a_count}}</td>
-<td data-label="A类占比" class="num a-rate">{{#a_rate_set}}{{a_rate}}%{{/a_rate_set}}</td>
+<td data-label="A类占比" class="num a-rate{{#a_rate_mark_set}} mark-{{a_rate_mark}}{{/a_rate_mark_set}}">{{#a_rate_set}}{{a_rate}}%{{/a_rate_set}}</td>
 <td data-label="B类意向" class="num b-count">{{b_count}}</td>
-<td data-label="B类占比" class="num b-rate">{{#b_rate_set}}{{b_rate}}%{{/b_rate_set}}</td>
-<td data-label="平均通话时长(秒)" class="num avg-bill">{{avg_bill}}</td>
+<td data-label="B类占比" class="num b-rate{{#b_rate_mark_set}} mark-{{b_rate_mark}}{{/b_rate_mark_set}}">{{#b_rate_set}}{{b_rate}}%{{/b_rate_set}}</td>
+<td data-label="平均通话时长(秒)" class="num avg-bill{{#avg_bill_mark_set}} mark-{{avg_bill_mark}}{{/avg_bill_mark_set}}">{{avg_bill}}</td>
 </tr>{{/ROW}}
 </tbody>
 </table>
 </div>
-<p class="note">接通率 = 接通号码 / 呼叫号码; A类、B类: 等级名称以 A、B 开头的通话, 占比为占通话数; 较上期: 接通率以百分点计。</p>
+<p class="note"><span class="mark-low">红色</span>: 低于阈值, <span class="mark-high">绿色</span>: 高于阈值 (与该任务上期相比; 默认: 接通率低于上期的 80%)。接通率 = 接通号码 / 呼叫号码; A类、B类: 等级名称以 A、B 开头的通话, 占比为占通话数; 较上期: 接通率以百分点计。</p>
 {{>FOOTER}}

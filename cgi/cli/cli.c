@@ -1,5 +1,5 @@
-/* cli.c: bin/callreport, the command-line tool: import, token, passwd, migrate, demo-data,
- * export, reports. */
+/* cli.c: bin/callreport, the command-line tool: import, token, passwd, threshold, migrate,
+ * demo-data, export, reports. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
@@ -29,6 +29,8 @@ usage(void)
 	    "       callreport import --user NAME [--move-numbers] FILE...\n"
 	    "       callreport token --user NAME [--list | --revoke ID]\n"
 	    "       callreport passwd --user NAME   (password read from standard input)\n"
+	    "       callreport threshold --user NAME [--metric M [--below PCT|none]\n"
+	    "                            [--above PCT|none] | --metric M --reset]\n"
 	    "       callreport migrate\n"
 	    "       callreport demo-data --tenant NAME [--numbers N] [--seed N]\n"
 	    "       callreport export --user NAME --task TASK_ID [--out DIR] [--zip]\n"
@@ -139,6 +141,88 @@ cmd_token(const struct config *cfg, const char *user, int list, const char *revo
 	    "($1, decode($2, 'hex'), left($3, 10))", 3, p)) == NULL)
 		goto out;
 	printf("%s\n", tok);
+	rc = 0;
+out:
+	PQclear(r);
+	PQfinish(c);
+	return rc;
+}
+
+/* A bound of --below or --above: "none", or a percent from 0 to 1000. */
+static bool
+bound_ok(const char *v)
+{
+	char *end;
+	double d;
+
+	if (v == NULL || strcmp(v, "none") == 0)
+		return true;
+	errno = 0;
+	d = strtod(v, &end);
+	return *v != '\0' && *end == '\0' && errno == 0 && d >= 0 && d <= 1000;
+}
+
+/*
+ * threshold: the start page's marks of a tenant (table thresholds). Without
+ * --metric, lists every metric with its bounds; with it, sets the bounds given
+ * (the other kept) or, with --reset, goes back to the default.
+ */
+static int
+cmd_threshold(const struct config *cfg, const char *user, const char *metric,
+    const char *below, const char *above, int reset)
+{
+	char id[37];
+	const char *p[4];
+	PGconn *c;
+	PGresult *r = NULL;
+	int i, rc = 1;
+
+	if (!bound_ok(below) || !bound_ok(above)) {
+		fprintf(stderr, "callreport: --below and --above take a percent of the "
+		    "previous period's figure (0 to 1000) or none\n");
+		return 2;
+	}
+	if ((c = admin(cfg)) == NULL)
+		return 1;
+	if (user_id(c, user, false, id) == -1)
+		goto out;
+	p[0] = id;
+	p[1] = metric;
+	p[2] = below ? below : "keep";
+	p[3] = above ? above : "keep";
+	if (metric != NULL && reset)
+		r = run(c, "DELETE FROM thresholds WHERE user_id = $1::uuid AND metric = $2 "
+		    "AND EXISTS (SELECT FROM callreport_thresholds($1::uuid) t "
+		    "WHERE t.metric = $2)", 2, p);
+	else if (metric != NULL)
+		r = run(c, "INSERT INTO thresholds (user_id, metric, below, above) "
+		    "SELECT $1::uuid, t.metric, "
+		    "CASE $3 WHEN 'keep' THEN t.below WHEN 'none' THEN NULL "
+		    "ELSE $3::numeric END, "
+		    "CASE $4 WHEN 'keep' THEN t.above WHEN 'none' THEN NULL "
+		    "ELSE $4::numeric END "
+		    "FROM callreport_thresholds($1::uuid) t WHERE t.metric = $2 "
+		    "ON CONFLICT (user_id, metric) DO UPDATE "
+		    "SET below = excluded.below, above = excluded.above", 4, p);
+	if (metric != NULL) {
+		if (r == NULL)
+			goto out;
+		/* (A reset of a metric left at its default deletes nothing: fine.) */
+		if (!reset && strcmp(PQcmdTuples(r), "1") != 0) {
+			fprintf(stderr, "callreport: no metric %s (callreport threshold "
+			    "--user %s lists them)\n", metric, user);
+			goto out;
+		}
+		PQclear(r);
+	}
+	if ((r = run(c, "SELECT metric, coalesce(below::text, 'none'), "
+	    "coalesce(above::text, 'none'), CASE WHEN is_set THEN 'set' ELSE "
+	    "'default' END FROM callreport_thresholds($1::uuid)", 1, p)) == NULL)
+		goto out;
+	printf("%-14s %-8s %-8s %s\n", "METRIC", "BELOW%", "ABOVE%", "FROM");
+	for (i = 0; i < PQntuples(r); i++)
+		printf("%-14s %-8s %-8s %s\n", PQgetvalue(r, i, 0), PQgetvalue(r, i, 1),
+		    PQgetvalue(r, i, 2), PQgetvalue(r, i, 3));
 	rc = 0;
 out:
 	PQclear(r);
@@ -270,11 +354,16 @@ main(int argc, char *argv[])
 		{ "list", no_argument, NULL, 'l' },
 		{ "revoke", required_argument, NULL, 'r' },
 		{ "move-numbers", no_argument, NULL, 'm' },
+		{ "metric", required_argument, NULL, 'M' },
+		{ "below", required_argument, NULL, 'B' },
+		{ "above", required_argument, NULL, 'A' },
+		{ "reset", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct config cfg;
-	const char *cmd, *user = NULL, *revoke = NULL;
-	int ch, list = 0, move_numbers = 0, rc;
+	const char *cmd, *user = NULL, *revoke = NULL, *metric = NULL, *below = NULL,
+	    *above = NULL;
+	int ch, list = 0, move_numbers = 0, reset = 0, rc;
 
 	if (argc < 2) {
 		usage();
@@ -304,6 +393,10 @@ main(int argc, char *argv[])
 		case 'l': list = 1; break;
 		case 'm': move_numbers = 1; break;
 		case 'r': revoke = optarg; break;
+		case 'M': metric = optarg; break;
+		case 'B': below = optarg; break;
+		case 'A': above = optarg; break;
+		case 'R': reset = 1; break;
 		default: usage(); config_free(&cfg); return 2;
 		}
 	}
@@ -319,6 +412,10 @@ main(int argc, char *argv[])
 		rc = cmd_token(&cfg, user, list, revoke);
 	else if (strcmp(cmd, "passwd") == 0)
 		rc = cmd_passwd(&cfg, user);
+	else if (strcmp(cmd, "threshold") == 0 && (metric != NULL ||
+	    (below == NULL && above == NULL && !reset)) &&
+	    !(reset && (below != NULL || above != NULL)))
+		rc = cmd_threshold(&cfg, user, metric, below, above, reset);
 	else {
 		usage();
 		rc = 2;

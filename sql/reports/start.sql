@@ -12,6 +12,10 @@
 -- The totals row compares the whole tenant with itself: its previous figures count the
 -- tasks active then, shown or not.
 --
+-- The marks (*_mark: 'low', 'high' or NULL) compare each figure with the same row's
+-- previous one by the tenant's thresholds (table thresholds, `callreport threshold`;
+-- the defaults: callreport_thresholds() in sql/schema.sql).
+--
 -- Computed from the raw tables: the indexes call_histories_user_time and
 -- records_user_calldate give the tenant's attempts and records of a period.
 WITH h AS (
@@ -46,7 +50,9 @@ f AS (
          coalesce(rc.b_count, 0) AS c_b, coalesce(rc.bill_sum, 0) AS c_bill_sum,
          coalesce(rc.bill_n, 0) AS c_bill_n,
          coalesce(hp.dialled, 0) AS p_dialled, coalesce(hp.answered, 0) AS p_answered,
-         coalesce(rp.calls, 0) AS p_calls,
+         coalesce(rp.calls, 0) AS p_calls, coalesce(rp.a_count, 0) AS p_a,
+         coalesce(rp.b_count, 0) AS p_b, coalesce(rp.bill_sum, 0) AS p_bill_sum,
+         coalesce(rp.bill_n, 0) AS p_bill_n,
          hc.task_id IS NOT NULL OR rc.task_id IS NOT NULL AS active
     FROM (SELECT task_id FROM h UNION SELECT task_id FROM r) k
     LEFT JOIN h hc ON hc.task_id = k.task_id AND hc.cur
@@ -56,7 +62,7 @@ f AS (
 t AS (
   SELECT f.task_id, tk.name, false AS is_total,
          f.c_dialled, f.c_answered, f.c_calls, f.c_a, f.c_b, f.c_bill_sum, f.c_bill_n,
-         f.p_dialled, f.p_answered, f.p_calls
+         f.p_dialled, f.p_answered, f.p_calls, f.p_a, f.p_b, f.p_bill_sum, f.p_bill_n
     FROM f
     JOIN tasks tk ON tk.uuid = f.task_id AND tk.user_id = $1::uuid
    WHERE f.active
@@ -66,13 +72,34 @@ t AS (
          coalesce(sum(f.c_calls), 0), coalesce(sum(f.c_a), 0), coalesce(sum(f.c_b), 0),
          coalesce(sum(f.c_bill_sum), 0), coalesce(sum(f.c_bill_n), 0),
          coalesce(sum(f.p_dialled), 0), coalesce(sum(f.p_answered), 0),
-         coalesce(sum(f.p_calls), 0)
+         coalesce(sum(f.p_calls), 0), coalesce(sum(f.p_a), 0), coalesce(sum(f.p_b), 0),
+         coalesce(sum(f.p_bill_sum), 0), coalesce(sum(f.p_bill_n), 0)
     FROM f),
 x AS (
   SELECT t.*,
          round(100.0 * t.c_answered / nullif(t.c_dialled, 0), 1) AS c_rate,
-         round(100.0 * t.p_answered / nullif(t.p_dialled, 0), 1) AS p_rate
-    FROM t)
+         round(100.0 * t.p_answered / nullif(t.p_dialled, 0), 1) AS p_rate,
+         round(100.0 * t.c_a / nullif(t.c_calls, 0), 1) AS c_a_rate,
+         round(100.0 * t.p_a / nullif(t.p_calls, 0), 1) AS p_a_rate,
+         round(100.0 * t.c_b / nullif(t.c_calls, 0), 1) AS c_b_rate,
+         round(100.0 * t.p_b / nullif(t.p_calls, 0), 1) AS p_b_rate,
+         round(t.c_bill_sum / nullif(t.c_bill_n, 0) / 1000.0, 1) AS c_avg_bill,
+         round(t.p_bill_sum / nullif(t.p_bill_n, 0) / 1000.0, 1) AS p_avg_bill
+    FROM t),
+-- The tenant's thresholds (percent of the previous period's figure; the defaults for
+-- a metric it has not set come from callreport_thresholds).
+th AS (
+  SELECT max(d.below) FILTER (WHERE d.metric = 'connect_rate') AS rate_lo,
+         max(d.above) FILTER (WHERE d.metric = 'connect_rate') AS rate_hi,
+         max(d.below) FILTER (WHERE d.metric = 'calls') AS calls_lo,
+         max(d.above) FILTER (WHERE d.metric = 'calls') AS calls_hi,
+         max(d.below) FILTER (WHERE d.metric = 'a_rate') AS a_lo,
+         max(d.above) FILTER (WHERE d.metric = 'a_rate') AS a_hi,
+         max(d.below) FILTER (WHERE d.metric = 'b_rate') AS b_lo,
+         max(d.above) FILTER (WHERE d.metric = 'b_rate') AS b_hi,
+         max(d.below) FILTER (WHERE d.metric = 'avg_bill') AS bill_lo,
+         max(d.above) FILTER (WHERE d.metric = 'avg_bill') AS bill_hi
+    FROM callreport_thresholds($1::uuid) d)
 SELECT x.task_id,
        x.name,
        x.c_dialled AS dialled,
@@ -84,10 +111,16 @@ SELECT x.task_id,
        x.p_calls AS prev_calls,
        x.c_calls - x.p_calls AS calls_change,
        x.c_a AS a_count,
-       round(100.0 * x.c_a / nullif(x.c_calls, 0), 1) AS a_rate,
+       x.c_a_rate AS a_rate,
        x.c_b AS b_count,
-       round(100.0 * x.c_b / nullif(x.c_calls, 0), 1) AS b_rate,
-       round(x.c_bill_sum / nullif(x.c_bill_n, 0) / 1000.0, 1) AS avg_bill,
+       x.c_b_rate AS b_rate,
+       x.c_avg_bill AS avg_bill,
+       -- Against the thresholds: 'low', 'high' or NULL (no previous figure, or within).
+       callreport_mark(x.c_rate, x.p_rate, th.rate_lo, th.rate_hi) AS connect_rate_mark,
+       callreport_mark(x.c_calls, x.p_calls, th.calls_lo, th.calls_hi) AS calls_mark,
+       callreport_mark(x.c_a_rate, x.p_a_rate, th.a_lo, th.a_hi) AS a_rate_mark,
+       callreport_mark(x.c_b_rate, x.p_b_rate, th.b_lo, th.b_hi) AS b_rate_mark,
+       callreport_mark(x.c_avg_bill, x.p_avg_bill, th.bill_lo, th.bill_hi) AS avg_bill_mark,
        x.is_total,
        callreport_ts($2::timestamptz) AS start_at,
        callreport_ts($3::timestamptz) AS end_at,
@@ -104,5 +137,5 @@ SELECT x.task_id,
          || abs(x.c_calls - x.p_calls)::text AS calls_vs,
        CASE WHEN x.is_total THEN 'total' ELSE 'task' END AS row_kind,
        CASE WHEN x.is_total THEN x.name END AS total_label
-  FROM x
+  FROM x CROSS JOIN th
  ORDER BY x.is_total, x.c_calls DESC, x.name, x.task_id

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from conftest import get, query
+from conftest import cli, get, query
 from html_lib import Doc, alpha_sid, check_page, doc, login, page  # noqa: F401 (fixtures)
 from test_html_pages import rows_of, xlsx_rows
 
@@ -328,3 +328,73 @@ def test_task_list_over_a_period(data, db, alpha_sid):
     assert r.status == 400 and r.json()["message"].startswith("period must be one of")
     r = get("/tasks", token=tok, params={"period": "昨天", "format": "xlsx"})
     assert r.status == 200
+
+
+def want_mark(cur, prev, lo, hi):
+    """The start page's mark of a figure against its previous one, thresholds in percent."""
+    if cur is None or prev is None or prev <= 0:
+        return None
+    if lo is not None and cur * 100 < lo * prev:
+        return "low"
+    if hi is not None and cur * 100 > hi * prev:
+        return "high"
+    return None
+
+
+def test_thresholds_mark_cells_by_default_and_as_the_tenant_sets_them(data, db, alpha_sid):
+    """The default (connect rate below 80% of the row's previous period), then the tenant's own
+    bounds set with `callreport threshold`, in JSON and on the page; --reset goes back."""
+    busiest = busiest_day(db, data["alpha"]["tenant_id"])
+
+    def day_after(d, n=1):
+        return (datetime.date.fromisoformat(d) + datetime.timedelta(days=n)).isoformat()
+
+    def marks(day=busiest, **bounds):
+        """The rows of day against the day before, each mark checked against bounds."""
+        before = day_after(day, -1)
+        rows = start_json(data["alpha"]["token"], start_at=f"{day} 00:00:00", end_at=f"{day} 23:59:59")["data"]
+        prev = {r["task_id"]: r for r in start_json(data["alpha"]["token"], start_at=f"{before} 00:00:00",
+                                                     end_at=f"{before} 23:59:59")["data"]}
+        for r in rows:
+            p = prev.get(r["task_id"]) or {}
+            for key, cur, old in (("connect_rate", r["connect_rate"], r["prev_connect_rate"]),
+                                  ("calls", r["calls"], r["prev_calls"]),
+                                  ("a_rate", r["a_rate"], p.get("a_rate"))):
+                lo, hi = bounds.get(key, (None, None))
+                cur = None if cur is None else Decimal(str(cur))
+                old = None if old is None else Decimal(str(old))
+                assert r[f"{key}_mark"] == want_mark(cur, old, lo, hi), (key, r)
+        return rows
+
+    try:
+        rows = marks(connect_rate=(80, None))
+        listed = cli("threshold", "--user", "alpha").stdout.split("\n")
+        assert listed[1].split() == ["connect_rate", "80", "none", "default"]
+        out = cli("threshold", "--user", "alpha", "--metric", "calls", "--below", "90", "--above", "110").stdout
+        assert "calls          90       110      set" in out
+        cli("threshold", "--user", "alpha", "--metric", "connect_rate", "--below", "none", "--above", "100")
+        cli("threshold", "--user", "alpha", "--metric", "a_rate", "--above", "0")
+        rows = marks(connect_rate=(None, 100), calls=(90, 110), a_rate=(None, 0))
+        assert "high" in {r["calls_mark"] for r in rows}, "the busiest day is above the day before"
+        after = marks(day_after(busiest), connect_rate=(None, 100), calls=(90, 110), a_rate=(None, 0))
+        assert "low" in {r["calls_mark"] for r in after}, "the day after the busiest is below it"
+        # The page: each marked cell has its class; an unmarked one none.
+        d = doc(page("/", alpha_sid, params={"start_at": f"{busiest} 00:00:00", "end_at": f"{busiest} 23:59:59"}))
+        cells = [c for c in d.all("td") if "calls" in c["attrs"].get("class", "").split()]
+        assert [next((k[5:] for k in c["attrs"]["class"].split() if k.startswith("mark-")), None)
+                for c in cells] == [r["calls_mark"] for r in rows]
+        # Another tenant's marks are its own (beta keeps the default).
+        assert cli("threshold", "--user", "beta").stdout.split("\n")[2].split() == \
+            ["calls", "none", "none", "default"]
+        # Bad input: a bound out of range or not a number, an unknown metric, no such tenant.
+        assert cli("threshold", "--user", "alpha", "--metric", "calls", "--below", "x", check=False).returncode == 2
+        assert cli("threshold", "--user", "alpha", "--metric", "calls", "--above", "1001",
+                   check=False).returncode == 2
+        p = cli("threshold", "--user", "alpha", "--metric", "nope", "--below", "5", check=False)
+        assert p.returncode == 1 and "no metric nope" in p.stderr
+        assert cli("threshold", "--user", "nobody-here", check=False).returncode == 1
+    finally:
+        for m in ("connect_rate", "calls", "a_rate"):
+            cli("threshold", "--user", "alpha", "--metric", m, "--reset")
+    assert query(db, "SELECT count(*) FROM thresholds WHERE user_id = %s", data["alpha"]["tenant_id"])[0][0] == 0
+    marks(connect_rate=(80, None))
