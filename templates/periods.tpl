@@ -5,6 +5,6 @@
 <div class="row">
 <span><label for="start_at">自定义: 从</label> <input type="datetime-local" id="start_at" name="start_at" step="1" required value="{{f_start_at}}"></span>
 <span><label for="end_at">到</label> <input type="datetime-local" id="end_at" name="end_at" step="1" required value="{{f_end_at}}"></span>
-<button type="submit">查看</button>
+{{#KEEP}}<input type="hidden" name="{{name}}" value="{{value}}">{{/KEEP}}<button type="submit">查看</button>
 </div>
 </form>{{/LIVE}}

@@ -4,10 +4,13 @@
 <p class="meta">对比上期: <span id="prev-period">{{PREV_START}} 至 {{PREV_END}}</span> (等长的前一时段)</p>
 {{>PERIODS}}
 <p class="actions"><a href="{{PATH}}?{{XLSX_QUERY}}" id="xlsx">下载 XLSX</a><a href="{{BASE}}/tasks">全部任务</a></p>
-<div class="scroll">
+{{#LIVE}}<form method="get" action="{{BASE}}/compare" id="compare-form">
+<input type="hidden" name="start_at" value="{{PERIOD_START}}"><input type="hidden" name="end_at" value="{{PERIOD_END}}">
+{{/LIVE}}<div class="scroll">
 <table class="report stack-phone" id="rows">
 <caption class="vh">这一时段有呼叫或通话的任务, 最后一行为合计</caption>
 <thead><tr>
+{{#LIVE}}<th scope="col"><span class="vh">对比</span></th>{{/LIVE}}
 <th scope="col" aria-sort="{{aria_name}}">{{#LIVE}}<a href="{{PATH}}?{{SORT_QUERY}}&amp;sort=name&amp;dir={{sort_name_dir}}">任务名称{{#sorted_name_asc}} ▲{{/sorted_name_asc}}{{#sorted_name_desc}} ▼{{/sorted_name_desc}}</a>{{/LIVE}}{{#EXPORT}}任务名称{{/EXPORT}}</th>
 <th scope="col" class="num" aria-sort="{{aria_dialled}}">{{#LIVE}}<a href="{{PATH}}?{{SORT_QUERY}}&amp;sort=dialled&amp;dir={{sort_dialled_dir}}">呼叫号码{{#sorted_dialled_asc}} ▲{{/sorted_dialled_asc}}{{#sorted_dialled_desc}} ▼{{/sorted_dialled_desc}}</a>{{/LIVE}}{{#EXPORT}}呼叫号码{{/EXPORT}}</th>
 <th scope="col" class="num" aria-sort="{{aria_answered}}">{{#LIVE}}<a href="{{PATH}}?{{SORT_QUERY}}&amp;sort=answered&amp;dir={{sort_answered_dir}}">接通号码{{#sorted_answered_asc}} ▲{{/sorted_answered_asc}}{{#sorted_answered_desc}} ▼{{/sorted_answered_desc}}</a>{{/LIVE}}{{#EXPORT}}接通号码{{/EXPORT}}</th>
@@ -23,6 +26,7 @@
 </tr></thead>
 <tbody>
 {{#ROW}}<tr class="{{row_kind}}" data-id="{{task_id}}">
+{{#LIVE}}<td data-label="对比">{{#task_id_set}}<input type="checkbox" name="tasks[]" value="{{task_id}}" aria-label="对比 {{name}}">{{/task_id_set}}</td>{{/LIVE}}
 <td data-label="任务名称" class="wrap">{{#task_id_set}}<a href="{{BASE}}/tasks/{{task_id}}">{{name}}</a>{{/task_id_set}}{{#total_label_set}}<strong>{{total_label}}</strong>{{/total_label_set}}</td>
 <td data-label="呼叫号码" class="num dialled">{{dialled}}</td>
 <td data-label="接通号码" class="num answered">{{answered}}</td>
@@ -39,5 +43,7 @@
 </tbody>
 </table>
 </div>
+{{#LIVE}}<p class="actions"><button type="submit">对比所选任务 (2 至 6 个)</button></p>
+</form>{{/LIVE}}
 <p class="note"><span class="mark-low">红色</span>: 低于阈值, <span class="mark-high">绿色</span>: 高于阈值 (与该任务上期相比; 默认: 接通率低于上期的 80%)。接通率 = 接通号码 / 呼叫号码; A类、B类: 等级名称以 A、B 开头的通话, 占比为占通话数; 较上期: 接通率以百分点计。</p>
 {{>FOOTER}}

@@ -1499,6 +1499,7 @@ import_files(PGconn *conn, const char *tenant, int nfiles, char *const files[],
 {
 	struct imp im;
 	json_tokener *tok = NULL;
+	PGresult *res;
 	int i, rc = 1;
 
 	memset(&im, 0, sizeof(im));
@@ -1520,6 +1521,18 @@ import_files(PGconn *conn, const char *tenant, int nfiles, char *const files[],
 		if (import_file(&im, tenant, timezone, tok, progress) == -1)
 			goto out;
 	}
+	/*
+	 * The planner's statistics of what was written, now rather than when
+	 * autovacuum comes by: a page asked right after an import was planned on
+	 * the tables as they were before it (the attempts of a task's numbers
+	 * took seconds so). Committed already: a failure here is only a warning.
+	 */
+	res = PQexec(conn, "ANALYZE numbers, call_histories, records, record_tags, "
+	    "record_details");
+	if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		fprintf(err, "callreport: import: ANALYZE failed (autovacuum will do it): %s",
+		    PQresultErrorMessage(res));
+	PQclear(res);
 	rc = 0;
 out:
 	if (tok != NULL)

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/arena.h"
 #include "base/buf.h"
@@ -270,6 +271,19 @@ check(struct arena *a, const struct field *f, const struct val *v,
 			}
 		}
 		buf_putc(&b, '}');
+		/* A set of things to show side by side: min to max, each once. */
+		if (f->type == FT_UUIDSET && f->max > 0) {
+			bool dup = false;
+
+			for (i = 0; i < n; i++)
+				for (k = 0; k < i; k++)
+					dup |= strcasecmp(strs[i], strs[k]) == 0;
+			if (dup || n < (size_t)f->min || n > (size_t)f->max) {
+				*err = arena_printf(a, "%s must be %ld to %ld different UUIDs",
+				    f->name, f->min, f->max);
+				goto out;
+			}
+		}
 		p->n = n;
 		p->ints = ints;
 		p->strs = strs;

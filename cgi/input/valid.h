@@ -17,7 +17,7 @@ enum ftype {
 	FT_FLAG,	/* 0 or 1 */
 	FT_INTSET,	/* array of integers in [min, max] */
 	FT_CODESET,	/* array of codes from codes[], mapped to codevals[] */
-	FT_UUIDSET,	/* array of UUIDs */
+	FT_UUIDSET,	/* array of UUIDs; with max > 0: min..max different ones */
 	FT_RANGE,	/* [lo, hi] integers in [min, max], lo <= hi */
 	FT_RANGES,	/* array of [lo, hi] */
 	FT__MAX

@@ -13,6 +13,7 @@
 #include "base/buf.h"
 #include "base/url.h"
 #include "input/period.h"
+#include "input/val.h"
 #include "render/hook.h"
 #include "render/html.h"
 #include "store/recording.h"
@@ -422,6 +423,14 @@ period_chooser(struct req *req, struct run *run, struct tpl_dict *d)
 	ch = tpl_include(d, "PERIODS", "periods.tpl");
 	tpl_show(ch, req->exporting ? "EXPORT" : "LIVE");
 	tpl_set(ch, "PATH", arena_printf(req->a, "%s%s", req->cfg->base_path, req->path));
+	/* The custom range keeps the page's chosen tasks (the comparison's). */
+	for (i = 0; i < r->nfields; i++)
+		for (size_t k = 0; r->fields[i].type == FT_UUIDSET && run->pv[i].set &&
+		    k < run->pv[i].n; k++) {
+			s = tpl_section(ch, "KEEP");
+			tpl_set(s, "name", arena_printf(req->a, "%s[]", r->fields[i].name));
+			tpl_set(s, "value", run->pv[i].strs[k]);
+		}
 	if (!run->pv[is].set || !run->pv[ie].set)
 		return;
 	tpl_set(ch, "f_start_at", run->pv[is].text);
@@ -483,5 +492,117 @@ hook_start(struct req *req, struct run *run, struct tpl_dict *d)
 {
 	period_chooser(req, run, d);
 	sort_heads(req, run, d, "calls", true);
+	return 0;
+}
+
+/* A figure of the comparison: its column, its label, what follows a value. */
+struct figure {
+	const char	*key, *label, *unit, *mark;
+};
+
+static const struct figure compare_figures[] = {
+	{ "dialled", "呼叫号码", "", NULL },
+	{ "answered", "接通号码", "", NULL },
+	{ "connect_rate", "接通率", "%", "connect_rate_mark" },
+	{ "connect_rate_vs", "接通率较上期(百分点)", "", NULL },
+	{ "calls", "通话数", "", "calls_mark" },
+	{ "calls_vs", "通话数较上期", "", NULL },
+	{ "a_count", "A类意向", "", NULL },
+	{ "a_rate", "A类占比", "%", "a_rate_mark" },
+	{ "b_count", "B类意向", "", NULL },
+	{ "b_rate", "B类占比", "%", "b_rate_mark" },
+	{ "avg_bill", "平均通话时长(秒)", "", "avg_bill_mark" },
+};
+
+/*
+ * Adds one METRIC row (kind, label) with a CELL per task: the j-th item of
+ * list of each task's dist (NULL: none), its count and, with rates, its rate.
+ * Leaves out a row whose counts are all 0 when skip_zero.
+ */
+static void
+dist_row(struct req *req, struct tpl_dict *d, struct val **dists, int n,
+    const char *list, size_t j, const char *kind, const char *label, bool skip_zero)
+{
+	struct tpl_dict *m, *c;
+	const struct val *l, *it;
+	const char *count, *rate;
+	bool any = false;
+	int i;
+
+	for (i = 0; i < n && !any; i++) {
+		l = dists[i] ? val_get(dists[i], list) : NULL;
+		it = l && j < l->n ? l->items[j] : NULL;
+		any = it && strcmp(val_text(val_get(it, "count")), "0") != 0;
+	}
+	if (skip_zero && !any)
+		return;
+	m = tpl_section(d, "METRIC");
+	tpl_set(m, "kind", kind);
+	tpl_set(m, "label", label);
+	for (i = 0; i < n; i++) {
+		l = dists[i] ? val_get(dists[i], list) : NULL;
+		it = l && j < l->n ? l->items[j] : NULL;
+		c = tpl_section(m, "FIGURE");
+		count = it ? val_text(val_get(it, "count")) : "";
+		rate = it && val_get(it, "rate") ? val_text(val_get(it, "rate")) : "";
+		tpl_set(c, "value", *rate ? arena_printf(req->a, "%s (%s%%)", count, rate) :
+		    count);
+	}
+}
+
+/*
+ * The task comparison: the tasks as columns, a row a figure (marked as on
+ * the start page), then a row a level and a row a call result (those no
+ * task had left out), from each row's dist.
+ */
+int
+hook_compare(struct req *req, struct run *run, struct tpl_dict *d)
+{
+	PGresult *res = run->rows;
+	int n = res ? PQntuples(res) : 0, i;
+	struct val **dists = arena_alloc(req->a, (size_t)(n + 1) * sizeof(*dists));
+	struct tpl_dict *m, *c;
+	const struct val *first;
+	const char *v, *mark, *err;
+	size_t f, j;
+
+	period_chooser(req, run, d);
+	for (i = 0; i < n; i++) {
+		c = tpl_section(d, "TASK");
+		tpl_set(c, "task_id", col(res, i, "task_id"));
+		tpl_set(c, "name", col(res, i, "name"));
+		dists[i] = val_new(req->a, V_OBJ);
+		v = col(res, i, "dist");
+		if (v == NULL || val_parse_json(req->a, dists[i], v, strlen(v), &err) != 0)
+			dists[i] = NULL;
+	}
+	for (f = 0; f < sizeof(compare_figures) / sizeof(compare_figures[0]); f++) {
+		m = tpl_section(d, "METRIC");
+		tpl_set(m, "kind", "figure");
+		tpl_set(m, "label", compare_figures[f].label);
+		for (i = 0; i < n; i++) {
+			c = tpl_section(m, "FIGURE");
+			v = col(res, i, compare_figures[f].key);
+			tpl_set(c, "value", v ? arena_printf(req->a, "%s%s", v,
+			    compare_figures[f].unit) : "");
+			mark = compare_figures[f].mark ? col(res, i, compare_figures[f].mark) :
+			    NULL;
+			if (mark != NULL) {
+				tpl_set(c, "mark", mark);
+				tpl_show(c, "mark_set");
+			}
+		}
+	}
+	/* Levels and statuses: every task's lists have the same items in the same order. */
+	first = n > 0 && dists[0] ? val_get(dists[0], "levels") : NULL;
+	for (j = 0; first && j < first->n; j++)
+		dist_row(req, d, dists, n, "levels", j, "level",
+		    arena_printf(req->a, "等级 %s", val_text(val_get(first->items[j], "level"))),
+		    false);
+	first = n > 0 && dists[0] ? val_get(dists[0], "statuses") : NULL;
+	for (j = 0; first && j < first->n; j++)
+		dist_row(req, d, dists, n, "statuses", j, "status",
+		    arena_printf(req->a, "呼叫结果 %s", val_text(val_get(first->items[j], "label"))),
+		    true);
 	return 0;
 }

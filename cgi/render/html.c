@@ -212,7 +212,8 @@ rows(struct req *req, struct tpl_dict *d, struct run *run)
 	const struct report *r = run->r;
 	const struct pagekeys *pk = page_keys(r);
 	const struct tpl_key *k_row = tpl_key("ROW"), *k_cell = tpl_key("CELL"),
-	    *k_value = tpl_key("VALUE"), *k_numeric = tpl_key("NUMERIC");
+	    *k_value = tpl_key("VALUE"), *k_numeric = tpl_key("NUMERIC"),
+	    *k_live = tpl_key(req->exporting ? "EXPORT" : "LIVE");
 	int n = PQntuples(run->rows), i, *no;
 	struct tpl_dict *row, *c;
 	const char *v, *disp;
@@ -229,6 +230,8 @@ rows(struct req *req, struct tpl_dict *d, struct run *run)
 	}
 	for (i = 0; i < n; i++) {
 		row = tpl_section_key(d, k_row);
+		/* (A section's dictionary shows only its own sections: LIVE again.) */
+		tpl_show_key(row, k_live);
 		for (k = 0; k < r->ncols; k++) {
 			const struct column *col = &r->cols[k];
 			const struct colkeys *ck = &pk->cols[k];

@@ -372,6 +372,7 @@ static const char *const start_sort_codes[] = {
 /* GET /: the tenant's tasks over a period, against the previous period. */
 static const struct field f_start[] = {
 	PERIOD_FIELDS,
+	{ "tasks", FT_UUIDSET, 0, 0, 0, NULL, NULL, "任务" },
 	SORT_FIELDS(start_sort_codes),
 };
 
@@ -424,6 +425,46 @@ static const struct column c_start[] = {
 	{ "calls_vs", "通话数变化", CT_TEXT, VH, 0 },
 	{ "row_kind", "行", CT_TEXT, VH, 0 },
 	{ "total_label", "合计", CT_TEXT, VH, 0 },
+};
+
+/* GET /compare: two to six tasks over one period (the start page's $k). */
+static const struct field f_compare[] = {
+	PERIOD_FIELDS,
+	{ "tasks", FT_UUIDSET, F_REQUIRED, 2, 6, NULL, NULL, "任务" },
+};
+
+static const struct column c_compare[] = {
+	{ "task_id", "任务ID", CT_CODE, VJ | VX, 38 },
+	{ "name", "任务名称", CT_TEXT, VALL, 24 },
+	{ "dialled", "呼叫号码数", CT_INT, VALL, 10 },
+	{ "answered", "接通号码数", CT_INT, VALL, 10 },
+	{ "connect_rate", "接通率(%)", CT_NUM, VALL, 10 },
+	{ "prev_connect_rate", "上期接通率(%)", CT_NUM, VJ | VX, 12 },
+	{ "connect_rate_change", "接通率变化(百分点)", CT_NUM, VJ | VX, 14 },
+	{ "calls", "通话数", CT_INT, VALL, 10 },
+	{ "prev_calls", "上期通话数", CT_INT, VJ | VX, 10 },
+	{ "calls_change", "通话数变化", CT_INT, VJ | VX, 10 },
+	{ "a_count", "A类意向", CT_INT, VALL, 10 },
+	{ "a_rate", "A类占比(%)", CT_NUM, VALL, 10 },
+	{ "b_count", "B类意向", CT_INT, VALL, 10 },
+	{ "b_rate", "B类占比(%)", CT_NUM, VALL, 10 },
+	{ "avg_bill", "平均通话时长(秒)", CT_NUM, VALL, 12 },
+	{ "connect_rate_mark", "接通率标记", CT_TEXT, VJ | VH, 0 },
+	{ "calls_mark", "通话数标记", CT_TEXT, VJ | VH, 0 },
+	{ "a_rate_mark", "A类占比标记", CT_TEXT, VJ | VH, 0 },
+	{ "b_rate_mark", "B类占比标记", CT_TEXT, VJ | VH, 0 },
+	{ "avg_bill_mark", "平均通话时长标记", CT_TEXT, VJ | VH, 0 },
+	{ "start_at", "开始时间", CT_TIME, VJ | VX, 0 },
+	{ "end_at", "结束时间", CT_TIME, VJ | VX, 0 },
+	{ "prev_start_at", "上期开始时间", CT_TIME, VJ | VX, 0 },
+	{ "prev_end_at", "上期结束时间", CT_TIME, VJ | VX, 0 },
+	{ "connect_rate_vs", "接通率较上期", CT_TEXT, VH, 0 },
+	{ "calls_vs", "通话数较上期", CT_TEXT, VH, 0 },
+	{ "levels", "等级分布", CT_JSON, VJ, 0 },
+	{ "statuses", "呼叫结果分布", CT_JSON, VJ, 0 },
+	{ "levels_text", "等级分布", CT_TEXT, VX, 40 },
+	{ "statuses_text", "呼叫结果分布", CT_TEXT, VX, 40 },
+	{ "dist", "分布", CT_TEXT, VH, 0 },
 };
 
 #define FIELDS(f)	.fields = f, .nfields = NELEM(f)
@@ -525,6 +566,15 @@ const struct report reports[REPORT__MAX] = {
 		.tpl = "start.tpl", .sheet = "任务概况", .file = "start",
 		.html = hook_start,
 		.sorts = s_start, .order_by = "ORDER BY x.is_total, x.c_calls DESC, x.name, x.task_id",
+		.period_default = "today",
+	},
+	[REPORT_COMPARE] = {
+		.name = "compare", .title = "任务对比",
+		.message = "获取任务对比成功", .env = ENV_LIST,
+		FIELDS(f_compare), COLUMNS(c_compare),
+		.sql = sql_compare, .scoped = true,
+		.tpl = "compare.tpl", .sheet = "任务对比", .file = "compare",
+		.html = hook_compare,
 		.period_default = "today",
 	},
 };

@@ -224,14 +224,21 @@ def test_search(big, generic):
 
 @pytest.mark.parametrize("generic", MODES)
 def test_start_page(big, generic):
-    """The start page reads the tenant's attempts and records of the period by index (start.sql)."""
+    """The start page and the task comparison read the tenant's attempts and records of the period by
+    index (start.sql, compare.sql)."""
     day = big["day"]
     prev = query(big["conn"], "SELECT (%s::date - 1)::text", day)[0][0]
     for what, params in {
         "one day": [f"{day} 00:00:00", f"{day} 23:59:59", f"{prev} 00:00:00", f"{prev} 23:59:59"],
         "an hour": [f"{day} 09:00:00", f"{day} 09:59:59", f"{day} 08:00:00", f"{day} 08:59:59"],
     }.items():
-        found = no_seq_scan(explain(big, "start", [big["tenant"]] + params, generic), what)
+        found = no_seq_scan(explain(big, "start", [big["tenant"]] + params + [None], generic), what)
         # (A bitmap scan names its index on a child node without the relation.)
         assert any(s[1] == "call_histories" for s in found), (what, found)
         assert any(s[1] == "records" for s in found), (what, found)
+        # The comparison: the same rows for two tasks, with their levels and results.
+        tasks = [t for (t,) in query(big["conn"], """SELECT task_id::text FROM records WHERE user_id = %s
+            GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 2""", big["tenant"])]
+        found = no_seq_scan(explain(big, "compare", [big["tenant"]] + params + ["{" + ",".join(tasks) + "}"],
+                                    generic), what)
+        assert any(s[1] == "call_histories" for s in found), (what, found)

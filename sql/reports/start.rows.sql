@@ -1,0 +1,127 @@
+-- start.rows: the start page's rows (a fragment, included by start.sql and compare.sql):
+-- one row per task active in the period, or per task of $6 (active or not) when $6 is
+-- given, then the totals row; no order. $1 tenant, $2 start_at, $3 end_at,
+-- $4 prev_start_at, $5 prev_end_at, $6 the tasks (uuid[], NULL: all).
+WITH h AS (
+  SELECT h.task_id,
+         h.call_time >= $2::timestamptz AS cur,
+         count(DISTINCT h.number_id) AS dialled,
+         count(DISTINCT h.number_id) FILTER (WHERE h.status = 1) AS answered
+    FROM call_histories h
+   WHERE h.user_id = $1::uuid
+     AND ($6::uuid[] IS NULL OR h.task_id = ANY ($6::uuid[]))
+     AND h.call_time >= $4::timestamptz
+     AND h.call_time < $3::timestamptz + interval '1 second'
+   GROUP BY 1, 2),
+r AS (
+  SELECT r.task_id,
+         r.calldate >= $2::timestamptz AS cur,
+         count(*) AS calls,
+         count(*) FILTER (WHERE upper(left(l.name, 1)) = 'A') AS a_count,
+         count(*) FILTER (WHERE upper(left(l.name, 1)) = 'B') AS b_count,
+         sum(r.bill) AS bill_sum,
+         count(r.bill) AS bill_n
+    FROM records r
+    LEFT JOIN levels l ON l.id = r.level_id AND l.user_id = $1::uuid
+   WHERE r.user_id = $1::uuid
+     AND ($6::uuid[] IS NULL OR r.task_id = ANY ($6::uuid[]))
+     AND r.calldate >= $4::timestamptz
+     AND r.calldate < $3::timestamptz + interval '1 second'
+   GROUP BY 1, 2),
+-- Per task of either period: its figures now (c_) and before (p_).
+f AS (
+  SELECT k.task_id,
+         coalesce(hc.dialled, 0) AS c_dialled, coalesce(hc.answered, 0) AS c_answered,
+         coalesce(rc.calls, 0) AS c_calls, coalesce(rc.a_count, 0) AS c_a,
+         coalesce(rc.b_count, 0) AS c_b, coalesce(rc.bill_sum, 0) AS c_bill_sum,
+         coalesce(rc.bill_n, 0) AS c_bill_n,
+         coalesce(hp.dialled, 0) AS p_dialled, coalesce(hp.answered, 0) AS p_answered,
+         coalesce(rp.calls, 0) AS p_calls, coalesce(rp.a_count, 0) AS p_a,
+         coalesce(rp.b_count, 0) AS p_b, coalesce(rp.bill_sum, 0) AS p_bill_sum,
+         coalesce(rp.bill_n, 0) AS p_bill_n,
+         hc.task_id IS NOT NULL OR rc.task_id IS NOT NULL AS active
+    FROM (SELECT task_id FROM h UNION SELECT task_id FROM r
+          UNION SELECT unnest($6::uuid[])) k
+    LEFT JOIN h hc ON hc.task_id = k.task_id AND hc.cur
+    LEFT JOIN h hp ON hp.task_id = k.task_id AND NOT hp.cur
+    LEFT JOIN r rc ON rc.task_id = k.task_id AND rc.cur
+    LEFT JOIN r rp ON rp.task_id = k.task_id AND NOT rp.cur),
+t AS (
+  SELECT f.task_id, tk.name, false AS is_total,
+         f.c_dialled, f.c_answered, f.c_calls, f.c_a, f.c_b, f.c_bill_sum, f.c_bill_n,
+         f.p_dialled, f.p_answered, f.p_calls, f.p_a, f.p_b, f.p_bill_sum, f.p_bill_n
+    FROM f
+    JOIN tasks tk ON tk.uuid = f.task_id AND tk.user_id = $1::uuid
+   WHERE f.active OR $6::uuid[] IS NOT NULL
+  UNION ALL
+  SELECT NULL, '合计', true,
+         coalesce(sum(f.c_dialled), 0), coalesce(sum(f.c_answered), 0),
+         coalesce(sum(f.c_calls), 0), coalesce(sum(f.c_a), 0), coalesce(sum(f.c_b), 0),
+         coalesce(sum(f.c_bill_sum), 0), coalesce(sum(f.c_bill_n), 0),
+         coalesce(sum(f.p_dialled), 0), coalesce(sum(f.p_answered), 0),
+         coalesce(sum(f.p_calls), 0), coalesce(sum(f.p_a), 0), coalesce(sum(f.p_b), 0),
+         coalesce(sum(f.p_bill_sum), 0), coalesce(sum(f.p_bill_n), 0)
+    FROM f),
+x AS (
+  SELECT t.*,
+         round(100.0 * t.c_answered / nullif(t.c_dialled, 0), 1) AS c_rate,
+         round(100.0 * t.p_answered / nullif(t.p_dialled, 0), 1) AS p_rate,
+         round(100.0 * t.c_a / nullif(t.c_calls, 0), 1) AS c_a_rate,
+         round(100.0 * t.p_a / nullif(t.p_calls, 0), 1) AS p_a_rate,
+         round(100.0 * t.c_b / nullif(t.c_calls, 0), 1) AS c_b_rate,
+         round(100.0 * t.p_b / nullif(t.p_calls, 0), 1) AS p_b_rate,
+         round(t.c_bill_sum / nullif(t.c_bill_n, 0) / 1000.0, 1) AS c_avg_bill,
+         round(t.p_bill_sum / nullif(t.p_bill_n, 0) / 1000.0, 1) AS p_avg_bill
+    FROM t),
+-- The tenant's thresholds (percent of the previous period's figure; the defaults for
+-- a metric it has not set come from callreport_thresholds).
+th AS (
+  SELECT max(d.below) FILTER (WHERE d.metric = 'connect_rate') AS rate_lo,
+         max(d.above) FILTER (WHERE d.metric = 'connect_rate') AS rate_hi,
+         max(d.below) FILTER (WHERE d.metric = 'calls') AS calls_lo,
+         max(d.above) FILTER (WHERE d.metric = 'calls') AS calls_hi,
+         max(d.below) FILTER (WHERE d.metric = 'a_rate') AS a_lo,
+         max(d.above) FILTER (WHERE d.metric = 'a_rate') AS a_hi,
+         max(d.below) FILTER (WHERE d.metric = 'b_rate') AS b_lo,
+         max(d.above) FILTER (WHERE d.metric = 'b_rate') AS b_hi,
+         max(d.below) FILTER (WHERE d.metric = 'avg_bill') AS bill_lo,
+         max(d.above) FILTER (WHERE d.metric = 'avg_bill') AS bill_hi
+    FROM callreport_thresholds($1::uuid) d)
+SELECT x.task_id,
+       x.name,
+       x.c_dialled AS dialled,
+       x.c_answered AS answered,
+       x.c_rate AS connect_rate,
+       x.p_rate AS prev_connect_rate,
+       x.c_rate - x.p_rate AS connect_rate_change,
+       x.c_calls AS calls,
+       x.p_calls AS prev_calls,
+       x.c_calls - x.p_calls AS calls_change,
+       x.c_a AS a_count,
+       x.c_a_rate AS a_rate,
+       x.c_b AS b_count,
+       x.c_b_rate AS b_rate,
+       x.c_avg_bill AS avg_bill,
+       -- Against the thresholds: 'low', 'high' or NULL (no previous figure, or within).
+       callreport_mark(x.c_rate, x.p_rate, th.rate_lo, th.rate_hi) AS connect_rate_mark,
+       callreport_mark(x.c_calls, x.p_calls, th.calls_lo, th.calls_hi) AS calls_mark,
+       callreport_mark(x.c_a_rate, x.p_a_rate, th.a_lo, th.a_hi) AS a_rate_mark,
+       callreport_mark(x.c_b_rate, x.p_b_rate, th.b_lo, th.b_hi) AS b_rate_mark,
+       callreport_mark(x.c_avg_bill, x.p_avg_bill, th.bill_lo, th.bill_hi) AS avg_bill_mark,
+       x.is_total,
+       callreport_ts($2::timestamptz) AS start_at,
+       callreport_ts($3::timestamptz) AS end_at,
+       callreport_ts($4::timestamptz) AS prev_start_at,
+       callreport_ts($5::timestamptz) AS prev_end_at,
+       -- HTML only: the changes as the page shows them (▲ up, ▼ down) and their class.
+       CASE sign(x.c_rate - x.p_rate) WHEN 1 THEN 'up' WHEN -1 THEN 'down'
+            WHEN 0 THEN 'flat' END AS connect_rate_trend,
+       CASE sign(x.c_rate - x.p_rate) WHEN 1 THEN '▲' WHEN -1 THEN '▼' ELSE '' END
+         || abs(x.c_rate - x.p_rate)::text AS connect_rate_vs,
+       CASE sign(x.c_calls - x.p_calls) WHEN 1 THEN 'up' WHEN -1 THEN 'down'
+            ELSE 'flat' END AS calls_trend,
+       CASE sign(x.c_calls - x.p_calls) WHEN 1 THEN '▲' WHEN -1 THEN '▼' ELSE '' END
+         || abs(x.c_calls - x.p_calls)::text AS calls_vs,
+       CASE WHEN x.is_total THEN 'total' ELSE 'task' END AS row_kind,
+       CASE WHEN x.is_total THEN x.name END AS total_label
+  FROM x CROSS JOIN th
