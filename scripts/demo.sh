@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # demo.sh: start|stop the demo: project PostgreSQL with demo data, lighttpd on :8080.
 # usage: demo.sh start [SCALE] | demo.sh stop
+# SCALE: a number (one more task of that many numbers) or year (sql/demo/year.sql).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -43,7 +44,18 @@ if [ ! -f var/demo-loaded ]; then
 	chmod 600 var/demo-tokens
 	touch var/demo-loaded
 fi
-if [ "$scale" != 0 ] && [ ! -f "var/demo-scale-$scale" ]; then
+if [ "$scale" = year ] && [ ! -f var/demo-scale-year ]; then
+	# A year of a large call centre for tenant demo, made in the database (sql/demo/year.sql):
+	# 200 tasks, 10M call attempts, ending today. DEMO_YEAR_TASKS, DEMO_YEAR_NUMBERS (numbers
+	# per task on average) make it smaller; DEMO_YEAR_END pins the last day.
+	echo "making a year of data for tenant demo (minutes) ..."
+	start=$(date +%s)
+	scripts/pg.sh psql callreport -v tenant=demo -v tasks="${DEMO_YEAR_TASKS:-200}" \
+		-v numbers="${DEMO_YEAR_NUMBERS:-40000}" -v days=365 \
+		-v end="${DEMO_YEAR_END:-$(TZ=Asia/Shanghai date +%F)}" -f sql/demo/year.sql
+	echo "done in $(( $(date +%s) - start )) s"
+	touch var/demo-scale-year
+elif [ "$scale" != 0 ] && [ ! -f "var/demo-scale-$scale" ]; then
 	echo "loading a task of $scale numbers for tenant demo (this takes a while) ..."
 	"$cr" import --user demo <("$cr" demo-data --tenant demo --numbers "$scale") >/dev/null
 	scripts/pg.sh psql callreport -c "ANALYZE"

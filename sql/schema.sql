@@ -486,6 +486,23 @@ SELECT task_id, user_id, count(*)
  WHERE NOT EXISTS (SELECT FROM task_record_counts)
  GROUP BY 1, 2;
 
+-- What every write of a tenant's rows keeps besides them, in its transaction: the
+-- per-task counts recomputed, and the data version bumped (cached answers of the
+-- tenant are stale: their ETags carry it). Called by the import and the year of demo
+-- data (sql/demo/year.sql).
+CREATE OR REPLACE FUNCTION callreport_recount(tenant uuid) RETURNS void
+  LANGUAGE sql
+  AS $$
+  UPDATE tenants SET data_version = data_version + 1, updated_at = now() WHERE id = tenant;
+  DELETE FROM task_number_counts WHERE user_id = tenant;
+  INSERT INTO task_number_counts (task_id, user_id, status, operator, n)
+  SELECT task_id, user_id, status, coalesce(operator, 0), count(*)
+    FROM numbers WHERE user_id = tenant GROUP BY 1, 2, 3, 4;
+  DELETE FROM task_record_counts WHERE user_id = tenant;
+  INSERT INTO task_record_counts (task_id, user_id, n)
+  SELECT task_id, user_id, count(*) FROM records WHERE user_id = tenant GROUP BY 1, 2;
+  $$;
+
 -- The task overview's charts (cgi/overview.c), computed by every import for the
 -- tenant's tasks: each part's rows as {"names": [...], "rows": [[text or null, ...]]},
 -- exactly the text PostgreSQL gave. Used while version is the tenant's data version

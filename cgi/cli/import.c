@@ -1454,29 +1454,14 @@ import_file(struct imp *im, const char *tenant, const char *timezone, json_token
 	}
 	if (apply_stage(im) == -1)
 		goto out;
-	/* Cached responses of this tenant are stale now (their ETags carry the version). */
-	{
-		char bump[160];
-
-		snprintf(bump, sizeof(bump), "UPDATE tenants SET data_version = "
-		    "data_version + 1, updated_at = now() WHERE id = '%s'", im->tenant);
-		if (run_cmd(im, bump, NULL) == -1)
-			goto out;
-		/* The per-task number counts of the tenant, recomputed (see schema.sql). */
-		if (run_cmd(im, "DELETE FROM task_number_counts WHERE user_id = $1::uuid",
-		    im->tenant) == -1 ||
-		    run_cmd(im, "INSERT INTO task_number_counts (task_id, user_id, status, "
-		    "operator, n) SELECT task_id, user_id, status, coalesce(operator, 0), "
-		    "count(*) FROM numbers WHERE user_id = $1::uuid GROUP BY 1, 2, 3, 4",
-		    im->tenant) == -1 ||
-		    run_cmd(im, "DELETE FROM task_record_counts WHERE user_id = $1::uuid",
-		    im->tenant) == -1 ||
-		    run_cmd(im, "INSERT INTO task_record_counts (task_id, user_id, n) "
-		    "SELECT task_id, user_id, count(*) FROM records WHERE user_id = $1::uuid "
-		    "GROUP BY 1, 2", im->tenant) == -1 ||
-		    store_overview(im) == -1)
-			goto out;
-	}
+	/*
+	 * The per-task counts recomputed and the data version bumped (cached
+	 * answers carry it in their ETags): callreport_recount, schema.sql.
+	 */
+	PQclear(res);
+	if ((res = run(im, "SELECT callreport_recount($1::uuid)", im->tenant,
+	    PGRES_TUPLES_OK)) == NULL || store_overview(im) == -1)
+		goto out;
 	if (run_cmd(im, "COMMIT", NULL) == -1)
 		goto out;
 	in_txn = false;
