@@ -117,6 +117,11 @@ form_pair(struct arena *a, struct val *obj, char *key, char *value,
 		*err = "a parameter has an empty name";
 		return -1;
 	}
+	/* A new name past the limit is refused, never dropped without a word. */
+	if (obj->n >= MAX_ITEMS && val_get(obj, key) == NULL) {
+		*err = arena_printf(a, "too many parameters (at most %d)", MAX_ITEMS);
+		return -1;
+	}
 	leaf = val_new(a, V_STR);
 	leaf->s = value;
 	cur = val_get(obj, key);

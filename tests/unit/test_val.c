@@ -40,6 +40,31 @@ test_form(void)
 	arena_free(a);
 }
 
+/* 10,000 names are taken; the next new one is an error, not dropped without a word. */
+static void
+test_form_limit(void)
+{
+	struct arena *a = arena_new();
+	struct val *o = val_new(a, V_OBJ);
+	struct buf q = {0};
+	const char *err = NULL;
+	int i;
+
+	for (i = 0; i < 10000; i++)
+		buf_printf(&q, "%sk%d=1", i ? "&" : "", i);
+	CHECK(val_parse_form(a, o, q.p, q.len, &err) == 0);
+	CHECK(o->n == 10000);
+	CHECK(val_get(o, "k9999") != NULL);
+	/* A name already there still takes values (a repeated key becomes an array). */
+	CHECK(val_parse_form(a, o, "k0=2", 4, &err) == 0);
+	CHECK(val_get(o, "k0")->type == V_ARR);
+	CHECK(val_parse_form(a, o, "k10000=1", 8, &err) == -1);
+	CHECK_STR(err, "too many parameters (at most 10000)");
+	CHECK(val_parse_form(a, o, "new[]=1", 7, &err) == -1);
+	buf_free(&q);
+	arena_free(a);
+}
+
 static void
 test_json_in(void)
 {
@@ -101,6 +126,7 @@ int
 main(void)
 {
 	TEST(test_form);
+	TEST(test_form_limit);
 	TEST(test_json_in);
 	TEST(test_json_out);
 	TEST(test_mask);
