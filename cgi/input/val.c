@@ -274,19 +274,25 @@ from_json(struct arena *a, struct json_object *j, int depth, const char *name,
 }
 
 /*
- * Returns true when s has a single quote outside double-quoted strings: JSON
- * has none, but json-c takes 'name' as an object key even in strict mode.
+ * What json-c lets through and JSON does not, read off the text: a single
+ * quote outside double-quoted strings (json-c takes 'name' as an object key
+ * even in strict mode). Sets *nul when a string has a \u0000 escape: json-c
+ * keeps a key as a C string ("a\u0000b" would be read as "a"); a value's NUL
+ * from_json finds again, with its field.
  */
 static bool
-stray_quote(const char *s, size_t len)
+stray_quote(const char *s, size_t len, bool *nul)
 {
 	bool in = false;
 	size_t i;
 
+	*nul = false;
 	for (i = 0; i < len; i++) {
-		if (in && s[i] == '\\')
+		if (in && s[i] == '\\') {
+			*nul |= len - i >= 6 && s[i + 1] == 'u' &&
+			    memcmp(s + i + 2, "0000", 4) == 0;
 			i++;
-		else if (s[i] == '"')
+		} else if (s[i] == '"')
 			in = !in;
 		else if (!in && s[i] == '\'')
 			return true;
@@ -302,6 +308,7 @@ val_parse_json(struct arena *a, struct val *obj, const char *s, size_t len,
 	struct json_object *j = NULL;
 	struct val *v;
 	const char *nul = NULL;
+	bool nul_escape;
 	size_t i;
 	int rc = -1;
 
@@ -311,7 +318,7 @@ val_parse_json(struct arena *a, struct val *obj, const char *s, size_t len,
 	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	j = json_tokener_parse_ex(tok, s, (int)len);
-	if (j != NULL && stray_quote(s, len)) {
+	if (j != NULL && stray_quote(s, len, &nul_escape)) {
 		*err = "body is not valid JSON";
 		goto out;
 	}
@@ -334,6 +341,10 @@ val_parse_json(struct arena *a, struct val *obj, const char *s, size_t len,
 	if ((v = from_json(a, j, 0, "body", &nul)) == NULL) {
 		*err = nul != NULL ? arena_printf(a, "%s must not contain a NUL "
 		    "character", nul) : "body is nested too deeply or has too many items";
+		goto out;
+	}
+	if (nul_escape) {
+		*err = "a name in the body must not contain a NUL character";
 		goto out;
 	}
 	for (i = 0; i < v->n; i++)

@@ -1,5 +1,6 @@
 /* test_val.c: query strings, PHP-style arrays, JSON bodies, the JSON writer, masking. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "ctest.h"
 #include "input/val.h"
@@ -83,6 +84,13 @@ test_json_in(void)
 	/* json-c takes a single-quoted key even when strict; JSON does not. */
 	CHECK(val_parse_json(a, o, "{'a':1}", 7, &err) == -1);
 	CHECK_STR(err, "body is not valid JSON");
+	/* NUL: in a value, named by its field; in a name (json-c would cut it there), refused. */
+	CHECK(val_parse_json(a, o, "{\"k\":\"1\\u0000x\"}", strlen("{\"k\":\"1\\u0000x\"}"), &err) == -1);
+	CHECK_STR(err, "k must not contain a NUL character");
+	CHECK(val_parse_json(a, o, "{\"task_id\\u0000x\":1}", strlen("{\"task_id\\u0000x\":1}"), &err) == -1);
+	CHECK_STR(err, "a name in the body must not contain a NUL character");
+	/* An escaped backslash before u0000 is text, not a NUL. */
+	CHECK(val_parse_json(a, o, "{\"k\\\\u0000\":1}", strlen("{\"k\\\\u0000\":1}"), &err) == 0);
 	CHECK(val_parse_json(a, o, "{\"a'\":\"b\\\"'\"}", 13, &err) == 0);
 	CHECK(val_parse_json(a, o, "{\"a\":\"\xff\"}", 9, &err) == -1);
 	arena_free(a);
