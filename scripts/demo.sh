@@ -43,6 +43,15 @@ if [ ! -f var/demo-loaded ]; then
 	chmod 600 var/demo-tokens
 	touch var/demo-loaded
 fi
+# A short recording of each demo call with a transcript, made here (demo-data
+# --recordings: a few tones, nothing downloaded), so that the call pages' player plays.
+if [ ! -f var/demo-recordings ]; then
+	echo "writing a short recording for each demo call ..."
+	for t in demo acme; do
+		"$cr" demo-data --tenant "$t" --recordings var/recordings >/dev/null
+	done
+	touch var/demo-recordings
+fi
 if [ "$scale" != 0 ] && [ ! -f "var/demo-scale-$scale" ]; then
 	echo "loading a task of $scale numbers for tenant demo (this takes a while) ..."
 	"$cr" import --user demo <("$cr" demo-data --tenant demo --numbers "$scale") >/dev/null

@@ -443,10 +443,12 @@ period_chooser(struct req *req, struct run *run, struct tpl_dict *d)
 	tpl_show(ch, req->exporting ? "EXPORT" : "LIVE");
 	tpl_set(ch, "PATH", arena_printf(req->a, "%s%s", req->cfg->base_path, req->path));
 	html_bad_fields(req, run, ch, "periods.tpl");
+	if (run->pv[is].set)
+		tpl_set(ch, "f_start_at", run->pv[is].text);
+	if (run->pv[ie].set)
+		tpl_set(ch, "f_end_at", run->pv[ie].text);
 	if (!run->pv[is].set || !run->pv[ie].set)
 		return;
-	tpl_set(ch, "f_start_at", run->pv[is].text);
-	tpl_set(ch, "f_end_at", run->pv[ie].text);
 	buf_puts(&q, "?start_at=");
 	url_encode(&q, run->pv[is].text);
 	buf_puts(&q, "&end_at=");
