@@ -15,9 +15,9 @@ valid_color(const char *s)
 {
 	size_t i;
 
-	if (s == NULL || s[0] != '#' || strlen(s) != 7)
+	if (s == NULL || s[0] != '#' || (strlen(s) != 7 && strlen(s) != 4))
 		return false;
-	for (i = 1; i < 7; i++)
+	for (i = 1; s[i] != '\0'; i++)
 		if (!isxdigit((unsigned char)s[i]))
 			return false;
 	return true;

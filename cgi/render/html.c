@@ -238,6 +238,11 @@ struct colkeys {
 struct pagekeys {
 	const struct report	*r;
 	struct colkeys		*cols;		/* [r->ncols], kept for the process */
+	/*
+	 * The template tests LIVE or EXPORT: each row shows it too (a section
+	 * of the page's own would read its variables from the page, not the row).
+	 */
+	bool			 live;
 };
 
 /* Returns the key of name when tpl names it, else NULL. */
@@ -265,6 +270,7 @@ page_keys(const struct report *r)
 	pk = &keys[nkeys++];
 	pk->r = r;
 	cells = tpl_mentions(r->tpl, "CELL") || tpl_mentions(r->tpl, "HEAD");
+	pk->live = tpl_mentions(r->tpl, "LIVE") || tpl_mentions(r->tpl, "EXPORT");
 	pk->cols = xmalloc((r->ncols + 1) * sizeof(*pk->cols));
 	for (k = 0; k < r->ncols; k++) {
 		pk->cols[k].cell = cells && (r->cols[k].views & VH);
@@ -288,7 +294,8 @@ rows(struct req *req, struct tpl_dict *d, struct run *run)
 	const struct report *r = run->r;
 	const struct pagekeys *pk = page_keys(r);
 	const struct tpl_key *k_row = tpl_key("ROW"), *k_cell = tpl_key("CELL"),
-	    *k_value = tpl_key("VALUE"), *k_numeric = tpl_key("NUMERIC");
+	    *k_value = tpl_key("VALUE"), *k_numeric = tpl_key("NUMERIC"),
+	    *k_live = tpl_key(req->exporting ? "EXPORT" : "LIVE");
 	int n = PQntuples(run->rows), i, *no;
 	struct tpl_dict *row, *c;
 	const char *v, *disp;
@@ -305,6 +312,8 @@ rows(struct req *req, struct tpl_dict *d, struct run *run)
 	}
 	for (i = 0; i < n; i++) {
 		row = tpl_section_key(d, k_row);
+		if (pk->live)
+			tpl_show_key(row, k_live);
 		for (k = 0; k < r->ncols; k++) {
 			const struct column *col = &r->cols[k];
 			const struct colkeys *ck = &pk->cols[k];

@@ -213,12 +213,11 @@ bad_input(struct req *req, struct run *run)
 	if (r->variant && (ip = REPORT_FIELD(r, r->variant_field)) >= 0 &&
 	    run->pv[ip].set && run->pv[ip].i == 1)
 		run->r = r = &reports[r->variant - 1];	/* the same fields */
-	run->bad = true;
-	run->page = run->last_page = 1;
-	ip = REPORT_FIELD(r, "per_page");
-	run->per_page = ip >= 0 && run->pv[ip].set ? run->pv[ip].i : 15;
-	if (r->page_sql != NULL && (ip = REPORT_FIELD(r, r->page_key)) >= 0 &&
-	    run->pv[ip].set) {
+	/* What the page is about is not valid (a task id): the error page. */
+	ip = r->page_sql != NULL ? REPORT_FIELD(r, r->page_key) : -1;
+	if (ip >= 0 && !run->pv[ip].set)
+		return (status = page_user(req)) != 0 ? status : 400;
+	if (ip >= 0) {
 		/* With a deferred begin, its only round trip (page_user's). */
 		pp[0] = req->tenant;
 		pp[1] = run->pv[ip].text;
@@ -228,6 +227,10 @@ bad_input(struct req *req, struct run *run)
 		run->extra = q.res;
 	} else if ((status = page_user(req)) != 0)
 		return status;
+	run->bad = true;
+	run->page = run->last_page = 1;
+	ip = REPORT_FIELD(r, "per_page");
+	run->per_page = ip >= 0 && run->pv[ip].set ? run->pv[ip].i : 15;
 	run->rows = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
 	status = render_report(req, run);
 	PQclear(run->rows);
