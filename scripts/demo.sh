@@ -44,6 +44,15 @@ if [ ! -f var/demo-loaded ]; then
 	chmod 600 var/demo-tokens
 	touch var/demo-loaded
 fi
+# A short recording of each demo call with a transcript, made here (demo-data
+# --recordings: a few tones, nothing downloaded), so that the call pages' player plays.
+if [ ! -f var/demo-recordings ]; then
+	echo "writing a short recording for each demo call ..."
+	for t in demo acme; do
+		"$cr" demo-data --tenant "$t" --recordings var/recordings >/dev/null
+	done
+	touch var/demo-recordings
+fi
 if [ "$scale" = year ] && [ ! -f var/demo-scale-year ]; then
 	# A year of a large call centre for tenant demo, made in the database (sql/demo/year.sql):
 	# 200 tasks, 10M call attempts, ending today. DEMO_YEAR_TASKS, DEMO_YEAR_NUMBERS (numbers

@@ -1,6 +1,6 @@
 {{%AUTOESCAPE context="HTML"}}{{>HEADER}}
 <p class="crumbs"><a href="{{BASE}}/tasks">任务</a> › <a href="{{BASE}}/tasks/{{num_task_id}}">{{num_task_name}}</a> › <a href="{{BASE}}/tasks/{{num_task_id}}/numbers">号码列表</a> › 呼叫历史</p>
-<h1>号码 <span class="nowrap" id="number">{{num_number}}</span> 的呼叫历史</h1>
+<h1>号码 <span class="nowrap" id="number">{{#LIVE}}<a href="tel:{{num_number}}" class="tel">{{num_number}}</a>{{/LIVE}}{{#EXPORT}}{{num_number}}{{/EXPORT}}</span> 的呼叫历史</h1>
 <dl class="facts" id="facts">
 <dt>当前状态</dt><dd id="fact-status">{{num_status_str}}</dd>
 <dt>呼叫次数</dt><dd id="fact-attempts">{{num_attempts}}</dd>
@@ -21,7 +21,7 @@
 <td data-label="呼叫时长(秒)" class="num">{{duration_text}}</td>
 <td data-label="通话时长(秒)" class="num">{{bill_text}}</td>
 <td data-label="挂断原因" title="{{hangup_cause}}">{{hangup_cause_str}}</td>
-<td data-label="主叫号码" class="nowrap">{{calling_number}}</td>
+<td data-label="主叫号码" class="nowrap">{{#LIVE}}<a href="tel:{{calling_number}}" class="tel">{{calling_number}}</a>{{/LIVE}}{{#EXPORT}}{{calling_number}}{{/EXPORT}}</td>
 <td data-label="通话详情">{{#record_id_set}}<a href="{{BASE}}/records/{{record_id}}?format=html" class="to-record">通话详情</a>{{/record_id_set}}</td>
 </tr>{{/ROW}}
 {{#EMPTY}}<tr><td colspan="7">这个号码还没有呼叫过</td></tr>{{/EMPTY}}

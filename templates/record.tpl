@@ -5,8 +5,8 @@
 <dt>呼叫时间</dt><dd>{{calldate}}</dd>
 <dt>接听时间</dt><dd>{{answerdate}}</dd>
 <dt>挂断时间</dt><dd>{{hangupdate}}</dd>
-<dt>被叫号码</dt><dd>{{callee}}</dd>
-<dt>主叫号码</dt><dd>{{caller_number}}</dd>
+<dt>被叫号码</dt><dd>{{#LIVE}}<a href="tel:{{callee}}" class="tel">{{callee}}</a>{{/LIVE}}{{#EXPORT}}{{callee}}{{/EXPORT}}</dd>
+<dt>主叫号码</dt><dd>{{#LIVE}}<a href="tel:{{caller_number}}" class="tel">{{caller_number}}</a>{{/LIVE}}{{#EXPORT}}{{caller_number}}{{/EXPORT}}</dd>
 <dt>意向等级</dt><dd>{{level_name}}</dd>
 <dt>得分</dt><dd>{{score}}</dd>
 <dt>交互轮数</dt><dd>{{rounds}}</dd>

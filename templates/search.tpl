@@ -11,7 +11,7 @@
 {{#ROW}}<tr class="st{{status}} {{kind}}" data-number-id="{{number_id}}">
 <td data-label="呼叫时间" class="nowrap">{{call_time}}</td>
 <td data-label="类型" class="kind">{{kind_str}}</td>
-<td data-label="号码" class="nowrap number">{{number}}</td>
+<td data-label="号码" class="nowrap number">{{#LIVE}}<a href="tel:{{number}}" class="tel">{{number}}</a>{{/LIVE}}{{#EXPORT}}{{number}}{{/EXPORT}}</td>
 <td data-label="任务" class="wrap"><a href="{{BASE}}/tasks/{{task_id}}">{{task_name}}</a></td>
 <td data-label="状态" class="status">{{status_str}}</td>
 <td data-label="通话时长(秒)" class="num">{{bill_text}}</td>

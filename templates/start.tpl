@@ -2,6 +2,7 @@
 <p class="crumbs">概况 › <a href="{{BASE}}/tasks">任务</a></p>
 <h1>概况 <small class="meta">{{#HAS_PERIOD_NAME}}{{PERIOD_NAME}} · {{/HAS_PERIOD_NAME}}<span id="period">{{PERIOD_START}} 至 {{PERIOD_END}}</span></small></h1>
 <p class="meta">对比上期: <span id="prev-period">{{PREV_START}} 至 {{PREV_END}}</span> (等长的前一时段)</p>
+{{#FORM_ERROR}}<p class="form-error" id="form-error" role="alert" title="{{MESSAGE_EN}}">{{MESSAGE}}</p>{{/FORM_ERROR}}
 {{>PERIODS}}
 <p class="actions"><a href="{{PATH}}?{{XLSX_QUERY}}" id="xlsx">下载 XLSX</a><a href="{{BASE}}/tasks">全部任务</a></p>
 {{#LIVE}}<form method="get" action="{{BASE}}/compare" id="compare-form">
@@ -40,6 +41,7 @@
 <td data-label="B类占比" class="num b-rate{{#b_rate_mark_set}} mark-{{b_rate_mark}}{{/b_rate_mark_set}}">{{#b_rate_set}}{{b_rate}}%{{/b_rate_set}}</td>
 <td data-label="平均通话时长(秒)" class="num avg-bill{{#avg_bill_mark_set}} mark-{{avg_bill_mark}}{{/avg_bill_mark_set}}">{{avg_bill}}</td>
 </tr>{{/ROW}}
+{{#BAD}}<tr><td colspan="12">筛选条件有误, 请改正后再查看</td></tr>{{/BAD}}
 </tbody>
 </table>
 </div>

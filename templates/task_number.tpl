@@ -1,6 +1,7 @@
 {{%AUTOESCAPE context="HTML"}}{{>HEADER}}
 <p class="crumbs"><a href="{{BASE}}/tasks">任务</a> › <a href="{{BASE}}/tasks/{{TASK_ID}}">{{TASK_NAME}}</a> › 号码列表</p>
 <h1>号码列表 <small class="meta">{{TASK_NAME}}</small></h1>
+{{#FORM_ERROR}}<p class="form-error" id="form-error" role="alert" title="{{MESSAGE_EN}}">{{MESSAGE}}</p>{{/FORM_ERROR}}
 {{#LIVE}}<form method="get" action="{{PATH}}" class="filters" id="filters">
 <input type="hidden" name="task_id" value="{{TASK_ID}}">
 <fieldset>
@@ -18,15 +19,15 @@
 <label><input type="checkbox" name="status[]" value="10" {{#status_10}}checked{{/status_10}}>欠费</label>
 <label><input type="checkbox" name="status[]" value="11" {{#status_11}}checked{{/status_11}}>黑名单</label>
 <label><input type="checkbox" name="status[]" value="12" {{#status_12}}checked{{/status_12}}>呼损</label>
-</fieldset>
+{{#ERR_status}}<span class="field-error" id="status-error" role="alert" title="{{MESSAGE_EN}}">{{MESSAGE}}</span>{{/ERR_status}}</fieldset>
 <fieldset>
 <legend>运营商</legend>
 <label><input type="checkbox" name="type[]" value="yd" {{#type_yd}}checked{{/type_yd}}>移动</label>
 <label><input type="checkbox" name="type[]" value="lt" {{#type_lt}}checked{{/type_lt}}>联通</label>
 <label><input type="checkbox" name="type[]" value="dx" {{#type_dx}}checked{{/type_dx}}>电信</label>
-</fieldset>
+{{#ERR_type}}<span class="field-error" id="type-error" role="alert" title="{{MESSAGE_EN}}">{{MESSAGE}}</span>{{/ERR_type}}</fieldset>
 <div class="row">
-<span><label for="keyword">被叫号码</label> <input id="keyword" name="keyword" type="text" inputmode="numeric" pattern="[0-9]{0,20}" maxlength="20" placeholder="号码中的数字" value="{{f_keyword}}"></span>
+<span><label for="keyword">被叫号码</label> <input id="keyword" name="keyword" type="text" inputmode="numeric" pattern="[0-9]{0,20}" maxlength="20" placeholder="号码中的数字" value="{{f_keyword}}"{{#ERR_keyword}} aria-invalid="true" aria-describedby="keyword-error"{{/ERR_keyword}}>{{#ERR_keyword}}<span class="field-error" id="keyword-error" role="alert" title="{{MESSAGE_EN}}">{{MESSAGE}}</span>{{/ERR_keyword}}</span>
 <span><label for="sort">排序</label> <select id="sort" name="sort"><option value="id" {{#sort_id}}selected{{/sort_id}}>号码ID</option><option value="status" {{#sort_status}}selected{{/sort_status}}>号码状态</option></select>
 <label for="dir" class="vh">顺序</label><select id="dir" name="dir"><option value="asc" {{#dir_asc}}selected{{/dir_asc}}>升序</option><option value="desc" {{#dir_desc}}selected{{/dir_desc}}>降序</option></select></span>
 <span><label for="per_page">每页</label> <select id="per_page" name="per_page"><option value="15" {{#pp_15}}selected{{/pp_15}}>15</option><option value="30" {{#pp_30}}selected{{/pp_30}}>30</option><option value="50" {{#pp_50}}selected{{/pp_50}}>50</option><option value="100" {{#pp_100}}selected{{/pp_100}}>100</option></select></span>
@@ -51,7 +52,7 @@
 </tr></thead>
 <tbody>
 {{#ROW}}<tr class="st{{status}}" data-id="{{id}}">
-<td data-label="被叫号码" class="nowrap number">{{number}}</td>
+<td data-label="被叫号码" class="nowrap number">{{#LIVE}}<a href="tel:{{number}}" class="tel">{{number}}</a>{{/LIVE}}{{#EXPORT}}{{number}}{{/EXPORT}}</td>
 <td data-label="地区">{{pro}} {{city}}</td>
 <td data-label="运营商">{{mobile_type}}</td>
 <td data-label="状态" class="status">{{status_str}}</td>
@@ -63,6 +64,7 @@
 <td data-label="历史"><a href="{{BASE}}/numbers/{{id}}/history">呼叫历史</a></td>
 </tr>{{/ROW}}
 {{#EMPTY}}<tr><td colspan="10">没有符合条件的号码</td></tr>{{/EMPTY}}
+{{#BAD}}<tr><td colspan="10">筛选条件有误, 请改正后再查看</td></tr>{{/BAD}}
 </tbody>
 </table>
 </div>

@@ -1,5 +1,6 @@
 {{%AUTOESCAPE context="HTML"}}{{>HEADER}}
 <h1>外呼任务{{#HAS_PERIOD}} <small class="meta">{{#HAS_PERIOD_NAME}}{{PERIOD_NAME}} · {{/HAS_PERIOD_NAME}}<span id="period">{{PERIOD_START}} 至 {{PERIOD_END}}</span></small>{{/HAS_PERIOD}}</h1>
+{{#FORM_ERROR}}<p class="form-error" id="form-error" role="alert" title="{{MESSAGE_EN}}">{{MESSAGE}}</p>{{/FORM_ERROR}}
 {{>PERIODS}}
 {{#HAS_PERIOD}}<p class="note">已呼叫、接通与通话记录为这一时段的: 这一时段有呼叫的号码、其中接通的号码、呼叫时间在这一时段的通话记录。<a href="{{PATH}}">全部时间</a></p>{{/HAS_PERIOD}}
 <p class="actions"><span>共 {{TOTAL}} 个任务</span><a href="{{PATH}}?{{XLSX_QUERY}}">下载 XLSX</a></p>
@@ -21,6 +22,7 @@
 <td data-label="查看" class="nowrap"><a href="{{BASE}}/tasks/{{uuid}}">概览</a> · <a href="{{BASE}}/tasks/{{uuid}}/numbers">号码</a> · <a href="{{BASE}}/tasks/{{uuid}}/records{{PERIOD_QUERY}}">通话记录</a></td>
 </tr>{{/ROW}}
 {{#EMPTY}}<tr><td colspan="10">没有任务</td></tr>{{/EMPTY}}
+{{#BAD}}<tr><td colspan="10">筛选条件有误, 请改正后再查看</td></tr>{{/BAD}}
 </tbody>
 </table>
 </div>

@@ -1,6 +1,7 @@
 {{%AUTOESCAPE context="HTML"}}{{>HEADER}}
 <p class="crumbs"><a href="{{BASE}}/tasks">任务</a> › <a href="{{BASE}}/tasks/{{call_task_id}}">{{call_task_name}}</a> › <a href="{{BASE}}/tasks/{{call_task_id}}/records">通话记录</a> › 通话详情</p>
-<h1>通话详情 <span class="nowrap" id="callee">{{call_callee}}</span></h1>
+<h1>通话详情 <span class="nowrap" id="callee">{{#LIVE}}<a href="tel:{{call_callee}}" class="tel">{{call_callee}}</a>{{/LIVE}}{{#EXPORT}}{{call_callee}}{{/EXPORT}}</span></h1>
+{{#LIVE}}{{#IN_LIST}}<nav class="callnav" aria-label="同一列表中的通话">{{#PREV_CALL}}<a href="{{BASE}}/records/{{id}}?from={{from}}" rel="prev" id="prev-call">‹ 上一通</a>{{/PREV_CALL}}{{#NEXT_CALL}}<a href="{{BASE}}/records/{{id}}?from={{from}}" rel="next" id="next-call">下一通 ›</a>{{/NEXT_CALL}}<span class="note">列表中第 {{pos}} 通</span></nav>{{/IN_LIST}}{{/LIVE}}
 <dl class="facts" id="facts">
 <dt>呼叫时间</dt><dd id="fact-calldate">{{call_calldate}}</dd>
 <dt>意向等级</dt><dd id="fact-level">{{#HAS_LEVEL}}{{call_level_name}}{{/HAS_LEVEL}}</dd>
@@ -12,7 +13,7 @@
 </dl>
 <nav class="actions" aria-label="相关">
 {{#HAS_NUMBER}}<a href="{{BASE}}/numbers/{{call_number_id}}/history" id="to-history">这个号码的呼叫历史</a>{{/HAS_NUMBER}}
-<a href="{{BASE}}/tasks/{{call_task_id}}/records" id="to-records">返回通话记录</a>
+{{#BACK}}<a href="{{back}}" id="to-records">返回通话记录</a>{{/BACK}}{{#NO_BACK}}<a href="{{BASE}}/tasks/{{call_task_id}}/records" id="to-records">返回通话记录</a>{{/NO_BACK}}
 {{#LIVE}}<a href="{{PATH}}?format=xlsx">下载 XLSX</a>{{/LIVE}}
 </nav>
 {{#LIVE}}<section class="player" aria-label="录音">

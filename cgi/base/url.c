@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "base/arena.h"
 #include "base/buf.h"
 #include "base/url.h"
 
@@ -56,4 +57,16 @@ url_decode(char *s)
 	}
 	*w = '\0';
 	return 0;
+}
+
+const char *
+url_encoded(struct arena *a, const char *s)
+{
+	struct buf b = {0};
+	const char *out;
+
+	url_encode(&b, s);
+	out = arena_strdup(a, b.p ? b.p : "");
+	buf_free(&b);
+	return out;
 }

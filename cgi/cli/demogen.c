@@ -17,6 +17,8 @@
  * differences of the underlying instants, so they agree with the written
  * times to within a second, as on the hosted platform.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -837,6 +839,7 @@ static const int gender_weight[5] = { 10, 30, 30, 15, 15 };
 /* The generator's state and the per-number plan.                   */
 
 struct gen {
+	const char	*recordings;	/* NULL, or where the WAVs go */
 	u64		 key;
 	i64		 base;		/* integer id block of the tenant */
 	i64		 next_number, next_hist;
@@ -1171,23 +1174,142 @@ emit_task(struct gen *g, const struct taskdef *td, int task_no, int sort)
 	l_end(o);
 }
 
+/* Sets day ("2026-10-03") and name of an answered attempt's recording. */
+static void
+recname(char day[20], char name[64], const struct num *nu,
+    const struct attempt *a)
+{
+	fmt_time(day, a->call);
+	day[10] = '\0';
+	snprintf(name, 64, "%s.%s.wav", nu->phone, a->callid);
+}
+
 /* Writes the recording path of an answered attempt (as a field). */
 static void
 f_recfile(struct ob *o, const char *k, const struct num *nu,
     const struct attempt *a)
 {
-	char	 b[20];
+	char	 day[20], name[64];
 
-	fmt_time(b, a->call);
-	b[10] = '\0';
+	recname(day, name, nu, a);
 	f_key(o, k);
 	ob_s(o, "\"/mnt/smartivr/recordings/");
-	ob_s(o, b);
+	ob_s(o, day);
 	ob_c(o, '/');
-	ob_s(o, nu->phone);
-	ob_c(o, '.');
-	ob_s(o, a->callid);
-	ob_s(o, ".wav\"");
+	ob_s(o, name);
+	ob_c(o, '"');
+}
+
+int
+demogen_recording_file(char *out, size_t n, const char *root,
+    const char *day, const char *name)
+{
+	int	 len = snprintf(out, n, "%s/%s/%s", root, day, name);
+
+	return len < 0 || (size_t)len >= n ? -1 : 0;
+}
+
+#define WAV_RATE	8000		/* samples a second: 8-bit mono, telephone quality */
+
+/* Appends a little-endian 32-bit number. */
+static void
+le32(struct buf *b, u64 v)
+{
+	buf_putc(b, (char)(v & 0xff));
+	buf_putc(b, (char)((v >> 8) & 0xff));
+	buf_putc(b, (char)((v >> 16) & 0xff));
+	buf_putc(b, (char)((v >> 24) & 0xff));
+}
+
+/*
+ * Appends a WAV of the call: silence, then two tones (a triangle wave, its
+ * ends faded), their pitches and lengths drawn from the call id, so that
+ * no two calls sound alike; the call id is in its INFO comment, so that
+ * no two files are alike. About half a second, 8 kHz, 8 bits.
+ */
+static void
+wav(struct buf *b, const char *callid)
+{
+	u64	 h = mix64(fnv1a(callid));
+	int	 f[2], len[2], k, i, n, amp, gap = WAV_RATE / 10;
+	size_t	 ilen = strlen(callid) + 1, ipad = ilen & 1, start, total;
+	u64	 phase, step;
+
+	f[0] = 300 + (int)(h % 700);
+	f[1] = 300 + (int)((h >> 16) % 700);
+	len[0] = WAV_RATE / 5 + (int)((h >> 32) % (WAV_RATE / 5));
+	len[1] = WAV_RATE / 5 + (int)((h >> 44) % (WAV_RATE / 5));
+	n = gap + len[0] + gap + len[1] + gap;
+	total = 4 + (8 + 16) + (8 + 4 + 8 + ilen + ipad) + (8 + (size_t)n + (n & 1));
+	buf_puts(b, "RIFF");
+	le32(b, total);
+	buf_puts(b, "WAVEfmt ");
+	le32(b, 16);
+	le32(b, 1 | (1 << 16));			/* PCM, mono */
+	le32(b, WAV_RATE);
+	le32(b, WAV_RATE);			/* bytes a second */
+	le32(b, 1 | (8 << 16));			/* block of 1 byte, 8 bits */
+	buf_puts(b, "LIST");
+	le32(b, 4 + 8 + ilen + ipad);
+	buf_puts(b, "INFOICMT");
+	le32(b, ilen);
+	buf_put(b, callid, ilen);		/* its NUL included */
+	if (ipad)
+		buf_putc(b, 0);
+	buf_puts(b, "data");
+	le32(b, (u64)n);
+	start = b->len;
+	for (i = 0; i < gap; i++)
+		buf_putc(b, (char)128);
+	for (k = 0; k < 2; k++) {
+		phase = 0;
+		step = ((u64)f[k] << 32) / WAV_RATE;	/* of a period, in 2^-32 */
+		for (i = 0; i < len[k]; i++) {
+			/* A triangle from -1 to 1, faded in and out over 20 ms. */
+			u64 ph = phase >> 16 & 0xffff;
+			int tri = ph < 0x8000 ? (int)ph * 2 - 0x8000 :
+			    0x17fff - (int)ph * 2;
+
+			amp = i < 160 ? i : len[k] - i < 160 ? len[k] - i : 160;
+			buf_putc(b, (char)(128 + tri / 0x100 * amp / 160 * 3 / 5));
+			phase += step;
+		}
+		for (i = 0; i < gap; i++)
+			buf_putc(b, (char)128);
+	}
+	if ((b->len - start) & 1)
+		buf_putc(b, 0);
+}
+
+/* Writes the recording of an answered attempt below g->recordings; returns 0 or -1 (errno). */
+static int
+write_recording(struct gen *g, const struct num *nu, const struct attempt *a)
+{
+	char	 day[20], name[64], path[4096];
+	struct buf b = {0};
+	FILE	*f;
+	int	 rc = -1;
+
+	recname(day, name, nu, a);
+	if (demogen_recording_file(path, sizeof(path), g->recordings, day, name) != 0) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	/* The day's directory (the root is made when missing, as its parent). */
+	*strrchr(path, '/') = '\0';
+	if ((mkdir(g->recordings, 0755) != 0 && errno != EEXIST) ||
+	    (mkdir(path, 0755) != 0 && errno != EEXIST))
+		return -1;
+	path[strlen(path)] = '/';
+	wav(&b, a->callid);
+	if ((f = fopen(path, "wb")) != NULL) {
+		if (fwrite(b.p, 1, b.len, f) == b.len)
+			rc = 0;
+		if (fclose(f) != 0)
+			rc = -1;
+	}
+	buf_free(&b);
+	return rc;
 }
 
 static void
@@ -1573,6 +1695,9 @@ gen_number(struct gen *g, const struct taskdef *td, int task_no, u64 i,
 	if (!want_details)
 		return 0;
 	emit_details(g, &nu, &p);
+	if (g->recordings != NULL &&
+	    write_recording(g, &nu, &nu.a[nu.natt - 1]) != 0)
+		g->o.err = 1;
 	return 1;
 }
 
@@ -1585,6 +1710,7 @@ gen_init(struct gen *g, FILE *out, const struct demogen_opts *o)
 
 	memset(g, 0, sizeof(*g));
 	g->o.f = out;
+	g->recordings = o->recordings;
 	g->key = mix64(fnv1a(o->tenant != NULL ? o->tenant : "demo") ^
 	    mix64((u64)o->seed));
 	g->base = (i64)(1 + derive(g->key, UK_SLOT, 0, 0) % ID_SLOTS) *
@@ -1642,13 +1768,15 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: demo-data [--tenant NAME] [--numbers N] "
-	    "[--seed N]\n"
+	    "[--seed N] [--recordings DIR]\n"
 	    "  Writes deterministic demo data (JSON Lines for "
 	    "\"callreport import\") to stdout.\n"
 	    "  --tenant NAME  seeds ids and content (default demo)\n"
 	    "  --numbers N    numbers in an extra big task, 0..%lu "
 	    "(default 0: none)\n"
-	    "  --seed N       extra seed (default 1)\n",
+	    "  --seed N       extra seed (default 1)\n"
+	    "  --recordings DIR  also write a short recording (WAV) of each call\n"
+	    "                 with a transcript below DIR (a recordings_root)\n",
 	    DEMOGEN_NUMBERS_MAX);
 }
 
@@ -1674,7 +1802,7 @@ parse_ulong(const char *s, unsigned long *v)
 int
 demogen_main(int argc, char **argv)
 {
-	struct demogen_opts	 o = { "demo", 0, 1 };
+	struct demogen_opts	 o = { "demo", 0, 1, NULL };
 	const char		*arg, *val;
 	size_t			 len;
 	int			 i;
@@ -1691,6 +1819,8 @@ demogen_main(int argc, char **argv)
 			len = 9;
 		else if (strncmp(arg, "--seed", 6) == 0)
 			len = 6;
+		else if (strncmp(arg, "--recordings", 12) == 0)
+			len = 12;
 		else
 			goto bad;
 		if (arg[len] == '=')
@@ -1707,6 +1837,10 @@ demogen_main(int argc, char **argv)
 			if (parse_ulong(val, &o.numbers) == -1 ||
 			    o.numbers > DEMOGEN_NUMBERS_MAX)
 				goto bad;
+		} else if (len == 12) {
+			if (*val == '\0')
+				goto bad;
+			o.recordings = val;
 		} else if (parse_ulong(val, &o.seed) == -1)
 			goto bad;
 	}

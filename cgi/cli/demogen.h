@@ -11,6 +11,12 @@ struct demogen_opts {
 	const char	*tenant;	/* "demo", "acme" or anything: seeds differ by name */
 	unsigned long	 numbers;	/* numbers in the big task; 0 = no big task */
 	unsigned long	 seed;
+	/*
+	 * NULL, or a recordings_root: a short WAV is written there for each
+	 * call record with a transcript (demogen_recording_file says where),
+	 * so that a demo's player plays.
+	 */
+	const char	*recordings;
 };
 
 /*
@@ -22,7 +28,17 @@ struct demogen_opts {
 int	demogen_write(FILE *out, const struct demogen_opts *o);
 
 /*
- * The "demo-data" command: --tenant NAME, --numbers N, --seed N; writes to
+ * Sets out to the file of a demo call's recording below root, for the
+ * platform's path of it, day ("2026-10-03") and name ("186...wav"): where
+ * store/recording.c looks for it (root/day/name). Returns 0, or -1 when
+ * the path is too long.
+ */
+int	demogen_recording_file(char *out, size_t n, const char *root,
+	    const char *day, const char *name);
+
+/*
+ * The "demo-data" command: --tenant NAME, --numbers N, --seed N,
+ * --recordings DIR; writes to
  * stdout. Returns the exit code (0 ok, 1 write error, 2 usage).
  */
 int	demogen_main(int argc, char **argv);

@@ -21,6 +21,18 @@ struct db;
 
 enum fmt { FMT_JSON, FMT_HTML, FMT_XLSX, FMT_CSV, FMT__MAX };
 
+/*
+ * A call's place in the list its page was opened from (web/record.c), for
+ * that page: the calls before and after it (NULL: none), the list's query
+ * without its page (to carry along), and the list's page the call is on.
+ */
+struct listnav {
+	const char	*prev, *next;
+	const char	*from;
+	const char	*back;		/* the list's address, its page included */
+	long		 pos;		/* the call's place in the list from 1; 0: not in it */
+};
+
 /* Who is asking: nobody yet, an API token, a browser session, or REMOTE_USER. */
 enum authby { AUTH_NONE, AUTH_TOKEN, AUTH_SESSION, AUTH_REMOTE_USER };
 
@@ -71,6 +83,7 @@ struct req {
 	bool			 capture;	/* keep the response (static export) */
 	bool			 mask;		/* mask phone numbers (static export) */
 	bool			 exporting;	/* a page of the static export: no forms */
+	const struct listnav	*nav;		/* a call's page opened from a list, or NULL */
 };
 
 const char	*req_env(const struct req *, const char *);

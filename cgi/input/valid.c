@@ -12,6 +12,19 @@
 #include "input/req.h"
 
 bool
+valid_color(const char *s)
+{
+	size_t i;
+
+	if (s == NULL || s[0] != '#' || (strlen(s) != 7 && strlen(s) != 4))
+		return false;
+	for (i = 1; s[i] != '\0'; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+bool
 valid_uuid(const char *s)
 {
 	size_t i;

@@ -72,6 +72,8 @@ int	 valid_fields(struct arena *, const struct field *, size_t n,
  */
 int	 valid_fail(struct req *, const struct field *, size_t n, const char *err);
 
+/* A colour a page may draw: "#rrggbb" or "#rgb" in hex, either case (nothing else). */
+bool	 valid_color(const char *);
 /* A UUID written 8-4-4-4-12 in hex, either case. */
 bool	 valid_uuid(const char *);
 /* A real calendar time "YYYY-MM-DD HH:MM:SS" ('T' allowed for ' '), from 1970 on. */

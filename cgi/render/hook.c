@@ -14,6 +14,7 @@
 #include "base/url.h"
 #include "input/period.h"
 #include "input/val.h"
+#include "input/valid.h"
 #include "render/hook.h"
 #include "render/html.h"
 #include "store/recording.h"
@@ -177,7 +178,7 @@ hook_done_phones(struct req *req, struct run *run, struct tpl_dict *d)
 		}
 		s = tpl_section(d, strcmp(kind, "level") == 0 ? "LEVEL" : "TAG");
 		set_row(req, s, res, i, "");
-		if (col(res, i, "color") != NULL)
+		if (valid_color(col(res, i, "color")))
 			tpl_show(s, "COLOR");
 		if (strcmp(kind, "level") == 0) {
 			long lo = atol(col(res, i, "lo")), hi = atol(col(res, i, "hi"));
@@ -201,6 +202,8 @@ hook_done_phones(struct req *req, struct run *run, struct tpl_dict *d)
 		tpl_set_int(s, "hi", lv->ints[2 * k + 1]);
 	}
 	sort_heads(req, run, d, "calldate", true);
+	/* A call's page knows this list (from=): 上一通 / 下一通 and the way back. */
+	tpl_set(d, "FROM", url_encoded(req->a, html_query(req, run, run->page, NULL)));
 	return 0;
 }
 
@@ -357,6 +360,23 @@ hook_transcript(struct req *req, struct run *run, struct tpl_dict *d)
 		}
 		tag_list(req, t, col(res, i, "tags"));
 	}
+	if (req->nav != NULL) {
+		/* Opened from a list (web/record.c): its neighbours, the way back. */
+		if (req->nav->prev != NULL) {
+			t = tpl_section(d, "PREV_CALL");
+			tpl_set(t, "id", req->nav->prev);
+			tpl_set(t, "from", req->nav->from);
+		}
+		if (req->nav->next != NULL) {
+			t = tpl_section(d, "NEXT_CALL");
+			tpl_set(t, "id", req->nav->next);
+			tpl_set(t, "from", req->nav->from);
+		}
+		tpl_set(tpl_section(d, "BACK"), "back", req->nav->back);
+		if (req->nav->pos > 0)
+			tpl_set_int(tpl_section(d, "IN_LIST"), "pos", req->nav->pos);
+	} else
+		tpl_show(d, "NO_BACK");
 	tpl_set_int(d, "TURNS", turns);
 	if (turns == 0)
 		tpl_show(d, "NO_TURNS");
@@ -431,10 +451,13 @@ period_chooser(struct req *req, struct run *run, struct tpl_dict *d)
 			tpl_set(s, "name", arena_printf(req->a, "%s[]", r->fields[i].name));
 			tpl_set(s, "value", run->pv[i].strs[k]);
 		}
+	html_bad_fields(req, run, ch, "periods.tpl");
+	if (run->pv[is].set)
+		tpl_set(ch, "f_start_at", run->pv[is].text);
+	if (run->pv[ie].set)
+		tpl_set(ch, "f_end_at", run->pv[ie].text);
 	if (!run->pv[is].set || !run->pv[ie].set)
 		return;
-	tpl_set(ch, "f_start_at", run->pv[is].text);
-	tpl_set(ch, "f_end_at", run->pv[ie].text);
 	buf_puts(&q, "?start_at=");
 	url_encode(&q, run->pv[is].text);
 	buf_puts(&q, "&end_at=");

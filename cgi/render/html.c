@@ -8,27 +8,44 @@
 #include "base/log.h"
 #include "base/url.h"
 #include "input/val.h"
+#include "input/valid.h"
 #include "render/envelope.h"
 #include "render/html.h"
 #include "render/message.h"
 
-/* Appends "&name=value" with both encoded. */
+/* Where the parameters of a run's links go: a query string, or a form's hidden inputs. */
+struct emit {
+	struct req	*req;
+	struct buf	*b;		/* "&name=value", both encoded */
+	struct tpl_dict	*d;		/* or a HIDDEN section each (name, value) */
+};
+
 static void
-qpair(struct buf *b, const char *name, const char *value)
+emit(struct emit *e, const char *name, const char *value)
 {
-	if (b->len)
-		buf_putc(b, '&');
-	buf_puts(b, name);	/* names are ours: letters, digits, [] */
-	buf_putc(b, '=');
-	url_encode(b, value);
+	struct tpl_dict *s;
+
+	if (e->d != NULL) {
+		s = tpl_section(e->d, "HIDDEN");
+		tpl_set(s, "name", name);
+		tpl_set(s, "value", value);
+		return;
+	}
+	if (e->b->len)
+		buf_putc(e->b, '&');
+	buf_puts(e->b, name);	/* names are ours: letters, digits, [] */
+	buf_putc(e->b, '=');
+	url_encode(e->b, value);
 }
 
-const char *
-html_query(struct req *req, const struct run *run, long page, const char *format)
+/*
+ * Emits the run's valid parameters but page, the derived ones and the
+ * route's task_id, each as its form sends it.
+ */
+static void
+params(struct emit *e, const struct run *run)
 {
 	const struct report *r = run->r;
-	struct buf b = {0};
-	const char *out;
 	size_t i, k;
 	char num[32], name[64];
 
@@ -37,7 +54,7 @@ html_query(struct req *req, const struct run *run, long page, const char *format
 		const struct pval *p = &run->pv[i];
 
 		if (!p->set || strcmp(f->name, "page") == 0 || (f->flags & F_DERIVED) ||
-		    (req->args[0] && strcmp(f->name, "task_id") == 0))
+		    (e->req->args[0] && strcmp(f->name, "task_id") == 0))
 			continue;
 		switch (f->type) {
 		case FT_INTSET:
@@ -47,7 +64,7 @@ html_query(struct req *req, const struct run *run, long page, const char *format
 			for (k = 0; k < p->n; k++) {
 				if (f->type == FT_INTSET)
 					snprintf(num, sizeof(num), "%ld", p->ints[k]);
-				qpair(&b, name, f->type == FT_INTSET ? num : p->strs[k]);
+				emit(e, name, f->type == FT_INTSET ? num : p->strs[k]);
 			}
 			break;
 		case FT_RANGE:
@@ -58,23 +75,79 @@ html_query(struct req *req, const struct run *run, long page, const char *format
 				else
 					snprintf(name, sizeof(name), "%s[%zu][]", f->name, k / 2);
 				snprintf(num, sizeof(num), "%ld", p->ints[k]);
-				qpair(&b, name, num);
+				emit(e, name, num);
 			}
 			break;
 		default:
-			qpair(&b, f->name, p->text);
+			emit(e, f->name, p->text);
 			break;
 		}
 	}
+}
+
+const char *
+html_query(struct req *req, const struct run *run, long page, const char *format)
+{
+	struct buf b = {0};
+	struct emit e = { req, &b, NULL };
+	const char *out;
+	char num[32];
+
+	params(&e, run);
 	if (page > 0) {
 		snprintf(num, sizeof(num), "%ld", page);
-		qpair(&b, "page", num);
+		emit(&e, "page", num);
 	}
 	if (format)
-		qpair(&b, "format", format);
+		emit(&e, "format", format);
 	out = arena_strdup(req->a, b.p ? b.p : "");
 	buf_free(&b);
 	return out;
+}
+
+/* Sets MESSAGE and MESSAGE_EN of an error's section s. */
+static void
+error_message(struct req *req, struct tpl_dict *s)
+{
+	tpl_set(s, "MESSAGE", message_zh(req->a, req->err_msg, req->err_field,
+	    req->err_label));
+	tpl_set(s, "MESSAGE_EN", req->err_msg);
+}
+
+void
+html_bad_fields(struct req *req, struct run *run, struct tpl_dict *d,
+    const char *file)
+{
+	const struct report *r = run->r;
+	const char *err;
+	size_t i;
+
+	if (!run->bad)
+		return;
+	for (i = 0; i < r->nfields; i++) {
+		const struct field *f = &r->fields[i];
+
+		if (run->pv[i].set || (f->flags & F_DERIVED))
+			continue;
+		if (f->type == FT_RANGE || f->type == FT_RANGES) {
+			/* The form's two inputs (web/form.c made the range of them). */
+			tpl_set(d, arena_printf(req->a, "f_%s_min", f->name),
+			    val_text(val_get(req->params, arena_printf(req->a,
+			    "%s_min", f->name))));
+			tpl_set(d, arena_printf(req->a, "f_%s_max", f->name),
+			    val_text(val_get(req->params, arena_printf(req->a,
+			    "%s_max", f->name))));
+		} else
+			tpl_set(d, arena_printf(req->a, "f_%s", f->name),
+			    val_text(val_get(req->params, f->name)));
+	}
+	if (req->err_field == NULL)
+		return;
+	err = arena_printf(req->a, "ERR_%s", req->err_field);
+	if (!tpl_mentions(file, err))
+		return;
+	error_message(req, tpl_section(d, err));
+	run->bad_shown = true;
 }
 
 struct tpl_dict *
@@ -104,8 +177,7 @@ html_page(struct req *req, const char *title)
 	if (req->err_msg != NULL && req->err_field != NULL &&
 	    strcmp(req->err_field, "q") == 0) {
 		s = tpl_section(h, "Q_ERROR");
-		tpl_set(s, "MESSAGE", message_zh(req->a, req->err_msg,
-		    req->err_field, req->err_label));
+		error_message(req, s);
 	}
 	if (req_user(req) != NULL) {
 		tpl_set(h, "USER", req_user(req));
@@ -159,12 +231,18 @@ display(const struct column *col, const char *v, char *secs, size_t n)
  */
 struct colkeys {
 	const struct tpl_key	*raw, *text, *set;	/* NULL: not named */
+	const struct tpl_key	*color;	/* <key>_color: a section when it is #rrggbb */
 	bool			 cell;	/* a HEAD and CELL of the generic table */
 };
 
 struct pagekeys {
 	const struct report	*r;
 	struct colkeys		*cols;		/* [r->ncols], kept for the process */
+	/*
+	 * The template tests LIVE or EXPORT: each row shows it too (a section
+	 * of the page's own would read its variables from the page, not the row).
+	 */
+	bool			 live;
 };
 
 /* Returns the key of name when tpl names it, else NULL. */
@@ -192,6 +270,7 @@ page_keys(const struct report *r)
 	pk = &keys[nkeys++];
 	pk->r = r;
 	cells = tpl_mentions(r->tpl, "CELL") || tpl_mentions(r->tpl, "HEAD");
+	pk->live = tpl_mentions(r->tpl, "LIVE") || tpl_mentions(r->tpl, "EXPORT");
 	pk->cols = xmalloc((r->ncols + 1) * sizeof(*pk->cols));
 	for (k = 0; k < r->ncols; k++) {
 		pk->cols[k].cell = cells && (r->cols[k].views & VH);
@@ -201,6 +280,9 @@ page_keys(const struct report *r)
 		/* A template tests a value with {{#<key>_set}}. */
 		snprintf(name, sizeof(name), "%s_set", r->cols[k].key);
 		pk->cols[k].set = named(r->tpl, name);
+		/* A colour is drawn (a swatch) only as #rrggbb: valid_color. */
+		snprintf(name, sizeof(name), "%s_color", r->cols[k].key);
+		pk->cols[k].color = named(r->tpl, name);
 	}
 	return pk;
 }
@@ -230,8 +312,8 @@ rows(struct req *req, struct tpl_dict *d, struct run *run)
 	}
 	for (i = 0; i < n; i++) {
 		row = tpl_section_key(d, k_row);
-		/* (A section's dictionary shows only its own sections: LIVE again.) */
-		tpl_show_key(row, k_live);
+		if (pk->live)
+			tpl_show_key(row, k_live);
 		for (k = 0; k < r->ncols; k++) {
 			const struct column *col = &r->cols[k];
 			const struct colkeys *ck = &pk->cols[k];
@@ -244,6 +326,8 @@ rows(struct req *req, struct tpl_dict *d, struct run *run)
 				tpl_set_key(row, ck->raw, v);
 			if (ck->set != NULL && v != NULL && *v)
 				tpl_show_key(row, ck->set);
+			if (ck->color != NULL && valid_color(v))
+				tpl_show_key(row, ck->color);
 			if (ck->text == NULL && !ck->cell)
 				continue;
 			disp = display(col, v, secs, sizeof(secs));
@@ -259,7 +343,7 @@ rows(struct req *req, struct tpl_dict *d, struct run *run)
 		}
 	}
 	if (n == 0)
-		tpl_show(d, "EMPTY");
+		tpl_show(d, run->bad ? "BAD" : "EMPTY");
 }
 
 /* Sets f_<name> for every field and shows <name>_<value> for each set member. */
@@ -327,6 +411,9 @@ html_report(struct req *req, struct run *run)
 	size_t i;
 	int status, is = REPORT_FIELD(r, "start_at"), ie = REPORT_FIELD(r, "end_at");
 
+	/* Bad input on a page without a form: the error page (html_error). */
+	if (run->bad && !tpl_mentions(r->tpl, "FORM_ERROR"))
+		return 400;
 	/* A page of a period says which in its title. */
 	if (REPORT_FIELD(r, "period") >= 0 && is >= 0 && ie >= 0 &&
 	    run->pv[is].set && run->pv[ie].set)
@@ -369,11 +456,23 @@ html_report(struct req *req, struct run *run)
 		s = tpl_section(pager, "LAST");
 		tpl_set(s, "QUERY", html_query(req, run, run->last_page, NULL));
 	}
+	if (run->last_page > 1 && !req->exporting) {
+		/* A page number to go to, the filters kept as hidden inputs. */
+		struct emit e = { req, NULL, tpl_section(pager, "JUMP") };
+
+		params(&e, run);
+	}
 	filters(req, d, run);
 	rows(req, d, run);
 	if (r->html != NULL && (status = r->html(req, run, d)) != 0) {
 		tpl_dict_free(d);
 		return status;
+	}
+	if (run->bad) {
+		/* The form as filled, the message beside its field or above the form. */
+		html_bad_fields(req, run, d, r->tpl);
+		if (!run->bad_shown)
+			error_message(req, tpl_section(d, "FORM_ERROR"));
 	}
 	return html_finish(req, d, r->tpl);
 }
@@ -392,9 +491,7 @@ html_error(struct req *req)
 	d = html_page(req, req->status == 401 ? "登录" : "出错了");
 	tpl_set_int(d, "CODE", req->status);
 	/* A person reads Chinese; the English (the JSON's) stays in a title. */
-	tpl_set(d, "MESSAGE", message_zh(req->a, req->err_msg, req->err_field,
-	    req->err_label));
-	tpl_set(d, "MESSAGE_EN", req->err_msg);
+	error_message(req, d);
 	tpl_show(d, "MSG");
 	tpl_set(d, "NEXT", uri ? uri : "");
 	buf_reset(&req->body_out);

@@ -168,6 +168,13 @@ struct run {
 	struct rowsrc		*src;		/* the whole selection (XLSX), or NULL */
 	/* XLSX: the task's summary, status and level counts (NULL: none). */
 	PGresult		*task, *status_counts, *level_counts;
+	/*
+	 * A page answering bad input (a 400 recorded, naming its field): no
+	 * rows; pv holds each field that is valid on its own, the renderer
+	 * shows the others as submitted and the message beside its field.
+	 */
+	bool			 bad;
+	bool			 bad_shown;	/* its message is beside its field */
 };
 
 #endif

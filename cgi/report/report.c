@@ -120,10 +120,8 @@ period_fields(struct req *req, struct run *run, bool *moving)
 	    now, &p, &err);
 	if (rc == 1 && r->period_default != NULL)
 		rc = period_parse(r->period_default, NULL, NULL, now, &p, &err);
-	if (rc == -1) {
-		req_error(req, 400, err);
-		return 400;
-	}
+	if (rc == -1)
+		return valid_fail(req, r->fields, r->nfields, err);
 	if (rc == 1)
 		return 0;
 	*moving = p.moving;
@@ -185,6 +183,63 @@ page_user(struct req *req)
 	if ((e = db_settle(req->db, true)) != DB_OK)
 		return req_db_fail(req, e);
 	return 0;
+}
+
+/*
+ * Answers bad input (a 400 recorded, naming its field): a page is its own
+ * page without rows, the form as the user filled it and the message beside
+ * the field (run->bad, render/html.c); its page statement runs when its key
+ * is valid (the form's choices, the task's name). Another format, or a page
+ * without a form, is the error alone. Returns 400, or the status of a
+ * database failure.
+ */
+static int
+bad_input(struct req *req, struct run *run)
+{
+	const struct report *r = run->r;
+	const char *err, *pp[2];
+	struct db_q q;
+	enum db_err e;
+	size_t i;
+	int ip, status;
+
+	if (req->fmt != FMT_HTML)
+		return 400;
+	for (i = 0; i < r->nfields; i++)
+		if (valid_fields(req->a, &r->fields[i], 1, req->params,
+		    &run->pv[i], &err) != 0 || (req->err_field != NULL &&
+		    strcmp(req->err_field, r->fields[i].name) == 0))
+			memset(&run->pv[i], 0, sizeof(run->pv[i]));
+	if (r->variant && (ip = REPORT_FIELD(r, r->variant_field)) >= 0 &&
+	    run->pv[ip].set && run->pv[ip].i == 1)
+		run->r = r = &reports[r->variant - 1];	/* the same fields */
+	/* What the page is about is not valid (a task id): the error page. */
+	ip = r->page_sql != NULL ? REPORT_FIELD(r, r->page_key) : -1;
+	if (ip >= 0 && !run->pv[ip].set)
+		return (status = page_user(req)) != 0 ? status : 400;
+	if (ip >= 0) {
+		/* With a deferred begin, its only round trip (page_user's). */
+		pp[0] = req->tenant;
+		pp[1] = run->pv[ip].text;
+		q = (struct db_q){ r->page_sql, 2, pp, NULL };
+		if ((e = db_batch(req->db, &q, 1, true)) != DB_OK)
+			return req_db_fail(req, e);
+		run->extra = q.res;
+	} else if ((status = page_user(req)) != 0)
+		return status;
+	run->bad = true;
+	run->page = run->last_page = 1;
+	ip = REPORT_FIELD(r, "per_page");
+	run->per_page = ip >= 0 && run->pv[ip].set ? run->pv[ip].i : 15;
+	run->rows = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
+	status = render_report(req, run);
+	PQclear(run->rows);
+	PQclear(run->extra);
+	run->rows = run->extra = NULL;
+	if (status != 0 && status != 400)
+		return status;
+	req->status = 400;
+	return 400;
 }
 
 /*
@@ -381,15 +436,11 @@ report_serve(struct req *req, const struct report *r)
 	run.r = r;
 	run.pv = arena_alloc(req->a, (r->nfields + 1) * sizeof(*run.pv));
 	if (valid_fields(req->a, r->fields, r->nfields, req->params, run.pv, &err)) {
-		if ((status = page_user(req)) != 0)
-			return status;
-		return valid_fail(req, r->fields, r->nfields, err);
+		valid_fail(req, r->fields, r->nfields, err);
+		return bad_input(req, &run);
 	}
-	if (period_fields(req, &run, &moving) != 0) {
-		if ((status = page_user(req)) != 0)
-			return status;
-		return 400;
-	}
+	if (period_fields(req, &run, &moving) != 0)
+		return bad_input(req, &run);
 	if (r->variant && req->fmt != FMT_JSON &&
 	    (ip = REPORT_FIELD(r, r->variant_field)) >= 0 && run.pv[ip].i == 1)
 		run.r = r = &reports[r->variant - 1];	/* the same fields */

@@ -227,7 +227,7 @@ fill(struct req *req, struct tpl_dict *d, const struct overview_part *pt,
 		set_1(s, "cy2", CHART_H + 10 - h);
 		if (i % 3 == 0)
 			tpl_show(s, "TICK");
-		tpl_show(s, ccolor >= 0 && cell(&t, i, ccolor) != NULL ?
+		tpl_show(s, ccolor >= 0 && valid_color(cell(&t, i, ccolor)) ?
 		    "COLOR" : "NOCOLOR");
 		if (v > 0)
 			tpl_show(s, "NONZERO");

@@ -1,11 +1,14 @@
 /* record.c: one call by its id: its transcript page and its recording. */
 #include <sys/stat.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/arena.h"
+#include "base/url.h"
 #include "input/range.h"
 #include "input/valid.h"
+#include "render/html.h"
 #include "report/report.h"
 #include "report/reports.h"
 #include "sqltext.h"
@@ -43,6 +46,78 @@ record_row(struct req *req, PGresult **res)
 }
 
 /*
+ * The call's place among the call records page it was opened from: from=,
+ * that page's query string, re-read and validated by the page's own fields
+ * with the call's task (never shown as it came), then done_phones.nav.sql
+ * in the page's order: the calls before and after it and the list's page
+ * it is on, into req->nav. A from that does not validate, or a call not in
+ * its list, gives no 上一通 / 下一通 and the way back to the list as asked.
+ * Returns 0 or the status of a database failure.
+ */
+static int
+record_nav(struct req *req, const char *task, const char *rid)
+{
+	const struct report *r = &reports[REPORT_DONE_PHONES];
+	const char *from = val_text(val_get(req->params, "from")), *err, *sql, *q;
+	const char **p;
+	struct val *in = val_new(req->a, V_OBJ);
+	struct listnav *nav;
+	struct report nr;
+	struct run run;
+	PGresult *res;
+	enum db_err e;
+	long page, per;
+	size_t i;
+	int n, ip = REPORT_FIELD(r, "page"), ipp = REPORT_FIELD(r, "per_page"),
+	    it = REPORT_FIELD(r, "task_id");
+
+	if (*from == '\0' ||
+	    val_parse_form(req->a, in, from, strlen(from), &err) != 0)
+		return 0;
+	val_set(req->a, in, "task_id", val_string(req->a, task));
+	memset(&run, 0, sizeof(run));
+	run.r = r;
+	run.pv = arena_alloc(req->a, (r->nfields + 1) * sizeof(*run.pv));
+	if (valid_fields(req->a, r->fields, r->nfields, in, run.pv, &err) != 0)
+		return 0;
+	nr = *r;
+	nr.sql = sql_done_phones_nav;
+	if ((sql = report_order_sql(req, &nr, run.pv)) == NULL)
+		return 0;
+	p = arena_alloc(req->a, (r->nfields + 2) * sizeof(*p));
+	n = 0;
+	p[n++] = req->tenant;
+	for (i = 0; i < r->nfields; i++)
+		if (!(r->fields[i].flags & F_NOSQL))
+			p[n++] = run.pv[i].set ? run.pv[i].text : NULL;
+	p[n++] = rid;
+	if ((e = db_exec(req->db, sql, n, p, &res)) != DB_OK)
+		return req_db_fail(req, e);
+	nav = arena_alloc(req->a, sizeof(*nav));
+	memset(nav, 0, sizeof(*nav));
+	page = run.pv[ip].i;
+	per = run.pv[ipp].set ? run.pv[ipp].i : 15;
+	if (PQntuples(res) == 1) {
+		/* Back to the page the call is on (下一通 may have crossed one). */
+		nav->pos = atol(PQgetvalue(res, 0, 2));
+		page = (nav->pos - 1) / per + 1;
+		if (!PQgetisnull(res, 0, 0))
+			nav->prev = arena_strdup(req->a, PQgetvalue(res, 0, 0));
+		if (!PQgetisnull(res, 0, 1))
+			nav->next = arena_strdup(req->a, PQgetvalue(res, 0, 1));
+	}
+	PQclear(res);
+	/* The list's query without its task (in the path) and its page. */
+	run.pv[ip].set = run.pv[it].set = false;
+	q = html_query(req, &run, 0, NULL);
+	nav->from = url_encoded(req->a, q);
+	nav->back = arena_printf(req->a, "%s/tasks/%s/records?%s%spage=%ld",
+	    req->cfg->base_path, task, q, *q ? "&" : "", page);
+	req->nav = nav;
+	return 0;
+}
+
+/*
  * GET /records/{record_id}: the transcript page of a call of any of the
  * caller's tasks (the v1 record_info page without the task in the path).
  * Returns 404 when the record is not the caller's, as the v1 endpoints do.
@@ -57,7 +132,11 @@ record_page(struct req *req)
 		return st;
 	val_set(req->a, req->params, "task_id",
 	    val_string(req->a, PQgetvalue(res, 0, 0)));
+	st = record_nav(req, PQgetvalue(res, 0, 0),
+	    val_text(val_get(req->params, "record_id")));
 	PQclear(res);
+	if (st != 0)
+		return st;
 	return report_serve(req, &reports[REPORT_TRANSCRIPT]);
 }
 

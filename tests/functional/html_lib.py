@@ -171,6 +171,13 @@ class Doc(html.parser.HTMLParser):
         return bad
 
 
+def messages(d):
+    """The error messages a page shows: the error page's, or a form's (above it, or beside
+    the field it names, on a page answering bad input with itself)."""
+    return [e for e in d.elements if e["attrs"].get("role") == "alert"
+            and set(e["attrs"].get("class", "").split()) & {"msg", "form-error", "field-error"}]
+
+
 def doc(text):
     return Doc(text)
 

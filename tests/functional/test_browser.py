@@ -230,7 +230,7 @@ def test_transcript_and_recording(b, db):
     recordfile = query(db, "SELECT recordfile FROM records WHERE id = %s", rec)[0][0]
     place_recording(recordfile, seconds=3.0)
     follow(b, f'tr[data-id="{rec}"] a.to-record')
-    assert path_of(b) == f"/records/{rec}?format=html"
+    assert path_of(b).startswith(f"/records/{rec}?format=html&from=")
     turns = els(b, "#chat li.turn")
     n = sum((1 if q else 0) + (1 if a else 0) for q, a in query(
         db, "SELECT question, answer_content FROM record_details WHERE record_id = %s "
@@ -260,6 +260,33 @@ def test_transcript_and_recording(b, db):
     assert path_of(b) == f"/records/{rec}?format=html"
     follow(b, "#to-records")
     assert path_of(b) == f"/tasks/{task}/records"
+
+
+def test_jump_a_call_its_next_and_back(b, db):
+    """A filtered, sorted list; page 2 by the page jump; a call; 下一通; back: the filters and the page kept."""
+    task = state["task"]
+    go(b, f"/tasks/{task}/records?bills_min=1&sort=score&dir=asc")
+    want = [r[0] for r in query(db, "SELECT id::text FROM records WHERE task_id = %s AND bill >= 1000 "
+                                    "ORDER BY score, id", task)]
+    assert ids(b) == want[:15]
+    jump = el(b, "#jump-page")
+    jump.clear()
+    jump.send_keys("2")
+    follow(b, "#jump button[type=submit]")
+    assert ids(b) == want[15:30]
+    follow(b, f'tr[data-id="{want[15]}"] a.to-record')
+    assert path_of(b).startswith(f"/records/{want[15]}?")
+    assert el(b, "#prev-call") and el(b, "#next-call")
+    follow(b, "#next-call")
+    assert path_of(b).startswith(f"/records/{want[16]}?")
+    assert el(b, "#callee a").get_attribute("href").startswith("tel:")
+    follow(b, "#to-records")
+    assert path_of(b).startswith(f"/tasks/{task}/records?")
+    assert ids(b) == want[15:30]
+    assert el(b, "#bills_min").get_attribute("value") == "1"
+    assert Select(el(b, "#sort")).first_selected_option.get_attribute("value") == "score"
+    assert Select(el(b, "#dir")).first_selected_option.get_attribute("value") == "asc"
+    assert el(b, "#jump-page").get_attribute("value") == "2"
 
 
 def test_sign_out(b):

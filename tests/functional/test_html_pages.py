@@ -483,8 +483,9 @@ def test_records_form_filters_pagination_sort_and_xlsx(data, db, alpha_sid):
     path, sq = split(head)
     d3 = doc(page(path, alpha_sid, raw_query=sq.replace("dir=desc", "dir=asc")))
     assert ids_of(d3) == records_want(db, task, "r.bill, r.id", where, lo, hi, tag)[:15]
-    # every record's row links to its transcript
-    assert all(f"/records/{rid}?format=html" in d.hrefs() for rid in want[:15])
+    # every record's row links to its transcript, with the list it is in (上一通 / 下一通)
+    assert all(any(h.startswith(f"/records/{rid}?format=html&from=") for h in d.hrefs())
+               for rid in want[:15])
     # the download: the same selection in the same order, every page
     x = [h for h in d.hrefs() if "format=xlsx" in h][0]
     path, xq = split(x)

@@ -8,7 +8,7 @@ import re
 import openpyxl
 
 from conftest import get, query
-from html_lib import alpha_sid, check_page, doc, page  # noqa: F401 (a fixture)
+from html_lib import alpha_sid, check_page, doc, messages, page  # noqa: F401 (a fixture)
 
 # The codes the demo generator and the vendor document use (cgi/cli/demogen.c's
 # statuses[] and transcript rows; the document's examples).
@@ -176,6 +176,6 @@ def test_error_pages_in_chinese(data, alpha_sid):
         params = dict(params or {}, format="html")
         text = page(path, alpha_sid, params=params, status=status)
         d = check_page(text, path)
-        msg = d.all("p", **{"class": "msg"})
+        msg = messages(d)
         assert msg and zh in d.text_of(msg[0]), (path, d.text_of(msg[0]) if msg else None)
         assert not re.search(r"must be|not found", d.all_text()), path

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from conftest import cli, get, query
-from html_lib import Doc, alpha_sid, check_page, doc, login, page  # noqa: F401 (fixtures)
+from html_lib import Doc, alpha_sid, check_page, doc, login, messages, page  # noqa: F401 (fixtures)
 from test_html_pages import rows_of, xlsx_rows
 
 ZONE = datetime.timezone(datetime.timedelta(hours=8))  # Asia/Shanghai: no daylight saving
@@ -196,8 +196,8 @@ def test_bad_input_is_400_naming_the_field(data, alpha_sid, params, message):
     check_page(text, "/ (400)")
     if message:
         # The page says it in Chinese where it can, the English kept in the title.
-        m = doc(text).one("p", **{"class": "msg"})
-        assert message in Doc.text_of(m) + m["attrs"].get("title", "")
+        m = messages(doc(text))
+        assert len(m) == 1 and message in Doc.text_of(m[0]) + m[0]["attrs"].get("title", "")
 
 
 def test_the_page_shows_the_same_rows_sorts_and_keeps_the_period(data, db, alpha_sid):

@@ -40,6 +40,18 @@ test_field(void)
 	    "levels 的数组下标有误");
 	CHECK_STR(message_zh(a, "keyword must be UTF-8 text", NULL, NULL),
 	    "keyword 必须是 UTF-8 文本");
+	/* A period's (input/period.c), and a malformed time. */
+	CHECK_STR(message_zh(a, "end_at must not be before start_at", "end_at", "结束时间"),
+	    "结束时间 不能早于开始时间");
+	CHECK_STR(message_zh(a, "end_at must be at most three years (1096 days) after "
+	    "start_at", "end_at", "结束时间"), "结束时间 与开始时间相隔不能超过三年 (1096 天)");
+	CHECK_STR(message_zh(a, "start_at is required with end_at", "start_at", "开始时间"),
+	    "开始时间 必须与结束时间一起填写");
+	CHECK_STR(message_zh(a, "period must be one of: today, 今天", "period", "时间段"),
+	    "时间段 只能取这些值: today, 今天");
+	CHECK_STR(message_zh(a, "start_at must be a time as YYYY-MM-DD HH:MM:SS",
+	    "start_at", "开始时间"),
+	    "开始时间 日期格式不对: 必须是 YYYY-MM-DD HH:MM:SS 格式的时间");
 	CHECK_STR(message_zh(a, "x must be something else", "x", "某"),
 	    "x must be something else");
 	arena_free(a);

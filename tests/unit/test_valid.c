@@ -143,11 +143,28 @@ test_times(void)
 	CHECK(!valid_uuid("1bcecc13xe873-4910-913c-d9246a891280"));
 }
 
+/* The colours a page draws as a swatch: hex only, 3 or 6 digits. */
+static void
+test_colors(void)
+{
+	static const char *const good[] = { "#19be6b", "#ABCDEF", "#000", "#fFf", NULL };
+	static const char *const bad[] = { "", "#", "19be6b", "#19be6", "#19be6bb",
+	    "#19be6g", "#00", "red", "#000;x", "#000000 ", "url(#a)", NULL };
+	size_t i;
+
+	for (i = 0; good[i] != NULL; i++)
+		CHECK(valid_color(good[i]));
+	for (i = 0; bad[i] != NULL; i++)
+		CHECK(!valid_color(bad[i]));
+	CHECK(!valid_color(NULL));
+}
+
 int
 main(void)
 {
 	TEST(test_table);
 	TEST(test_empty_arrays_are_absent);
+	TEST(test_colors);
 	TEST(test_times);
 	return ctest_done("test_valid");
 }
