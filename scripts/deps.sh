@@ -23,7 +23,7 @@ build="build-essential pkg-config libfcgi-dev libfcgi-bin libpq-dev libxlsxwrite
 build_opt="postgresql-contrib"
 check="python3 python3-pytest python3-psycopg2 python3-openpyxl python3-selenium tidy
 	chromium chromium-driver fonts-wqy-microhei apache2 libapache2-mod-fcgid nginx spawn-fcgi pgbouncer valgrind
-	libreoffice-calc-nogui"
+	libreoffice-calc-nogui poppler-utils"
 fuzz="clang libclang-rt-dev llvm"
 bench="wrk time python3 python3-xlsxwriter python3-psycopg2"
 bench_opt="linux-perf"

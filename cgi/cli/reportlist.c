@@ -16,7 +16,7 @@
  */
 static const char *const ftypes[] = {
 	"uuid", "uint", "digits", "text", "time", "flag", "intset", "codeset",
-	"uuidset", "range", "ranges",
+	"uuidset", "range", "ranges", "keys",
 };
 _Static_assert(NELEM(ftypes) == FT__MAX, "a name for every enum ftype");
 

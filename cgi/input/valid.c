@@ -367,6 +367,39 @@ check(struct arena *a, const struct field *f, const struct val *v,
 		    f->name, f->min, f->max);
 		goto out;
 	}
+	case FT_KEYS:
+		if (v->type == V_OBJ || v->type == V_NULL || v->type == V_BOOL)
+			goto keys;
+		n = items_of(v, &items, &one);
+		strs = arena_alloc(a, (VALID_MAX_SET + 1) * sizeof(*strs));
+		for (i = 0, k = 0; i < n; i++) {
+			const char *s0, *e;
+
+			if (items[i]->type != V_STR)
+				goto keys;
+			for (s0 = items[i]->s; *s0; s0 = *e ? e + 1 : e) {
+				e = s0 + strcspn(s0, ",");
+				if (e == s0 || (long)(e - s0) > f->max ||
+				    strspn(s0, "abcdefghijklmnopqrstuvwxyz0123456789_") <
+				    (size_t)(e - s0))
+					goto keys;
+				if (k == VALID_MAX_SET)
+					goto many;
+				strs[k] = arena_strndup(a, s0, (size_t)(e - s0));
+				buf_printf(&b, "%s%s", k ? "," : "", strs[k]);
+				k++;
+			}
+		}
+		if (k == 0)
+			return 1;	/* empty: absent */
+		p->n = k;
+		p->strs = strs;
+		p->text = arena_strdup(a, b.p);
+		break;
+	keys:
+		*err = arena_printf(a, "%s must be names (a-z, 0-9, _) separated "
+		    "by commas", f->name);
+		goto out;
 	case FT__MAX:
 		break;
 	}

@@ -20,6 +20,12 @@ enum ftype {
 	FT_UUIDSET,	/* array of UUIDs; with max > 0: min..max different ones */
 	FT_RANGE,	/* [lo, hi] integers in [min, max], lo <= hi */
 	FT_RANGES,	/* array of [lo, hi] */
+	/*
+	 * names (a-z, 0-9, _; at most max): an array, or one string of them
+	 * separated by commas; text is them joined by commas, strs each. The
+	 * engine checks them against what they name (columns=: the report's).
+	 */
+	FT_KEYS,
 	FT__MAX
 };
 

@@ -108,7 +108,9 @@ csv_report(struct req *req, struct run *run)
 	PGresult *res;
 	FILE *f = NULL;
 	int *col = NULL, i, n, failed;
-	size_t k, ncols = 0, w;
+	/* The workbook's columns, in its order (file_columns). */
+	const struct column **c = run->fcols;
+	size_t k, cols = run->nfcols;
 	long rows = 0;
 	char *path;
 
@@ -117,35 +119,30 @@ csv_report(struct req *req, struct run *run)
 	if ((f = fopen(path, "w")) == NULL)
 		goto fail;
 	fputs("\xEF\xBB\xBF", f);
-	for (k = 0, w = 0; k < r->ncols; k++) {
-		if (!(r->cols[k].views & VX))
-			continue;
-		if (w++)
+	for (k = 0; k < cols; k++) {
+		if (k)
 			fputc(',', f);
-		put_text(f, r->cols[k].label);
-		if (r->cols[k].type == CT_MS) {
+		put_text(f, c[k]->label);
+		if (c[k]->type == CT_MS) {
 			fputc(',', f);
-			put_text(f, file_secs_label(req->a, &r->cols[k]));
+			put_text(f, file_secs_label(req->a, c[k]));
 		}
-		ncols++;
 	}
 	fputs("\r\n", f);
-	col = arena_alloc(req->a, (r->ncols + 1) * sizeof(*col));
+	col = arena_alloc(req->a, (cols + 1) * sizeof(*col));
 	while ((res = src->next(src)) != NULL) {
 		if (rows == 0)
-			for (k = 0; k < r->ncols; k++)
-				col[k] = PQfnumber(res, r->cols[k].key);
+			for (k = 0; k < cols; k++)
+				col[k] = PQfnumber(res, c[k]->key);
 		n = PQntuples(res);
 		for (i = 0; i < n; i++) {
-			for (k = 0, w = 0; k < r->ncols; k++) {
-				if (!(r->cols[k].views & VX))
-					continue;
-				if (w++)
+			for (k = 0; k < cols; k++) {
+				if (k)
 					fputc(',', f);
-				put_cell(f, &r->cols[k], res, i, col[k], 0);
-				if (r->cols[k].type == CT_MS) {
+				put_cell(f, c[k], res, i, col[k], 0);
+				if (c[k]->type == CT_MS) {
 					fputc(',', f);
-					put_cell(f, &r->cols[k], res, i, col[k], 1);
+					put_cell(f, c[k], res, i, col[k], 1);
 				}
 			}
 			fputs("\r\n", f);
@@ -166,7 +163,7 @@ csv_report(struct req *req, struct run *run)
 		}
 		goto fail;
 	}
-	file_attach(req, r, path, "csv", "text/csv; charset=utf-8");
+	file_attach(req, run, path, "csv", "text/csv; charset=utf-8");
 	return 0;
 fail:
 	log_line(req->id, "csv: %s: %s (%s, %ld rows): file removed", path,

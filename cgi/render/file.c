@@ -1,4 +1,5 @@
 /* file.c: an answer that is a file the renderer wrote (a workbook, a CSV). */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <signal.h>
@@ -62,8 +63,58 @@ file_clean(const char *dir)
 	return n;
 }
 
+/* Appends s with every byte a file name must not hold (RFC 6266 s. 4.3) as '_'. */
+static void
+safe_name(struct buf *b, const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p; p++)
+		buf_putc(b, *p < 0x20 || *p == 0x7F || strchr("/\\\"'`:*?<>|%;", *p) ?
+		    '_' : (char)*p);
+}
+
+/* Appends the period of run as "-YYYYMMDD-YYYYMMDD" (each end it has). */
+static void
+period_part(struct buf *b, const struct run *run)
+{
+	static const char *const ends[] = { "start_at", "end_at" };
+	const struct pval *p;
+	int i, k;
+
+	for (k = 0; k < 2; k++) {
+		if ((i = REPORT_FIELD(run->r, ends[k])) < 0 || !(p = &run->pv[i])->set ||
+		    strlen(p->text) < 10)
+			continue;
+		buf_printf(b, "-%.4s%.2s%.2s", p->text, p->text + 5, p->text + 8);
+	}
+}
+
+const char *
+file_name(struct req *req, const struct run *run, const char *ext, bool ascii)
+{
+	struct buf b = {0};
+	const char *out;
+
+	if (ascii)
+		buf_puts(&b, run->r->file);
+	else {
+		if (run->task != NULL && PQntuples(run->task) > 0 &&
+		    *PQgetvalue(run->task, 0, 0)) {
+			safe_name(&b, PQgetvalue(run->task, 0, 0));
+			buf_putc(&b, '-');
+		}
+		safe_name(&b, run->r->title);
+	}
+	period_part(&b, run);
+	buf_printf(&b, ".%s", ext);
+	out = arena_strdup(req->a, b.p);
+	buf_free(&b);
+	return out;
+}
+
 void
-file_attach(struct req *req, const struct report *r, const char *path,
+file_attach(struct req *req, const struct run *run, const char *path,
     const char *ext, const char *ctype)
 {
 	struct buf cd = {0};
@@ -72,13 +123,76 @@ file_attach(struct req *req, const struct report *r, const char *path,
 	req->file = path;
 	req->file_tmp = true;
 	req->ctype = ctype;
-	buf_printf(&cd, "attachment; filename=\"%s.%s\"; filename*=UTF-8''",
-	    r->file, ext);
-	for (p = (const unsigned char *)r->title; *p; p++)
-		buf_printf(&cd, "%%%02X", *p);
-	buf_printf(&cd, ".%s", ext);
+	/* RFC 6266: an ASCII filename= for old agents, the name in filename*. */
+	buf_printf(&cd, "attachment; filename=\"%s\"; filename*=UTF-8''",
+	    file_name(req, run, ext, true));
+	for (p = (const unsigned char *)file_name(req, run, ext, false); *p; p++)
+		if (isalnum(*p) || strchr("!#$&+-.^_`|~", *p))
+			buf_putc(&cd, (char)*p);	/* attr-char, RFC 8187 */
+		else
+			buf_printf(&cd, "%%%02X", *p);
 	req_header(req, "Content-Disposition", cd.p);
 	buf_free(&cd);
+}
+
+/* Returns r's workbook column of key, or NULL. */
+static const struct column *
+xcol(const struct report *r, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < r->ncols; i++)
+		if ((r->cols[i].views & VX) && strcmp(r->cols[i].key, key) == 0)
+			return &r->cols[i];
+	return NULL;
+}
+
+/* Appends c to out[*n] unless it is there. */
+static void
+add_col(const struct column **out, size_t *n, const struct column *c)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (out[i] == c)
+			return;
+	out[(*n)++] = c;
+}
+
+int
+file_columns(struct req *req, struct run *run, const char **bad)
+{
+	const struct report *r = run->r;
+	const struct column **out, *c;
+	const struct pval *want = NULL;
+	size_t i, n = 0;
+	int f = REPORT_FIELD(r, "columns");
+
+	out = arena_alloc(req->a, (r->ncols + 1) * sizeof(*out));
+	if (f >= 0 && run->pv[f].set)
+		want = &run->pv[f];
+	for (i = 0; want != NULL && i < want->n; i++) {
+		if ((c = xcol(r, want->strs[i])) == NULL) {
+			*bad = want->strs[i];
+			return -1;
+		}
+		add_col(out, &n, c);
+	}
+	if (want == NULL) {
+		for (i = 0; r->xlsx_cols != NULL && r->xlsx_cols[i] != NULL; i++)
+			if ((c = xcol(r, r->xlsx_cols[i])) != NULL)
+				add_col(out, &n, c);
+		run->nread = n;
+		for (i = 0; i < r->ncols; i++)
+			if (r->cols[i].views & VX)
+				add_col(out, &n, &r->cols[i]);
+		if (r->xlsx_cols == NULL)
+			run->nread = n;
+	} else
+		run->nread = n;
+	run->fcols = out;
+	run->nfcols = n;
+	return 0;
 }
 
 const char *

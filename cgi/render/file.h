@@ -16,12 +16,26 @@ char		*file_temp(struct req *, const char *ext);
  */
 int		 file_clean(const char *dir);
 /*
- * Sends path as the answer, removed once sent: its media type, and a
- * download name made of the report's file stem (ASCII) and its title
- * (UTF-8, RFC 6266 filename*).
+ * Returns the download name of run's file: "<task>-<title>-YYYYMMDD-YYYYMMDD.ext"
+ * (the task's name when run->task has one, the period's ends when set),
+ * made safe (no '/', '\\', quotes, control characters...); ascii: the
+ * report's file stem in place of the names.
  */
-void		 file_attach(struct req *, const struct report *, const char *path,
+const char	*file_name(struct req *, const struct run *, const char *ext, bool ascii);
+/*
+ * Sends path as the answer, removed once sent: its media type, and its
+ * download name (file_name) as RFC 6266 has it: filename= the ASCII name,
+ * filename*=UTF-8'' the name percent-encoded.
+ */
+void		 file_attach(struct req *, const struct run *, const char *path,
 		    const char *ext, const char *ctype);
+/*
+ * Sets run->fcols, nfcols and nread: the columns columns= names (each a
+ * VX column of the report, in the order given; named twice: once), else
+ * the report's xlsx_cols then its other VX columns (internal, after the
+ * nread a person reads). Returns 0, or -1 with *bad the unknown name.
+ */
+int		 file_columns(struct req *, struct run *, const char **bad);
 /* Returns the label of a milliseconds column's seconds column ("通话时长(秒)"). */
 const char	*file_secs_label(struct arena *, const struct column *);
 

@@ -1,18 +1,28 @@
 /* xlsx.c: a report's whole selection as an XLSX workbook, in constant memory. */
 /*
- * The workbook: a summary sheet "汇总" first (the report, its filters, when
- * it was made and in which zone, the row count; for a task its status
- * distribution with a chart, connect rate and levels), then the rows under
- * one header row, continued on "<sheet>(2)", "<sheet>(3)" ... past the
- * 1,048,576 rows of an Excel sheet.
+ * The workbook: a summary sheet "汇总" first (the report, its filters by
+ * name, when it was made and in which zone, the row count, the selection's
+ * rows counted by its XSUM columns with a chart each, and for a task its
+ * headline, marked as the whole task's), then the rows under one header
+ * row, continued on "<sheet>(2)", "<sheet>(3)" ... past the 1,048,576 rows
+ * of an Excel sheet. The columns are run->fcols (file_columns): those a
+ * person reads first, the internal ids and codes last in a collapsed
+ * outline group; widths from the widest value of the sheet; every sheet
+ * set up to print (landscape, fit to the page width, the header row
+ * repeated, a page header and page numbers).
  *
  * libxlsxwriter runs in constant_memory mode: rows must go out in order, and
  * they do, as they come from the engine's cursor in batches (run->src), so memory
- * does not grow with the selection. Cells: ids and codes are text (never
- * 1.86E+10), counts and milliseconds numbers (milliseconds add a seconds
- * column), times date cells, booleans 是/否. Every string goes through
- * worksheet_write_string, which never makes a formula: "=1+1" stays text.
- * A string over Excel's 32,767 characters is cut with a visible mark.
+ * does not grow with the selection. The summary sheet is added first (so it
+ * comes first) and written last, once the rows have been counted: constant
+ * memory keeps each sheet's rows in order, not the sheets' order of writing;
+ * column widths and print settings go out at close. Cells: ids and codes
+ * are text (never 1.86E+10), counts numbers, durations (milliseconds,
+ * XSEC seconds) time values shown [m]:ss, percentages (XPCT) fractions
+ * shown 0.0%, times date cells, booleans 是/否, text wrapped. Every string
+ * goes through worksheet_write_string, which never makes a formula: "=1+1"
+ * stays text. A string over Excel's 32,767 characters is cut with a
+ * visible mark.
  */
 #include <errno.h>
 #include <limits.h>
@@ -20,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -40,20 +51,38 @@
 #define POLL_ROWS	256		/* rows between reads of the next batch */
 #define SUMMARY		"汇总"
 
-/* One report column in the sheet. */
+#define TALLY_MAX	64		/* values a summary table counts; the rest are 其他 */
+#define HEADER_MAX	250		/* characters of a page header, "…" included (Excel: 255) */
+#define WIDTH_MAX	60		/* a column's width at most */
+
+/* One column of the sheet. */
 struct xcol {
 	const struct column	*c;
+	const char		*label;	/* its header */
 	int			 src;	/* column of the result, -1: none */
-	lxw_col_t		 at;	/* first sheet column */
+	lxw_col_t		 at;	/* sheet column */
+	bool			 internal;	/* an id or code: in the outline group */
+	unsigned		 seen;	/* the widest value of this sheet, in Latin characters */
+};
+
+/* A summary table: the selection's rows counted by one column's values (XSUM). */
+struct tally {
+	size_t			 col;	/* in cols */
+	size_t			 n;
+	const char		*name[TALLY_MAX];
+	double			 count[TALLY_MAX];
+	double			 other, none;
 };
 
 struct xw {
 	lxw_workbook		*wb;
 	lxw_worksheet		*sum, *ws;
-	lxw_format		*head, *title, *time, *secs, *pct;
-	struct xcol		*cols;	/* the VX columns */
+	lxw_format		*head, *title, *time, *dur, *pct, *wrap;
+	struct xcol		*cols;	/* the file's columns (run->fcols) */
 	size_t			 ncols;
-	lxw_col_t		 width;	/* sheet columns */
+	struct tally		*tallies;
+	size_t			 ntallies;
+	const char		*header;	/* the page header of every sheet */
 	lxw_row_t		 per_sheet;
 	int			 sheets;
 	lxw_error		 err;	/* the first error */
@@ -293,11 +322,66 @@ put_time(struct xw *x, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c,
 	}
 }
 
-/* Returns the XLSX columns a report column takes (milliseconds add seconds). */
-static lxw_col_t
-span(const struct column *c)
+/* Returns the width of UTF-8 s in Latin characters (a CJK one is two), up to max. */
+static unsigned
+text_width(const char *s, unsigned max)
 {
-	return c->type == CT_MS ? 2 : 1;
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned w = 0;
+
+	for (; *p && w < max; p++)
+		if (*p < 0x80)
+			w++;
+		else if (*p >= 0xC0)
+			w += 2;
+	return w;
+}
+
+/*
+ * Returns the header of column c in a workbook: its label without the unit
+ * its cells' format now shows ("通话时长(毫秒)" -> "通话时长", "接通率(%)"
+ * -> "接通率").
+ */
+static const char *
+col_label(struct arena *a, const struct column *c)
+{
+	static const char *const units[] = { "(毫秒)", "(秒)", "(%)" };
+	size_t n = strlen(c->label), m, k;
+
+	for (k = 0; k < 3; k++) {
+		m = strlen(units[k]);
+		if ((c->type == CT_MS || (c->views & (XSEC | XPCT))) && n > m &&
+		    strcmp(c->label + n - m, units[k]) == 0)
+			return arena_strndup(a, c->label, n - m);
+	}
+	return c->label;
+}
+
+/* Returns the width of a column of type c whose widest value is seen. */
+static double
+col_width(const struct xcol *xc)
+{
+	const struct column *c = xc->c;
+	unsigned head = text_width(xc->label, WIDTH_MAX) + 3, w;	/* + the filter button */
+
+	switch (c->type) {
+	case CT_TIME:
+		w = 19;
+		break;
+	case CT_MS:
+		w = 8;
+		break;
+	case CT_TEXT:	/* wrapped past its declared width */
+		w = xc->seen + 1;
+		if (w > (c->width > 12 ? c->width : 12))
+			w = c->width > 12 ? c->width : 12;
+		break;
+	default:
+		w = xc->seen + 2;
+		break;
+	}
+	w = w > head ? w : head;
+	return w > WIDTH_MAX ? WIDTH_MAX : w;
 }
 
 /* Returns the name of data sheet k (1-based). */
@@ -307,13 +391,30 @@ sheet_name(struct arena *a, const struct report *r, int k)
 	return k == 1 ? r->sheet : arena_printf(a, "%s(%d)", r->sheet, k);
 }
 
+/*
+ * Sets a sheet up for printing: landscape A4, the columns fit to the width
+ * of a page, a data sheet's header row on every page, the page header
+ * (title, task and period, filters) and the page numbers in the footer.
+ */
+static void
+print_setup(struct xw *x, lxw_worksheet *ws, bool data)
+{
+	worksheet_set_paper(ws, 9);	/* A4 */
+	worksheet_set_landscape(ws);
+	worksheet_fit_to_pages(ws, 1, 0);
+	if (data) {
+		chk(x, worksheet_repeat_rows(ws, 0, 0), "repeat_rows");
+	}
+	chk(x, worksheet_set_header(ws, x->header), "set_header");
+	chk(x, worksheet_set_footer(ws, "&C第 &P 页, 共 &N 页"), "set_footer");
+}
+
 /* Starts a data sheet (the first, or a continuation) with its header row. */
 static void
 data_sheet(struct req *req, struct xw *x, const struct report *r)
 {
 	lxw_worksheet *ws;
 	size_t i;
-	double w;
 
 	x->sheets++;
 	ws = chkp(x, workbook_add_worksheet(x->wb, sheet_name(req->a, r,
@@ -321,58 +422,104 @@ data_sheet(struct req *req, struct xw *x, const struct report *r)
 	if ((x->ws = ws) == NULL)
 		return;
 	for (i = 0; i < x->ncols; i++) {
-		const struct column *c = x->cols[i].c;
-		lxw_col_t at = x->cols[i].at;
-
-		w = c->width ? c->width : c->type == CT_TIME ? 20 :
-		    c->type == CT_MS ? 14 : c->type == CT_CODE ? 16 :
-		    c->type == CT_TEXT ? 18 : 11;
-		chk(x, worksheet_set_column(ws, at, at, w, NULL), "set_column");
-		put_str(x, ws, 0, at, c->label, x->head);
-		if (c->type == CT_MS) {
-			chk(x, worksheet_set_column(ws, at + 1, at + 1, 12, NULL),
-			    "set_column");
-			put_str(x, ws, 0, at + 1, file_secs_label(req->a, c), x->head);
-		}
+		x->cols[i].seen = 0;
+		put_str(x, ws, 0, x->cols[i].at, x->cols[i].label, x->head);
 	}
 	worksheet_freeze_panes(ws, 1, 0);
+	print_setup(x, ws, true);
 }
 
-/* Ends a data sheet of rows data rows: the autofilter over them, its stream checked. */
+/*
+ * Ends a data sheet of rows data rows: the widths its values need, the
+ * internal columns hidden in a collapsed outline group, the autofilter,
+ * its stream checked. (The columns' widths go out when the workbook is
+ * closed, so they can follow the rows even in constant_memory mode.)
+ */
 static void
 end_sheet(struct xw *x, lxw_row_t rows)
 {
+	lxw_row_col_options group = { .hidden = 1, .level = 1 },
+	    after = { .collapsed = 1 };
+	lxw_col_t last = 0;
+	size_t i;
+
 	if (x->ws == NULL)
 		return;
-	chk(x, worksheet_autofilter(x->ws, 0, 0, rows, x->width - 1),
-	    "autofilter");
+	for (i = 0; i < x->ncols; i++) {
+		const struct xcol *xc = &x->cols[i];
+
+		chk(x, worksheet_set_column_opt(x->ws, xc->at, xc->at,
+		    col_width(xc), xc->c->type == CT_TEXT ? x->wrap : NULL,
+		    xc->internal ? &group : NULL), "set_column");
+		if (xc->internal)
+			last = xc->at + 1;
+	}
+	if (last > 0)
+		chk(x, worksheet_set_column_opt(x->ws, last, last, LXW_DEF_COL_WIDTH,
+		    NULL, &after), "set_column");
+	if (x->ncols > 0)
+		chk(x, worksheet_autofilter(x->ws, 0, 0, rows,
+		    (lxw_col_t)(x->ncols - 1)), "autofilter");
 	io_check(x, x->ws, true);
 }
 
-/* Writes row i of a batch as sheet row row. */
+/* Counts value v (NULL: none) of a summary table. */
 static void
-data_row(struct xw *x, PGresult *res, int i, lxw_row_t row)
+tally(struct arena *a, struct tally *t, const char *v)
+{
+	size_t k;
+
+	if (v == NULL || *v == '\0') {
+		t->none++;
+		return;
+	}
+	for (k = 0; k < t->n; k++)
+		if (strcmp(t->name[k], v) == 0) {
+			t->count[k]++;
+			return;
+		}
+	if (t->n == TALLY_MAX) {
+		t->other++;
+		return;
+	}
+	t->name[t->n] = arena_strdup(a, v);
+	t->count[t->n++] = 1;
+}
+
+/* Writes row i of a batch as sheet row row, and counts it in the summary tables. */
+static void
+data_row(struct req *req, struct xw *x, PGresult *res, int i, lxw_row_t row)
 {
 	lxw_worksheet *ws = x->ws;
 	const char *v;
+	unsigned w;
 	size_t k;
-	double n;
 
+	for (k = 0; k < x->ntallies; k++) {
+		int src = x->cols[x->tallies[k].col].src;
+
+		tally(req->a, &x->tallies[k], src < 0 || PQgetisnull(res, i, src) ?
+		    NULL : PQgetvalue(res, i, src));
+	}
 	for (k = 0; k < x->ncols; k++) {
-		const struct xcol *xc = &x->cols[k];
+		struct xcol *xc = &x->cols[k];
+		const struct column *c = xc->c;
 
 		if (xc->src < 0 || PQgetisnull(res, i, xc->src))
 			continue;
 		v = PQgetvalue(res, i, xc->src);
-		switch (xc->c->type) {
+		switch (c->type) {
 		case CT_INT:
 		case CT_NUM:
-			put_num(x, ws, row, xc->at, number(v), NULL);
+			if (c->views & XPCT)
+				put_num(x, ws, row, xc->at, number(v) / 100, x->pct);
+			else if (c->views & XSEC)
+				put_num(x, ws, row, xc->at, number(v) / 86400, x->dur);
+			else
+				put_num(x, ws, row, xc->at, number(v), NULL);
 			break;
-		case CT_MS:
-			n = number(v);
-			put_num(x, ws, row, xc->at, n, NULL);
-			put_num(x, ws, row, xc->at + 1, n / 1000.0, x->secs);
+		case CT_MS:	/* a time value: Excel's unit is the day */
+			put_num(x, ws, row, xc->at, number(v) / 86400000.0, x->dur);
 			break;
 		case CT_BOOL:
 			put_str(x, ws, row, xc->at, v[0] == 't' ? "是" : "否", NULL);
@@ -381,37 +528,59 @@ data_row(struct xw *x, PGresult *res, int i, lxw_row_t row)
 			put_time(x, ws, row, xc->at, v);
 			break;
 		default:	/* text, codes, ids: strings, never formulas */
-			put_str(x, ws, row, xc->at, v, NULL);
+			put_str(x, ws, row, xc->at, v,
+			    c->type == CT_TEXT ? x->wrap : NULL);
 			break;
 		}
+		if (c->type != CT_TIME && c->type != CT_MS &&
+		    (w = text_width(v, WIDTH_MAX)) > xc->seen)
+			xc->seen = w;
 	}
 }
 
-/* Returns field i's value as a reader would write it; status codes get their labels. */
+/*
+ * Returns the name of the value code of field f (filter_names.sql's rows:
+ * field, code, name), or code itself when it has none.
+ */
+static const char *
+value_name(PGresult *names, const struct field *f, const char *code)
+{
+	int j;
+
+	for (j = 0; names != NULL && j < PQntuples(names); j++)
+		if (strcmp(PQgetvalue(names, j, 0), f->name) == 0 &&
+		    strcasecmp(PQgetvalue(names, j, 1), code) == 0)
+			return PQgetvalue(names, j, 2);
+	return code;
+}
+
+/* Returns field f's value as a reader would write it: names for ids and codes. */
 static const char *
 filter_text(struct req *req, const struct field *f, const struct pval *p,
-    PGresult *status)
+    PGresult *names)
 {
 	struct buf b = {0};
-	const char *out;
-	size_t k;
-	int j;
+	const char *out, *code;
+	size_t k, c;
 
 	switch (f->type) {
 	case FT_INTSET:
-		for (k = 0; k < p->n; k++) {
-			buf_printf(&b, "%s%ld", k ? ", " : "", p->ints[k]);
-			/* The rows of task_status_counts: code, label, count, share. */
-			for (j = 0; status != NULL && j < PQntuples(status); j++)
-				if (strcmp(f->name, "status") == 0 &&
-				    atol(PQgetvalue(status, j, 0)) == p->ints[k])
-					buf_printf(&b, " %s", PQgetvalue(status, j, 1));
-		}
-		break;
 	case FT_CODESET:
 	case FT_UUIDSET:
-		for (k = 0; k < p->n; k++)
-			buf_printf(&b, "%s%s", k ? ", " : "", p->strs[k]);
+		for (k = 0; k < p->n; k++) {
+			if (f->type == FT_INTSET)
+				code = arena_printf(req->a, "%ld", p->ints[k]);
+			else if (f->type == FT_UUIDSET)
+				code = p->strs[k];
+			else {	/* the value the code stands for: yd -> 1 -> 移动 */
+				for (c = 0; f->codes[c] != NULL &&
+				    strcmp(f->codes[c], p->strs[k]) != 0; c++)
+					;
+				code = f->codes[c] ? f->codevals[c] : p->strs[k];
+			}
+			buf_printf(&b, "%s%s", k ? ", " : "",
+			    value_name(names, f, code));
+		}
 		break;
 	case FT_RANGE:
 	case FT_RANGES:
@@ -427,6 +596,91 @@ filter_text(struct req *req, const struct field *f, const struct pval *p,
 		break;
 	}
 	out = arena_strdup(req->a, b.p ? b.p : "");
+	buf_free(&b);
+	return out;
+}
+
+/* Whether field f is a filter to write (not the task, a page, an order, columns). */
+static bool
+is_filter(const struct field *f)
+{
+	static const char *const not[] = {
+		"task_id", "record_id", "page", "per_page", "sort", "dir", "columns",
+		"period", NULL
+	};
+	size_t k;
+
+	if (f->flags & F_DERIVED)
+		return false;
+	for (k = 0; not[k] != NULL; k++)
+		if (strcmp(f->name, not[k]) == 0)
+			return false;
+	return true;
+}
+
+/*
+ * Appends s to b as page header text: '&' (the header's control character)
+ * as a full-width ＆, since libxlsxwriter counts an escaped "&&G" as an
+ * image placeholder and fails (then frees twice); control characters,
+ * which XML cannot hold, as spaces.
+ */
+static void
+header_text(struct buf *b, const char *s)
+{
+	for (; *s; s++)
+		if (*s == '&')
+			buf_puts(b, "＆");
+		else
+			buf_putc(b, (unsigned char)*s < 0x20 ? ' ' : *s);
+}
+
+/*
+ * Makes the page header of every sheet: the title on the left, the task
+ * and the period in the middle, the filters on the right, cut with "…" to
+ * the characters Excel takes.
+ */
+static const char *
+page_header(struct req *req, struct run *run)
+{
+	const struct report *r = run->r;
+	struct buf b = {0};
+	const char *out;
+	size_t i, n, keep;
+	int is = REPORT_FIELD(r, "start_at"), ie = REPORT_FIELD(r, "end_at");
+	bool any = false;
+
+	buf_puts(&b, "&L");
+	header_text(&b, r->title);
+	buf_puts(&b, "&C");
+	if (run->task != NULL && PQntuples(run->task) > 0)
+		header_text(&b, PQgetvalue(run->task, 0, 0));
+	if ((is >= 0 && run->pv[is].set) || (ie >= 0 && run->pv[ie].set)) {
+		buf_puts(&b, " ");
+		header_text(&b, is >= 0 && run->pv[is].set ? run->pv[is].text : "");
+		buf_puts(&b, " 至 ");
+		header_text(&b, ie >= 0 && run->pv[ie].set ? run->pv[ie].text : "");
+	}
+	buf_puts(&b, "&R筛选: ");
+	for (i = 0; i < r->nfields; i++) {
+		const struct field *f = &r->fields[i];
+
+		if (!run->pv[i].set || !is_filter(f))
+			continue;
+		buf_printf(&b, "%s", any ? "; " : "");
+		header_text(&b, arena_printf(req->a, "%s %s", f->label ? f->label :
+		    f->name, filter_text(req, f, &run->pv[i], run->names)));
+		any = true;
+	}
+	if (!any)
+		buf_puts(&b, "无");
+	/* Characters, not bytes (the text holds no '&' of its own). */
+	for (i = 0, n = 0, keep = b.len; i < b.len; i++)
+		if (((unsigned char)b.p[i] & 0xC0) != 0x80 && ++n == HEADER_MAX) {
+			keep = i;
+			break;
+		}
+	out = keep < b.len ? arena_printf(req->a, "%.*s…", (int)keep, b.p) :
+	    arena_strdup(req->a, b.p);
 	buf_free(&b);
 	return out;
 }
@@ -451,26 +705,58 @@ line_num(struct xw *x, lxw_row_t *row, const char *label, double v,
 	(*row)++;
 }
 
-/* Writes the status table of a task (and its chart) from task_status_counts. */
+/* Orders a table's values by count, most first, then by name. */
 static void
-status_table(struct xw *x, lxw_row_t *row, PGresult *res)
+sort_tally(struct tally *t)
+{
+	size_t i, k;
+
+	for (i = 1; i < t->n; i++)
+		for (k = i; k > 0 && (t->count[k] > t->count[k - 1] ||
+		    (t->count[k] == t->count[k - 1] &&
+		    strcmp(t->name[k], t->name[k - 1]) < 0)); k--) {
+			const char *n = t->name[k];
+			double c = t->count[k];
+
+			t->name[k] = t->name[k - 1];
+			t->count[k] = t->count[k - 1];
+			t->name[k - 1] = n;
+			t->count[k - 1] = c;
+		}
+}
+
+/*
+ * Writes a summary table (the selection's rows by one column's values,
+ * with their shares of rows) and a native chart over it at chart_row.
+ */
+static void
+count_table(struct req *req, struct xw *x, lxw_row_t *row, struct tally *t,
+    double rows, lxw_row_t *chart_row)
 {
 	lxw_worksheet *ws = x->sum;
+	const char *label = x->cols[t->col].label;
 	lxw_row_t first;
 	lxw_chart *chart;
 	lxw_chart_series *s;
-	int k, n = PQntuples(res);
+	size_t k;
 
-	put_str(x, ws, *row, 0, "号码状态", x->head);
+	sort_tally(t);
+	put_str(x, ws, *row, 0, label, x->head);
 	put_str(x, ws, *row, 1, "数量", x->head);
 	put_str(x, ws, *row, 2, "占比", x->head);
 	first = ++*row;
-	for (k = 0; k < n; k++, (*row)++) {
-		put_str(x, ws, *row, 0, PQgetvalue(res, k, 1), NULL);
-		put_num(x, ws, *row, 1, number(PQgetvalue(res, k, 2)), NULL);
-		put_num(x, ws, *row, 2, number(PQgetvalue(res, k, 3)), x->pct);
+	for (k = 0; k < t->n + 2; k++) {
+		const char *name = k < t->n ? t->name[k] : k == t->n ? "其他" : "(无)";
+		double c = k < t->n ? t->count[k] : k == t->n ? t->other : t->none;
+
+		if (k >= t->n && c == 0)
+			continue;
+		put_str(x, ws, *row, 0, name, NULL);
+		put_num(x, ws, *row, 1, c, NULL);
+		put_num(x, ws, *row, 2, rows > 0 ? c / rows : 0, x->pct);
+		(*row)++;
 	}
-	if (n == 0)
+	if (*row == first)
 		return;
 	/* A native chart over the table: Excel draws it from the cells. */
 	if ((chart = chkp(x, workbook_add_chart(x->wb, LXW_CHART_COLUMN),
@@ -480,46 +766,27 @@ status_table(struct xw *x, lxw_row_t *row, PGresult *res)
 		return;
 	chart_series_set_categories(s, SUMMARY, first, 0, *row - 1, 0);
 	chart_series_set_values(s, SUMMARY, first, 1, *row - 1, 1);
-	chart_title_set_name(chart, "号码状态分布");
+	chart_title_set_name(chart, arena_printf(req->a, "%s分布", label));
 	chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
-	chk(x, worksheet_insert_chart(ws, 1, 4, chart), "insert_chart");
-}
-
-/* Writes the level table of a task from task_level_counts. */
-static void
-level_table(struct xw *x, lxw_row_t *row, PGresult *res)
-{
-	lxw_worksheet *ws = x->sum;
-	double total = 0;
-	int k, n = PQntuples(res);
-
-	for (k = 0; k < n; k++)
-		total += number(PQgetvalue(res, k, 1));
-	put_str(x, ws, *row, 0, "意向等级", x->head);
-	put_str(x, ws, *row, 1, "通话记录数", x->head);
-	put_str(x, ws, *row, 2, "占比", x->head);
-	(*row)++;
-	for (k = 0; k < n; k++, (*row)++) {
-		double c = number(PQgetvalue(res, k, 1));
-
-		put_str(x, ws, *row, 0, PQgetvalue(res, k, 0), NULL);
-		put_num(x, ws, *row, 1, c, NULL);
-		put_num(x, ws, *row, 2, total > 0 ? c / total : 0, x->pct);
-	}
+	if (*chart_row < first - 1)
+		*chart_row = first - 1;
+	chk(x, worksheet_insert_chart(ws, *chart_row, 4, chart), "insert_chart");
+	*chart_row += 16;	/* a chart's height in rows, and a gap */
 }
 
 /*
- * Writes the summary sheet, from the summary statements the engine ran
- * (run->task, run->status_counts, run->level_counts; NULL when not asked).
+ * Writes the summary sheet: what was selected (the task, the filters by
+ * name), when, the row count, then the selection's rows counted by the
+ * XSUM columns (counted while the rows were written), and the task's
+ * headline, said to be the whole task's.
  */
 static void
 summary(struct req *req, struct xw *x, struct run *run, long rows)
 {
 	const struct report *r = run->r;
-	PGresult *task = run->task, *status = run->status_counts,
-	    *levels = run->level_counts;
+	PGresult *task = run->task;
 	const char *taskid = NULL, *zone = req->cfg->timezone;
-	lxw_row_t row = 0;
+	lxw_row_t row = 0, chart_row = 0;
 	lxw_datetime dt;
 	struct tm tm;
 	time_t now = time(NULL);
@@ -531,9 +798,10 @@ summary(struct req *req, struct xw *x, struct run *run, long rows)
 		if (strcmp(r->fields[i].name, "task_id") == 0 && run->pv[i].set)
 			taskid = run->pv[i].text;
 
-	chk(x, worksheet_set_column(x->sum, 0, 0, 16, NULL), "set_column");
-	chk(x, worksheet_set_column(x->sum, 1, 1, 40, NULL), "set_column");
-	chk(x, worksheet_set_column(x->sum, 2, 2, 30, NULL), "set_column");
+	chk(x, worksheet_set_column(x->sum, 0, 0, 18, NULL), "set_column");
+	chk(x, worksheet_set_column(x->sum, 1, 1, 40, x->wrap), "set_column");
+	chk(x, worksheet_set_column(x->sum, 2, 2, 24, NULL), "set_column");
+	print_setup(x, x->sum, false);
 	put_str(x, x->sum, row++, 0, r->title, x->title);
 	row++;
 	if (task != NULL && PQntuples(task) > 0)
@@ -543,12 +811,12 @@ summary(struct req *req, struct xw *x, struct run *run, long rows)
 	for (i = 0; i < r->nfields; i++) {
 		const struct field *f = &r->fields[i];
 
-		if (!run->pv[i].set || strcmp(f->name, "task_id") == 0 ||
-		    strcmp(f->name, "page") == 0 || strcmp(f->name, "per_page") == 0)
+		if (!run->pv[i].set || !is_filter(f))
 			continue;
-		line(x, &row, arena_printf(req->a, "筛选: %s",
-		    f->label ? f->label : f->name),
-		    filter_text(req, f, &run->pv[i], status));
+		put_str(x, x->sum, row, 0, arena_printf(req->a, "筛选: %s",
+		    f->label ? f->label : f->name), NULL);
+		put_str(x, x->sum, row++, 1, filter_text(req, f, &run->pv[i],
+		    run->names), x->wrap);
 		any = true;
 	}
 	if (!any)
@@ -587,61 +855,84 @@ summary(struct req *req, struct xw *x, struct run *run, long rows)
 		    (unsigned long)x->per_sheet, x->sheets));
 	}
 
-	if (task != NULL && status != NULL && PQntuples(task) > 0) {
+	if (x->ntallies > 0) {
+		row++;
+		line(x, &row, "统计范围", arena_printf(req->a, "以下统计按上述筛选条件, "
+		    "对本工作簿的 %ld 行计算", rows));
+		chart_row = row;
+		for (i = 0; i < x->ntallies; i++) {
+			count_table(req, x, &row, &x->tallies[i], (double)rows,
+			    &chart_row);
+			row++;
+		}
+	}
+
+	/* A call's transcript is not about the task's numbers. */
+	if (task != NULL && PQntuples(task) > 0 && !r->scoped) {
 		double dialled = number(PQgetvalue(task, 0, 2)),
 		    connected = number(PQgetvalue(task, 0, 3));
 
 		row++;
+		put_str(x, x->sum, row++, 0, "任务整体 (全部号码, 不受筛选条件影响)",
+		    x->head);
 		line_num(x, &row, "号码总数", number(PQgetvalue(task, 0, 1)), NULL);
 		line_num(x, &row, "已呼叫", dialled, NULL);
 		line_num(x, &row, "接通数", connected, NULL);
 		line_num(x, &row, "接通率", dialled > 0 ? connected / dialled : 0,
 		    x->pct);
 		put_str(x, x->sum, row - 1, 2, "接通数 / 已呼叫", NULL);
-		row++;
-		status_table(x, &row, status);
-		row++;
-		level_table(x, &row, levels);
 	}
 }
 
 /* Sets up the workbook's formats and columns; returns 0 or -1 (x->err says why). */
 static int
-setup(struct req *req, struct xw *x, const struct report *r)
+setup(struct req *req, struct xw *x, struct run *run)
 {
+	const struct report *r = run->r;
 	lxw_doc_properties props = {
 		.title = (char *)r->title,
 		.author = "callreport",
 		.comments = "callreport XLSX export",
 	};
-	lxw_col_t at = 0;
 	size_t i;
 
 	chk(x, workbook_set_properties(x->wb, &props), "set_properties");
 	if ((x->head = chkp(x, workbook_add_format(x->wb), "add_format")) == NULL ||
 	    (x->title = chkp(x, workbook_add_format(x->wb), "add_format")) == NULL ||
 	    (x->time = chkp(x, workbook_add_format(x->wb), "add_format")) == NULL ||
-	    (x->secs = chkp(x, workbook_add_format(x->wb), "add_format")) == NULL ||
-	    (x->pct = chkp(x, workbook_add_format(x->wb), "add_format")) == NULL)
+	    (x->dur = chkp(x, workbook_add_format(x->wb), "add_format")) == NULL ||
+	    (x->pct = chkp(x, workbook_add_format(x->wb), "add_format")) == NULL ||
+	    (x->wrap = chkp(x, workbook_add_format(x->wb), "add_format")) == NULL)
 		return -1;
 	format_set_bold(x->head);
 	format_set_bg_color(x->head, 0xDDEBF7);
+	format_set_text_wrap(x->head);
+	format_set_align(x->head, LXW_ALIGN_VERTICAL_CENTER);
 	format_set_bold(x->title);
 	format_set_font_size(x->title, 14);
 	format_set_num_format(x->time, "yyyy-mm-dd hh:mm:ss");
-	format_set_num_format(x->secs, "0.000");
-	format_set_num_format(x->pct, "0.00%");
+	format_set_num_format(x->dur, "[m]:ss");
+	format_set_num_format(x->pct, "0.0%");
+	format_set_text_wrap(x->wrap);
+	format_set_align(x->wrap, LXW_ALIGN_VERTICAL_TOP);
 
-	x->cols = arena_alloc(req->a, (r->ncols + 1) * sizeof(*x->cols));
-	for (i = 0; i < r->ncols; i++) {
-		if (!(r->cols[i].views & VX))
-			continue;
-		x->cols[x->ncols].c = &r->cols[i];
-		x->cols[x->ncols].src = -1;
-		x->cols[x->ncols++].at = at;
-		at += span(&r->cols[i]);
+	x->cols = arena_alloc(req->a, (run->nfcols + 1) * sizeof(*x->cols));
+	x->tallies = arena_alloc(req->a, (run->nfcols + 1) * sizeof(*x->tallies));
+	for (i = 0; i < run->nfcols; i++) {
+		const struct column *c = run->fcols[i];
+
+		x->cols[i].c = c;
+		x->cols[i].label = col_label(req->a, c);
+		x->cols[i].src = -1;
+		x->cols[i].at = (lxw_col_t)i;
+		x->cols[i].internal = i >= run->nread;
+		if (c->views & XSUM) {
+			memset(&x->tallies[x->ntallies], 0, sizeof(*x->tallies));
+			x->tallies[x->ntallies++].col = i;
+		}
 	}
-	x->width = at;
+	x->ncols = run->nfcols;
+	x->header = page_header(req, run);
 	x->per_sheet = SHEET_ROWS;
 	/* A test and operations knob: continuation sheets without a million rows. */
 	if (req->cfg->xlsx_rows_per_sheet > 0 &&
@@ -706,7 +997,7 @@ xlsx_report(struct req *req, struct run *run)
 		chk(&x, LXW_ERROR_CREATING_TMPFILE, "workbook_new");
 		goto fail;
 	}
-	if (setup(req, &x, r))
+	if (setup(req, &x, run))
 		goto fail;
 
 	while ((res = src->next(src)) != NULL) {
@@ -722,7 +1013,7 @@ xlsx_report(struct req *req, struct run *run)
 				if (x.err)
 					break;
 			}
-			data_row(&x, res, i, ++sheetrow);
+			data_row(req, &x, res, i, ++sheetrow);
 			if (i % POLL_ROWS == 0)
 				src->poll(src);
 		}
@@ -746,7 +1037,7 @@ xlsx_report(struct req *req, struct run *run)
 	x.wb = NULL;
 	if (x.err)
 		goto fail;
-	file_attach(req, r, path, "xlsx",
+	file_attach(req, run, path, "xlsx",
 	    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
 	buf_free(&x.masked);
 	return 0;

@@ -21,7 +21,7 @@ enum ctype {
 	CT_ID,		/* integer id: a JSON number, but text in XLSX (no 1.86E+15) */
 	CT_INT,		/* integer */
 	CT_NUM,		/* decimal */
-	CT_MS,		/* milliseconds (integer); XLSX adds a seconds column */
+	CT_MS,		/* milliseconds (integer); XLSX: one time value, [m]:ss */
 	CT_BOOL,	/* t/f -> true/false, 是/否 */
 	CT_TIME,	/* "YYYY-MM-DD HH:MM:SS" text made by SQL in the deployment zone */
 	CT_JSON,	/* JSON text made by SQL (nested objects and arrays) */
@@ -34,6 +34,9 @@ enum ctype {
 #define VX	0x04	/* XLSX */
 #define VALL	(VJ | VH | VX)
 #define OMIT_NULL 0x10	/* JSON: leave the key out when the value is NULL */
+#define XPCT	0x20	/* XLSX: a percentage (45.5 = 45.5%), a fraction in a percent format */
+#define XSUM	0x40	/* XLSX: the summary counts the selection's rows by its values */
+#define XSEC	0x80	/* XLSX: seconds (a decimal), a time value in [m]:ss */
 
 struct column {
 	const char	*key;	/* SQL column name = JSON key = template variable */
@@ -91,6 +94,13 @@ struct report {
 	const char		*tpl;		/* ctemplate file */
 	const char		*sheet;		/* XLSX sheet name */
 	const char		*file;		/* download file name stem */
+	/*
+	 * The workbook's columns in the order a person reads them (keys of
+	 * VX columns, NULL-terminated); the VX columns not named (internal
+	 * ids and codes) follow, in a collapsed outline group. JSON keeps the
+	 * column table's order (the contract's). NULL: the table's order.
+	 */
+	const char *const	*xlsx_cols;
 	/*
 	 * When nonzero (an enum report_id + 1), HTML and XLSX of this report are
 	 * that report's, with the same parameters: record_info's JSON is one
@@ -166,8 +176,18 @@ struct run {
 	PGresult		*extra;		/* the page statement's rows (HTML), or NULL */
 	const char		*sql;		/* r->sql, or its variant for sort= */
 	struct rowsrc		*src;		/* the whole selection (XLSX), or NULL */
-	/* XLSX: the task's summary, status and level counts (NULL: none). */
-	PGresult		*task, *status_counts, *level_counts;
+	/*
+	 * A file's columns (file_columns, render/file.h): the columns= asked
+	 * for, or the VX columns in reading order, the first nread of them
+	 * read by a person, the rest internal.
+	 */
+	const struct column	**fcols;
+	size_t			 nfcols, nread;
+	/*
+	 * XLSX: the task's name and headline (NULL: none), and the names of
+	 * the filters' ids and codes (filter_names.sql: field, code, name).
+	 */
+	PGresult		*task, *names;
 	/*
 	 * A page answering bad input (a 400 recorded, naming its field): no
 	 * rows; pv holds each field that is valid on its own, the renderer

@@ -8,6 +8,7 @@
 #include "base/buf.h"
 #include "base/log.h"
 #include "input/period.h"
+#include "render/file.h"
 #include "render/render.h"
 #include "report/report.h"
 #include "report/reports.h"
@@ -305,28 +306,36 @@ cursor_poll(struct rowsrc *s)
 }
 
 /*
- * Runs the statements of an XLSX summary sheet (the task of task_id: its
- * summary and, but for the parts of one call, its status and level
- * counts) into run. Returns 0 or the status of the failure it set.
+ * Runs the statements of an XLSX summary sheet into run: the task of
+ * task_id (its name and headline), and the names of the ids and codes the
+ * filters tags, status and type were given (filter_names.sql). Returns 0
+ * or the status of the failure it set.
  */
 static int
 summaries(struct req *req, struct run *run)
 {
+	static const char *const named[] = { "tags", "status", "type" };
 	const struct report *r = run->r;
-	const char *p[2] = { req->tenant, NULL };
+	const char *p[4] = { req->tenant, NULL, NULL, NULL };
 	enum db_err e;
+	bool any = false;
+	size_t k;
 	int i = REPORT_FIELD(r, "task_id");
 
-	if (i < 0 || !run->pv[i].set)
-		return 0;
-	p[1] = run->pv[i].text;
-	if ((e = db_exec(req->db, sql_task_summary, 2, p, &run->task)) != DB_OK ||
-	    /* A call's transcript is not about the task's numbers. */
-	    (!r->scoped &&
-	    ((e = db_exec(req->db, sql_task_status_counts, 2, p,
-	    &run->status_counts)) != DB_OK ||
-	    (e = db_exec(req->db, sql_task_level_counts, 2, p,
-	    &run->level_counts)) != DB_OK)))
+	if (i >= 0 && run->pv[i].set) {
+		p[1] = run->pv[i].text;
+		if ((e = db_exec(req->db, sql_task_summary, 2, p,
+		    &run->task)) != DB_OK)
+			return req_db_fail(req, e);
+	}
+	for (k = 0; k < 3; k++)
+		if ((i = REPORT_FIELD(r, named[k])) >= 0 && run->pv[i].set) {
+			p[k + 1] = run->pv[i].text;
+			any = true;
+		} else
+			p[k + 1] = NULL;
+	if (any && (e = db_exec(req->db, sql_filter_names, 4, p,
+	    &run->names)) != DB_OK)
 		return req_db_fail(req, e);
 	return 0;
 }
@@ -378,8 +387,7 @@ out:
 	PQclear(c.first);
 	db_cursor_close(&c.cur);
 	PQclear(run->task);
-	PQclear(run->status_counts);
-	PQclear(run->level_counts);
+	PQclear(run->names);
 	return status;
 }
 
@@ -414,6 +422,19 @@ slot(struct req *req, struct db_q *q, const char *prefix, long max, const char *
 	e = db_exec(req->db, q->sql, q->n, q->params, &res);
 	PQclear(res);
 	return e;
+}
+
+/* Returns the keys of r's workbook columns, separated by commas. */
+static const char *
+file_keys(struct arena *a, const struct report *r)
+{
+	const char *s = "";
+	size_t i;
+
+	for (i = 0; i < r->ncols; i++)
+		if (r->cols[i].views & VX)
+			s = arena_printf(a, "%s%s%s", s, *s ? ", " : "", r->cols[i].key);
+	return s;
 }
 
 int
@@ -476,6 +497,12 @@ report_serve(struct req *req, const struct report *r)
 	run.per_page = ipp >= 0 && run.pv[ipp].set ? run.pv[ipp].i : 15;
 
 	if (renderers[req->fmt].whole) {
+		const char *bad;
+
+		if (file_columns(req, &run, &bad) != 0)
+			return valid_fail(req, r->fields, r->nfields, arena_printf(
+			    req->a, "columns has no column %s (the report's are %s)",
+			    bad, file_keys(req->a, r)));
 		/*
 		 * A file of the whole selection holds a worker and a backend
 		 * for seconds: a tenant has export_max_per_tenant at once

@@ -40,6 +40,13 @@ static const char *const dirs[] = { "asc", "desc", NULL };
 	{ "prev_start_at", FT_TIME, F_DERIVED, 0, 0, NULL, NULL, "上期开始时间" }, \
 	{ "prev_end_at", FT_TIME, F_DERIVED, 0, 0, NULL, NULL, "上期结束时间" }
 
+/*
+ * columns=: a workbook's columns by key, in the order given (file_columns,
+ * render/file.h, checks them against the report's VX columns).
+ */
+#define COLUMNS_FIELD \
+	{ "columns", FT_KEYS, F_NOSQL, 0, 64, NULL, NULL, "列" }
+
 #define PAGE_FIELDS \
 	{ "page", FT_UINT, F_NOSQL | F_DEFAULT, 1, 1000000000, NULL, NULL, "页码" }, \
 	{ "per_page", FT_UINT, F_NOSQL, 1, 100, NULL, NULL, "每页条数" }
@@ -55,6 +62,7 @@ static const struct field f_task_number[] = {
 	/* HTML and XLSX: one row per call attempt (REPORT_TASK_ATTEMPTS). */
 	{ "attempts", FT_FLAG, F_NOSQL, 0, 1, NULL, NULL, "每次呼叫一行" },
 	SORT_FIELDS(number_sort_codes),
+	COLUMNS_FIELD,
 };
 
 /* Orders of the numbers page, each served by an index on (task_id, ..., id). */
@@ -73,7 +81,7 @@ static const struct column c_task_number[] = {
 	{ "area_code", "区号", CT_CODE, VJ | VX, 6 },
 	{ "post_code", "邮编", CT_CODE, VJ | VX, 8 },
 	{ "id", "号码ID", CT_ID, VALL, 18 },
-	{ "status_str", "状态", CT_TEXT, VALL, 14 },
+	{ "status_str", "状态", CT_TEXT, VALL | XSUM, 14 },
 	{ "callid", "呼叫ID", CT_CODE, VJ | VX, 38 },
 	{ "calldate", "呼叫时间", CT_TIME, VALL, 0 },
 	{ "bill", "通话时长(毫秒)", CT_MS, VALL, 0 },
@@ -95,7 +103,7 @@ static const struct column c_task_attempts[] = {
 	{ "number_status_str", "号码状态", CT_TEXT, VH | VX, 14 },
 	{ "attempt", "呼叫次序", CT_INT, VH | VX, 8 },
 	{ "call_time", "呼叫时间", CT_TIME, VH | VX, 0 },
-	{ "status_str", "本次结果", CT_TEXT, VH | VX, 14 },
+	{ "status_str", "本次结果", CT_TEXT, VH | VX | XSUM, 14 },
 	{ "status", "结果码", CT_INT, VX, 8 },
 	{ "call_status_str", "呼叫状态", CT_TEXT, VX, 12 },
 	{ "call_status", "呼叫状态码", CT_TEXT, VX, 14 },
@@ -117,6 +125,7 @@ static const struct column c_task_attempts[] = {
 static const struct field f_tasks[] = {
 	PAGE_FIELDS,
 	PERIOD_FIELDS,
+	COLUMNS_FIELD,
 };
 
 static const struct column c_tasks[] = {
@@ -127,9 +136,9 @@ static const struct column c_tasks[] = {
 	{ "create_datetime", "创建时间", CT_TIME, VALL, 0 },
 	{ "total", "号码总数", CT_INT, VALL, 10 },
 	{ "dialled", "已呼叫", CT_INT, VALL, 10 },
-	{ "progress", "进度(%)", CT_NUM, VALL, 10 },
+	{ "progress", "进度(%)", CT_NUM, VALL | XPCT, 10 },
 	{ "connected", "接通数", CT_INT, VALL, 10 },
-	{ "connect_rate", "接通率(%)", CT_NUM, VALL, 10 },
+	{ "connect_rate", "接通率(%)", CT_NUM, VALL | XPCT, 10 },
 	{ "records", "通话记录", CT_INT, VALL, 10 },
 };
 
@@ -146,6 +155,7 @@ static const struct field f_done_phones[] = {
 	{ "start_at", FT_TIME, 0, 0, 0, NULL, NULL, "开始时间" },
 	{ "end_at", FT_TIME, 0, 0, 0, NULL, NULL, "结束时间" },
 	SORT_FIELDS(record_sort_codes),
+	COLUMNS_FIELD,
 };
 
 /* Orders of the call records page: indexes on (task_id, calldate|score|bill|rounds). */
@@ -167,7 +177,7 @@ static const struct column c_done_phones[] = {
 	{ "group_id", "话术组ID", CT_ID, VJ | VX, 18 },
 	{ "callid", "呼叫ID", CT_CODE, VJ | VX, 38 },
 	{ "score", "得分", CT_INT, VALL, 8 },
-	{ "callee", "被叫号码", CT_CODE, VALL, 14 },
+	{ "callee", "号码", CT_CODE, VALL, 14 },
 	{ "caller_number", "主叫号码", CT_CODE, VJ | VX, 14 },
 	{ "duration", "呼叫时长(毫秒)", CT_MS, VJ | VX, 0 },
 	{ "error_code", "错误码", CT_INT, VJ | VX, 8 },
@@ -188,7 +198,7 @@ static const struct column c_done_phones[] = {
 	{ "created_at", "创建时间", CT_TIME, VJ | VX, 0 },
 	{ "updated_at", "更新时间", CT_TIME, VJ | VX, 0 },
 	{ "rounds", "交互轮数", CT_INT, VALL, 8 },
-	{ "level_name", "意向等级", CT_TEXT, VALL, 14 },
+	{ "level_name", "意向等级", CT_TEXT, VALL | XSUM, 14 },
 	{ "bredge_number", "bredge_number", CT_CODE, VJ, 0 },
 	{ "read_at", "查看时间", CT_TIME, VJ | VX, 0 },
 	{ "province_id", "省ID", CT_ID, VJ | VX, 8 },
@@ -196,7 +206,7 @@ static const struct column c_done_phones[] = {
 	{ "operator", "运营商码", CT_INT, VJ | VX, 8 },
 	{ "level", "等级", CT_JSON, VJ, 0 },
 	{ "gender_str", "性别", CT_TEXT, VALL, 8 },
-	{ "hangup_disposition_str", "挂断方", CT_TEXT, VALL, 8 },
+	{ "hangup_disposition_str", "挂断方", CT_TEXT, VALL | XSUM, 8 },
 	{ "city", "城市", CT_JSON, VJ, 0 },
 	{ "province", "省份", CT_JSON, VJ, 0 },
 	{ "tags_text", "标签", CT_TEXT, VH | VX, 24 },
@@ -208,6 +218,7 @@ static const struct column c_done_phones[] = {
 /* GET v1/record/{record_id} */
 static const struct field f_record[] = {
 	{ "record_id", FT_UUID, F_REQUIRED, 0, 0, NULL, NULL, "通话记录ID" },
+	COLUMNS_FIELD,
 };
 
 static const struct column c_record[] = {
@@ -216,7 +227,7 @@ static const struct column c_record[] = {
 	{ "group_id", "话术组ID", CT_ID, VJ | VX, 18 },
 	{ "callid", "呼叫ID", CT_CODE, VJ | VX, 38 },
 	{ "score", "得分", CT_INT, VALL, 8 },
-	{ "callee", "被叫号码", CT_CODE, VALL, 14 },
+	{ "callee", "号码", CT_CODE, VALL, 14 },
 	{ "caller_number", "主叫号码", CT_CODE, VALL, 14 },
 	{ "duration", "呼叫时长(毫秒)", CT_MS, VALL, 0 },
 	{ "error_code", "错误码", CT_INT, VJ | VX, 8 },
@@ -256,6 +267,7 @@ static const struct column c_record[] = {
 static const struct field f_record_info[] = {
 	{ "task_id", FT_UUID, F_REQUIRED, 0, 0, NULL, NULL, "任务ID" },
 	{ "record_id", FT_UUID, F_REQUIRED, 0, 0, NULL, NULL, "通话记录ID" },
+	COLUMNS_FIELD,
 };
 
 static const struct column c_record_info[] = {
@@ -276,7 +288,7 @@ static const struct column c_transcript[] = {
 	{ "record_id", "通话记录ID", CT_CODE, VX, 38 },
 	{ "task_id", "任务ID", CT_CODE, VX, 38 },
 	{ "task_name", "任务名称", CT_TEXT, VX, 24 },
-	{ "callee", "被叫号码", CT_CODE, VX, 14 },
+	{ "callee", "号码", CT_CODE, VX, 14 },
 	{ "calldate", "呼叫时间", CT_TIME, VX, 0 },
 	{ "bill", "通话时长(毫秒)", CT_MS, VX, 0 },
 	{ "rounds", "交互轮数", CT_INT, VX, 8 },
@@ -285,6 +297,11 @@ static const struct column c_transcript[] = {
 	{ "gender_str", "性别", CT_TEXT, VX, 8 },
 	{ "hangup_disposition_str", "挂断方", CT_TEXT, VX, 8 },
 	{ "recordfile", "录音文件", CT_TEXT, VX, 40 },
+};
+
+/* The fields of a list without filters: its workbook's columns. */
+static const struct field f_columns[] = {
+	COLUMNS_FIELD,
 };
 
 /* GET v1/setting/record_level */
@@ -316,6 +333,7 @@ static const struct column c_usable_tags[] = {
 static const struct field f_number_history[] = {
 	{ "number_id", FT_UINT, F_REQUIRED, 1, INT64_MAX, NULL, NULL, "号码ID" },
 	PAGE_FIELDS,
+	COLUMNS_FIELD,
 };
 
 /* The keys of a v1 call_history item, and the call record an attempt became. */
@@ -344,6 +362,7 @@ static const struct column c_number_history[] = {
 static const struct field f_search[] = {
 	{ "q", FT_DIGITS, F_REQUIRED, 4, 20, NULL, NULL, "号码" },
 	PAGE_FIELDS,
+	COLUMNS_FIELD,
 };
 
 /* A number row (kind "number") or a call attempt on it (kind "call"). */
@@ -374,6 +393,7 @@ static const struct field f_start[] = {
 	PERIOD_FIELDS,
 	{ "tasks", FT_UUIDSET, 0, 0, 0, NULL, NULL, "任务" },
 	SORT_FIELDS(start_sort_codes),
+	COLUMNS_FIELD,
 };
 
 /*
@@ -398,17 +418,17 @@ static const struct column c_start[] = {
 	{ "name", "任务名称", CT_TEXT, VALL, 24 },
 	{ "dialled", "呼叫号码数", CT_INT, VALL, 10 },
 	{ "answered", "接通号码数", CT_INT, VALL, 10 },
-	{ "connect_rate", "接通率(%)", CT_NUM, VALL, 10 },
-	{ "prev_connect_rate", "上期接通率(%)", CT_NUM, VJ | VX, 12 },
+	{ "connect_rate", "接通率(%)", CT_NUM, VALL | XPCT, 10 },
+	{ "prev_connect_rate", "上期接通率(%)", CT_NUM, VJ | VX | XPCT, 12 },
 	{ "connect_rate_change", "接通率变化(百分点)", CT_NUM, VJ | VX, 14 },
 	{ "calls", "通话数", CT_INT, VALL, 10 },
 	{ "prev_calls", "上期通话数", CT_INT, VJ | VX, 10 },
 	{ "calls_change", "通话数变化", CT_INT, VJ | VX, 10 },
 	{ "a_count", "A类意向", CT_INT, VALL, 10 },
-	{ "a_rate", "A类占比(%)", CT_NUM, VALL, 10 },
+	{ "a_rate", "A类占比(%)", CT_NUM, VALL | XPCT, 10 },
 	{ "b_count", "B类意向", CT_INT, VALL, 10 },
-	{ "b_rate", "B类占比(%)", CT_NUM, VALL, 10 },
-	{ "avg_bill", "平均通话时长(秒)", CT_NUM, VALL, 12 },
+	{ "b_rate", "B类占比(%)", CT_NUM, VALL | XPCT, 10 },
+	{ "avg_bill", "平均通话时长(秒)", CT_NUM, VALL | XSEC, 12 },
 	{ "connect_rate_mark", "接通率标记", CT_TEXT, VJ | VH, 0 },
 	{ "calls_mark", "通话数标记", CT_TEXT, VJ | VH, 0 },
 	{ "a_rate_mark", "A类占比标记", CT_TEXT, VJ | VH, 0 },
@@ -438,17 +458,17 @@ static const struct column c_compare[] = {
 	{ "name", "任务名称", CT_TEXT, VALL, 24 },
 	{ "dialled", "呼叫号码数", CT_INT, VALL, 10 },
 	{ "answered", "接通号码数", CT_INT, VALL, 10 },
-	{ "connect_rate", "接通率(%)", CT_NUM, VALL, 10 },
-	{ "prev_connect_rate", "上期接通率(%)", CT_NUM, VJ | VX, 12 },
+	{ "connect_rate", "接通率(%)", CT_NUM, VALL | XPCT, 10 },
+	{ "prev_connect_rate", "上期接通率(%)", CT_NUM, VJ | VX | XPCT, 12 },
 	{ "connect_rate_change", "接通率变化(百分点)", CT_NUM, VJ | VX, 14 },
 	{ "calls", "通话数", CT_INT, VALL, 10 },
 	{ "prev_calls", "上期通话数", CT_INT, VJ | VX, 10 },
 	{ "calls_change", "通话数变化", CT_INT, VJ | VX, 10 },
 	{ "a_count", "A类意向", CT_INT, VALL, 10 },
-	{ "a_rate", "A类占比(%)", CT_NUM, VALL, 10 },
+	{ "a_rate", "A类占比(%)", CT_NUM, VALL | XPCT, 10 },
 	{ "b_count", "B类意向", CT_INT, VALL, 10 },
-	{ "b_rate", "B类占比(%)", CT_NUM, VALL, 10 },
-	{ "avg_bill", "平均通话时长(秒)", CT_NUM, VALL, 12 },
+	{ "b_rate", "B类占比(%)", CT_NUM, VALL | XPCT, 10 },
+	{ "avg_bill", "平均通话时长(秒)", CT_NUM, VALL | XSEC, 12 },
 	{ "connect_rate_mark", "接通率标记", CT_TEXT, VJ | VH, 0 },
 	{ "calls_mark", "通话数标记", CT_TEXT, VJ | VH, 0 },
 	{ "a_rate_mark", "A类占比标记", CT_TEXT, VJ | VH, 0 },
@@ -465,6 +485,69 @@ static const struct column c_compare[] = {
 	{ "levels_text", "等级分布", CT_TEXT, VX, 40 },
 	{ "statuses_text", "呼叫结果分布", CT_TEXT, VX, 40 },
 	{ "dist", "分布", CT_TEXT, VH, 0 },
+/*
+ * The workbooks' reading orders (struct report's xlsx_cols): what a person
+ * reads first; the other VX columns (ids, codes) go last, grouped.
+ */
+static const char *const x_task_number[] = {
+	"number", "status_str", "calldate", "bill", "duration", "pro", "city",
+	"mobile_type", "hangupcause_str", "attempts", "is_blacklist",
+	"answerdate", "hangupdate", NULL,
+};
+static const char *const x_task_attempts[] = {
+	"number", "number_status_str", "attempt", "call_time", "status_str",
+	"bill", "duration", "hangup_cause_str", "call_status_str",
+	"calling_number", "pro", "city", "mobile_type", "record_file", NULL,
+};
+static const char *const x_tasks[] = {
+	"name", "start_str", "group_str", "create_datetime", "total",
+	"dialled", "progress", "connected", "connect_rate", "records", NULL,
+};
+static const char *const x_done_phones[] = {
+	"callee", "level_name", "tags_text", "bill", "calldate",
+	"province_name", "city_name", "hangup_disposition_str",
+	"hangupcause_str", "score", "rounds", "duration", "tag_groups_text",
+	"gender_str", "operator_name", "caller_number", "answerdate",
+	"hangupdate", "recordfile", NULL,
+};
+static const char *const x_record[] = {
+	"callee", "level_name", "tags_text", "bill", "calldate",
+	"province_name", "city_name", "hangup_disposition_str",
+	"hangupcause_str", "task_name", "score", "rounds", "duration",
+	"gender_str", "operator_name", "caller_number", "answerdate",
+	"hangupdate", "read_at", "recordfile", NULL,
+};
+static const char *const x_transcript[] = {
+	"sequence", "speaker", "text", "keyword", "answer_text", "tags",
+	"score", "notify_str", "callee", "level_name", "bill", "calldate",
+	"hangup_disposition_str", "task_name", "rounds", "record_score",
+	"gender_str", "recordfile", NULL,
+};
+static const char *const x_record_level[] = {
+	"name", "alias", "color", "score_min", "score_max", NULL,
+};
+static const char *const x_usable_tags[] = {
+	"name", "description", "color", "status", "tag_group_text",
+	"tag_scene_text", "created_at", "updated_at", NULL,
+};
+static const char *const x_number_history[] = {
+	"number", "call_time", "bill", "duration", "status_str",
+	"call_status_str", "hangup_cause_str", "calling_number", "record_file", NULL,
+};
+static const char *const x_search[] = {
+	"number", "kind_str", "task_name", "call_time", "status_str", "bill",
+	"hangup_cause_str", NULL,
+};
+static const char *const x_compare[] = {
+	"name", "dialled", "answered", "connect_rate", "prev_connect_rate",
+	"connect_rate_change", "calls", "prev_calls", "calls_change",
+	"a_count", "a_rate", "b_count", "b_rate", "avg_bill", "levels_text",
+	"statuses_text", NULL,
+};
+static const char *const x_start[] = {
+	"name", "dialled", "answered", "connect_rate", "prev_connect_rate",
+	"connect_rate_change", "calls", "prev_calls", "calls_change",
+	"a_count", "a_rate", "b_count", "b_rate", "avg_bill", NULL,
 };
 
 #define FIELDS(f)	.fields = f, .nfields = NELEM(f)
@@ -475,6 +558,7 @@ const struct report reports[REPORT__MAX] = {
 		.name = "task_number", .title = "号码列表",
 		.message = "获取号码列表成功", .env = ENV_PAGE,
 		FIELDS(f_task_number), COLUMNS(c_task_number),
+		.xlsx_cols = x_task_number,
 		.sql = sql_task_number, .count_sql = sql_task_number_count,
 		.tpl = "task_number.tpl", .sheet = "号码列表", .file = "task-numbers",
 		.variant = REPORT_TASK_ATTEMPTS + 1, .variant_field = "attempts",
@@ -485,6 +569,7 @@ const struct report reports[REPORT__MAX] = {
 		.name = "task_attempts", .title = "呼叫明细",
 		.message = "获取号码列表成功", .env = ENV_PAGE,
 		FIELDS(f_task_number), COLUMNS(c_task_attempts),
+		.xlsx_cols = x_task_attempts,
 		.sql = sql_task_attempts, .count_sql = sql_task_attempts_count,
 		.tpl = "task_attempts.tpl", .sheet = "呼叫明细", .file = "task-attempts",
 	},
@@ -492,6 +577,7 @@ const struct report reports[REPORT__MAX] = {
 		.name = "tasks", .title = "外呼任务",
 		.message = "获取任务列表成功", .env = ENV_PAGE,
 		FIELDS(f_tasks), COLUMNS(c_tasks),
+		.xlsx_cols = x_tasks,
 		.sql = sql_tasks, .count_sql = sql_tasks_count,
 		.tpl = "tasks.tpl", .sheet = "外呼任务", .file = "tasks",
 		.html = hook_tasks,
@@ -500,6 +586,7 @@ const struct report reports[REPORT__MAX] = {
 		.name = "done_phones", .title = "通话记录",
 		.message = "获取通话记录成功", .env = ENV_PAGE_BARE,
 		FIELDS(f_done_phones), COLUMNS(c_done_phones),
+		.xlsx_cols = x_done_phones,
 		.sql = sql_done_phones, .count_sql = sql_done_phones_count,
 		.tpl = "done_phones.tpl", .sheet = "通话记录", .file = "call-records",
 		.page_path = "/tasks/:task_id/records",
@@ -510,6 +597,7 @@ const struct report reports[REPORT__MAX] = {
 		.name = "record", .title = "通话简要信息",
 		.message = "获取任务信息成功", .env = ENV_OBJECT,
 		FIELDS(f_record), COLUMNS(c_record),
+		.xlsx_cols = x_record,
 		.sql = sql_record,
 		.tpl = "record.tpl", .sheet = "通话记录", .file = "call-record",
 	},
@@ -524,6 +612,7 @@ const struct report reports[REPORT__MAX] = {
 		.name = "transcript", .title = "通话详情",
 		.message = "获取通话详情成功", .env = ENV_LIST, .scoped = true,
 		FIELDS(f_record_info), COLUMNS(c_transcript),
+		.xlsx_cols = x_transcript,
 		.sql = sql_transcript,
 		.tpl = "transcript.tpl", .sheet = "通话内容", .file = "call-transcript",
 		.html = hook_transcript,
@@ -531,14 +620,16 @@ const struct report reports[REPORT__MAX] = {
 	[REPORT_RECORD_LEVEL] = {
 		.name = "record_level", .title = "评分等级",
 		.message = "获取评分等级成功", .env = ENV_LIST,
-		.fields = NULL, .nfields = 0, COLUMNS(c_record_level),
+		FIELDS(f_columns), COLUMNS(c_record_level),
+		.xlsx_cols = x_record_level,
 		.sql = sql_record_level,
 		.tpl = "record_level.tpl", .sheet = "评分等级", .file = "record-levels",
 	},
 	[REPORT_USABLE_TAGS] = {
 		.name = "usable_tags", .title = "可用标签",
 		.message = "获取标签成功", .env = ENV_LIST,
-		.fields = NULL, .nfields = 0, COLUMNS(c_usable_tags),
+		FIELDS(f_columns), COLUMNS(c_usable_tags),
+		.xlsx_cols = x_usable_tags,
 		.sql = sql_usable_tags,
 		.tpl = "usable_tags.tpl", .sheet = "可用标签", .file = "usable-tags",
 	},
@@ -546,6 +637,7 @@ const struct report reports[REPORT__MAX] = {
 		.name = "number_history", .title = "号码呼叫历史",
 		.message = "获取呼叫记录成功", .env = ENV_PAGE,
 		FIELDS(f_number_history), COLUMNS(c_number_history),
+		.xlsx_cols = x_number_history,
 		.sql = sql_number_history, .count_sql = sql_number_history_count,
 		.tpl = "number_history.tpl", .sheet = "呼叫历史", .file = "number-history",
 		.html = hook_number_history, .page_sql = sql_number_facts,
@@ -555,6 +647,7 @@ const struct report reports[REPORT__MAX] = {
 		.name = "search", .title = "查找号码",
 		.message = "查找号码成功", .env = ENV_PAGE,
 		FIELDS(f_search), COLUMNS(c_search),
+		.xlsx_cols = x_search,
 		.sql = sql_search, .count_sql = sql_search_count,
 		.tpl = "search.tpl", .sheet = "查找号码", .file = "number-search",
 	},
@@ -562,6 +655,7 @@ const struct report reports[REPORT__MAX] = {
 		.name = "start", .title = "概况",
 		.message = "获取概况成功", .env = ENV_LIST,
 		FIELDS(f_start), COLUMNS(c_start),
+		.xlsx_cols = x_start,
 		.sql = sql_start,
 		.tpl = "start.tpl", .sheet = "任务概况", .file = "start",
 		.html = hook_start,
@@ -572,6 +666,7 @@ const struct report reports[REPORT__MAX] = {
 		.name = "compare", .title = "任务对比",
 		.message = "获取任务对比成功", .env = ENV_LIST,
 		FIELDS(f_compare), COLUMNS(c_compare),
+		.xlsx_cols = x_compare,
 		.sql = sql_compare, .scoped = true,
 		.tpl = "compare.tpl", .sheet = "任务对比", .file = "compare",
 		.html = hook_compare,

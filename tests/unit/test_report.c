@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include "ctest.h"
+#include "render/file.h"
 #include "report/report.h"
+#include "report/reports.h"
 #include "store/db.h"
 
 static struct db db;
@@ -274,10 +276,72 @@ test_order_sql(void)
 	arena_free(a);
 }
 
+/*
+ * Every key of a report's xlsx_cols is a workbook (VX) column of it, named
+ * once; file_columns puts them first, the other VX columns after them, and
+ * takes columns= in its order, refusing a key that is not a VX column.
+ */
+static void
+test_file_columns(void)
+{
+	struct arena *a = arena_new();
+	struct req req = new_req(a);
+	static const char *const want[] = { "bill", "callee", "bill" };
+	static const char *const bad[] = { "tags" };	/* JSON only */
+	struct pval pv[64];
+	struct run run;
+	const char *b = NULL;
+	size_t i, k, j, vx;
+	int r, f;
+
+	for (r = 0; r < REPORT__MAX; r++) {
+		const struct report *rp = &reports[r];
+
+		for (k = 0; rp->xlsx_cols != NULL && rp->xlsx_cols[k] != NULL; k++) {
+			for (i = 0; i < rp->ncols; i++)
+				if (strcmp(rp->cols[i].key, rp->xlsx_cols[k]) == 0)
+					break;
+			CHECK(i < rp->ncols && (rp->cols[i].views & VX));
+			for (j = 0; j < k; j++)
+				CHECK(strcmp(rp->xlsx_cols[j], rp->xlsx_cols[k]) != 0);
+		}
+		if (rp->ncols == 0)
+			continue;
+		memset(&run, 0, sizeof(run));
+		memset(pv, 0, sizeof(pv));
+		run.r = rp;
+		run.pv = pv;
+		CHECK(file_columns(&req, &run, &b) == 0);
+		for (i = 0, vx = 0; i < rp->ncols; i++)
+			vx += (rp->cols[i].views & VX) != 0;
+		CHECK(run.nfcols == vx && run.nread == (rp->xlsx_cols ? k : vx));
+		for (i = 0; i < run.nread && rp->xlsx_cols; i++)
+			CHECK(strcmp(run.fcols[i]->key, rp->xlsx_cols[i]) == 0);
+	}
+	memset(&run, 0, sizeof(run));
+	memset(pv, 0, sizeof(pv));
+	run.r = &reports[REPORT_DONE_PHONES];
+	run.pv = pv;
+	f = REPORT_FIELD(run.r, "columns");
+	CHECK(f >= 0);
+	pv[f].set = true;
+	pv[f].strs = want;
+	pv[f].n = 3;
+	CHECK(file_columns(&req, &run, &b) == 0 && run.nfcols == 2 && run.nread == 2);
+	CHECK_STR(run.fcols[0]->key, "bill");
+	CHECK_STR(run.fcols[1]->key, "callee");
+	pv[f].strs = bad;
+	pv[f].n = 1;
+	CHECK(file_columns(&req, &run, &b) == -1);
+	CHECK_STR(b, "tags");
+	arena_free(a);
+}
+
 int
 main(void)
 {
 	TEST(test_etag);
+	TEST(test_file_columns);
 	TEST(test_order_sql);
 	return ctest_done("test_report");
 }

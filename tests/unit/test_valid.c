@@ -20,6 +20,7 @@ static const struct field fields[] = {
 	{ "start_at", FT_TIME, 0, 0, 0, NULL, NULL, NULL },
 	{ "call_history", FT_FLAG, 0, 0, 1, NULL, NULL, NULL },
 	{ "q", FT_DIGITS, 0, 4, 20, NULL, NULL, NULL },	/* at least 4 digits */
+	{ "columns", FT_KEYS, F_NOSQL, 0, 64, NULL, NULL, NULL },
 };
 #define NF (sizeof(fields) / sizeof(fields[0]))
 #define UUID "1bcecc13-e873-4910-913c-d9246a891280"
@@ -52,6 +53,19 @@ static const struct vcase cases[] = {
 	{ NULL, "{\"task_id\":\"" UUID "\",\"start_at\":\"2019-05-23 23:59:59\"}",
 	    NULL, 8, "2019-05-23 23:59:59" },
 	{ NULL, "{\"task_id\":\"" UUID "\",\"unknown\":{\"x\":1}}", NULL, 1, "1" },
+	{ "task_id=" UUID "&columns=callee,level_name", NULL, NULL, 11, "callee,level_name" },
+	{ "task_id=" UUID "&columns[]=bill&columns[]=a_1,b", NULL, NULL, 11, "bill,a_1,b" },
+	{ NULL, "{\"task_id\":\"" UUID "\",\"columns\":[\"x\",\"y\"]}", NULL, 11, "x,y" },
+	{ "task_id=" UUID "&columns=callee,", NULL, NULL, 11, "callee" },
+	{ "task_id=" UUID "&columns=", NULL, NULL, 1, "1" },	/* empty: absent */
+	{ "task_id=" UUID "&columns=Callee", NULL,
+	    "columns must be names (a-z, 0-9, _) separated by commas", 0, NULL },
+	{ "task_id=" UUID "&columns=a,,b", NULL,
+	    "columns must be names (a-z, 0-9, _) separated by commas", 0, NULL },
+	{ "task_id=" UUID "&columns=a;b", NULL,
+	    "columns must be names (a-z, 0-9, _) separated by commas", 0, NULL },
+	{ NULL, "{\"task_id\":\"" UUID "\",\"columns\":[1]}",
+	    "columns must be names (a-z, 0-9, _) separated by commas", 0, NULL },
 	/* Bad input: every message names the field. */
 	{ "", NULL, "task_id is required", 0, NULL },
 	{ "task_id=abc", NULL, "task_id must be a UUID", 0, NULL },
