@@ -485,6 +485,8 @@ static const struct column c_compare[] = {
 	{ "levels_text", "等级分布", CT_TEXT, VX, 40 },
 	{ "statuses_text", "呼叫结果分布", CT_TEXT, VX, 40 },
 	{ "dist", "分布", CT_TEXT, VH, 0 },
+};
+
 /*
  * The workbooks' reading orders (struct report's xlsx_cols): what a person
  * reads first; the other VX columns (ids, codes) go last, grouped.
