@@ -22,6 +22,17 @@ int		 file_clean(const char *dir);
  */
 void		 file_attach(struct req *, const struct report *, const char *path,
 		    const char *ext, const char *ctype);
+/*
+ * Returns the columns of r's file (its VX columns; a milliseconds column
+ * adds its seconds column): what the renderers' space estimates count.
+ */
+long		 file_columns(const struct report *);
+/*
+ * Returns 0 when tmp_dir has need bytes free (or cannot be asked: the
+ * renderer's own checks then stand), else sets 507 with a message saying
+ * what is needed and what is free, and returns 507.
+ */
+int		 file_room(struct req *, unsigned long long need);
 /* Returns the label of a milliseconds column's seconds column ("通话时长(秒)"). */
 const char	*file_secs_label(struct arena *, const struct column *);
 

@@ -13,8 +13,9 @@ const struct renderer renderers[FMT__MAX] = {
 	[FMT_JSON] = { "json", false, false, envelope_report, envelope_error },
 	[FMT_HTML] = { "html", false, false, html_report, html_error },
 	/* A file that cannot be made answers in the JSON envelope. */
-	[FMT_XLSX] = { "xlsx", true, true, xlsx_report, envelope_error },
-	[FMT_CSV] = { "csv", true, false, csv_report, envelope_error },
+	[FMT_XLSX] = { "xlsx", true, true, xlsx_report, envelope_error,
+	    xlsx_space },
+	[FMT_CSV] = { "csv", true, false, csv_report, envelope_error, csv_space },
 };
 
 const char *
