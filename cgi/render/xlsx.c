@@ -44,7 +44,7 @@
  * sheet's XML, the copy workbook_close makes of one and the zip. Measured
  * on the demo's task of a million numbers (docs/deploy.md): 1,970 bytes a
  * row of the numbers (21 file columns), 2,280 of the attempts (23), 3,890
- * of the call records (43), about 90 a column; the estimate takes 110, and
+ * of the call records (40), 90 to 100 a column; the estimate takes 110, and
  * 64 KiB for the summary sheet, styles and the zip's small parts.
  */
 #define SPACE_CELL	110ULL
