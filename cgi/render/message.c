@@ -29,6 +29,9 @@ static const struct msg whole[] = {
 	{ "unauthenticated", "请先登录" },
 	{ "internal error", "内部错误, 请稍后再试" },
 	{ "could not write the workbook", "无法生成工作簿, 请稍后再试" },
+	{ "not enough temporary space for this export: it needs about * MB, * MB "
+	  "are free; narrow the filters, or try again later",
+	  "临时空间不足, 无法导出: 约需 * MB, 现有 * MB; 请缩小筛选范围, 或稍后再试" },
 	{ "request headers are too large", "请求头过大" },
 	{ "range not satisfiable", "请求的范围超出文件" },
 	{ "request URI is too long", "网址过长" },

@@ -1,5 +1,6 @@
 """Room in tmp_dir for a file (issue 19, finding 5): an XLSX or CSV export is refused up
-front, 507 with a message saying what it needs, when the estimate from its row count
+front, 507 with a message saying what it needs (the JSON envelope for v1, the error page
+for a page's link), when the estimate from its row count
 (docs/deploy.md, "Sizing") does not fit in tmp_dir; a small one is made however little
 room is left besides it (a fixed 16 MB margin refused a 7 KB workbook when 4 MB were free).
 
@@ -72,7 +73,8 @@ def test_small_export_is_made_with_4_mb_free(data, scope, small_tmp):  # noqa: F
 
 def test_big_export_is_refused_up_front(big, small_tmp):  # noqa: F811
     """50,000 numbers (about 115 MB of workbook at its peak, 17 MB of CSV) in 4 MB: 507 at
-    once with the estimate and the room in the envelope, a log line, nothing written."""
+    once with the estimate and the room in the envelope (a page for a page's link), a log
+    line, nothing written."""
     token = cli("token", "--user", "big").stdout.strip()
     env = {"CALLREPORT_TMP_DIR": small_tmp}
     needs = {}
@@ -82,13 +84,20 @@ def test_big_export_is_refused_up_front(big, small_tmp):  # noqa: F811
                          (f"/tasks/{big['task']}/records", "", "csv")):
         status, headers, body, err = cgi(token, path, f"{q}format={fmt}", env)
         assert status == 507, (path, fmt, body[:300])
-        assert headers["content-type"].startswith("application/json")
-        doc = json.loads(body)
-        assert doc["code"] == 507 and doc["status"] == "error", doc
-        m = NEEDS.fullmatch(doc["message"])
-        assert m, doc["message"]
+        if path.startswith("/v1/"):
+            assert headers["content-type"].startswith("application/json")
+            doc = json.loads(body)
+            assert doc["code"] == 507 and doc["status"] == "error", doc
+            m = NEEDS.fullmatch(doc["message"])
+            assert m, doc["message"]
+        else:   # a page's link: the error page, in Chinese, the English in its title
+            assert headers["content-type"].startswith("text/html")
+            text = body.decode()
+            m = NEEDS.search(text)
+            assert m and f"临时空间不足, 无法导出: 约需 {m.group(1)} MB, 现有 {m.group(2)} MB; " \
+                         "请缩小筛选范围, 或稍后再试" in text, text[:2000]
         need, free = int(m.group(1)), int(m.group(2))
-        assert free <= 4 < need, doc["message"]
+        assert free <= 4 < need, m.group(0)
         assert f"tmp_dir {small_tmp}: {free} MB free, the file needs about {need} MB: refused" in err
         # Refused before a row was read: no renderer's line, no file.
         assert "rows" not in err and files(small_tmp) == []
