@@ -37,6 +37,7 @@ static const struct key {
 	{ "tenant_max_requests", K_LONG, offsetof(struct config, tenant_max_requests), "2" },
 	{ "export_max_per_tenant", K_LONG, offsetof(struct config, export_max_per_tenant), "1" },
 	{ "export_max", K_LONG, offsetof(struct config, export_max), "2" },
+	{ "max_offset", K_LONG, offsetof(struct config, max_offset), "100000" },
 	{ "max_requests", K_LONG, offsetof(struct config, max_requests), "10000" },
 	{ "worker_min_age", K_LONG, offsetof(struct config, worker_min_age), "60" },
 	{ "login_max_failures", K_LONG, offsetof(struct config, login_max_failures), "10" },

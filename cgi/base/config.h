@@ -24,6 +24,7 @@ struct config {
 	long	 tenant_max_requests;	/* a tenant's report requests at once (429 past it); 0 = any */
 	long	 export_max_per_tenant;	/* a tenant's XLSX/CSV files at once (429); 0 = any */
 	long	 export_max;		/* everyone's files at once (503); 0 = any */
+	long	 max_offset;		/* rows a page may skip (deeper: 400 naming page); 0 = any */
 	long	 max_requests;		/* a worker exits after this many answered below 500; 0 = never */
 	long	 worker_min_age;	/* seconds: never recycled younger (a supervisor's failed start) */
 	long	 login_max_failures;	/* per user and per address, per window */

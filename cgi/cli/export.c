@@ -20,6 +20,8 @@
 #include "cli/zip.h"
 #include "base/json.h"
 #include "render/file.h"
+#include "render/xlsx.h"
+#include "report/reports.h"
 #include "render/tpl.h"
 #include "base/url.h"
 #include "base/arena.h"
@@ -629,6 +631,30 @@ records_body(struct export *x, long pg)
 	    (int)strlen(x->body) - 1, x->body, pg);
 }
 
+/*
+ * Returns 0 when tmp_dir has room for the site's workbooks (the numbers',
+ * then the records', one at a time: room for the larger), else -1 with
+ * x->err: said before any page is made, not after minutes of them.
+ */
+static int
+room(struct export *x, long nnumbers, long nrecords)
+{
+	unsigned long long a = xlsx_space(&reports[REPORT_TASK_NUMBER], nnumbers),
+	    b = xlsx_space(&reports[REPORT_DONE_PHONES], nrecords);
+	struct req req;
+	int rc = 0;
+
+	memset(&req, 0, sizeof(req));
+	app_req_init(&req, x->a, &x->ecfg, &x->db);
+	if (file_room(&req, a > b ? a : b) != 0) {
+		snprintf(x->err, sizeof(x->err), "tmp_dir %s: %s", x->cfg->tmp_dir,
+		    req.err_msg);
+		rc = -1;
+	}
+	fetch_done(x, &req);
+	return rc;
+}
+
 /* Writes the whole site into x->tmp; returns 0 or -1 with x->err. */
 static int
 build(struct export *x)
@@ -663,6 +689,8 @@ build(struct export *x)
 	json_object_put(doc);
 	doc = NULL;
 	x->total = 1 + nlast + rlast + nrecords + (x->history ? nnumbers : 0);
+	if (room(x, nnumbers, nrecords))
+		return -1;
 
 	if (copy_static(x) || page(x, arena_printf(x->a, "/tasks/%s", x->task), "index.html", 0))
 		return -1;
@@ -825,6 +853,7 @@ export_main(const struct config *cfg, int argc, char **argv)
 	}
 	x.ecfg = *cfg;
 	x.ecfg.trust_remote_user = "1";
+	x.ecfg.max_offset = 0;		/* the site has every page */
 	x.tty = isatty(2);
 	x.started = time(NULL);
 	x.a = arena_new();

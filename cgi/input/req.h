@@ -57,6 +57,7 @@ struct req {
 	const char		*args[4];	/* :segments of the route */
 	size_t			 nargs;
 	enum fmt		 fmt;
+	bool			 page_route;	/* a route of pages: a file's error is a page too */
 	bool			 https;
 
 	enum authby		 authby;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "base/arena.h"
@@ -203,4 +204,42 @@ file_secs_label(struct arena *a, const struct column *c)
 	if (n > m && strcmp(c->label + n - m, "(毫秒)") == 0)
 		return arena_printf(a, "%.*s(秒)", (int)(n - m), c->label);
 	return arena_printf(a, "%s(秒)", c->label);
+}
+
+long
+file_width(const struct report *r)
+{
+	long n = 0;
+	size_t i;
+
+	for (i = 0; i < r->ncols; i++)
+		if (r->cols[i].views & VX)
+			n += r->cols[i].type == CT_MS ? 2 : 1;
+	return n;
+}
+
+/* Returns bytes as MB for a message, rounded up: "needs 1 MB", never 0. */
+static unsigned long long
+mb(unsigned long long bytes)
+{
+	return (bytes + (1ULL << 20) - 1) >> 20;
+}
+
+int
+file_room(struct req *req, unsigned long long need)
+{
+	struct statvfs sv;
+	unsigned long long have;
+
+	if (statvfs(req->cfg->tmp_dir, &sv) != 0)
+		return 0;	/* nothing to go by: file_temp will say what is wrong */
+	have = (unsigned long long)sv.f_bavail * sv.f_frsize;
+	if (have >= need)
+		return 0;
+	log_line(req->id, "tmp_dir %s: %llu MB free, the file needs about %llu MB: "
+	    "refused", req->cfg->tmp_dir, have >> 20, mb(need));
+	req_error(req, 507, arena_printf(req->a, "not enough temporary space for "
+	    "this export: it needs about %llu MB, %llu MB are free; narrow the "
+	    "filters, or try again later", mb(need), have >> 20));
+	return 507;
 }

@@ -36,6 +36,17 @@ void		 file_attach(struct req *, const struct run *, const char *path,
  * nread a person reads). Returns 0, or -1 with *bad the unknown name.
  */
 int		 file_columns(struct req *, struct run *, const char **bad);
+/*
+ * Returns the columns of r's file (its VX columns; a milliseconds column
+ * adds its seconds column): what the renderers' space estimates count.
+ */
+long		 file_width(const struct report *);
+/*
+ * Returns 0 when tmp_dir has need bytes free (or cannot be asked: the
+ * renderer's own checks then stand), else sets 507 with a message saying
+ * what is needed and what is free, and returns 507.
+ */
+int		 file_room(struct req *, unsigned long long need);
 /* Returns the label of a milliseconds column's seconds column ("通话时长(秒)"). */
 const char	*file_secs_label(struct arena *, const struct column *);
 

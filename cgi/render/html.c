@@ -450,9 +450,14 @@ html_report(struct req *req, struct run *run)
 		s = tpl_section(pager, "FIRST");
 		tpl_set(s, "QUERY", html_query(req, run, 1, NULL));
 	}
-	if (run->page < run->last_page) {
+	/* No link to a page deeper than max_offset: the engine refuses it. */
+	if (run->page < run->last_page &&
+	    (run->page_max == 0 || run->page < run->page_max)) {
 		s = tpl_section(pager, "NEXT");
 		tpl_set(s, "QUERY", html_query(req, run, run->page + 1, NULL));
+	}
+	if (run->page < run->last_page &&
+	    (run->page_max == 0 || run->last_page <= run->page_max)) {
 		s = tpl_section(pager, "LAST");
 		tpl_set(s, "QUERY", html_query(req, run, run->last_page, NULL));
 	}

@@ -29,6 +29,9 @@ static const struct msg whole[] = {
 	{ "unauthenticated", "请先登录" },
 	{ "internal error", "内部错误, 请稍后再试" },
 	{ "could not write the workbook", "无法生成工作簿, 请稍后再试" },
+	{ "not enough temporary space for this export: it needs about * MB, * MB "
+	  "are free; narrow the filters, or try again later",
+	  "临时空间不足, 无法导出: 约需 * MB, 现有 * MB; 请缩小筛选范围, 或稍后再试" },
 	{ "request headers are too large", "请求头过大" },
 	{ "range not satisfiable", "请求的范围超出文件" },
 	{ "request URI is too long", "网址过长" },
@@ -76,6 +79,9 @@ static const struct msg field[] = {
 	{ "must be an array of [min, max], integers from * to *, min <= max",
 	  "必须是若干 [最小, 最大], 都是 * 到 * 之间的整数, 最小不大于最大" },
 	{ "takes at most * values", "最多取 * 个值" },
+	{ "must be at most * at per_page * (pages skip at most * rows); narrow the "
+	  "filters, or take the whole selection as format=xlsx or format=csv",
+	  "最多到第 * 页 (每页 * 条时; 翻页最多跳过 * 条); 请缩小筛选范围, 或导出 XLSX 或 CSV 取得全部" },
 	{ "must be a single value", "只能有一个值" },
 	{ "must not be an object", "不能是对象" },
 	{ "is required", "必须填写" },

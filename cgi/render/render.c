@@ -12,9 +12,13 @@
 const struct renderer renderers[FMT__MAX] = {
 	[FMT_JSON] = { "json", false, false, envelope_report, envelope_error },
 	[FMT_HTML] = { "html", false, false, html_report, html_error },
-	/* A file that cannot be made answers in the JSON envelope. */
-	[FMT_XLSX] = { "xlsx", true, true, xlsx_report, envelope_error },
-	[FMT_CSV] = { "csv", true, false, csv_report, envelope_error },
+	/*
+	 * A file that cannot be made answers in the JSON envelope, or as a
+	 * page when a page's link asked for it (render_error).
+	 */
+	[FMT_XLSX] = { "xlsx", true, true, xlsx_report, envelope_error,
+	    xlsx_space },
+	[FMT_CSV] = { "csv", true, false, csv_report, envelope_error, csv_space },
 };
 
 const char *
@@ -50,5 +54,9 @@ render_error(struct req *req)
 {
 	if (req->err_msg == NULL || req->body_out.len > 0 || req->ctype != NULL)
 		return;
-	renderers[req->fmt].error(req);
+	/* A browser following a page's XLSX or CSV link gets a page. */
+	if (renderers[req->fmt].whole && req->page_route && !req->capture)
+		html_error(req);
+	else
+		renderers[req->fmt].error(req);
 }

@@ -22,6 +22,11 @@ struct renderer {
 	int		(*report)(struct req *, struct run *);
 	/* Makes the body of the error recorded by req_error. */
 	void		(*error)(struct req *);
+	/*
+	 * A whole selection's file: the bytes of tmp_dir it takes at its peak
+	 * for rows rows of a report (an estimate), checked before it is built.
+	 */
+	unsigned long long (*space)(const struct report *, long rows);
 };
 
 extern const struct renderer renderers[FMT__MAX];

@@ -50,6 +50,16 @@
 #define SHEET_ROWS	(LXW_ROW_MAX - 1)	/* data rows under the header */
 #define POLL_ROWS	256		/* rows between reads of the next batch */
 #define SUMMARY		"汇总"
+/*
+ * The space a workbook takes in tmp_dir at its peak (xlsx_space): every
+ * sheet's XML, the copy workbook_close makes of one and the zip. Measured
+ * on the demo's task of a million numbers (docs/deploy.md): 1,970 bytes a
+ * row of the numbers (21 file columns), 2,280 of the attempts (23), 3,890
+ * of the call records (40), 90 to 100 a column; the estimate takes 110, and
+ * 64 KiB for the summary sheet, styles and the zip's small parts.
+ */
+#define SPACE_CELL	110ULL
+#define SPACE_FIXED	(64ULL << 10)
 
 #define TALLY_MAX	64		/* values a summary table counts; the rest are 其他 */
 #define HEADER_MAX	250		/* characters of a page header, "…" included (Excel: 255) */
@@ -155,7 +165,7 @@ io_check(struct xw *x, lxw_worksheet *ws, bool end)
 static int
 room_check(struct req *req, struct xw *x)
 {
-	unsigned long long need = x->largest + x->xml / 4 + (16ULL << 20), have;
+	unsigned long long need = x->largest + x->xml / 4 + SPACE_FIXED, have;
 	struct statvfs sv;
 
 	if (statvfs(req->cfg->tmp_dir, &sv) != 0)
@@ -166,6 +176,13 @@ room_check(struct req *req, struct xw *x)
 	fail_why(x, "tmp_dir", arena_printf(req->a, "%llu MB free, the workbook "
 	    "needs about %llu MB", have >> 20, need >> 20));
 	return -1;
+}
+
+unsigned long long
+xlsx_space(const struct report *r, long rows)
+{
+	return SPACE_FIXED + SPACE_CELL * (unsigned long long)file_width(r) *
+	    (unsigned long long)(rows > 0 ? rows : 0);
 }
 
 /* Returns p, or NULL after recording an allocation failure in where. */

@@ -6,5 +6,7 @@
 
 /* Writes run's rows (run->src) and summary to a workbook sent as the answer. */
 int	 xlsx_report(struct req *, struct run *);
+/* Returns the bytes of tmp_dir a workbook of rows rows of r takes at its peak (an estimate). */
+unsigned long long xlsx_space(const struct report *, long rows);
 
 #endif

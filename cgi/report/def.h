@@ -172,6 +172,7 @@ struct run {
 	const char		**params;	/* SQL parameters */
 	int			 nparams;
 	long			 page, per_page, total, last_page;
+	long			 page_max;	/* the deepest page answered (max_offset), or 0: any */
 	PGresult		*rows;		/* one page (JSON, HTML) */
 	PGresult		*extra;		/* the page statement's rows (HTML), or NULL */
 	const char		*sql;		/* r->sql, or its variant for sort= */

@@ -495,6 +495,8 @@ report_serve(struct req *req, const struct report *r)
 	ipp = REPORT_FIELD(r, "per_page");
 	run.page = ip >= 0 ? run.pv[ip].i : 1;
 	run.per_page = ipp >= 0 && run.pv[ipp].set ? run.pv[ipp].i : 15;
+	if (req->cfg->max_offset > 0)
+		run.page_max = req->cfg->max_offset / run.per_page + 1;
 
 	if (renderers[req->fmt].whole) {
 		const char *bad;
@@ -525,6 +527,14 @@ report_serve(struct req *req, const struct report *r)
 			run.params[run.nparams++] = NULL;
 			run.params[run.nparams++] = "0";
 		}
+		/*
+		 * Refused before it is built when tmp_dir has no room for it
+		 * (the estimate from its rows; a report without a count is a
+		 * few rows). Twenty big workbooks at once held 1.1 GB.
+		 */
+		if ((status = file_room(req, renderers[req->fmt].space(r,
+		    run.total))) != 0)
+			return status;
 		status = selection(req, &run);
 		return validator(req, r, status ? status : 200, fresh);
 	}
@@ -557,6 +567,19 @@ report_serve(struct req *req, const struct report *r)
 		}
 	}
 	irows = nq;
+	/*
+	 * A page within the selection but deeper than max_offset rows is
+	 * refused (its OFFSET walks every row before it: page 9000 of 100
+	 * took over a second); one past the last page is the contract's
+	 * empty page, from the count.
+	 */
+	if (r->count_sql != NULL && run.page_max > 0 && run.page > run.page_max &&
+	    run.page <= run.last_page)
+		return valid_fail(req, r->fields, r->nfields, arena_printf(req->a,
+		    "page must be at most %ld at per_page %ld (pages skip at most "
+		    "%ld rows); narrow the filters, or take the whole selection "
+		    "as format=xlsx or format=csv", run.page_max, run.per_page,
+		    req->cfg->max_offset));
 	if (r->count_sql != NULL && run.page > 1 && run.page > run.last_page)
 		run.rows = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
 	else

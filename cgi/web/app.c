@@ -202,7 +202,8 @@ choose_format(struct req *req, const struct route *rt)
 	const struct val *f = val_get(req->params, "format");
 	const char *accept = req_env(req, "HTTP_ACCEPT"), *h, *j;
 
-	req->fmt = (rt && (rt->flags & R_HTML)) ? FMT_HTML : FMT_JSON;
+	req->page_route = rt && (rt->flags & R_HTML);
+	req->fmt = req->page_route ? FMT_HTML : FMT_JSON;
 	if (f != NULL) {
 		if (f->type != V_STR || (req->fmt = render_format(f->s)) == FMT__MAX) {
 			req->fmt = FMT_JSON;

@@ -31,6 +31,7 @@ http_reason(int status)
 	case 429: return "Too Many Requests";
 	case 431: return "Request Header Fields Too Large";
 	case 503: return "Service Unavailable";
+	case 507: return "Insufficient Storage";
 	default: return status < 500 ? "Error" : "Internal Server Error";
 	}
 }
