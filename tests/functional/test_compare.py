@@ -150,7 +150,8 @@ def test_xlsx_is_the_same_comparison(data, db, alpha_sid):
     ws = openpyxl.load_workbook(io.BytesIO(r.body))["任务对比"]
     rows = list(ws.iter_rows(values_only=True))
     head = list(rows[0])
-    assert head[:3] == ["任务ID", "任务名称", "呼叫号码数"]
+    assert head[:3] == ["任务名称", "呼叫号码数", "接通号码数"], "the reading order; the ids last"
+    assert head[-1] == "任务ID"
     body = [dict(zip(head, row)) for row in rows[1:] if row[0]]
     assert [b["任务ID"] for b in body] == tasks
     for b, w in zip(body, want):
