@@ -2,10 +2,13 @@
 # run.sh: every benchmark (make bench); each prints its table and writes bench/results.md.
 #   bench/bench.py  every v1 endpoint and the two report pages through lighttpd (wrk)
 #                   against their ceiling (pgbench running the same statements)
+#   bench/exports.py  other tenants' JSON p99 while one tenant asks for more big exports
+#                   than its cap, against the idle p99 (a ratio)
 #   bench/xlsx.sh   the XLSX export against a bare libxlsxwriter program and Python
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The million-number demo task, built once and reused (make demo SCALE=1000000).
 scripts/demo.sh start 1000000
 /usr/bin/python3 bench/bench.py "$@"
+/usr/bin/python3 bench/exports.py
 bench/xlsx.sh

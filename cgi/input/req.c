@@ -6,6 +6,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/log.h"
+#include "base/peer.h"
 #include "input/req.h"
 #include "store/db.h"
 
@@ -111,7 +112,9 @@ req_gone(const struct req *req)
 {
 	struct pollfd p = { .fd = req->conn_fd, .events = POLLRDHUP };
 
-	if (req->conn_fd < 0 || poll(&p, 1, 0) <= 0)
-		return false;
-	return (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+	if (req->conn_fd >= 0 && poll(&p, 1, 0) > 0 &&
+	    (p.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0)
+		return true;
+	return peer_closed(req_env(req, "SERVER_ADDR"), req_env(req, "SERVER_PORT"),
+	    req_env(req, "REMOTE_ADDR"), req_env(req, "REMOTE_PORT"));
 }

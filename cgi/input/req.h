@@ -105,8 +105,11 @@ void		 req_header(struct req *, const char *name, const char *value);
  */
 void		 req_error(struct req *, int status, const char *message);
 /*
- * Returns true when the web server has closed the request's connection (its
- * client went away: lighttpd and nginx close it then). Never blocks.
+ * Returns true when the request's client went away: the web server has
+ * closed or half-closed the request's connection (nginx closes it then,
+ * lighttpd with "tcp-fin-propagate" half-closes it), or the client's TCP
+ * connection to the web server on this machine is closed on its side
+ * (base/peer.h: Apache tells the program nothing). Never blocks.
  */
 bool		 req_gone(const struct req *);
 /* Answers 303 to a path below the base path; returns 303. */

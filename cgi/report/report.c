@@ -17,17 +17,33 @@
 
 #define FETCH_ROWS	10000		/* rows per FETCH of a whole selection */
 
-/* FNV-1a over a string, continuing from h. */
+/* FNV-1a over n bytes, continuing from h. */
 static uint64_t
-fnv(uint64_t h, const char *s, size_t n)
+fnv_bytes(uint64_t h, const void *p, size_t n)
 {
+	const unsigned char *s = p;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
+		h ^= s[i];
 		h *= 0x100000001b3ULL;
 	}
-	return h ^ 0xff;	/* a separator, so "ab"+"c" differs from "a"+"bc" */
+	return h;
+}
+
+/*
+ * FNV-1a over one part of a tag's input, its length first: where a part
+ * ends is in the hash, so bytes moved from one part to the next never give
+ * the same tag ("ab"+"c" and "a"+"bc"; a separator byte xor-ed in after
+ * each part merged with the next part's first byte, so that "/ab"+"c" and
+ * "/a"+"\x9d\x9c" had one tag).
+ */
+static uint64_t
+fnv(uint64_t h, const char *s, size_t n)
+{
+	uint64_t len = n;
+
+	return fnv_bytes(fnv_bytes(h, &len, sizeof(len)), s, n);
 }
 
 const char *
