@@ -3,7 +3,7 @@
 <h1>概况 <small class="meta">{{#HAS_PERIOD_NAME}}{{PERIOD_NAME}} · {{/HAS_PERIOD_NAME}}<span id="period">{{PERIOD_START}} 至 {{PERIOD_END}}</span></small></h1>
 <p class="meta">对比上期: <span id="prev-period">{{PREV_START}} 至 {{PREV_END}}</span> (等长的前一时段)</p>
 {{>PERIODS}}
-<p class="actions"><a href="{{PATH}}?{{XLSX_QUERY}}" id="xlsx">下载 XLSX</a><a href="{{BASE}}/tasks">全部任务</a></p>
+<p class="actions"><a href="{{PATH}}?{{XLSX_QUERY}}" id="xlsx">下载 XLSX</a><a href="{{BASE}}/callbacks{{PERIOD_QUERY}}&amp;period={{f_period}}" id="callbacks">这一时段的意向客户</a><a href="{{BASE}}/tasks">全部任务</a></p>
 <div class="scroll">
 <table class="report stack-phone" id="rows">
 <caption class="vh">这一时段有呼叫或通话的任务, 最后一行为合计</caption>

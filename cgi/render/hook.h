@@ -11,5 +11,6 @@ int	 hook_transcript(struct req *, struct run *, struct tpl_dict *);
 int	 hook_number_history(struct req *, struct run *, struct tpl_dict *);
 int	 hook_tasks(struct req *, struct run *, struct tpl_dict *);
 int	 hook_start(struct req *, struct run *, struct tpl_dict *);
+int	 hook_callbacks(struct req *, struct run *, struct tpl_dict *);
 
 #endif

@@ -59,6 +59,7 @@ static const struct route routes[] = {
 	{ "GET", "/records/:record_id/recording", -1, record_recording, 0 },
 	{ "GET", "/numbers/:number_id/history", REPORT_NUMBER_HISTORY, NULL, R_HTML },
 	{ "GET", "/search", REPORT_SEARCH, NULL, R_HTML },
+	{ "GET", "/callbacks", REPORT_CALLBACKS, NULL, R_HTML | R_FORM },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
