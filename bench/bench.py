@@ -228,6 +228,8 @@ def main():
     task = psql(f"SELECT task_id FROM numbers WHERE user_id = '{tenant}' GROUP BY task_id ORDER BY count(*) DESC LIMIT 1")
     record = psql(f"SELECT id FROM records WHERE task_id = '{task}' ORDER BY calldate DESC, id DESC LIMIT 1")
     total = psql(f"SELECT count(*) FROM numbers WHERE task_id = '{task}'")
+    tasks = psql(f"SELECT array_agg(uuid ORDER BY uuid) FROM tasks WHERE user_id = '{tenant}'")
+    q = psql(f"SELECT right(number, 4) FROM numbers WHERE task_id = '{task}' ORDER BY id DESC LIMIT 1")
     rows, floor = [], {}
 
     def measure(c):
@@ -235,7 +237,7 @@ def main():
         return accounted if c == a.account else lambda run, *args: run(*args)
 
     with tempfile.TemporaryDirectory() as tmp:
-        eps = endpoints({"task": task, "record": record})
+        eps = endpoints({"task": task, "record": record, "tasks": tasks, "q": q})
         by_name = {ep["name"]: ep for ep in eps}
         for c in conns:
             # What lighttpd, a worker and wrk cost with no database at all: the
@@ -252,7 +254,8 @@ def main():
                 s = run_pgbench(ep, token, tenant, c, a.seconds, tmp, False)
                 row = {"endpoint": ep["name"], "conns": c, "cr": w, "ceil": p, "single": s,
                        "ratio": w["rps"] / p["rps"] if p["rps"] else 0,
-                       "ratio1": w["rps"] / s["rps"] if s["rps"] else 0, "twin": ep.get("twin")}
+                       "ratio1": w["rps"] / s["rps"] if s["rps"] else 0, "twin": ep.get("twin"),
+                       "target": ep.get("target_p99")}
                 if ep.get("twin") in by_name:
                     row["twin_ratio"] = twin_ratio(ep, by_name[ep["twin"]], token, c, a.seconds)
                 rows.append(row)
@@ -326,6 +329,15 @@ def write(rows, floor, task, total, a):
                    "| | | | | | | |")
     if a.account in floor and "cpu" in floor[a.account]:
         out += [""] + cpu_table(rows, floor, a.account)
+    targets = [r for r in rows if r.get("target")]
+    if targets:
+        out += ["", "### Issue 17's latency targets", "",
+                "p99 of the endpoint through lighttpd (wrk) beside its target; the ceiling's p99 is "
+                "PostgreSQL alone running the same statements (pgbench).", "",
+                "| endpoint | conns | p99 ms | target ms | met | ceiling p99 ms |", "|---|---|---|---|---|---|"]
+        out += [f"| {r['endpoint']} | {r['conns']} | {r['cr']['p99']:.2f} | {r['target']} | "
+                f"{'yes' if r['cr']['p99'] < r['target'] else 'no'} | {r['ceil']['p99']:.2f} |"
+                for r in targets]
     path = os.path.join(ROOT, "bench", "results.md")
     old = open(path).read() if os.path.exists(path) else ""
     keep = old.split("<!-- other benchmarks -->", 1)[1] if "<!-- other benchmarks -->" in old else ""

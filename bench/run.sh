@@ -2,10 +2,12 @@
 # run.sh: every benchmark (make bench); each prints its table and writes bench/results.md.
 #   bench/bench.py  every v1 endpoint and the two report pages through lighttpd (wrk)
 #                   against their ceiling (pgbench running the same statements)
+#   bench/lists.sh  issue 17's files: the call-back list's XLSX, CSV against XLSX
 #   bench/xlsx.sh   the XLSX export against a bare libxlsxwriter program and Python
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The million-number demo task, built once and reused (make demo SCALE=1000000).
 scripts/demo.sh start 1000000
 /usr/bin/python3 bench/bench.py "$@"
+bench/lists.sh
 bench/xlsx.sh

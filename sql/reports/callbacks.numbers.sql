@@ -9,29 +9,34 @@
 -- The calls: the tenant's call records whose calldate is in [$2, $3] (whole seconds), of
 -- the tasks $8 (every task: NULL), of the operators $9 and provinces $10 (a number's
 -- operator and province are its own: every call of it has them). Read from the index
--- records_user_calldate_number, which carries every column used here.
+-- records_user_callee in the order of the numbers, which carries every column used here:
+-- an index-only scan grouped as it goes (no sort, no hash table of every number). The
+-- period is a range that contains calldate ([$2, $3 + 1 s), the same calls as calldate >=
+-- $2 AND calldate < $3 + 1 s), which no index takes: a generic plan, which guesses a
+-- period short, would otherwise read records_user_calldate and sort the year's calls.
 -- A call's rank is its level's place among the tenant's levels (lr, callbacks.ranks.sql:
--- 1 the best); a call without a level ranks after every level.
+-- 1 the best), its position in the array of their ids (one InitPlan, not a join, which
+-- would lose the index's order); a call without a level ranks after every level.
 -- Per number: best_rank the smallest rank, last_call its newest calldate, calls how many.
 -- Then the filters of the number: its best level among the levels $6 chose (a level is
 -- chosen when its score range [score_min, score_max] lies within one of the intervals),
 -- one of its calls of the period tagged with one of the tags $7.
 SELECT c.callee,
-       min(coalesce(lr.rank, 2147483647)) AS best_rank,
+       min(coalesce(array_position((SELECT array_agg(lr.id ORDER BY lr.rank) FROM lr),
+                                   c.level_id), 2147483647)) AS best_rank,
        max(c.calldate) AS last_call,
        count(*) AS calls
   FROM records c
-  LEFT JOIN lr ON lr.id = c.level_id
  WHERE c.user_id = $1::uuid
-   AND c.calldate >= $2::timestamptz
-   AND c.calldate < $3::timestamptz + interval '1 second'
+   AND tstzrange($2::timestamptz, $3::timestamptz + interval '1 second') @> c.calldate
    AND ($8::uuid[] IS NULL OR c.task_id = ANY ($8::uuid[]))
    AND ($9::int[] IS NULL OR c.operator = ANY ($9::int[]))
    AND ($10::int[] IS NULL OR c.province_id = ANY ($10::int[]))
    -- (always true: it gives $4 and $5, unused, their type for the prepared statement)
    AND ($4::timestamptz IS NULL OR $5::timestamptz IS NULL OR true)
  GROUP BY c.callee
-HAVING ($6::int[] IS NULL OR min(coalesce(lr.rank, 2147483647)) IN (
+HAVING ($6::int[] IS NULL OR min(coalesce(array_position(
+           (SELECT array_agg(lr.id ORDER BY lr.rank) FROM lr), c.level_id), 2147483647)) IN (
          SELECT lr.rank
            FROM lr
           WHERE EXISTS (SELECT FROM generate_subscripts($6::int[], 1) AS i
