@@ -7,7 +7,7 @@
 #     record: the same rows, the demo calling each number once): within 1.1x;
 #   - the numbers report of the big task (a million rows) as CSV against its XLSX: at least
 #     3x faster, with flat memory (the CSV's peak RSS at a million rows against the CSV of
-#     a task of a few thousand numbers).
+#     the task's numbers of status 5, some fifty thousand: several batches of the cursor).
 # Wall time and peak RSS (/usr/bin/time -v), best of BENCH_REPEAT (default 3) interleaved
 # runs. Prints a section and puts it in bench/results.md before the XLSX export's, in place
 # of the previous run's.
@@ -21,8 +21,6 @@ make -s --no-print-directory all
 
 tid=$(psql_db -c "SELECT id FROM tenants WHERE name = 'demo'")
 task=$(psql_db -c "SELECT uuid FROM tasks WHERE user_id = '$tid' AND name = '百万号码压测任务'")
-small=$(psql_db -c "SELECT t.uuid FROM tasks t WHERE t.user_id = '$tid' AND t.uuid <> '$task'
-	ORDER BY (SELECT count(*) FROM numbers n WHERE n.task_id = t.uuid) DESC LIMIT 1")
 [ -n "$task" ] || { echo "lists.sh: no million-number task: scripts/demo.sh start 1000000" >&2; exit 1; }
 [ -s "$dir/token-$db-demo" ] || "$cr" token --user demo > "$dir/token-$db-demo"
 token=$(cat "$dir/token-$db-demo")
@@ -41,13 +39,13 @@ for _ in $(seq "$repeat"); do
 	file rcx "/tasks/$task/records?format=xlsx"
 	file ncsv "/v1/task/number?task_id=$task&format=csv"
 	file nx "/v1/task/number?task_id=$task&format=xlsx"
-	file scsv "/v1/task/number?task_id=$small&format=csv"
+	file scsv "/v1/task/number?task_id=$task&status%5B%5D=5&format=csv"
 done
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
 cb_rows=$(psql_db -c "SELECT count(DISTINCT callee) FROM records WHERE task_id = '$task'")
 rc_rows=$(psql_db -c "SELECT count(*) FROM records WHERE task_id = '$task'")
 n_rows=$(psql_db -c "SELECT count(*) FROM numbers WHERE task_id = '$task'")
-s_rows=$(psql_db -c "SELECT count(*) FROM numbers WHERE task_id = '$small'")
+s_rows=$(psql_db -c "SELECT count(*) FROM numbers WHERE task_id = '$task' AND status = 5")
 rm -f "$dir"/out/cbx "$dir"/out/rcx "$dir"/out/ncsv "$dir"/out/nx "$dir"/out/scsv
 
 r() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
@@ -69,7 +67,7 @@ section=$({
 	echo "| records XLSX (the big task) | $rc_rows | $rcx_t | $rcx_r |"
 	echo "| numbers XLSX (the big task) | $n_rows | $nx_t | $nx_r |"
 	echo "| numbers CSV (the big task) | $n_rows | $ncsv_t | $ncsv_r |"
-	echo "| numbers CSV (a small task) | $s_rows | $scsv_t | $scsv_r |"
+	echo "| numbers CSV (the big task, status 5) | $s_rows | $scsv_t | $scsv_r |"
 	echo
 	echo "| target | figure | met |"
 	echo "|---|---:|---|"
