@@ -4,6 +4,7 @@
 #                   against their ceiling (pgbench running the same statements)
 #   bench/exports.py  other tenants' JSON p99 while one tenant asks for more big exports
 #                   than its cap, against the idle p99 (a ratio)
+#   bench/lists.sh  issue 17's files: the call-back list's XLSX, CSV against XLSX
 #   bench/xlsx.sh   the XLSX export against a bare libxlsxwriter program and Python
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,4 +12,5 @@ cd "$(dirname "$0")/.."
 scripts/demo.sh start 1000000
 /usr/bin/python3 bench/bench.py "$@"
 /usr/bin/python3 bench/exports.py
+bench/lists.sh
 bench/xlsx.sh

@@ -24,27 +24,8 @@ cd "$root"
 sizes=${BENCH_SIZES:-100000 1000000}
 repeat=${BENCH_REPEAT:-3}
 db=${BENCH_DB:-callreport}
-dir=$root/var/bench
-conf=$dir/callreport.conf
-cr=$root/bin/callreport
-
 make -s --no-print-directory all bench/xlsx_bare
-[ -x /usr/bin/time ] || { echo "xlsx.sh: /usr/bin/time missing (apt-get install time)" >&2; exit 1; }
-scripts/pg.sh start >/dev/null
-scripts/pg.sh createdb "$db" >/dev/null
-mkdir -p "$dir/tmp" "$dir/out"
-web=$(scripts/pg.sh conninfo "$db" callreport_web)
-cat > "$conf" <<CONF
-# written by bench/xlsx.sh
-db = $web
-admin_db = $(scripts/pg.sh conninfo "$db" callreport_admin)
-template_dir = $root/templates
-static_dir = $root/static
-tmp_dir = $dir/tmp
-timezone = Asia/Shanghai
-CONF
-export CALLREPORT_CONF=$conf
-psql_db() { scripts/pg.sh psql "$db" -X -At "$@"; }
+. bench/lib.sh
 
 # tenant N: the demo tenant holding a task of N numbers (imported when missing).
 tenant() { if [ "$1" = 1000000 ]; then echo demo; else echo "demo$1"; fi; }
@@ -62,30 +43,6 @@ for n in $sizes; do
 	fi
 	[ -s "$dir/token-$db-$t" ] || "$cr" token --user "$t" > "$dir/token-$db-$t"
 done
-
-# measure OUT CMD...: runs CMD under /usr/bin/time -v, stdout to OUT; sets $wall, $cpu (s), $rss (MiB).
-# A run that fails (the project's cluster restarted by a test meanwhile) is run again.
-measure() {
-	local out=$1 log=$dir/time.log try
-	shift
-	for try in 1 2 3; do
-		if /usr/bin/time -v "$@" > "$out" 2> "$log" &&
-		    { [ "$out" = /dev/null ] || [ "${1:-}" != env ] ||
-		      head -c 15 "$out" | grep -q "Status: 200"; }; then
-			break
-		fi
-		[ "$try" = 3 ] && { cat "$log" >&2; head -c 300 "$out" >&2; exit 1; }
-		echo "xlsx.sh: $1 failed, again in 10 s" >&2
-		sleep 10
-	done
-	wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0;
-		for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.2f", s }' "$log")
-	cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { printf "%.2f", s }' "$log")
-	rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$log")
-}
-
-# min A B: the smaller number (A empty: B).
-min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }'; }
 
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 rows=()

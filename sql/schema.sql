@@ -403,6 +403,12 @@ CREATE INDEX IF NOT EXISTS records_task_callid ON records (task_id, callid);
 -- The start page: the tenant's call records of a period, every task at once.
 CREATE INDEX IF NOT EXISTS records_user_calldate ON records (user_id, calldate)
   INCLUDE (task_id, level_id, bill);
+-- The call-back list (callbacks.sql): the tenant's call records number by number with
+-- every column its numbers are grouped and filtered by (an index-only scan in the order of
+-- the numbers), and a number's calls, newest first, for the best call and the tags of a
+-- page's rows.
+CREATE INDEX IF NOT EXISTS records_user_callee ON records (user_id, callee, calldate DESC, id DESC)
+  INCLUDE (level_id, task_id, operator, province_id);
 
 CREATE TABLE IF NOT EXISTS record_tags (
   record_id  uuid NOT NULL REFERENCES records(id) ON DELETE CASCADE,

@@ -18,6 +18,7 @@
 </form>{{/SIGNED_IN}}
 <nav aria-label="账户">
 {{#SIGNED_IN}}<a href="{{BASE}}/">概况</a>
+<a href="{{BASE}}/callbacks">意向客户</a>
 <a href="{{BASE}}/tasks">任务</a>
 <span class="user">{{USER}}</span>
 {{#CAN_SIGN_OUT}}<form method="post" action="{{BASE}}/logout" class="inline"><button type="submit">退出</button></form>{{/CAN_SIGN_OUT}}{{/SIGNED_IN}}

@@ -4,7 +4,7 @@
 <p class="meta">对比上期: <span id="prev-period">{{PREV_START}} 至 {{PREV_END}}</span> (等长的前一时段)</p>
 {{#FORM_ERROR}}<p class="form-error" id="form-error" role="alert" title="{{MESSAGE_EN}}">{{MESSAGE}}</p>{{/FORM_ERROR}}
 {{>PERIODS}}
-<p class="actions"><a href="{{PATH}}?{{XLSX_QUERY}}" id="xlsx">下载 XLSX</a><a href="{{BASE}}/tasks">全部任务</a></p>
+<p class="actions"><a href="{{PATH}}?{{XLSX_QUERY}}" id="xlsx">下载 XLSX</a><a href="{{BASE}}/callbacks{{PERIOD_QUERY}}&amp;period={{f_period}}" id="callbacks">这一时段的意向客户</a><a href="{{BASE}}/tasks">全部任务</a></p>
 {{#LIVE}}<form method="get" action="{{BASE}}/compare" id="compare-form">
 <input type="hidden" name="start_at" value="{{PERIOD_START}}"><input type="hidden" name="end_at" value="{{PERIOD_END}}">
 {{/LIVE}}<div class="scroll">

@@ -144,28 +144,41 @@ has_range(const struct pval *p, long lo, long hi)
 	return false;
 }
 
+/* Returns true when text is one of the values of the set field name (UUIDs: either case). */
+static bool
+in_set(const struct run *run, const char *name, const char *text)
+{
+	int i = REPORT_FIELD(run->r, name);
+	const struct pval *p = i >= 0 ? &run->pv[i] : NULL;
+	size_t k;
+
+	for (k = 0; p != NULL && p->set && k < p->n; k++)
+		if (run->r->fields[i].type == FT_INTSET ? p->ints[k] == atol(text) :
+		    strcasecmp(p->strs[k], text) == 0)
+			return true;
+	return false;
+}
+
 /*
- * The call records page: the task's name, the filter form's choices (the
- * tenant's levels and tags, checked when selected; a selected interval that
- * is no level stays as a checked "自定义" choice), sortable heads.
+ * The filter form's choices from the page statement's rows (run->extra:
+ * kind, id, name, alias, lo, hi, color), each checked when selected: the
+ * tenant's levels (LEVEL; a selected interval that is no level stays as a
+ * checked "自定义" choice, LEVEL_OTHER), tags (TAG), tasks (TASK: kind
+ * task_option; kind task is the page's own task, TASK_NAME) and provinces
+ * (PROVINCE).
  */
-int
-hook_done_phones(struct req *req, struct run *run, struct tpl_dict *d)
+static void
+form_choices(struct req *req, struct run *run, struct tpl_dict *d)
 {
 	const char *kind;
-	const struct pval *lv = NULL, *tg = NULL;
+	int il = REPORT_FIELD(run->r, "levels");
+	const struct pval *lv = il >= 0 ? &run->pv[il] : NULL;
 	struct tpl_dict *s;
-	PGresult *res;
-	size_t k, m;
-	int i, il = REPORT_FIELD(run->r, "levels"), it = REPORT_FIELD(run->r, "tags");
+	PGresult *res = run->extra;
+	size_t k;
+	int i;
 	bool *matched = NULL;
 
-	if (il >= 0)
-		lv = &run->pv[il];
-	if (it >= 0)
-		tg = &run->pv[it];
-	if ((res = run->extra) == NULL)
-		return 0;	/* no task_id: the validator has answered 400 */
 	if (lv != NULL && lv->set) {
 		matched = arena_alloc(req->a, lv->n * sizeof(*matched) + 1);
 		memset(matched, 0, lv->n * sizeof(*matched) + 1);
@@ -176,7 +189,9 @@ hook_done_phones(struct req *req, struct run *run, struct tpl_dict *d)
 			tpl_set(d, "TASK_NAME", col(res, i, "name"));
 			continue;
 		}
-		s = tpl_section(d, strcmp(kind, "level") == 0 ? "LEVEL" : "TAG");
+		s = tpl_section(d, strcmp(kind, "level") == 0 ? "LEVEL" :
+		    strcmp(kind, "tag") == 0 ? "TAG" :
+		    strcmp(kind, "task_option") == 0 ? "TASK" : "PROVINCE");
 		set_row(req, s, res, i, "");
 		if (valid_color(col(res, i, "color")))
 			tpl_show(s, "COLOR");
@@ -188,11 +203,10 @@ hook_done_phones(struct req *req, struct run *run, struct tpl_dict *d)
 					matched[k] = true;
 			if (lv != NULL && has_range(lv, lo, hi))
 				tpl_show(s, "CHECKED");
-		} else {
-			for (m = 0; tg != NULL && tg->set && m < tg->n; m++)
-				if (strcasecmp(tg->strs[m], col(res, i, "id")) == 0)
-					tpl_show(s, "CHECKED");
-		}
+		} else if (in_set(run, strcmp(kind, "tag") == 0 ? "tags" :
+		    strcmp(kind, "task_option") == 0 ? "tasks" : "province",
+		    col(res, i, "id")))
+			tpl_show(s, "CHECKED");
 	}
 	for (k = 0; lv != NULL && lv->set && k < lv->n; k++) {
 		if (matched[k])
@@ -201,6 +215,15 @@ hook_done_phones(struct req *req, struct run *run, struct tpl_dict *d)
 		tpl_set_int(s, "lo", lv->ints[2 * k]);
 		tpl_set_int(s, "hi", lv->ints[2 * k + 1]);
 	}
+}
+
+/* The call records page: the task's name, the filter form's choices, sortable heads. */
+int
+hook_done_phones(struct req *req, struct run *run, struct tpl_dict *d)
+{
+	if (run->extra == NULL)
+		return 0;	/* no task_id: the validator has answered 400 */
+	form_choices(req, run, d);
 	sort_heads(req, run, d, "calldate", true);
 	/* A call's page knows this list (from=): 上一通 / 下一通 and the way back. */
 	tpl_set(d, "FROM", url_encoded(req->a, html_query(req, run, run->page, NULL)));
@@ -627,5 +650,15 @@ hook_compare(struct req *req, struct run *run, struct tpl_dict *d)
 		dist_row(req, d, dists, n, "statuses", j, "status",
 		    arena_printf(req->a, "呼叫结果 %s", val_text(val_get(first->items[j], "label"))),
 		    true);
+	return 0;
+}
+
+/* The call-back list: the period chooser, the filter form's choices. */
+int
+hook_callbacks(struct req *req, struct run *run, struct tpl_dict *d)
+{
+	period_chooser(req, run, d);
+	if (run->extra != NULL)
+		form_choices(req, run, d);
 	return 0;
 }

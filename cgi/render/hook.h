@@ -12,5 +12,6 @@ int	 hook_number_history(struct req *, struct run *, struct tpl_dict *);
 int	 hook_tasks(struct req *, struct run *, struct tpl_dict *);
 int	 hook_start(struct req *, struct run *, struct tpl_dict *);
 int	 hook_compare(struct req *, struct run *, struct tpl_dict *);
+int	 hook_callbacks(struct req *, struct run *, struct tpl_dict *);
 
 #endif

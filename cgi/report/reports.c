@@ -447,6 +447,36 @@ static const struct column c_start[] = {
 	{ "total_label", "合计", CT_TEXT, VH, 0 },
 };
 
+/*
+ * GET /callbacks: the call-back list (意向客户), one row per number over a period and
+ * tasks (sql/reports/callbacks.sql). levels and tags as the call records page's.
+ */
+static const struct field f_callbacks[] = {
+	PAGE_FIELDS,
+	PERIOD_FIELDS,
+	{ "levels", FT_RANGES, 0, INT32_MIN, INT32_MAX, NULL, NULL, "意向等级" },
+	{ "tags", FT_UUIDSET, 0, 0, 0, NULL, NULL, "标签" },
+	{ "tasks", FT_UUIDSET, 0, 0, 0, NULL, NULL, "任务" },
+	{ "operator", FT_CODESET, 0, 0, 0, opcodes, opvals, "运营商" },
+	{ "province", FT_INTSET, 0, 0, INT32_MAX, NULL, NULL, "省份" },
+};
+
+/* In the order of every view: the number, its level and tags first; the ids last. */
+static const struct column c_callbacks[] = {
+	{ "number", "号码", CT_CODE, VALL, 14 },
+	{ "level_name", "意向等级", CT_TEXT, VALL, 14 },
+	{ "tags", "标签", CT_JSON, VJ, 0 },
+	{ "tags_text", "标签", CT_TEXT, VH | VX, 24 },
+	{ "bill", "通话时长(毫秒)", CT_MS, VALL, 0 },
+	{ "last_call", "最后呼叫时间", CT_TIME, VALL, 0 },
+	{ "calls", "呼叫次数", CT_INT, VALL, 8 },
+	{ "province_name", "省份", CT_TEXT, VALL, 8 },
+	{ "operator_name", "运营商", CT_TEXT, VALL, 8 },
+	{ "task_name", "任务", CT_TEXT, VALL, 24 },
+	{ "task_id", "任务ID", CT_CODE, VJ | VX, 38 },
+	{ "record_id", "通话记录ID", CT_CODE, VALL, 38 },
+};
+
 /* GET /compare: two to six tasks over one period (the start page's $k). */
 static const struct field f_compare[] = {
 	PERIOD_FIELDS,
@@ -545,6 +575,10 @@ static const char *const x_compare[] = {
 	"connect_rate_change", "calls", "prev_calls", "calls_change",
 	"a_count", "a_rate", "b_count", "b_rate", "avg_bill", "levels_text",
 	"statuses_text", NULL,
+};
+static const char *const x_callbacks[] = {
+	"number", "level_name", "tags_text", "bill", "last_call", "calls",
+	"province_name", "operator_name", "task_name", NULL,
 };
 static const char *const x_start[] = {
 	"name", "dialled", "answered", "connect_rate", "prev_connect_rate",
@@ -673,5 +707,15 @@ const struct report reports[REPORT__MAX] = {
 		.tpl = "compare.tpl", .sheet = "任务对比", .file = "compare",
 		.html = hook_compare,
 		.period_default = "today",
+	},
+	[REPORT_CALLBACKS] = {
+		.name = "callbacks", .title = "意向客户",
+		.message = "获取意向客户成功", .env = ENV_PAGE,
+		FIELDS(f_callbacks), COLUMNS(c_callbacks),
+		.xlsx_cols = x_callbacks,
+		.sql = sql_callbacks, .count_sql = sql_callbacks_count,
+		.tpl = "callbacks.tpl", .sheet = "意向客户", .file = "callbacks",
+		.html = hook_callbacks, .page_sql = sql_callbacks_form, .page_key = "start_at",
+		.period_default = "7d",
 	},
 };

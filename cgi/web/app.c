@@ -60,6 +60,7 @@ static const struct route routes[] = {
 	{ "GET", "/numbers/:number_id/history", REPORT_NUMBER_HISTORY, NULL, R_HTML },
 	{ "GET", "/search", REPORT_SEARCH, NULL, R_HTML },
 	{ "GET", "/compare", REPORT_COMPARE, NULL, R_HTML | R_FORM },
+	{ "GET", "/callbacks", REPORT_CALLBACKS, NULL, R_HTML | R_FORM },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 

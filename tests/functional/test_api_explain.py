@@ -242,3 +242,32 @@ def test_start_page(big, generic):
         found = no_seq_scan(explain(big, "compare", [big["tenant"]] + params + ["{" + ",".join(tasks) + "}"],
                                     generic), what)
         assert any(s[1] == "call_histories" for s in found), (what, found)
+
+
+@pytest.mark.parametrize("generic", MODES)
+def test_callbacks(big, generic):
+    """The call-back list (GET /callbacks) over a year and every task, and with each filter:
+    a page's best calls and tags are read by records_user_callee."""
+    t, task, tag = big["tenant"], big["task"], big["tag"]
+    year = ["2025-11-21 00:00:00", "2026-11-20 23:59:59", "2024-11-21 00:00:00", "2025-11-20 23:59:59"]
+    cases = {
+        "no filter": [None] * 5,
+        "levels": ["{{300,1000},{200,299}}", None, None, None, None],
+        "tags": [None, "{%s}" % tag, None, None, None],
+        "tasks": [None, None, "{%s}" % task, None, None],
+        "operator": [None, None, None, "{2}", None],
+        "province": [None, None, None, None, "{1,2}"],
+        "every filter": ["{{0,1000}}", "{%s}" % tag, "{%s}" % task, "{1,2,3}", "{1}"],
+    }
+    for what, p in cases.items():
+        params = [t] + year + p
+        count = explain(big, "callbacks.count", params, generic)
+        page = explain(big, "callbacks", params + ["15", "0"], generic)
+        # The numbers are every call of the period: when the tenant's calls are most of the
+        # table (tenant big here), PostgreSQL may read it whole instead of records_user_callee,
+        # as for an XLSX download (see above); no other table, nor the page's lookups.
+        for what_, found in (("count", count), ("page 1", page)):
+            no_seq_scan([s for s in found if s[1] != "records"], f"{what_}, {what}")
+            assert any(s[1] == "records" for s in found), (what, found)
+        assert any(s[1] == "records" and s[2] == "records_user_callee" and s[0] == "Index Scan"
+                   for s in page), (what, page)

@@ -28,10 +28,12 @@ FORMATS = ("json", "html", "xlsx")
 QUERY_IDS = {"/v1/task/number": ["task_id"]}
 BODY_IDS = {"/v1/task/query_done_task_phones": ["task_id"]}
 # Routes of the tenant's data that take no id at all.
-NO_IDS = {"/v1/setting/record_level", "/v1/tag/usable_tags", "/tasks", "/", "/search"}
+NO_IDS = {"/v1/setting/record_level", "/v1/tag/usable_tags", "/tasks", "/", "/search", "/callbacks"}
 # Query values a route needs besides ids (filled in by the fixture search_q): the number
-# search asks for digits that end numbers of both tenants.
-QUERY_VALUES = {"/search": {}}
+# search asks for digits that end numbers of both tenants; the call-back list, the demo's
+# dates (its default, the last 7 days, holds no call).
+QUERY_VALUES = {"/search": {}, "/callbacks": {"start_at": "2026-10-01 00:00:00",
+                                              "end_at": "2026-11-20 23:59:59"}}
 # Routes the issue names; those not (yet) in routes[] are reported as skipped.
 EXPECTED = [
     ("GET", "/v1/task/number"), ("POST", "/v1/task/query_done_task_phones"),
@@ -40,7 +42,7 @@ EXPECTED = [
     ("GET", "/tasks"), ("GET", "/tasks/:task_id"), ("GET", "/tasks/:task_id/numbers"),
     ("GET", "/tasks/:task_id/records"), ("GET", "/records/:record_id"),
     ("GET", "/numbers/:number_id/history"), ("GET", "/records/:record_id/recording"),
-    ("GET", "/search"),
+    ("GET", "/search"), ("GET", "/callbacks"),
 ]
 ROUTES = routes()
 PRESENT = {(m, p) for m, p, _ in ROUTES}
