@@ -29,6 +29,10 @@ QUERY_IDS = {"/v1/task/number": ["task_id"]}
 BODY_IDS = {"/v1/task/query_done_task_phones": ["task_id"]}
 # Routes of the tenant's data that take no id at all.
 NO_IDS = {"/v1/setting/record_level", "/v1/tag/usable_tags", "/tasks", "/", "/search", "/callbacks"}
+# Routes whose ids this suite's one-id-a-slot machinery cannot fill, each covered by its own
+# suite the same way (a foreign id answers exactly as a missing one): the comparison takes two
+# to six task ids at once (test_compare.py::test_a_task_of_another_tenant_answers_as_a_missing_one).
+ELSEWHERE = {"/compare"}
 # Query values a route needs besides ids (filled in by the fixture search_q): the number
 # search asks for digits that end numbers of both tenants; the call-back list, the demo's
 # dates (its default, the last 7 days, holds no call).
@@ -65,7 +69,7 @@ def slots(pattern):
 
 def tenant_routes():
     """The routes that need credentials (the public ones hold no tenant data)."""
-    return [(m, p, f) for m, p, f in ROUTES if "R_PUBLIC" not in f]
+    return [(m, p, f) for m, p, f in ROUTES if "R_PUBLIC" not in f and p not in ELSEWHERE]
 
 
 @pytest.fixture(scope="module")
