@@ -332,7 +332,7 @@ def test_interleaved_tenants_never_mix(data, ids, marks):
 
 # -- the second wall: row-level security under the program's own role ----------
 
-TENANT_TABLES = ["levels", "tag_scenes", "tag_groups", "tags", "tag_group_tags", "groups", "utterances", "tasks",
+TENANT_TABLES = ["regions", "levels", "tag_scenes", "tag_groups", "tags", "tag_group_tags", "groups", "utterances", "tasks",
                  "numbers", "call_histories", "records", "record_tags", "record_details", "record_detail_tags"]
 
 
@@ -399,7 +399,7 @@ def test_every_readable_tenant_table_has_rls(db):
           AND has_table_privilege('callreport_web', c.oid, 'SELECT')""")
     bad = []
     for name, kind, rls, policy, opts in rows:
-        if kind in ("r", "p") and name in ("status_labels", "label_sets", "regions"):
+        if kind in ("r", "p") and name in ("status_labels", "label_sets"):
             continue  # reference data shared by every tenant
         if kind in ("r", "p") and not (rls and policy):
             bad.append((name, "no row-level security"))
