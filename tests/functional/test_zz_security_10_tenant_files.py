@@ -1,5 +1,5 @@
 """Security 10: recordings and regions are each tenant's own (docs/security.md,
-"Recordings" and "Tenant data"; issue 15, items 5 and 6).
+sections 1 and 4; issue 15, items 5 and 6).
 
 - Recordings: a tenant's recordings are found in its own directory only,
   recordings_root/<tenant id> (`callreport recordings dir`): two tenants storing the
@@ -99,10 +99,10 @@ def tenants(db):
 
 # ---------------------------------------------------------------------- recordings
 
-def recordings_dir(user):
-    d = cli("recordings", "dir", "--user", user).stdout.strip()
-    os.makedirs(d, exist_ok=True)
-    return d
+def tenant_dir(t):
+    """t's directory of recordings: recordings_root/<tenant id> (test_the_directory_is_the_tenants_id
+    holds `callreport recordings dir` to it)."""
+    return os.path.join(conf_value("recordings_root"), t["id"])
 
 
 def put(path, data):
@@ -133,8 +133,8 @@ def test_the_directory_is_the_tenants_id(tenants):
 
 def test_same_stored_path_each_tenant_its_own_file(tenants):
     a, b = tenants["a"], tenants["b"]
-    put(os.path.join(recordings_dir(A), "2026-12-01", "tf-same.wav"), wav("tenant A"))
-    put(os.path.join(recordings_dir(B), "2026-12-01", "tf-same.wav"), wav("tenant B"))
+    put(os.path.join(tenant_dir(a), "2026-12-01", "tf-same.wav"), wav("tenant A"))
+    put(os.path.join(tenant_dir(b), "2026-12-01", "tf-same.wav"), wav("tenant B"))
     ra, rb = recording(a, 0), recording(b, 0)
     assert (ra.status, ra.body) == (200, wav("tenant A"))
     assert (rb.status, rb.body) == (200, wav("tenant B"))
@@ -146,9 +146,8 @@ def test_same_stored_path_each_tenant_its_own_file(tenants):
 
 def test_no_path_reaches_another_tenants_file(tenants):
     a, b = tenants["a"], tenants["b"]
-    put(os.path.join(recordings_dir(A), "2026-12-01", "tf-a-only.wav"), wav("only A"))
-    os.makedirs(recordings_dir(B), exist_ok=True)
-    assert recording(a, 1).body == wav("only A")
+    put(os.path.join(tenant_dir(a), "2026-12-01", "tf-a-only.wav"), wav("only A"))
+    os.makedirs(tenant_dir(b), exist_ok=True)
     # B's records name A's file by its stored path, by A's directory and by traversals
     missing = get("/records/00000000-0000-4000-8000-000000000000/recording", b["token"])
     for i, path in enumerate(b_paths(a["id"])[1:-1], start=1):
@@ -156,6 +155,9 @@ def test_no_path_reaches_another_tenants_file(tenants):
         assert (r.status, r.body) == (missing.status, missing.body) and missing.status == 404, path
         page = get(f"/records/{b['record'](i)}", b["token"], headers={"Accept": "text/html"})
         assert page.status == 200 and "<audio" not in page.text, path
+    # while A gets it
+    r = recording(a, 1)
+    assert (r.status, r.body) == (200, wav("only A"))
 
 
 def test_a_file_left_in_the_root_is_served_to_nobody(tenants):
