@@ -49,7 +49,7 @@ fi
 if [ ! -f var/demo-recordings ]; then
 	echo "writing a short recording for each demo call ..."
 	for t in demo acme; do
-		"$cr" demo-data --tenant "$t" --recordings var/recordings >/dev/null
+		"$cr" demo-data --tenant "$t" --recordings "$("$cr" recordings dir --user "$t")" >/dev/null
 	done
 	touch var/demo-recordings
 fi

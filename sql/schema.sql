@@ -137,16 +137,37 @@ CREATE OR REPLACE FUNCTION callreport_label(k text, c text) RETURNS text
   LANGUAGE sql STABLE PARALLEL SAFE
   AS $$ SELECT label FROM label_sets WHERE kind = k AND code = c $$;
 
--- Regions are reference data shared by every tenant.
+-- Regions (a number's province and city) are each tenant's own, as its import gives
+-- them: one tenant's region 12 is not another's (docs/security.md, section 1).
 CREATE TABLE IF NOT EXISTS regions (
-  id         int PRIMARY KEY,
+  user_id    uuid NOT NULL REFERENCES tenants(id),
+  id         int NOT NULL,
   pid        int,
   city       text NOT NULL,
   area_code  text,
   post_code  text,
   created_at timestamptz,
-  updated_at timestamptz
+  updated_at timestamptz,
+  PRIMARY KEY (user_id, id)
 );
+-- An upgrade from the shared regions (one row an id for every tenant, the values of its
+-- first import): every tenant there is gets a copy of every region, so that nothing it
+-- shows changes and its later imports may name the regions they named before; from
+-- then on each tenant's imports change its own copy only. Once: later no row lacks a tenant.
+ALTER TABLE regions ADD COLUMN IF NOT EXISTS user_id uuid REFERENCES tenants(id);
+DO $$ BEGIN
+  IF EXISTS (SELECT FROM pg_constraint WHERE conrelid = 'regions'::regclass AND contype = 'p'
+              AND conkey = ARRAY[(SELECT attnum FROM pg_attribute
+                                   WHERE attrelid = 'regions'::regclass AND attname = 'id')]) THEN
+    ALTER TABLE regions DROP CONSTRAINT regions_pkey;
+    INSERT INTO regions (user_id, id, pid, city, area_code, post_code, created_at, updated_at)
+    SELECT t.id, r.id, r.pid, r.city, r.area_code, r.post_code, r.created_at, r.updated_at
+      FROM regions r CROSS JOIN tenants t WHERE r.user_id IS NULL;
+    DELETE FROM regions WHERE user_id IS NULL;
+    ALTER TABLE regions ALTER COLUMN user_id SET NOT NULL;
+    ALTER TABLE regions ADD PRIMARY KEY (user_id, id);
+  END IF;
+END $$;
 
 CREATE TABLE IF NOT EXISTS levels (
   id         uuid PRIMARY KEY,
@@ -566,7 +587,7 @@ CREATE OR REPLACE FUNCTION callreport_thresholds(tenant uuid, OUT metric text,
 DO $$
 DECLARE t text;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['levels','tag_scenes','tag_groups','tags','tag_group_tags',
+  FOREACH t IN ARRAY ARRAY['regions','levels','tag_scenes','tag_groups','tags','tag_group_tags',
       'groups','utterances','tasks','numbers','call_histories','records','record_tags',
       'record_details','record_detail_tags','task_number_counts','task_record_counts',
       'task_overview','thresholds'] LOOP
@@ -578,7 +599,7 @@ BEGIN
   END LOOP;
 END $$;
 
-GRANT SELECT ON status_labels, label_sets, regions TO callreport_web;
+GRANT SELECT ON status_labels, label_sets TO callreport_web;
 GRANT EXECUTE ON FUNCTION callreport_tenant(), callreport_label(text, text),
   callreport_ts(timestamptz), callreport_mark(numeric, numeric, numeric, numeric),
   callreport_thresholds(uuid) TO callreport_web;

@@ -1,5 +1,5 @@
 /* cli.c: bin/callreport, the command-line tool: import, token, passwd, threshold, migrate,
- * demo-data, export, reports. */
+ * demo-data, export, reports, recordings. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
@@ -17,10 +17,13 @@
 #include "cli/demogen.h"
 #include "cli/export.h"
 #include "cli/import.h"
+#include "cli/recordings.h"
 #include "cli/tenant.h"
 #include "cli/reportlist.h"
 #include "sqltext.h"
 #include "base/buf.h"
+#include "base/arena.h"
+#include "store/recording.h"
 
 static void
 usage(void)
@@ -35,7 +38,9 @@ usage(void)
 	    "       callreport demo-data --tenant NAME [--numbers N] [--seed N]\n"
 	    "       callreport export --user NAME --task TASK_ID [--out DIR] [--zip]\n"
 	    "                         [--mask-numbers] [--quiet] [filters]\n"
-	    "       callreport reports [--json]\n", stderr);
+	    "       callreport reports [--json]\n"
+	    "       callreport recordings dir --user NAME\n"
+	    "       callreport recordings migrate [--apply] [--copy-shared]\n", stderr);
 }
 
 /* Connects as the schema owner (admin_db); returns NULL after a message. */
@@ -327,6 +332,43 @@ cmd_migrate(const struct config *cfg)
 	return rc;
 }
 
+/*
+ * recordings dir --user NAME: prints the directory of the tenant's
+ * recordings (store/recording.c has the layout); recordings migrate: moves
+ * the files of the old layout into them (cli/recordings.c).
+ */
+static int
+cmd_recordings(const struct config *cfg, const char *sub, const char *user,
+    bool apply, bool copy_shared)
+{
+	struct arena *a;
+	PGconn *c;
+	char id[37];
+	int rc = 1;
+
+	if (!(strcmp(sub, "dir") == 0 && user != NULL && !apply && !copy_shared) &&
+	    !(strcmp(sub, "migrate") == 0 && user == NULL)) {
+		usage();
+		return 2;
+	}
+	if (cfg->recordings_root[0] == '\0') {
+		fprintf(stderr, "callreport: recordings_root is not set (docs/config.md)\n");
+		return 1;
+	}
+	if ((c = admin(cfg)) == NULL)
+		return 1;
+	if (user == NULL)
+		rc = recordings_migrate(cfg, c, apply, copy_shared);
+	else if (user_id(c, user, false, id) == 0) {
+		a = arena_new();
+		printf("%s\n", recording_dir(a, cfg->recordings_root, id));
+		arena_free(a);
+		rc = 0;
+	}
+	PQfinish(c);
+	return rc;
+}
+
 static int
 cmd_import(const struct config *cfg, const char *user, bool move_numbers, int n,
     char **files)
@@ -358,12 +400,14 @@ main(int argc, char *argv[])
 		{ "below", required_argument, NULL, 'B' },
 		{ "above", required_argument, NULL, 'A' },
 		{ "reset", no_argument, NULL, 'R' },
+		{ "apply", no_argument, NULL, 'a' },
+		{ "copy-shared", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct config cfg;
 	const char *cmd, *user = NULL, *revoke = NULL, *metric = NULL, *below = NULL,
 	    *above = NULL;
-	int ch, list = 0, move_numbers = 0, reset = 0, rc;
+	int ch, list = 0, move_numbers = 0, reset = 0, apply = 0, copy_shared = 0, rc;
 
 	if (argc < 2) {
 		usage();
@@ -397,11 +441,16 @@ main(int argc, char *argv[])
 		case 'B': below = optarg; break;
 		case 'A': above = optarg; break;
 		case 'R': reset = 1; break;
+		case 'a': apply = 1; break;
+		case 's': copy_shared = 1; break;
 		default: usage(); config_free(&cfg); return 2;
 		}
 	}
 	if (strcmp(cmd, "migrate") == 0)
 		rc = cmd_migrate(&cfg);
+	else if (strcmp(cmd, "recordings") == 0)
+		rc = optind + 1 == argc ? cmd_recordings(&cfg, argv[optind], user,
+		    apply, copy_shared) : (usage(), 2);
 	else if (user == NULL) {
 		usage();
 		rc = 2;

@@ -9,7 +9,8 @@
  * ID_BLOCK ids at base = slot * ID_BLOCK, the slot a hash of the key, so two
  * tenants (or two seeds) use distinct blocks unless their slots collide
  * (1 in ID_SLOTS). Every id stays below 2^53, safe for JavaScript clients.
- * Regions are shared reference data: the same ids and content for everyone.
+ * Regions are the same ids and content in every tenant's file (each tenant
+ * keeps its own copy: schema.sql).
  *
  * Times are milliseconds since 2026-01-01 00:00:00 in the deployment's zone
  * (Asia/Shanghai, no daylight saving), written as "YYYY-MM-DD HH:MM:SS"
@@ -369,7 +370,7 @@ mkuuid(char *out, u64 key, enum uk kind, u64 a, u64 b)
 }
 
 /* ---------------------------------------------------------------- */
-/* Reference data: regions (shared), levels, tags, scripts, tasks.  */
+/* Reference data: regions, levels, tags, scripts, tasks.           */
 
 struct region {
 	int		 id, pid;

@@ -337,9 +337,8 @@ write_file(struct export *x, const char *rel, const char *p, size_t n)
 	return rc;
 }
 
-/* Copies the open file in to a new file at path; returns 0 or -1 with errno. */
-static int
-copy_fd(int in, const char *path)
+int
+export_copy_fd(int in, const char *path)
 {
 	char chunk[65536];
 	ssize_t n;
@@ -372,7 +371,7 @@ move_file(struct export *x, const char *from, const char *rel)
 	/* Another file system: copy. */
 	if ((in = open(from, O_RDONLY)) < 0)
 		return -1;
-	rc = copy_fd(in, path);
+	rc = export_copy_fd(in, path);
 	e = errno;	/* the caller's message is the copy's */
 	close(in);
 	unlink(from);
@@ -544,7 +543,7 @@ copy_static(struct export *x)
 			close(in);
 			continue;
 		}
-		rc = copy_fd(in, to);
+		rc = export_copy_fd(in, to);
 		close(in);
 	}
 	closedir(d);

@@ -237,25 +237,30 @@ struct kind {
 	const char             *table;
 	const struct imp_field *fields; /* fields[0] is the key */
 	size_t                  nfields;
-	bool                    tenant; /* rows carry user_id (else shared, kept as found) */
+	bool                    own_ids; /* ids are each tenant's own (else unique to all) */
 };
 
-#define KIND(n, t, f, ten) { n, t, f, sizeof(f) / sizeof((f)[0]), ten }
+#define KIND(n, t, f, own) { n, t, f, sizeof(f) / sizeof((f)[0]), own }
 
-/* In dependency order: the order rows are inserted. */
+/*
+ * In dependency order: the order rows are inserted. Every row is the
+ * tenant's (user_id). A region's id is the tenant's own (its platform's
+ * region table): another tenant's region 12 is another row. Every other id
+ * is unique to all: one that another tenant holds is an error.
+ */
 static const struct kind kinds[] = {
-	KIND("region", "regions", region_fields, false),
-	KIND("level", "levels", level_fields, true),
-	KIND("tag_scene", "tag_scenes", tag_scene_fields, true),
-	KIND("tag_group", "tag_groups", tag_group_fields, true),
-	KIND("tag", "tags", tag_fields, true),
-	KIND("group", "groups", group_fields, true),
-	KIND("utterance", "utterances", utterance_fields, true),
-	KIND("task", "tasks", task_fields, true),
-	KIND("number", "numbers", number_fields, true),
-	KIND("call_history", "call_histories", call_history_fields, true),
-	KIND("record", "records", record_fields, true),
-	KIND("record_detail", "record_details", record_detail_fields, true),
+	KIND("region", "regions", region_fields, true),
+	KIND("level", "levels", level_fields, false),
+	KIND("tag_scene", "tag_scenes", tag_scene_fields, false),
+	KIND("tag_group", "tag_groups", tag_group_fields, false),
+	KIND("tag", "tags", tag_fields, false),
+	KIND("group", "groups", group_fields, false),
+	KIND("utterance", "utterances", utterance_fields, false),
+	KIND("task", "tasks", task_fields, false),
+	KIND("number", "numbers", number_fields, false),
+	KIND("call_history", "call_histories", call_history_fields, false),
+	KIND("record", "records", record_fields, false),
+	KIND("record_detail", "record_details", record_detail_fields, false),
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
@@ -951,7 +956,7 @@ out:
 
 /*
  * Returns 0 if every value of ref r names a row of its target kind (of this
- * tenant, unless shared) in the database or in the file, else -1 after
+ * tenant) in the database or in the file, else -1 after
  * printing the first line that does not.
  */
 static int
@@ -978,8 +983,7 @@ check_ref(struct imp *im, const struct ref *r)
 		buf_puts(sql, " AND e.v <> '0'");
 	buf_printf(sql, " AND NOT EXISTS (SELECT 1 FROM %s t WHERE t.\"%s\" = e.v::%s",
 	          r->table, r->column, imp_type_sql[dst->fields[0].type]);
-	if (dst->tenant)
-		buf_printf(sql, " AND t.user_id = '%s'", im->tenant);
+	buf_printf(sql, " AND t.user_id = '%s'", im->tenant);
 	buf_printf(sql, ") AND NOT EXISTS (SELECT 1 FROM import_stage s2"
 	          " WHERE s2.kind = '%s' AND s2.id = e.v) ORDER BY s.line LIMIT 1", dst->name);
 	if ((res = run(im, sql->p, NULL, PGRES_TUPLES_OK)) == NULL)
@@ -1032,7 +1036,7 @@ sql_staged_rows(struct imp *im, const struct kind *k)
 /*
  * Moves the staged rows of kind k into its table: rows of the tenant that
  * differ are updated (unchanged rows are not written), new rows inserted;
- * shared rows that exist are left as they are.
+ * only the tenant's own rows are looked at.
  * Returns 0 or -1 after printing the error.
  */
 static int
@@ -1042,32 +1046,31 @@ insert_kind(struct imp *im, const struct kind *k)
 	const char *key = k->fields[0].name;
 	PGresult *res;
 
-	if (k->tenant) {
-		buf_reset(sql);
-		sql_staged_rows(im, k);
-		buf_printf(sql, "UPDATE %s t SET (", k->table);
-		sql_columns(sql, k, "");
-		buf_puts(sql, ") = ROW(");
-		sql_columns(sql, k, "n.");
-		buf_printf(sql, ") FROM n WHERE t.\"%s\" = n.\"%s\" AND (", key, key);
-		sql_columns(sql, k, "t.");
-		buf_puts(sql, ") IS DISTINCT FROM (");
-		sql_columns(sql, k, "n.");
-		buf_puts(sql, ")");
-		if ((res = run(im, sql->p, NULL, PGRES_COMMAND_OK)) == NULL)
-			return -1;
-		im->changed += strtoll(PQcmdTuples(res), NULL, 10);
-		PQclear(res);
-	}
 	buf_reset(sql);
 	sql_staged_rows(im, k);
-	buf_printf(sql, "INSERT INTO %s (\"%s\", %s", k->table, key, k->tenant ? "user_id, " : "");
+	buf_printf(sql, "UPDATE %s t SET (", k->table);
 	sql_columns(sql, k, "");
-	buf_printf(sql, ") SELECT n.\"%s\", %s%s%s", key, k->tenant ? "'" : "",
-	          k->tenant ? im->tenant : "", k->tenant ? "'::uuid, " : "");
+	buf_puts(sql, ") = ROW(");
 	sql_columns(sql, k, "n.");
-	buf_printf(sql, " FROM n WHERE NOT EXISTS (SELECT 1 FROM %s t WHERE t.\"%s\" = n.\"%s\")",
-	          k->table, key, key);
+	buf_printf(sql, ") FROM n WHERE t.\"%s\" = n.\"%s\" AND t.user_id = '%s' AND (",
+	          key, key, im->tenant);
+	sql_columns(sql, k, "t.");
+	buf_puts(sql, ") IS DISTINCT FROM (");
+	sql_columns(sql, k, "n.");
+	buf_puts(sql, ")");
+	if ((res = run(im, sql->p, NULL, PGRES_COMMAND_OK)) == NULL)
+		return -1;
+	im->changed += strtoll(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+
+	buf_reset(sql);
+	sql_staged_rows(im, k);
+	buf_printf(sql, "INSERT INTO %s (\"%s\", user_id, ", k->table, key);
+	sql_columns(sql, k, "");
+	buf_printf(sql, ") SELECT n.\"%s\", '%s'::uuid, ", key, im->tenant);
+	sql_columns(sql, k, "n.");
+	buf_printf(sql, " FROM n WHERE NOT EXISTS (SELECT 1 FROM %s t WHERE t.\"%s\" = n.\"%s\""
+	          " AND t.user_id = '%s')", k->table, key, key, im->tenant);
 	if ((res = run(im, sql->p, NULL, PGRES_COMMAND_OK)) == NULL)
 		return -1;
 	im->added += strtoll(PQcmdTuples(res), NULL, 10);
@@ -1276,7 +1279,7 @@ apply_stage(struct imp *im)
 	    run_cmd(im, "ANALYZE import_stage", NULL) == -1)
 		return -1;
 	for (i = 0; i < NKINDS; i++)
-		if (kinds[i].tenant && im->counts[i] > 0 && check_owner(im, &kinds[i]) == -1)
+		if (!kinds[i].own_ids && im->counts[i] > 0 && check_owner(im, &kinds[i]) == -1)
 			return -1;
 	for (i = 0; i < sizeof(refs) / sizeof(refs[0]); i++) {
 		const struct kind *k = kind_by_name(refs[i].kind, strlen(refs[i].kind));
@@ -1304,8 +1307,7 @@ apply_stage(struct imp *im)
 /*
  * Prints "PATH: N rows stored (kind=count, ...): A new, C changed, U
  * unchanged; L lines" to progress: rows, not lines, as a line may repeat
- * another; unchanged, rows the database held already as the file says
- * (and shared rows that exist, which an import leaves as they are).
+ * another; unchanged, rows the database held already as the file says.
  */
 static void
 print_progress(struct imp *im, FILE *progress)

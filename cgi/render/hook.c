@@ -408,7 +408,8 @@ hook_transcript(struct req *req, struct run *run, struct tpl_dict *d)
 	file = col(res, 0, "recordfile");
 	if (req->cfg->recordings_root[0] == '\0')
 		tpl_show(d, "AUDIO_OFF");
-	else if ((path = recording_path(req->a, req->cfg->recordings_root, file)) == NULL)
+	else if ((path = recording_path(req->a, req->cfg->recordings_root,
+	    req->tenant, file)) == NULL)
 		tpl_show(d, "AUDIO_MISSING");
 	else {
 		t = tpl_section(d, "AUDIO");

@@ -142,8 +142,9 @@ record_page(struct req *req)
 
 /*
  * GET /records/{record_id}/recording: the call's recording, after the same
- * tenant check as its page (404 for another tenant's record, a record
- * without a file, or recordings switched off). Answers one byte range
+ * tenant check as its page, from the caller's own directory of recordings
+ * (recording_path) only (404 for another tenant's record, a record without a
+ * file there, or recordings switched off). Answers one byte range
  * (206) so that players can seek; several ranges get the whole file.
  */
 int
@@ -157,7 +158,7 @@ record_recording(struct req *req)
 
 	if ((rc = record_row(req, &res)) != 0)
 		return rc;
-	path = recording_path(req->a, req->cfg->recordings_root,
+	path = recording_path(req->a, req->cfg->recordings_root, req->tenant,
 	    PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1));
 	PQclear(res);
 	if (path == NULL || stat(path, &st) != 0) {

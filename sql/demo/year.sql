@@ -26,7 +26,8 @@ SELECT t.id AS tenant,
        (SELECT g.id FROM groups g WHERE g.user_id = t.id ORDER BY g.id LIMIT 1) AS group_id,
        :'end'::date AS last_day, :days::int AS days, :tasks::int AS ntasks,
        :numbers::int AS per_task,
-       (SELECT array_agg(r.id ORDER BY r.id) FROM regions r WHERE r.pid IS NOT NULL) AS cities,
+       (SELECT array_agg(r.id ORDER BY r.id) FROM regions r
+         WHERE r.user_id = t.id AND r.pid IS NOT NULL) AS cities,
        (SELECT array_agg(g.id ORDER BY g.id) FROM tags g WHERE g.user_id = t.id) AS tags,
        (SELECT array_agg(d.record_id ORDER BY d.record_id) FROM
           (SELECT DISTINCT record_id FROM record_details WHERE user_id = t.id) d) AS transcripts,
@@ -148,7 +149,7 @@ SELECT n.id, p.tenant, n.task_id, n.number,
        CASE WHEN n.s > 0 THEN a.call_time + interval '8 seconds' END
   FROM yn n CROSS JOIN yp p
   JOIN ya a ON a.number_id = n.id AND a.a = n.made
-  JOIN regions c ON c.id = n.city_id
+  JOIN regions c ON c.user_id = p.tenant AND c.id = n.city_id
   LEFT JOIN yf f ON n.s = 0 AND a.r >= f.lo AND a.r < f.hi;
 
 INSERT INTO call_histories (id, user_id, task_id, number_id, call_id, number, call_time,
@@ -167,7 +168,7 @@ SELECT a.id, p.tenant, a.task_id, a.number_id, 'y-' || a.number_id || '-' || a.a
        CASE WHEN a.answered THEN 'year/' || a.number_id || '.wav' END,
        '02150000000', c.pid, a.city_id, a.operator, a.call_time, a.call_time
   FROM ya a CROSS JOIN yp p
-  JOIN regions c ON c.id = a.city_id
+  JOIN regions c ON c.user_id = p.tenant AND c.id = a.city_id
   LEFT JOIN yf f ON NOT a.answered AND a.r >= f.lo AND a.r < f.hi;
 
 -- A call record for every answered attempt: its score gives its level (D 40%, C 35%,
@@ -196,7 +197,7 @@ SELECT r.rid, p.tenant, r.task_id, p.group_id, 'y-' || r.number_id || '-' || r.a
        r.call_time, r.call_time, 1 + floor(pg_temp.u(r.number_id, 53) * 12)::int,
        c.pid, r.city_id, r.operator
   FROM yr r CROSS JOIN yp p
-  JOIN regions c ON c.id = r.city_id;
+  JOIN regions c ON c.user_id = p.tenant AND c.id = r.city_id;
 
 -- Tags: one or two on an A or B call, one on a C call in four.
 INSERT INTO record_tags (record_id, tag_id, user_id, created_at, updated_at)

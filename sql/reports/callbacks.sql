@@ -48,7 +48,7 @@ SELECT n.callee AS number,
          ORDER BY b.calldate DESC, b.id DESC
          LIMIT 1) b
   LEFT JOIN levels l ON l.id = b.level_id AND l.user_id = $1::uuid
-  LEFT JOIN regions p ON p.id = b.province_id
+  LEFT JOIN regions p ON p.user_id = $1::uuid AND p.id = b.province_id
   LEFT JOIN label_sets og ON og.kind = 'operator' AND og.code = b.operator::text
   LEFT JOIN tasks t ON t.uuid = b.task_id AND t.user_id = $1::uuid
   -- The names of the tags of the number's calls of the period, each once, oldest tag first.

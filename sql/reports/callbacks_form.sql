@@ -24,6 +24,6 @@ SELECT kind, id, name, alias, lo, hi, color
         SELECT 4, 'province', r.id::text, r.city, NULL, NULL, NULL, NULL,
                row_number() OVER (ORDER BY r.id)
           FROM regions r
-         WHERE r.pid IS NULL OR r.pid = 0) AS x
+         WHERE r.user_id = $1::uuid AND (r.pid IS NULL OR r.pid = 0)) AS x
  WHERE $2::timestamptz IS NOT NULL
  ORDER BY k, o

@@ -49,8 +49,8 @@ SELECT rtags.tags,
          ORDER BY r.calldate DESC, r.id DESC
          LIMIT $11::bigint OFFSET $12::bigint) r
   LEFT JOIN levels l ON l.id = r.level_id AND l.user_id = $1::uuid
-  LEFT JOIN regions c ON c.id = r.city_id
-  LEFT JOIN regions p ON p.id = r.province_id
+  LEFT JOIN regions c ON c.id = r.city_id AND c.user_id = $1::uuid
+  LEFT JOIN regions p ON p.id = r.province_id AND p.user_id = $1::uuid
   LEFT JOIN label_sets og ON og.kind = 'operator' AND og.code = r.operator::text
   LEFT JOIN label_sets gg ON gg.kind = 'gender' AND gg.code = r.gender::text
   LEFT JOIN label_sets hg ON hg.kind = 'hangup' AND hg.code = r.hangup_disposition::text

@@ -15,7 +15,7 @@ SELECT n.id,
   FROM numbers n
   JOIN tasks t ON t.uuid = n.task_id AND t.user_id = $1::uuid
   LEFT JOIN status_labels s ON s.code = n.status
-  LEFT JOIN regions c ON c.id = n.city_id
-  LEFT JOIN regions p ON p.id = n.province_id
+  LEFT JOIN regions c ON c.id = n.city_id AND c.user_id = $1::uuid
+  LEFT JOIN regions p ON p.id = n.province_id AND p.user_id = $1::uuid
  WHERE n.id = $2::bigint
    AND n.user_id = $1::uuid

@@ -23,5 +23,5 @@ SELECT coalesce(p.city, '未知') AS label,
        coalesce(r.n, 0) AS records
   FROM c
   LEFT JOIN r ON r.province_id IS NOT DISTINCT FROM c.province_id
-  LEFT JOIN regions p ON p.id = c.province_id
+  LEFT JOIN regions p ON p.id = c.province_id AND p.user_id = $1::uuid
  ORDER BY c.dialled DESC, c.total DESC, label

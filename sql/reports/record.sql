@@ -27,8 +27,8 @@ SELECT
          WHERE rt.record_id = r.id AND rt.user_id = $1::uuid) AS tags_text,
        (SELECT x.label FROM label_sets x
          WHERE x.kind = 'operator' AND x.code = r.operator::text) AS operator_name,
-       (SELECT p.city FROM regions p WHERE p.id = r.province_id) AS province_name,
-       (SELECT c.city FROM regions c WHERE c.id = r.city_id) AS city_name
+       (SELECT p.city FROM regions p WHERE p.id = r.province_id AND p.user_id = $1::uuid) AS province_name,
+       (SELECT c.city FROM regions c WHERE c.id = r.city_id AND c.user_id = $1::uuid) AS city_name
   FROM records r
  WHERE r.id = $2::uuid
    AND r.user_id = $1::uuid

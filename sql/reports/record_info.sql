@@ -178,8 +178,8 @@ SELECT json_build_object(
   'mobile_info', json_build_object(
     'mobile_type', (
       SELECT x.label FROM label_sets x WHERE x.kind = 'operator' AND x.code = r.operator::text),
-    'province', (SELECT p.city FROM regions p WHERE p.id = r.province_id),
-    'city', (SELECT c.city FROM regions c WHERE c.id = r.city_id)),
+    'province', (SELECT p.city FROM regions p WHERE p.id = r.province_id AND p.user_id = $1::uuid),
+    'city', (SELECT c.city FROM regions c WHERE c.id = r.city_id AND c.user_id = $1::uuid)),
   -- The main flows (word_class 16) of the script group the call used.
   'utterances', (
     SELECT coalesce(json_agg(json_build_object(

@@ -28,8 +28,8 @@ SELECT n.number,
        h.id,
        $6::int AS call_history_unused
   FROM numbers n
-  LEFT JOIN regions c ON c.id = n.city_id
-  LEFT JOIN regions p ON p.id = n.province_id
+  LEFT JOIN regions c ON c.id = n.city_id AND c.user_id = $1::uuid
+  LEFT JOIN regions p ON p.id = n.province_id AND p.user_id = $1::uuid
   LEFT JOIN status_labels ns ON ns.code = n.status
   LEFT JOIN label_sets o ON o.kind = 'operator' AND o.code = n.operator::text
   LEFT JOIN LATERAL (

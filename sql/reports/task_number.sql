@@ -65,8 +65,8 @@ SELECT n.number,
            -- @include task_number.where
          ORDER BY n.task_id, n.id
          LIMIT $7::bigint OFFSET $8::bigint) n
-  LEFT JOIN regions c ON c.id = n.city_id
-  LEFT JOIN regions p ON p.id = n.province_id
+  LEFT JOIN regions c ON c.id = n.city_id AND c.user_id = $1::uuid
+  LEFT JOIN regions p ON p.id = n.province_id AND p.user_id = $1::uuid
   LEFT JOIN status_labels s ON s.code = n.status
   -- callreport_label() as a join: a function call a row costs more than the rest of the row.
   LEFT JOIN label_sets o ON o.kind = 'operator' AND o.code = n.operator::text

@@ -150,7 +150,8 @@ def vendor_example(name):
 def vendor(db, data):
     """Imports tests/fixtures/vendor/vendor.jsonl, the vendor examples' data plus a boundary
     task, into tenant "vendor" (created with the examples' user id); returns its token and ids.
-    Depends on data so that the demo's regions are there first, as in any later import."""
+    Depends on data so that other tenants' regions of the same ids are there first (each
+    tenant sees its own: test_api_contract compares the examples' regions)."""
     if not query(db, "SELECT id FROM tenants WHERE name = 'vendor'"):
         with db.cursor() as c:
             c.execute("INSERT INTO tenants (id, name) VALUES (%s, 'vendor')", (VENDOR_USER_ID,))

@@ -269,13 +269,16 @@ def smoke(base, tenant, conn, name="alpha"):
 
 
 def recording(base, tok, conn, rid, conf=CONF):
-    """A call recording with a range request: the record's file is put below
-    recordings_root (of conf) by the last two parts of its path, then asked for
-    whole (200) and in part (206, Content-Range, the bytes asked)."""
-    root = [l.split("=", 1)[1].strip() for l in open(conf) if l.split("=", 1)[0].strip() == "recordings_root"][0]
-    rf = _q(conn, "SELECT recordfile FROM records WHERE id = %s", rid)[0][0]
+    """A call recording with a range request: the record's file is put in its tenant's
+    directory of recordings (as `callreport recordings dir` with conf says) by the last two
+    parts of its path, then asked for whole (200) and in part (206, Content-Range, the
+    bytes asked)."""
+    rf, user = _q(conn, "SELECT r.recordfile, t.name FROM records r JOIN tenants t ON t.id = r.user_id "
+                        "WHERE r.id = %s", rid)[0]
+    where = subprocess.run([os.path.join(ROOT, "bin", "callreport"), "recordings", "dir", "--user", user],
+                           env=dict(os.environ, CALLREPORT_CONF=conf), capture_output=True, text=True, check=True)
     parts = [p for p in rf.split("/") if p]
-    path = os.path.join(root, *parts[-2:])
+    path = os.path.join(where.stdout.strip(), *parts[-2:])
     os.makedirs(os.path.dirname(path), exist_ok=True)
     data = bytes(range(256)) * 40
     with open(path, "wb") as f:

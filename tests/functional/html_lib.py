@@ -222,17 +222,20 @@ def write_wav(path, seconds=2.0, rate=8000):
         return f.read()
 
 
-def recordings_root():
-    root = conf_value("recordings_root")
-    assert root, "the test configuration sets recordings_root"
-    os.makedirs(root, exist_ok=True)
-    return root
+def recordings_dir(user):
+    """The directory of user's recordings, as `callreport recordings dir` says (the layout
+    is store/recording.c's: recordings_root/<tenant id>), made if missing."""
+    assert conf_value("recordings_root"), "the test configuration sets recordings_root"
+    d = cli("recordings", "dir", "--user", user).stdout.strip()
+    os.makedirs(d, exist_ok=True)
+    return d
 
 
-def place_recording(recordfile, seconds=2.0):
-    """Puts a WAV where callreport finds recordfile: below the root by its last two parts."""
+def place_recording(recordfile, user="alpha", seconds=2.0):
+    """Puts a WAV where callreport finds recordfile for user: in user's directory by the
+    path's last two parts."""
     parts = [p for p in recordfile.split("/") if p]
-    path = os.path.join(recordings_root(), *parts[-2:])
+    path = os.path.join(recordings_dir(user), *parts[-2:])
     return path, write_wav(path, seconds)
 
 
@@ -242,9 +245,8 @@ def xss(data, db):
     cli("import", "--user", "xss", XSS_FILE)
     token = cli("token", "--user", "xss").stdout.strip()
     cli("passwd", "--user", "xss", input="xss-password\n")
-    root = recordings_root()
-    # record 1's file is a symlink out of the root: it must never be served
-    link = os.path.join(root, "2026-10-02", "escape.wav")
+    # record 1's file is a symlink out of the tenant's directory: it must never be served
+    link = os.path.join(recordings_dir("xss"), "2026-10-02", "escape.wav")
     os.makedirs(os.path.dirname(link), exist_ok=True)
     if os.path.lexists(link):
         os.unlink(link)

@@ -228,7 +228,7 @@ def test_records_form_and_sort(b, data, db):
 def test_transcript_and_recording(b, db):
     task, rec = state["task"], state["record"]
     recordfile = query(db, "SELECT recordfile FROM records WHERE id = %s", rec)[0][0]
-    place_recording(recordfile, seconds=3.0)
+    place_recording(recordfile, "alpha", seconds=3.0)
     follow(b, f'tr[data-id="{rec}"] a.to-record')
     assert path_of(b).startswith(f"/records/{rec}?format=html&from=")
     turns = els(b, "#chat li.turn")

@@ -581,7 +581,7 @@ def test_recording_with_ranges(data, db, alpha_sid):
     task = task_of(data)
     rec, recordfile = query(db, "SELECT id::text, recordfile FROM records WHERE task_id = %s "
                                 "ORDER BY calldate, id LIMIT 1 OFFSET 3", task)[0]
-    _, wav = place_recording(recordfile)
+    _, wav = place_recording(recordfile, "alpha")
     d = doc(page(f"/records/{rec}", alpha_sid))
     src = f"/records/{rec}/recording"
     assert d.one("source")["attrs"] == {"src": src, "type": "audio/wav"} and d.one("audio", id="recording")

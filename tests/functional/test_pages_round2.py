@@ -9,7 +9,7 @@ import re
 import urllib.parse
 import wave
 
-from conftest import CLI, query, request
+from conftest import CLI, cli, query, request
 from html_lib import Doc, check_page, doc, page, recordings_root
 from html_lib import alpha_sid  # noqa: F401 (a fixture)
 
@@ -280,7 +280,9 @@ def test_colours_are_swatches_not_hex_text(data, db, alpha_sid):
 def test_demo_data_writes_a_short_recording_of_each_call(data, db):
     """demo-data --recordings (what make demo runs): a WAV for each call, where the page finds it."""
     import subprocess
-    root = recordings_root()
+    # The tenant's own directory, as make demo asks it of the command (recordings per tenant).
+    root = cli("recordings", "dir", "--user", "beta").stdout.strip()
+    assert root == os.path.join(recordings_root(), data["beta"]["tenant_id"])
     subprocess.run([CLI, "demo-data", "--tenant", "beta", "--recordings", root],
                    stdout=subprocess.DEVNULL, check=True)
     recs = query(db, "SELECT r.id::text, r.recordfile FROM records r JOIN tenants u ON u.id = r.user_id "

@@ -181,7 +181,7 @@ def test_cells_have_the_right_types(data, db):
     want = query(db, """
         SELECT n.id, n.number, n.bill, n.is_blacklist, n.calldate, n.status, c.area_code,
                (SELECT count(*) FROM call_histories h WHERE h.number_id = n.id)
-          FROM numbers n LEFT JOIN regions c ON c.id = n.city_id
+          FROM numbers n LEFT JOIN regions c ON c.id = n.city_id AND c.user_id = n.user_id
          WHERE n.task_id = %s AND n.status IN (1, 3) ORDER BY n.id""", task)
     assert len(rows) == len(want) > 100
     for row, (nid, number, bill, black, calldate, status, area, attempts) in zip(rows, want):

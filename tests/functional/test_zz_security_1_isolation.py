@@ -19,7 +19,7 @@ import psycopg2
 import psycopg2.errors
 import pytest
 
-from conftest import CLI, CONF, query
+from conftest import CLI, CONF, cli, query
 from security_lib import (MISSING_UUID, Client, conf_value, foreign_marks, login, path_params, routes,
                           tenant_marks)
 
@@ -84,13 +84,15 @@ def ids(data, db):
         tag = query(db, "SELECT t.tag_id::text FROM record_tags t JOIN records r ON r.id = t.record_id "
                         "WHERE r.task_id = %s LIMIT 1", task)[0][0]
         out[t] = {"task": task, "record": record, "number": str(number), "tag": tag}
-        # Its recording on disk (by the trailing parts of the stored path), so that the
-        # owner gets it and the other tenant gets a 404 for a file that is there.
+        # Its recording on disk (in the tenant's directory, by the trailing parts of the
+        # stored path), so that the owner gets it and the other tenant gets a 404 for a
+        # file that is there.
         recfile = query(db, "SELECT recordfile FROM records WHERE id = %s", record)[0][0]
         if recfile and conf_value("recordings_root"):
             day, name = recfile.rstrip("/").split("/")[-2:]
-            os.makedirs(os.path.join(conf_value("recordings_root"), day), exist_ok=True)
-            with open(os.path.join(conf_value("recordings_root"), day, name), "wb") as f:
+            where = os.path.join(cli("recordings", "dir", "--user", t).stdout.strip(), day)
+            os.makedirs(where, exist_ok=True)
+            with open(os.path.join(where, name), "wb") as f:
                 f.write(b"RIFF\x24\x00\x00\x00WAVEfmt " + t.encode())
     top = query(db, "SELECT coalesce(max(id), 0) FROM numbers")[0][0]
     out["missing"] = {"task": MISSING_UUID, "record": MISSING_UUID, "number": str(top + 1000003),
@@ -336,7 +338,7 @@ def test_interleaved_tenants_never_mix(data, ids, marks):
 
 # -- the second wall: row-level security under the program's own role ----------
 
-TENANT_TABLES = ["levels", "tag_scenes", "tag_groups", "tags", "tag_group_tags", "groups", "utterances", "tasks",
+TENANT_TABLES = ["regions", "levels", "tag_scenes", "tag_groups", "tags", "tag_group_tags", "groups", "utterances", "tasks",
                  "numbers", "call_histories", "records", "record_tags", "record_details", "record_detail_tags"]
 
 
@@ -403,7 +405,7 @@ def test_every_readable_tenant_table_has_rls(db):
           AND has_table_privilege('callreport_web', c.oid, 'SELECT')""")
     bad = []
     for name, kind, rls, policy, opts in rows:
-        if kind in ("r", "p") and name in ("status_labels", "label_sets", "regions"):
+        if kind in ("r", "p") and name in ("status_labels", "label_sets"):
             continue  # reference data shared by every tenant
         if kind in ("r", "p") and not (rls and policy):
             bad.append((name, "no row-level security"))

@@ -171,6 +171,8 @@ RECORDINGS = {  # record -> its recordfile, as the platform would store it
     "link_file": "/mnt/smartivr/recordings/security-link.wav",
     "link_dir": "/mnt/smartivr/recordings/security-dir/passwd",
     "link_secret": "/mnt/smartivr/recordings/security-link2.wav",
+    # a file in the root outside the tenant's directory, where the old layout found it
+    "root_secret": "/mnt/smartivr/recordings/security-secret.wav",
     "encoded": "%2e%2e/%2e%2e/etc/passwd",
     "markup": P("record.recordfile"),
 }
@@ -179,8 +181,16 @@ SECRET = b"SECRET-OUTSIDE-THE-ROOT"
 
 @pytest.fixture(scope="module")
 def mallory(db, data):
-    """A tenant with markup in every free-text field and hostile recording paths."""
-    root = conf_value("recordings_root")
+    """A tenant with markup in every free-text field and hostile recording paths. Its
+    directory of recordings (recordings_root/<its id>) holds its own file and symlinks out
+    of it; the secret is next to that directory (in the root, where every tenant's files
+    were before they were kept apart)."""
+    if not query(db, "SELECT 1 FROM tenants WHERE name = %s", MALLORY):
+        with db.cursor() as c:
+            c.execute("INSERT INTO tenants (id, name) VALUES ('6d000000-0000-4000-8000-000000000000', %s)",
+                      (MALLORY,))
+    root = cli("recordings", "dir", "--user", MALLORY).stdout.strip()
+    assert root == os.path.join(conf_value("recordings_root"), "6d000000-0000-4000-8000-000000000000")
     os.makedirs(os.path.join(root, "2026-11-01"), exist_ok=True)
     with open(os.path.join(root, "2026-11-01", "mallory-ok.wav"), "wb") as f:
         f.write(b"RIFF\x24\x00\x00\x00WAVEfmt mallory")
@@ -193,10 +203,6 @@ def mallory(db, data):
         if os.path.lexists(link):
             os.remove(link)
         os.symlink(target, link)
-    if not query(db, "SELECT 1 FROM tenants WHERE name = %s", MALLORY):
-        with db.cursor() as c:
-            c.execute("INSERT INTO tenants (id, name) VALUES ('6d000000-0000-4000-8000-000000000000', %s)",
-                      (MALLORY,))
     lines = mallory_lines(RECORDINGS)
     fields = import_tolerant(lines, MALLORY)
     token = cli("token", "--user", MALLORY).stdout.strip()
