@@ -62,6 +62,10 @@ def lines_kappa():
         {"kind": "tag_group", "id": "9c0a0000-0000-4000-8000-0000000000e2", "name": "意向",
          "tag_scene_id": "9c0a0000-0000-4000-8000-0000000000e1"},
         {"kind": "group", "id": 891000101, "name": "回访话术"},
+        # The provinces its calls name: each tenant's regions are its own (issue 15.6).
+        {"kind": "region", "id": 1, "pid": None, "city": "广东"},
+        {"kind": "region", "id": 2, "pid": None, "city": "浙江"},
+        {"kind": "region", "id": 3, "pid": None, "city": "江苏"},
         {"kind": "task", "uuid": T1, "name": "一月任务", "group_id": 891000101,
          "create_datetime": "2026-01-01 08:00:00"},
         {"kind": "task", "uuid": T2, "name": "二月任务", "group_id": 891000101,

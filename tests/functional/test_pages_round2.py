@@ -9,8 +9,8 @@ import re
 import urllib.parse
 import wave
 
-from conftest import CLI, cli, query, request
-from html_lib import Doc, check_page, doc, page, recordings_root
+from conftest import CLI, query, request
+from html_lib import Doc, check_page, conf_value, doc, page, recordings_dir
 from html_lib import alpha_sid  # noqa: F401 (a fixture)
 
 
@@ -281,8 +281,8 @@ def test_demo_data_writes_a_short_recording_of_each_call(data, db):
     """demo-data --recordings (what make demo runs): a WAV for each call, where the page finds it."""
     import subprocess
     # The tenant's own directory, as make demo asks it of the command (recordings per tenant).
-    root = cli("recordings", "dir", "--user", "beta").stdout.strip()
-    assert root == os.path.join(recordings_root(), data["beta"]["tenant_id"])
+    root = recordings_dir("beta")
+    assert root == os.path.join(conf_value("recordings_root"), data["beta"]["tenant_id"])
     subprocess.run([CLI, "demo-data", "--tenant", "beta", "--recordings", root],
                    stdout=subprocess.DEVNULL, check=True)
     recs = query(db, "SELECT r.id::text, r.recordfile FROM records r JOIN tenants u ON u.id = r.user_id "
