@@ -1,9 +1,9 @@
 {{%AUTOESCAPE context="HTML"}}{{>HEADER}}
-<p class="crumbs">概况 › <a href="{{BASE}}/tasks">任务</a></p>
+<p class="crumbs">概况 › <a href="{{BASE}}/tasks{{PERIOD_QUERY}}">任务</a></p>
 <h1>概况 <small class="meta">{{#HAS_PERIOD_NAME}}{{PERIOD_NAME}} · {{/HAS_PERIOD_NAME}}<span id="period">{{PERIOD_START}} 至 {{PERIOD_END}}</span></small></h1>
 <p class="meta">对比上期: <span id="prev-period">{{PREV_START}} 至 {{PREV_END}}</span> (等长的前一时段)</p>
 {{>PERIODS}}
-<p class="actions"><a href="{{PATH}}?{{XLSX_QUERY}}" id="xlsx">下载 XLSX</a><a href="{{BASE}}/tasks">全部任务</a></p>
+<p class="actions"><a href="{{PATH}}?{{XLSX_QUERY}}" id="xlsx">下载 XLSX</a><a href="{{BASE}}/tasks{{PERIOD_QUERY}}">全部任务</a></p>
 <div class="scroll">
 <table class="report stack-phone" id="rows">
 <caption class="vh">这一时段有呼叫或通话的任务, 最后一行为合计</caption>
@@ -23,7 +23,7 @@
 </tr></thead>
 <tbody>
 {{#ROW}}<tr class="{{row_kind}}" data-id="{{task_id}}">
-<td data-label="任务名称" class="wrap">{{#task_id_set}}<a href="{{BASE}}/tasks/{{task_id}}">{{name}}</a>{{/task_id_set}}{{#total_label_set}}<strong>{{total_label}}</strong>{{/total_label_set}}</td>
+<td data-label="任务名称" class="wrap">{{#task_id_set}}<a href="{{BASE}}/tasks/{{task_id}}{{PERIOD_QUERY}}">{{name}}</a>{{/task_id_set}}{{#total_label_set}}<strong>{{total_label}}</strong>{{/total_label_set}}</td>
 <td data-label="呼叫号码" class="num dialled">{{dialled}}</td>
 <td data-label="接通号码" class="num answered">{{answered}}</td>
 <td data-label="接通率" class="num connect-rate">{{#connect_rate_set}}{{connect_rate}}%{{/connect_rate_set}}</td>
