@@ -204,7 +204,7 @@
 <tbody>
 {{#CAUSE}}<tr>
 <td data-label="挂断原因">{{#LINK}}{{#LIVE}}<a href="{{BASE}}/tasks/{{TASK_ID}}/records?hangupcause={{code}}{{PERIOD_AMP}}">{{label}}</a>{{/LIVE}}{{#EXPORT}}{{label}}{{/EXPORT}}{{/LINK}}{{#NOLINK}}{{label}}{{/NOLINK}}</td>
-<td data-label="原因码"><code>{{code}}</code></td>
+<td data-label="原因码"><code class="raw">{{code}}</code></td>
 <td data-label="通话数" class="num count">{{count}}</td>
 <td data-label="占比" class="num">{{pct}}%</td>
 <td class="barcell"><svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"><rect width="{{bar}}" height="10"></rect></svg></td>
