@@ -34,16 +34,14 @@ SELECT n.number,
   LEFT JOIN status_labels ns ON ns.code = n.status
   LEFT JOIN label_sets o ON o.kind = 'operator' AND o.code = n.operator::text
   LEFT JOIN LATERAL (
-    SELECT h.*
-      FROM (SELECT h.id, h.call_time, h.status, h.call_status, h.duration, h.bill,
-                   h.hangup_cause, h.hangup_code, h.calling_number, h.call_id,
-                   h.record_file, row_number() OVER (ORDER BY h.call_time, h.id) AS attempt
-              FROM call_histories h
-             WHERE h.number_id = n.id
-               AND h.user_id = $1::uuid) h
-     WHERE ($8::timestamptz IS NULL OR h.call_time >= $8::timestamptz)
-       AND ($9::timestamptz IS NULL OR h.call_time < $9::timestamptz + interval '1 second')) h
-    ON true
+    SELECT h.id, h.call_time, h.status, h.call_status, h.duration, h.bill,
+           h.hangup_cause, h.hangup_code, h.calling_number, h.call_id, h.record_file,
+           row_number() OVER (ORDER BY h.call_time, h.id) AS attempt
+      FROM call_histories h
+     WHERE h.number_id = n.id
+       AND h.user_id = $1::uuid) h
+    ON ($8::timestamptz IS NULL OR h.call_time >= $8::timestamptz)
+   AND ($9::timestamptz IS NULL OR h.call_time < $9::timestamptz + interval '1 second')
   LEFT JOIN status_labels hs ON hs.code = h.status
   LEFT JOIN label_sets cs ON cs.kind = 'call_status' AND cs.code = h.call_status
   LEFT JOIN label_sets hc ON hc.kind = 'hangupcause' AND hc.code = h.hangup_cause
