@@ -9,13 +9,17 @@ there and back.
 """
 import datetime
 import html
+import json
+import os
 import re
+import subprocess
 import urllib.parse
 
 import pytest
 
-from conftest import get, query
+from conftest import CLI, CONF, get, query
 from html_lib import alpha_sid, check_page, page  # noqa: F401 (fixtures)
+from test_html_pages import xlsx_rows
 from test_start_page import FMT, ZONE, busiest_day, r1
 
 HOUR = datetime.timedelta(hours=1)
@@ -253,3 +257,48 @@ def test_numbers_page_over_a_period(data, db, alpha_sid, busy):
     whole = get("/v1/task/number", token=data["alpha"]["token"], params={"task_id": task})
     short = get("/v1/task/number", token=data["alpha"]["token"], params={"task_id": task, "period": "today"})
     assert short.json()["data"]["total"] == whole.json()["data"]["total"]
+
+
+def test_xlsx_summary_states_the_period(data, db, busy):
+    day, task = busy
+    tok = data["alpha"]["token"]
+    for params, words in (({"start_at": f"{day} 00:00:00", "end_at": f"{day} 23:59:59"}, f"{day} 至 {day}"),
+                          ({"start_at": f"{day} 09:30:00", "end_at": f"{day} 18:00:00"},
+                           f"{day} 09:30:00 至 {day} 18:00:00"),
+                          ({"period": "7d"}, None)):
+        r = get(f"/tasks/{task}/records", token=tok, params=dict(params, format="xlsx"))
+        assert r.status == 200
+        summary = {row[0]: row[1] for row in xlsx_rows(r.body, "汇总") if len(row) > 1}
+        if words is None:
+            today = datetime.datetime.now(ZONE).date()
+            words = "近7天（%s 至 %s）" % (today - 6 * DAY, today)
+        assert summary["时段"] == words
+        # The same period on the numbers' workbook.
+        r = get(f"/tasks/{task}/numbers", token=tok, params=dict(params, format="xlsx"))
+        assert {row[0]: row[1] for row in xlsx_rows(r.body, "汇总") if len(row) > 1}["时段"] == words
+
+
+def test_export_of_a_period(data, db, busy, tmp_path):
+    day, task = busy
+    tid = data["alpha"]["tenant_id"]
+    start, end = f"{day} 00:00:00", f"{day} 23:59:59"
+    want = raw(db, tid, task, start, end)
+    out = tmp_path / "site"
+    env = dict(os.environ, CALLREPORT_CONF=CONF)
+    p = subprocess.run([CLI, "export", "--user", "alpha", "--task", task, "--out", str(out), "--no-history",
+                        "--quiet", "--start-at", start, "--end-at", end], capture_output=True, text=True,
+                       env=env, timeout=600)
+    assert p.returncode == 0, p.stderr
+    index = (out / "index.html").read_text()
+    assert figure(index, "f-records") == want["records"] and figure(index, "f-dialled") == want["dialled"]
+    assert f"{day} 至 {day}" in index
+    assert re.search(r'id="total">(\d+)<', (out / "records-1.html").read_text()).group(1) == str(want["records"])
+    assert re.search(r'id="total">(\d+)<', (out / "numbers-1.html").read_text()).group(1) == str(want["dialled"])
+    assert json.loads((out / "json" / "records-1.json").read_text())["total"] == want["records"]
+    summary = {row[0]: row[1] for row in xlsx_rows((out / "records.xlsx").read_bytes(), "汇总") if len(row) > 1}
+    assert summary["时段"] == f"{day} 至 {day}"
+    # A bad period is refused, naming it, and nothing is written.
+    bad = subprocess.run([CLI, "export", "--user", "alpha", "--task", task, "--out", str(tmp_path / "bad"),
+                          "--period", "tomorrow"], capture_output=True, text=True, env=env, timeout=60)
+    assert bad.returncode != 0 and "--period: period must be one of" in bad.stderr
+    assert not (tmp_path / "bad").exists()
