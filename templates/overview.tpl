@@ -203,8 +203,8 @@
 <thead><tr><th scope="col">挂断原因</th><th scope="col">原因码</th><th scope="col" class="num">通话数</th><th scope="col" class="num">占比</th><th scope="col">分布</th></tr></thead>
 <tbody>
 {{#CAUSE}}<tr>
-<td data-label="挂断原因">{{#LINK}}{{#LIVE}}<a href="{{BASE}}/tasks/{{TASK_ID}}/records?hangupcause={{code}}{{PERIOD_AMP}}">{{label}}</a>{{/LIVE}}{{#EXPORT}}{{label}}{{/EXPORT}}{{/LINK}}{{#NOLINK}}{{label}}{{/NOLINK}}</td>
-<td data-label="原因码"><code class="raw">{{code}}</code></td>
+<td data-label="挂断原因">{{#LINK}}{{#LIVE}}<a href="{{BASE}}/tasks/{{TASK_ID}}/records?hangupcause={{link_q}}{{PERIOD_AMP}}">{{label}}</a>{{/LIVE}}{{#EXPORT}}{{label}}{{/EXPORT}}{{/LINK}}{{#NOLINK}}{{label}}{{/NOLINK}}</td>
+<td data-label="原因码">{{#LINK}}<code class="raw">{{code}}</code>{{/LINK}}</td>
 <td data-label="通话数" class="num count">{{count}}</td>
 <td data-label="占比" class="num">{{pct}}%</td>
 <td class="barcell"><svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"><rect width="{{bar}}" height="10"></rect></svg></td>

@@ -24,7 +24,7 @@ c AS (
   UNION ALL
   SELECT nullif(n.operator, 0), count(*), count(*), count(*) FILTER (WHERE pn.connected)
     FROM pn
-    JOIN numbers n ON n.id = pn.number_id AND n.user_id = $1::uuid
+    JOIN numbers n ON n.id = pn.number_id AND n.user_id = $1::uuid AND n.task_id = $2::uuid
    GROUP BY 1),
 r AS (
   SELECT nullif(x.operator, 0) AS operator, count(*) AS n

@@ -22,7 +22,7 @@ c AS (
   UNION ALL
   SELECT n.province_id, count(*), count(*), count(*) FILTER (WHERE pn.connected)
     FROM pn
-    JOIN numbers n ON n.id = pn.number_id AND n.user_id = $1::uuid
+    JOIN numbers n ON n.id = pn.number_id AND n.user_id = $1::uuid AND n.task_id = $2::uuid
    GROUP BY n.province_id),
 r AS (
   SELECT x.province_id, count(*) AS n

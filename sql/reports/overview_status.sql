@@ -17,7 +17,7 @@ c AS (
   UNION ALL
   SELECT n.status, count(*)
     FROM pn
-    JOIN numbers n ON n.id = pn.number_id AND n.user_id = $1::uuid
+    JOIN numbers n ON n.id = pn.number_id AND n.user_id = $1::uuid AND n.task_id = $2::uuid
    GROUP BY n.status)
 SELECT s.code, s.label, coalesce(c.n, 0) AS count,
        round(coalesce(c.n, 0)::numeric / greatest(1, (SELECT sum(n) FROM c)), 4) AS share

@@ -247,8 +247,8 @@ def test_start_page(big, generic):
 
 
 # Not yet here: overview_status, overview_operators and overview_provinces (whose custom plan
-# for the demo's busiest day joins the period's numbers by a scan of numbers) and
-# overview_tags (a scan of record_tags, as before periods): left for the rollups.
+# for the big task's day joins the period's numbers by a scan of numbers: the whole task is
+# that day), and overview_tags (a scan of record_tags, as before periods).
 OVERVIEW_PARTS = ["overview_task", "overview_levels", "overview_tag_groups", "overview_bills",
                   "overview_rounds", "overview_hours", "overview_hangup", "overview_trend",
                   "overview_causes"]
