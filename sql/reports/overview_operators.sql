@@ -24,7 +24,12 @@ c AS (
   UNION ALL
   SELECT nullif(n.operator, 0), count(*), count(*), count(*) FILTER (WHERE pn.connected)
     FROM pn
-    JOIN numbers n ON n.id = pn.number_id AND n.user_id = $1::uuid AND n.task_id = $2::uuid
+    -- Each number by its key (LIMIT 1: a lookup per number, never a scan of numbers).
+    CROSS JOIN LATERAL (
+      SELECT n.status, n.operator, n.province_id
+        FROM numbers n
+       WHERE n.id = pn.number_id AND n.user_id = $1::uuid AND n.task_id = $2::uuid
+       LIMIT 1) n
    GROUP BY 1),
 r AS (
   SELECT nullif(x.operator, 0) AS operator, count(*) AS n

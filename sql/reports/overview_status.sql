@@ -17,7 +17,12 @@ c AS (
   UNION ALL
   SELECT n.status, count(*)
     FROM pn
-    JOIN numbers n ON n.id = pn.number_id AND n.user_id = $1::uuid AND n.task_id = $2::uuid
+    -- Each number by its key (LIMIT 1: a lookup per number, never a scan of numbers).
+    CROSS JOIN LATERAL (
+      SELECT n.status, n.operator, n.province_id
+        FROM numbers n
+       WHERE n.id = pn.number_id AND n.user_id = $1::uuid AND n.task_id = $2::uuid
+       LIMIT 1) n
    GROUP BY n.status)
 SELECT s.code, s.label, coalesce(c.n, 0) AS count,
        round(coalesce(c.n, 0)::numeric / greatest(1, (SELECT sum(n) FROM c)), 4) AS share
