@@ -169,7 +169,7 @@
 <table class="report" id="rate-table">
 <thead><tr><th scope="col">时段</th><th scope="col" class="num">呼叫次数</th><th scope="col" class="num">接通次数</th><th scope="col" class="num">接通率</th></tr></thead>
 <tbody>
-{{#HOUR}}<tr data-hour="{{hour}}"><td>{{label}}</td><td class="num count">{{count}}</td><td class="num connected">{{connected}}</td><td class="num rate">{{rate}}</td></tr>{{/HOUR}}
+{{#HOUR}}<tr data-hour="{{hour}}"><td>{{#NONZERO}}{{#LIVE}}<a href="{{BASE}}/tasks/{{TASK_ID}}/numbers?attempts=1&amp;hour={{hour}}{{PERIOD_AMP}}">{{label}}</a>{{/LIVE}}{{#EXPORT}}{{label}}{{/EXPORT}}{{/NONZERO}}{{#ZERO}}{{label}}{{/ZERO}}</td><td class="num count">{{count}}</td><td class="num connected">{{connected}}</td><td class="num rate">{{rate}}</td></tr>{{/HOUR}}
 </tbody>
 </table>
 </div>{{/HOUR_ANY}}
@@ -199,7 +199,8 @@
 <section class="panel" id="causes" aria-labelledby="h-causes">
 <h2 id="h-causes">挂断原因</h2>
 {{#CAUSE_NONE}}<p class="note">没有通话记录。</p>{{/CAUSE_NONE}}
-{{#CAUSE_ANY}}<table class="report">
+{{#CAUSE_ANY}}<div class="scroll">
+<table class="report">
 <thead><tr><th scope="col">挂断原因</th><th scope="col">原因码</th><th scope="col" class="num">通话数</th><th scope="col" class="num">占比</th><th scope="col">分布</th></tr></thead>
 <tbody>
 {{#CAUSE}}<tr>
@@ -210,7 +211,8 @@
 <td class="barcell"><svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"><rect width="{{bar}}" height="10"></rect></svg></td>
 </tr>{{/CAUSE}}
 </tbody>
-</table>{{/CAUSE_ANY}}
+</table>
+</div>{{/CAUSE_ANY}}
 </section>
 
 <section class="panel" id="operators" aria-labelledby="h-operators">

@@ -60,6 +60,7 @@ static const struct field f_task_number[] = {
 	{ "province", FT_UINT, 0, 0, INT32_MAX, NULL, NULL, "省份" },
 	PERIOD_SHORTCUT,
 	PERIOD_TIMES,
+	{ "hour", FT_UINT, 0, 0, 23, NULL, NULL, "呼叫时段(时)" },
 	/* HTML and XLSX: one row per call attempt (REPORT_TASK_ATTEMPTS). */
 	{ "attempts", FT_FLAG, F_NOSQL, 0, 1, NULL, NULL, "每次呼叫一行" },
 	SORT_FIELDS(number_sort_codes),

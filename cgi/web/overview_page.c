@@ -193,7 +193,8 @@ num(const struct table *t, int i, int c)
  * cx, cw (the column's start and width), cy, ch (the count), cy2, ch2 (the
  * connected column), ry, rh (the rate column, of 100%), lx (the column's
  * middle), TICK on at most CHART_TICKS rows, VALUE while columns are wide
- * enough, link_q (the drill-down value, percent-encoded) with LINK. <section>_MAX is the largest count (the value axis' top).
+ * enough, link_q (the drill-down value, percent-encoded) with LINK, NONZERO
+ * or ZERO for the count. <section>_MAX is the largest count (the value axis' top).
  * Shows <section>_NONE when every count is 0.
  */
 static int
@@ -258,8 +259,7 @@ fill(struct req *req, struct tpl_dict *d, const struct overview_part *pt,
 			tpl_show(s, "VALUE");
 		tpl_show(s, ccolor >= 0 && cell(&t, i, ccolor) != NULL ?
 		    "COLOR" : "NOCOLOR");
-		if (v > 0)
-			tpl_show(s, "NONZERO");
+		tpl_show(s, v > 0 ? "NONZERO" : "ZERO");
 		tpl_show(s, cl >= 0 && cell(&t, i, cl) != NULL ? "LINK" : "NOLINK");
 		/* A code as a query parameter's value (a code is the platform's text). */
 		if (cl >= 0 && cell(&t, i, cl) != NULL) {

@@ -185,7 +185,7 @@ def test_query_done_task_phones(big, generic):
 def test_task_number(big, generic):
     t, task = big["tenant"], big["task"]
     day = big["day"]
-    nop = [None, None, None]  # province, start_at, end_at
+    nop = [None, None, None, None]  # province, start_at, end_at, hour
     cases = {
         "no filter": [t, task, None, None, None, "0"] + nop,
         "status": [t, task, "{1,3}", None, None, "0"] + nop,
@@ -193,9 +193,10 @@ def test_task_number(big, generic):
         "type": [t, task, None, None, "{2}", "0"] + nop,
         "call_history": [t, task, None, None, None, "1"] + nop,
         "every filter": [t, task, "{1}", "138", "{2,3}", "1"] + nop,
-        "province": [t, task, None, None, None, "0", "11", None, None],
-        "a period": [t, task, None, None, None, "0", None, f"{day} 00:00:00", f"{day} 23:59:59"],
-        "status of a period": [t, task, "{1}", None, None, "0", None, f"{day} 00:00:00", f"{day} 23:59:59"],
+        "province": [t, task, None, None, None, "0", "11", None, None, None],
+        "a period": [t, task, None, None, None, "0", None, f"{day} 00:00:00", f"{day} 23:59:59", None],
+        "status of a period": [t, task, "{1}", None, None, "0", None, f"{day} 00:00:00", f"{day} 23:59:59", None],
+        "an hour of a period": [t, task, None, None, None, "0", None, f"{day} 00:00:00", f"{day} 23:59:59", "10"],
     }
     for what, params in cases.items():
         no_seq_scan(explain(big, "task_number.count", params, generic), f"count, {what}")

@@ -98,7 +98,7 @@ def overview(sid, task, **params):
     return text
 
 
-def check_overview(db, data, sid, task, start, end, **params):
+def check_overview(db, data, sid, task, start, end, drill=False, **params):
     tid = data["alpha"]["tenant_id"]
     want = raw(db, tid, task, start, end)
     text = overview(sid, task, **(params or {"start_at": start, "end_at": end}))
@@ -116,9 +116,13 @@ def check_overview(db, data, sid, task, start, end, **params):
         return text, want
     rates = table(text, "rate-table")
     assert [c[0] for c, _ in rates] == ["%02d:00" % h for h in range(24)]
-    for h, (c, _) in enumerate(rates):
+    for h, (c, link) in enumerate(rates):
         n, k = want["hours"][h]
         assert (int(c[1]), int(c[2]), c[3]) == (n, k, str(r1(k, n)) if n else ""), h
+        # An hour with attempts links to them: the attempts view of that hour and period.
+        assert (link is None) == (n == 0), h
+        if link and drill:
+            assert total_of(link, sid)[0] == n, h
     return text, want
 
 
@@ -156,7 +160,7 @@ def test_a_custom_range_equals_the_raw_rows(data, db, alpha_sid, busy):
 def test_one_day_is_by_hour_and_every_row_drills_down(data, db, alpha_sid, busy):
     day, task = busy
     start, end = f"{day} 00:00:00", f"{day} 23:59:59"
-    text, want = check_overview(db, data, alpha_sid, task, start, end)
+    text, want = check_overview(db, data, alpha_sid, task, start, end, drill=True)
     trend = table(text, "trend-table")
     assert [c[0] for c, _ in trend] == ["%02d:00" % h for h in range(24)]
     for h, (c, link) in enumerate(trend):
