@@ -420,10 +420,6 @@ hook_periods(struct req *req, struct tpl_dict *d, const char *path,
 	tpl_set(ch, "PATH", path);
 	if (custom)
 		tpl_show(ch, "CUSTOM");
-	if (start == NULL || end == NULL)
-		return;
-	tpl_set(ch, "f_start_at", start);
-	tpl_set(ch, "f_end_at", end);
 	now = period_now(req->cfg->timezone);
 	for (i = 0; period_codes[i] != NULL; i++) {
 		if (period_parse(period_codes[i], NULL, NULL, now, &p, &err) != 0)
@@ -435,7 +431,8 @@ hook_periods(struct req *req, struct tpl_dict *d, const char *path,
 		tpl_set(s, "code", period_codes[i]);
 		tpl_set(s, "query", qf(req, ctx, period_codes[i], b[0], b[1]));
 		/* Chosen, and still the shortcut's times (a link of yesterday's 今天 is not). */
-		if (code != NULL && strcmp(code, period_codes[i]) == 0 &&
+		if (code != NULL && start != NULL && end != NULL &&
+		    strcmp(code, period_codes[i]) == 0 &&
 		    strcmp(start, b[0]) == 0 && strcmp(end, b[1]) == 0) {
 			tpl_show(s, "CURRENT");
 			cur = period_codes[i];
@@ -444,6 +441,10 @@ hook_periods(struct req *req, struct tpl_dict *d, const char *path,
 		} else
 			tpl_show(s, "OTHER");
 	}
+	if (start == NULL || end == NULL)
+		return;
+	tpl_set(ch, "f_start_at", start);
+	tpl_set(ch, "f_end_at", end);
 	/* Links to other pages: the shortcut's code while it is still its times, and the times. */
 	if (cur != NULL) {
 		buf_puts(&q, "period=");
