@@ -30,7 +30,7 @@
 <p><label for="keyword">被叫号码</label> <input id="keyword" name="keyword" inputmode="numeric" value="{{f_keyword}}">
 <button type="submit">筛选</button> <a href="{{PATH}}?task_id={{TASK_ID}}&amp;attempts=1">清除</a></p>
 </form>{{/LIVE}}
-<p class="actions">共 <strong id="total">{{TOTAL}}</strong> 行 · <a href="{{PATH}}?{{XLSX_QUERY}}">下载 XLSX</a></p>
+<p class="actions">共 {{TOTAL}} 行 · <a href="{{PATH}}?{{XLSX_QUERY}}">下载 XLSX</a></p>
 <table class="report">
 <thead><tr><th scope="col">被叫号码</th><th scope="col">号码ID</th><th scope="col">号码状态</th><th scope="col" class="num">呼叫次序</th><th scope="col">呼叫时间</th><th scope="col">本次结果</th><th scope="col" class="num">呼叫时长(秒)</th><th scope="col" class="num">通话时长(秒)</th><th scope="col">挂断原因</th><th scope="col">主叫号码</th><th scope="col">城市</th><th scope="col">省份</th><th scope="col">运营商</th></tr></thead>
 <tbody>

@@ -88,7 +88,8 @@ def total_of(link, sid):
     """Follows a link of a page; returns the list's total (共 N) and the page."""
     u = urllib.parse.urlsplit(link)
     text = page(u.path, sid, raw_query=u.query)
-    return int(re.search(r'id="total">(\d+)<', text).group(1)), text
+    m = re.search(r'id="total">(\d+)<|共 (\d+) 行', text)  # a list's, or the attempts view's
+    return int(m.group(1) or m.group(2)), text
 
 
 def overview(sid, task, **params):
