@@ -319,6 +319,8 @@ CREATE TABLE IF NOT EXISTS numbers (
 DROP INDEX IF EXISTS numbers_task_id;
 CREATE INDEX IF NOT EXISTS numbers_task_status ON numbers (task_id, status, id);
 CREATE INDEX IF NOT EXISTS numbers_task_operator ON numbers (task_id, operator, id);
+-- The numbers page's province filter (the overview's province rows link there).
+CREATE INDEX IF NOT EXISTS numbers_task_province ON numbers (task_id, province_id, id);
 -- A call record's number (transcript page → number history).
 CREATE INDEX IF NOT EXISTS numbers_task_number ON numbers (task_id, number);
 -- No trigram index for keyword: LIKE is not leakproof, so under row-level

@@ -1,5 +1,6 @@
 {{%AUTOESCAPE context="HTML"}}{{>HEADER}}
-<p class="crumbs"><a href="{{BASE}}/tasks">任务</a> › <a href="{{BASE}}/tasks/{{TASK_ID}}">{{TASK_NAME}}</a> › 通话记录</p>
+<p class="crumbs"><a href="{{BASE}}/{{PERIOD_QUERY}}">概况</a> › <a href="{{BASE}}/tasks{{PERIOD_QUERY}}">任务</a> › <a href="{{BASE}}/tasks/{{TASK_ID}}{{PERIOD_QUERY}}">{{TASK_NAME}}</a> › 通话记录{{#HAS_PERIOD}} <span class="period">{{PERIOD_WORDS}}</span>{{/HAS_PERIOD}}</p>
+{{>PERIODS}}
 <h1>通话记录 <small class="meta">{{TASK_NAME}}</small></h1>
 {{#FORM_ERROR}}<p class="form-error" id="form-error" role="alert" title="{{MESSAGE_EN}}">{{MESSAGE}}</p>{{/FORM_ERROR}}
 {{#LIVE}}<form method="get" action="{{PATH}}" class="filters" id="filters">
@@ -30,7 +31,7 @@
 <button type="submit">筛选</button> <a href="{{PATH}}">清除</a>
 </div>
 </form>{{/LIVE}}
-<p class="actions"><span>共 <strong id="total">{{TOTAL}}</strong> 条</span><a href="{{PATH}}?{{XLSX_QUERY}}" id="xlsx">下载 XLSX</a><a href="{{BASE}}/tasks/{{TASK_ID}}/numbers">号码列表</a></p>
+<p class="actions"><span>共 <strong id="total">{{TOTAL}}</strong> 条</span><a href="{{PATH}}?{{XLSX_QUERY}}" id="xlsx">下载 XLSX</a><a href="{{BASE}}/tasks/{{TASK_ID}}/numbers{{PERIOD_QUERY}}">号码列表</a></p>
 <div class="scroll">
 <table class="report stack-phone" id="rows">
 <caption class="vh">通话记录, 第 {{PAGE}} 页</caption>

@@ -1,10 +1,10 @@
 {{%AUTOESCAPE context="HTML"}}{{>HEADER}}
-<p class="crumbs">概况 › <a href="{{BASE}}/tasks">任务</a></p>
+<p class="crumbs">概况 › <a href="{{BASE}}/tasks{{PERIOD_QUERY}}">任务</a></p>
 <h1>概况 <small class="meta">{{#HAS_PERIOD_NAME}}{{PERIOD_NAME}} · {{/HAS_PERIOD_NAME}}<span id="period">{{PERIOD_START}} 至 {{PERIOD_END}}</span></small></h1>
 <p class="meta">对比上期: <span id="prev-period">{{PREV_START}} 至 {{PREV_END}}</span> (等长的前一时段)</p>
 {{#FORM_ERROR}}<p class="form-error" id="form-error" role="alert" title="{{MESSAGE_EN}}">{{MESSAGE}}</p>{{/FORM_ERROR}}
 {{>PERIODS}}
-<p class="actions"><a href="{{PATH}}?{{XLSX_QUERY}}" id="xlsx">下载 XLSX</a><a href="{{BASE}}/callbacks{{PERIOD_QUERY}}&amp;period={{f_period}}" id="callbacks">这一时段的意向客户</a><a href="{{BASE}}/tasks">全部任务</a></p>
+<p class="actions"><a href="{{PATH}}?{{XLSX_QUERY}}" id="xlsx">下载 XLSX</a><a href="{{BASE}}/callbacks{{PERIOD_QUERY}}" id="callbacks">这一时段的意向客户</a><a href="{{BASE}}/tasks{{PERIOD_QUERY}}">全部任务</a></p>
 {{#LIVE}}<form method="get" action="{{BASE}}/compare" id="compare-form">
 <input type="hidden" name="start_at" value="{{PERIOD_START}}"><input type="hidden" name="end_at" value="{{PERIOD_END}}">
 {{/LIVE}}<div class="scroll">
@@ -28,7 +28,7 @@
 <tbody>
 {{#ROW}}<tr class="{{row_kind}}" data-id="{{task_id}}">
 {{#LIVE}}<td data-label="对比">{{#task_id_set}}<input type="checkbox" name="tasks[]" value="{{task_id}}" aria-label="对比 {{name}}">{{/task_id_set}}</td>{{/LIVE}}
-<td data-label="任务名称" class="wrap">{{#task_id_set}}<a href="{{BASE}}/tasks/{{task_id}}">{{name}}</a>{{/task_id_set}}{{#total_label_set}}<strong>{{total_label}}</strong>{{/total_label_set}}</td>
+<td data-label="任务名称" class="wrap">{{#task_id_set}}<a href="{{BASE}}/tasks/{{task_id}}{{PERIOD_QUERY}}">{{name}}</a>{{/task_id_set}}{{#total_label_set}}<strong>{{total_label}}</strong>{{/total_label_set}}</td>
 <td data-label="呼叫号码" class="num dialled">{{dialled}}</td>
 <td data-label="接通号码" class="num answered">{{answered}}</td>
 <td data-label="接通率" class="num connect-rate{{#connect_rate_mark_set}} mark-{{connect_rate_mark}}{{/connect_rate_mark_set}}">{{#connect_rate_set}}{{connect_rate}}%{{/connect_rate_set}}</td>

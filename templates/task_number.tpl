@@ -1,9 +1,11 @@
 {{%AUTOESCAPE context="HTML"}}{{>HEADER}}
-<p class="crumbs"><a href="{{BASE}}/tasks">任务</a> › <a href="{{BASE}}/tasks/{{TASK_ID}}">{{TASK_NAME}}</a> › 号码列表</p>
+<p class="crumbs"><a href="{{BASE}}/{{PERIOD_QUERY}}">概况</a> › <a href="{{BASE}}/tasks{{PERIOD_QUERY}}">任务</a> › <a href="{{BASE}}/tasks/{{TASK_ID}}{{PERIOD_QUERY}}">{{TASK_NAME}}</a> › 号码列表{{#HAS_PERIOD}} <span class="period">{{PERIOD_WORDS}}</span>{{/HAS_PERIOD}}</p>
+{{>PERIODS}}
 <h1>号码列表 <small class="meta">{{TASK_NAME}}</small></h1>
 {{#FORM_ERROR}}<p class="form-error" id="form-error" role="alert" title="{{MESSAGE_EN}}">{{MESSAGE}}</p>{{/FORM_ERROR}}
 {{#LIVE}}<form method="get" action="{{PATH}}" class="filters" id="filters">
-<input type="hidden" name="task_id" value="{{TASK_ID}}">
+<input type="hidden" name="task_id" value="{{TASK_ID}}">{{#HAS_PERIOD}}
+<input type="hidden" name="start_at" value="{{PERIOD_START}}"><input type="hidden" name="end_at" value="{{PERIOD_END}}">{{/HAS_PERIOD}}
 <fieldset>
 <legend>号码状态</legend>
 <label><input type="checkbox" name="status[]" value="0" {{#status_0}}checked{{/status_0}}>等待呼叫</label>
@@ -34,7 +36,7 @@
 <button type="submit">筛选</button> <a href="{{PATH}}?task_id={{TASK_ID}}">清除</a>
 </div>
 </form>{{/LIVE}}
-<p class="actions"><span>共 <strong id="total">{{TOTAL}}</strong> 个号码</span><a href="{{PATH}}?{{XLSX_QUERY}}" id="xlsx">下载 XLSX</a>{{#LIVE}}<a href="{{PATH}}?{{XLSX_QUERY}}&amp;attempts=1">下载 XLSX（每次呼叫一行）</a><a href="{{PATH}}?task_id={{TASK_ID}}&amp;attempts=1">呼叫明细</a>{{/LIVE}}<a href="{{BASE}}/tasks/{{TASK_ID}}/records">通话记录</a></p>
+<p class="actions"><span>共 <strong id="total">{{TOTAL}}</strong> 个号码</span><a href="{{PATH}}?{{XLSX_QUERY}}" id="xlsx">下载 XLSX</a>{{#LIVE}}<a href="{{PATH}}?{{XLSX_QUERY}}&amp;attempts=1">下载 XLSX（每次呼叫一行）</a><a href="{{PATH}}?task_id={{TASK_ID}}&amp;attempts=1">呼叫明细</a>{{/LIVE}}<a href="{{BASE}}/tasks/{{TASK_ID}}/records{{PERIOD_QUERY}}">通话记录</a></p>
 <div class="scroll">
 <table class="report stack-phone" id="rows">
 <caption class="vh">号码列表, 第 {{PAGE}} 页</caption>

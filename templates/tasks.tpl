@@ -19,7 +19,7 @@
 <td data-label="接通" class="num">{{connected}}</td>
 <td data-label="接通率" class="num connect-rate">{{connect_rate}}%</td>
 <td data-label="通话记录" class="num">{{records}}</td>
-<td data-label="查看" class="nowrap"><a href="{{BASE}}/tasks/{{uuid}}">概览</a> · <a href="{{BASE}}/tasks/{{uuid}}/numbers">号码</a> · <a href="{{BASE}}/tasks/{{uuid}}/records{{PERIOD_QUERY}}">通话记录</a></td>
+<td data-label="查看" class="nowrap"><a href="{{BASE}}/tasks/{{uuid}}{{PERIOD_QUERY}}">概览</a> · <a href="{{BASE}}/tasks/{{uuid}}/numbers{{PERIOD_QUERY}}">号码</a> · <a href="{{BASE}}/tasks/{{uuid}}/records{{PERIOD_QUERY}}">通话记录</a></td>
 </tr>{{/ROW}}
 {{#EMPTY}}<tr><td colspan="10">没有任务</td></tr>{{/EMPTY}}
 {{#BAD}}<tr><td colspan="10">筛选条件有误, 请改正后再查看</td></tr>{{/BAD}}

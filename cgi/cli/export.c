@@ -27,6 +27,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/mask.h"
+#include "input/period.h"
 
 /*
  * The site is made by the live program itself: every page is an in-process
@@ -47,6 +48,7 @@ struct export {
 	bool			 zip, mask, quiet, history, tty;
 	char			 query[4096];	/* the filters as a query string */
 	char			 body[4096];	/* the filters as a JSON object body (records) */
+	char			 pquery[256];	/* the period for the overview: "?start_at=...", or "" */
 	long			 done, total;
 	time_t			 started;
 	char			 err[512];
@@ -621,6 +623,45 @@ out:
 	return rc;
 }
 
+/*
+ * The period of --period or --start-at and --end-at (input/period.c, in the
+ * configured zone; resolved once, so that every file is of the same times):
+ * the filters start_at and end_at (and period, the shortcut's name for the
+ * titles), and x->pquery for the overview. Returns 0, or -1 with x->err.
+ */
+static int
+period_filters(struct export *x, const char *per[3])
+{
+	char b[2][PERIOD_TEXT];
+	struct period p;
+	struct buf q = {0};
+	const char *err = NULL;
+	int rc;
+
+	if (per[0] == NULL && per[1] == NULL && per[2] == NULL)
+		return 0;
+	rc = period_parse(per[0], per[1], per[2], period_now(x->cfg->timezone), &p, &err);
+	if (rc != 0) {
+		snprintf(x->err, sizeof(x->err), "--period: %s", rc == -1 ? err :
+		    "nothing given");
+		return -1;
+	}
+	period_format(p.start, b[0]);
+	period_format(p.end, b[1]);
+	if (p.code != NULL)
+		x->filters[x->nfilters++] = arena_printf(x->a, "period=%s", p.code);
+	x->filters[x->nfilters++] = arena_printf(x->a, "start_at=%s", b[0]);
+	x->filters[x->nfilters++] = arena_printf(x->a, "end_at=%s", b[1]);
+	buf_printf(&q, "?%s%s%sstart_at=", p.code ? "period=" : "", p.code ? p.code : "",
+	    p.code ? "&" : "");
+	url_encode(&q, b[0]);
+	buf_puts(&q, "&end_at=");
+	url_encode(&q, b[1]);
+	snprintf(x->pquery, sizeof(x->pquery), "%s", q.p);
+	buf_free(&q);
+	return 0;
+}
+
 /* Returns the body for one page of query_done_task_phones (arena). */
 static const char *
 records_body(struct export *x, long pg)
@@ -691,7 +732,8 @@ build(struct export *x)
 	if (room(x, nnumbers, nrecords))
 		return -1;
 
-	if (copy_static(x) || page(x, arena_printf(x->a, "/tasks/%s", x->task), "index.html", 0))
+	if (copy_static(x) || page(x, arena_printf(x->a, "/tasks/%s%s", x->task, x->pquery),
+	    "index.html", 0))
 		return -1;
 	if (json_doc(x, "GET", "/v1/setting/record_level", NULL, "json/record_level.json", NULL) ||
 	    json_doc(x, "GET", "/v1/tag/usable_tags", NULL, "json/usable_tags.json", NULL))
@@ -770,6 +812,9 @@ usage(void)
 {
 	fputs("usage: callreport export --user NAME --task TASK_ID [--out DIR] [--zip]\n"
 	    "         [--mask-numbers] [--no-history] [--quiet] [--filter KEY=VALUE]...\n"
+	    "         [--period today|yesterday|7d|30d|month|last_month|今天|...]\n"
+	    "         [--start-at 'YYYY-MM-DD HH:MM:SS' --end-at 'YYYY-MM-DD HH:MM:SS']\n"
+	    "  a period: the overview, the numbers with an attempt in it, the call records of it\n"
 	    "  filters are the contract's, as query parameters: --filter 'levels[0][]=200'\n"
 	    "  --filter 'levels[0][]=1000' --filter 'start_at=2026-11-01 00:00:00'\n", stderr);
 }
@@ -818,9 +863,13 @@ export_main(const struct config *cfg, int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-history", no_argument, NULL, 'H' },
 		{ "filter", required_argument, NULL, 'f' },
+		{ "period", required_argument, NULL, 'p' },
+		{ "start-at", required_argument, NULL, 'S' },
+		{ "end-at", required_argument, NULL, 'E' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct export x;
+	const char *per[3] = { NULL, NULL, NULL };
 	struct sigaction sa;
 	char *out = NULL, *old = NULL, *zp = NULL, *ztmp = NULL;
 	struct stat st;
@@ -829,7 +878,7 @@ export_main(const struct config *cfg, int argc, char **argv)
 	memset(&x, 0, sizeof(x));
 	x.cfg = cfg;
 	x.history = true;
-	x.filters = calloc((size_t)argc, sizeof(char *));
+	x.filters = calloc((size_t)argc + 3, sizeof(char *));
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
@@ -841,6 +890,9 @@ export_main(const struct config *cfg, int argc, char **argv)
 		case 'q': x.quiet = true; break;
 		case 'H': x.history = false; break;
 		case 'f': x.filters[x.nfilters++] = optarg; break;
+		case 'p': per[0] = optarg; break;
+		case 'S': per[1] = optarg; break;
+		case 'E': per[2] = optarg; break;
 		default: usage(); free(x.filters); return 2;
 		}
 	}
@@ -859,7 +911,7 @@ export_main(const struct config *cfg, int argc, char **argv)
 	db_init(&x.db, cfg->db, cfg->timezone, cfg->statement_timeout, cfg->lock_timeout, cfg->prepare);
 	if (tpl_root(cfg->template_dir))
 		fprintf(stderr, "callreport: template_dir %s is not usable\n", cfg->template_dir);
-	if (filters(&x))
+	if (period_filters(&x, per) || filters(&x))
 		goto fail;
 	out = x.out ? xstrdup(x.out) : default_out(&x);
 	if (strlen(out) > 3000) {

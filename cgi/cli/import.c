@@ -1344,7 +1344,7 @@ store_overview(struct imp *im)
 {
 	PGresult *version = NULL, *tasks = NULL, *r;
 	struct buf js = {0};
-	const char *p[5];
+	const char *p[5], *q[4] = { NULL, NULL, NULL, NULL };
 	size_t k;
 	int i, rc = -1;
 
@@ -1360,7 +1360,10 @@ store_overview(struct imp *im)
 	for (i = 0; i < PQntuples(tasks); i++)
 		for (k = 0; k < overview_nparts; k++) {
 			p[1] = PQgetvalue(tasks, i, 0);
-			r = PQexecParams(im->conn, overview_parts[k].sql, 2, NULL, p,
+			/* The task's whole life: no period ($3, $4 NULL). */
+			q[0] = p[0];
+			q[1] = p[1];
+			r = PQexecParams(im->conn, overview_parts[k].sql, 4, NULL, q,
 			    NULL, NULL, 0);
 			if (PQresultStatus(r) != PGRES_TUPLES_OK) {
 				fail_db(im, r);

@@ -171,6 +171,21 @@ period_parse(const char *sc, const char *start_at, const char *end_at,
 	return 0;
 }
 
+void
+period_words(const char *code, const char *start, const char *end,
+    char out[PERIOD_WORDS])
+{
+	const char *name = period_name(code);
+	int n = strlen(start) == 19 && strlen(end) == 19 &&
+	    strcmp(start + 11, "00:00:00") == 0 && strcmp(end + 11, "23:59:59") == 0 ?
+	    10 : 19;
+
+	if (name != NULL)
+		snprintf(out, PERIOD_WORDS, "%s（%.*s 至 %.*s）", name, n, start, n, end);
+	else
+		snprintf(out, PERIOD_WORDS, "%.*s 至 %.*s", n, start, n, end);
+}
+
 long long
 period_now(const char *tz)
 {

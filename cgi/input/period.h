@@ -49,6 +49,15 @@ int		 period_scan(const char *, long long *t);
 /* Returns the local time of the zone tz (e.g. "Asia/Shanghai") now: the one impure function. */
 long long	 period_now(const char *tz);
 
+#define PERIOD_WORDS	96		/* period_words' longest and its NUL */
+/*
+ * Writes a period in words: "近7天（2026-11-28 至 2026-12-04）" for the
+ * shortcut code (NULL: none, "2026-11-05 09:30:00 至 2026-11-05 18:00:00"),
+ * dates only when the period is whole days (start 00:00:00, end 23:59:59).
+ */
+void		 period_words(const char *code, const char *start, const char *end,
+		    char out[PERIOD_WORDS]);
+
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
 long long	 period_days(long long y, int m, int d);
 

@@ -19,6 +19,8 @@
 #include "render/html.h"
 #include "store/recording.h"
 
+static void	period_chooser(struct req *, struct run *, struct tpl_dict *, bool);
+
 /* Returns the validated text of field name of a run, or NULL. */
 static const char *
 ftext(const struct run *run, const char *name)
@@ -128,6 +130,7 @@ hook_task_number(struct req *req, struct run *run, struct tpl_dict *d)
 
 	if ((st = task_heading(req, run, d)) != 0)
 		return st;
+	period_chooser(req, run, d, false);
 	sort_heads(req, run, d, "id", false);
 	return 0;
 }
@@ -224,6 +227,7 @@ hook_done_phones(struct req *req, struct run *run, struct tpl_dict *d)
 	if (run->extra == NULL)
 		return 0;	/* no task_id: the validator has answered 400 */
 	form_choices(req, run, d);
+	period_chooser(req, run, d, false);
 	sort_heads(req, run, d, "calldate", true);
 	/* A call's page knows this list (from=): 上一通 / 下一通 and the way back. */
 	tpl_set(d, "FROM", url_encoded(req->a, html_query(req, run, run->page, NULL)));
@@ -438,98 +442,141 @@ hook_number_history(struct req *req, struct run *run, struct tpl_dict *d)
 
 
 /*
- * The period of a page that takes one: PERIOD_START and PERIOD_END (the
- * shown period), PREV_START and PREV_END, PERIOD_QUERY ("?" and the two
- * times, for links to other pages; unset without a period), and the chooser, templates/periods.tpl as PERIODS:
- * a PERIOD section a shortcut (name, query: the run's query for the
- * shortcut's times now, CURRENT on the chosen one) and the custom range
- * form. A shortcut's link carries its two times, as every link of a page
- * does (the contract): what it shows stays what it showed.
+ * The period of a page (hook.h). A shortcut's link carries its two times,
+ * as every link of a page does (the contract): what it shows stays what it
+ * showed.
  */
-static void
-period_chooser(struct req *req, struct run *run, struct tpl_dict *d)
+struct tpl_dict *
+hook_periods(struct req *req, struct tpl_dict *d, const char *path,
+    const char *code, const char *start, const char *end, bool custom,
+    period_query_fn qf, void *ctx)
 {
-	const struct report *r = run->r;
-	int ip = REPORT_FIELD(r, "period"), is = REPORT_FIELD(r, "start_at"),
-	    ie = REPORT_FIELD(r, "end_at");
-	struct pval keep[3];
 	struct tpl_dict *s, *ch;
 	struct buf q = {0};
 	struct period p;
-	const char *err, *cur;
-	char b[2][PERIOD_TEXT];
+	const char *err, *cur = NULL;
+	char b[2][PERIOD_TEXT], w[PERIOD_WORDS];
 	long long now;
 	size_t i;
 
-	if (ip < 0 || is < 0 || ie < 0)
-		return;
 	/* The included chooser sees only its own dictionary. */
 	ch = tpl_include(d, "PERIODS", "periods.tpl");
 	tpl_show(ch, req->exporting ? "EXPORT" : "LIVE");
-	tpl_set(ch, "PATH", arena_printf(req->a, "%s%s", req->cfg->base_path, req->path));
-	/* The custom range keeps the page's chosen tasks (the comparison's). */
-	for (i = 0; i < r->nfields; i++)
-		for (size_t k = 0; r->fields[i].type == FT_UUIDSET && run->pv[i].set &&
-		    k < run->pv[i].n; k++) {
-			s = tpl_section(ch, "KEEP");
-			tpl_set(s, "name", arena_printf(req->a, "%s[]", r->fields[i].name));
-			tpl_set(s, "value", run->pv[i].strs[k]);
-		}
-	html_bad_fields(req, run, ch, "periods.tpl");
-	if (run->pv[is].set)
-		tpl_set(ch, "f_start_at", run->pv[is].text);
-	if (run->pv[ie].set)
-		tpl_set(ch, "f_end_at", run->pv[ie].text);
-	if (!run->pv[is].set || !run->pv[ie].set)
-		return;
-	buf_puts(&q, "?start_at=");
-	url_encode(&q, run->pv[is].text);
-	buf_puts(&q, "&end_at=");
-	url_encode(&q, run->pv[ie].text);
-	tpl_set(d, "PERIOD_QUERY", q.p);
-	buf_free(&q);
-	tpl_show(d, "HAS_PERIOD");
-	tpl_set(d, "PERIOD_START", run->pv[is].text);
-	tpl_set(d, "PERIOD_END", run->pv[ie].text);
-	tpl_set(d, "PREV_START", ftext(run, "prev_start_at"));
-	tpl_set(d, "PREV_END", ftext(run, "prev_end_at"));
-	cur = run->pv[ip].set ? run->pv[ip].text : NULL;
-	keep[0] = run->pv[ip];
-	keep[1] = run->pv[is];
-	keep[2] = run->pv[ie];
+	tpl_set(ch, "PATH", path);
+	if (custom)
+		tpl_show(ch, "CUSTOM");
 	now = period_now(req->cfg->timezone);
 	for (i = 0; period_codes[i] != NULL; i++) {
 		if (period_parse(period_codes[i], NULL, NULL, now, &p, &err) != 0)
 			continue;
 		period_format(p.start, b[0]);
 		period_format(p.end, b[1]);
-		run->pv[ip].set = run->pv[is].set = run->pv[ie].set = true;
-		run->pv[ip].text = period_codes[i];
-		run->pv[is].text = b[0];
-		run->pv[ie].text = b[1];
 		s = tpl_section(ch, "PERIOD");
 		tpl_set(s, "name", period_names[i]);
 		tpl_set(s, "code", period_codes[i]);
-		tpl_set(s, "query", html_query(req, run, 0, NULL));
+		tpl_set(s, "query", qf(req, ctx, period_codes[i], b[0], b[1]));
 		/* Chosen, and still the shortcut's times (a link of yesterday's 今天 is not). */
-		if (cur != NULL && strcmp(cur, period_codes[i]) == 0 &&
-		    strcmp(keep[1].text, b[0]) == 0 && strcmp(keep[2].text, b[1]) == 0) {
+		if (code != NULL && start != NULL && end != NULL &&
+		    strcmp(code, period_codes[i]) == 0 &&
+		    strcmp(start, b[0]) == 0 && strcmp(end, b[1]) == 0) {
 			tpl_show(s, "CURRENT");
+			cur = period_codes[i];
 			tpl_set(d, "PERIOD_NAME", period_names[i]);
 			tpl_show(d, "HAS_PERIOD_NAME");
 		} else
 			tpl_show(s, "OTHER");
 	}
-	run->pv[ip] = keep[0];
-	run->pv[is] = keep[1];
-	run->pv[ie] = keep[2];
+	if (start == NULL || end == NULL)
+		return ch;
+	tpl_set(ch, "f_start_at", start);
+	tpl_set(ch, "f_end_at", end);
+	/* Links to other pages: the shortcut's code while it is still its times, and the times. */
+	if (cur != NULL) {
+		buf_puts(&q, "period=");
+		buf_puts(&q, cur);
+		buf_puts(&q, "&");
+	}
+	buf_puts(&q, "start_at=");
+	url_encode(&q, start);
+	buf_puts(&q, "&end_at=");
+	url_encode(&q, end);
+	tpl_set(d, "PERIOD_QUERY", arena_printf(req->a, "?%s", q.p));
+	tpl_set(d, "PERIOD_AMP", arena_printf(req->a, "&%s", q.p));
+	buf_free(&q);
+	tpl_show(d, "HAS_PERIOD");
+	tpl_set(d, "PERIOD_START", start);
+	tpl_set(d, "PERIOD_END", end);
+	period_words(cur, start, end, w);
+	tpl_set(d, "PERIOD_WORDS", w);
+	return ch;
+}
+
+/* A report page's query for a shortcut's times: its own, with the period replaced. */
+static const char *
+run_query(struct req *req, void *ctx, const char *code, const char *start,
+    const char *end)
+{
+	struct run *run = ctx;
+	const struct report *r = run->r;
+	int f[3] = { REPORT_FIELD(r, "period"), REPORT_FIELD(r, "start_at"),
+	    REPORT_FIELD(r, "end_at") };
+	const char *v[3] = { code, start, end }, *q;
+	struct pval keep[3];
+	int k;
+
+	for (k = 0; k < 3; k++) {
+		keep[k] = run->pv[f[k]];
+		run->pv[f[k]].set = true;
+		run->pv[f[k]].text = v[k];
+	}
+	q = html_query(req, run, 0, NULL);
+	for (k = 0; k < 3; k++)
+		run->pv[f[k]] = keep[k];
+	return q;
+}
+
+/*
+ * The period of a report page that takes one: hook_periods with the
+ * report's fields; custom: the chooser's own form for a custom range (a
+ * page whose filter form has start_at and end_at has no need of it).
+ */
+static void
+period_chooser(struct req *req, struct run *run, struct tpl_dict *d, bool custom)
+{
+	const struct report *r = run->r;
+	struct tpl_dict *ch, *k;
+	size_t i, j;
+
+	if (REPORT_FIELD(r, "period") < 0 || REPORT_FIELD(r, "start_at") < 0 ||
+	    REPORT_FIELD(r, "end_at") < 0)
+		return;
+
+	ch = hook_periods(req, d, arena_printf(req->a, "%s%s", req->cfg->base_path,
+	    req->path), ftext(run, "period"), ftext(run, "start_at"),
+	    ftext(run, "end_at"), custom, run_query, run);
+	/* The custom range keeps the page's chosen tasks (the comparison's). */
+	for (i = 0; i < r->nfields; i++)
+		for (j = 0; r->fields[i].type == FT_UUIDSET && run->pv[i].set &&
+		    j < run->pv[i].n; j++) {
+			k = tpl_section(ch, "KEEP");
+			tpl_set(k, "name", arena_printf(req->a, "%s[]", r->fields[i].name));
+			tpl_set(k, "value", run->pv[i].strs[j]);
+		}
+	/* Bad input: the message beside its field; a valid bound kept alone. */
+	html_bad_fields(req, run, ch, "periods.tpl");
+	if (ftext(run, "start_at") != NULL)
+		tpl_set(ch, "f_start_at", ftext(run, "start_at"));
+	if (ftext(run, "end_at") != NULL)
+		tpl_set(ch, "f_end_at", ftext(run, "end_at"));
+	tpl_set(d, "PREV_START", ftext(run, "prev_start_at"));
+	tpl_set(d, "PREV_END", ftext(run, "prev_end_at"));
 }
 
 /* The task list: the period chooser. */
 int
 hook_tasks(struct req *req, struct run *run, struct tpl_dict *d)
 {
-	period_chooser(req, run, d);
+	period_chooser(req, run, d, true);
 	return 0;
 }
 
@@ -537,7 +584,7 @@ hook_tasks(struct req *req, struct run *run, struct tpl_dict *d)
 int
 hook_start(struct req *req, struct run *run, struct tpl_dict *d)
 {
-	period_chooser(req, run, d);
+	period_chooser(req, run, d, true);
 	sort_heads(req, run, d, "calls", true);
 	return 0;
 }
@@ -613,7 +660,7 @@ hook_compare(struct req *req, struct run *run, struct tpl_dict *d)
 	const char *v, *mark, *err;
 	size_t f, j;
 
-	period_chooser(req, run, d);
+	period_chooser(req, run, d, true);
 	for (i = 0; i < n; i++) {
 		c = tpl_section(d, "TASK");
 		tpl_set(c, "task_id", col(res, i, "task_id"));
@@ -658,7 +705,7 @@ hook_compare(struct req *req, struct run *run, struct tpl_dict *d)
 int
 hook_callbacks(struct req *req, struct run *run, struct tpl_dict *d)
 {
-	period_chooser(req, run, d);
+	period_chooser(req, run, d, true);
 	if (run->extra != NULL)
 		form_choices(req, run, d);
 	return 0;

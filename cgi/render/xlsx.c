@@ -792,6 +792,41 @@ count_table(struct req *req, struct xw *x, lxw_row_t *row, struct tally *t,
 }
 
 /*
+ * The period of a report that has one, in words (period_words): "时段" and
+ * "近7天（2026-11-28 至 2026-12-04）", the shortcut named while the times
+ * are still its own; a bound alone (a v1 filter) as "2026-11-28 00:00:00 起".
+ */
+static void
+period_line(struct req *req, struct xw *x, struct run *run, lxw_row_t *row)
+{
+	const struct report *r = run->r;
+	int ip = REPORT_FIELD(r, "period"), is = REPORT_FIELD(r, "start_at"),
+	    ie = REPORT_FIELD(r, "end_at");
+	const char *code = NULL, *err, *s, *e;
+	char b[2][PERIOD_TEXT], w[PERIOD_WORDS];
+	struct period p;
+
+	if (is < 0 || ie < 0 || (!run->pv[is].set && !run->pv[ie].set))
+		return;
+	s = run->pv[is].set ? run->pv[is].text : NULL;
+	e = run->pv[ie].set ? run->pv[ie].text : NULL;
+	if (s == NULL || e == NULL) {
+		line(x, row, "时段", arena_printf(req->a, s ? "%s 起" : "至 %s",
+		    s ? s : e));
+		return;
+	}
+	if (ip >= 0 && run->pv[ip].set && period_parse(run->pv[ip].text, NULL,
+	    NULL, period_now(req->cfg->timezone), &p, &err) == 0) {
+		period_format(p.start, b[0]);
+		period_format(p.end, b[1]);
+		if (strcmp(b[0], s) == 0 && strcmp(b[1], e) == 0)
+			code = p.code;
+	}
+	period_words(code, s, e, w);
+	line(x, row, "时段", w);
+}
+
+/*
  * Writes the summary sheet: what was selected (the task, the filters by
  * name), when, the row count, then the selection's rows counted by the
  * XSUM columns (counted while the rows were written), and the task's
@@ -825,6 +860,7 @@ summary(struct req *req, struct xw *x, struct run *run, long rows)
 		line(x, &row, "任务名称", PQgetvalue(task, 0, 0));
 	if (taskid != NULL)
 		line(x, &row, "任务ID", taskid);
+	period_line(req, x, run, &row);
 	for (i = 0; i < r->nfields; i++) {
 		const struct field *f = &r->fields[i];
 

@@ -146,6 +146,13 @@ struct report {
 	 * shortcut taken when none is given; NULL: no period then.
 	 */
 	const char		*period_default;
+	/*
+	 * start_at and end_at are a v1 endpoint's own filters (the
+	 * contract's: each bound optional, no other check): given, they are
+	 * taken as they are; a shortcut fills them only on pages (HTML,
+	 * XLSX), never in JSON, whose answers stay the contract's.
+	 */
+	bool			 period_open;
 };
 
 /*

@@ -6,7 +6,7 @@
 
 const struct overview_part overview_parts[] = {
 	{ "TASK", sql_overview_task },		/* the headline: one row, not a chart */
-	{ "STATUS", sql_task_status_counts },
+	{ "STATUS", sql_overview_status },
 	{ "LEVEL", sql_overview_levels },
 	{ "TAG", sql_overview_tags },
 	{ "TAG_GROUP", sql_overview_tag_groups },
@@ -16,6 +16,8 @@ const struct overview_part overview_parts[] = {
 	{ "PROVINCE", sql_overview_provinces },
 	{ "HOUR", sql_overview_hours },
 	{ "HANGUP", sql_overview_hangup },
+	{ "TREND", sql_overview_trend },
+	{ "CAUSE", sql_overview_causes },
 };
 const size_t overview_nparts = sizeof(overview_parts) / sizeof(overview_parts[0]);
 

@@ -13,7 +13,8 @@
 #include "base/buf.h"
 
 /*
- * One part of the page: a statement ($1 tenant, $2 task) whose rows have a
+ * One part of the page: a statement ($1 tenant, $2 task, $3 start_at, $4
+ * end_at: the period, inclusive; both NULL for the task's whole life) whose rows have a
  * label and a count (and optionally base, the denominator of the share;
  * else the sum of the counts), shown as repetitions of a template section.
  */

@@ -130,6 +130,8 @@ period_fields(struct req *req, struct run *run, bool *moving)
 	*moving = false;
 	if (ip < 0 || is < 0 || ie < 0)
 		return 0;
+	if (r->period_open && (pv[is].set || pv[ie].set || req->fmt == FMT_JSON))
+		return 0;
 	if (!pv[is].set || !pv[ie].set)
 		now = period_now(req->cfg->timezone);
 	rc = period_parse(pv[ip].set ? pv[ip].text : NULL,

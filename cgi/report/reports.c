@@ -33,10 +33,14 @@ static const char *const dirs[] = { "asc", "desc", NULL };
  * resolves it into the four times (prev_*: the previous period of the same
  * length, never read from the request).
  */
-#define PERIOD_FIELDS \
-	{ "period", FT_TEXT, F_NOSQL, 0, 32, NULL, NULL, "时间段" }, \
+#define PERIOD_SHORTCUT \
+	{ "period", FT_TEXT, F_NOSQL, 0, 32, NULL, NULL, "时间段" }
+#define PERIOD_TIMES \
 	{ "start_at", FT_TIME, 0, 0, 0, NULL, NULL, "开始时间" }, \
-	{ "end_at", FT_TIME, 0, 0, 0, NULL, NULL, "结束时间" }, \
+	{ "end_at", FT_TIME, 0, 0, 0, NULL, NULL, "结束时间" }
+#define PERIOD_FIELDS \
+	PERIOD_SHORTCUT, \
+	PERIOD_TIMES, \
 	{ "prev_start_at", FT_TIME, F_DERIVED, 0, 0, NULL, NULL, "上期开始时间" }, \
 	{ "prev_end_at", FT_TIME, F_DERIVED, 0, 0, NULL, NULL, "上期结束时间" }
 
@@ -59,6 +63,11 @@ static const struct field f_task_number[] = {
 	{ "keyword", FT_DIGITS, 0, 0, 20, NULL, NULL, "被叫号码" },
 	{ "type", FT_CODESET, 0, 0, 0, opcodes, opvals, "运营商" },
 	{ "call_history", FT_FLAG, 0, 0, 1, NULL, NULL, "呼叫记录" },
+	/* The pages' extensions: the overview's rows link here with them. */
+	{ "province", FT_UINT, 0, 0, INT32_MAX, NULL, NULL, "省份" },
+	PERIOD_SHORTCUT,
+	PERIOD_TIMES,
+	{ "hour", FT_UINT, 0, 0, 23, NULL, NULL, "呼叫时段(时)" },
 	/* HTML and XLSX: one row per call attempt (REPORT_TASK_ATTEMPTS). */
 	{ "attempts", FT_FLAG, F_NOSQL, 0, 1, NULL, NULL, "每次呼叫一行" },
 	SORT_FIELDS(number_sort_codes),
@@ -152,8 +161,10 @@ static const struct field f_done_phones[] = {
 	{ "bills", FT_RANGE, 0, 0, 1000000000, NULL, NULL, "通话时长(秒)" },
 	{ "rounds", FT_RANGE, 0, 0, INT32_MAX, NULL, NULL, "交互轮数" },
 	{ "tags", FT_UUIDSET, 0, 0, 0, NULL, NULL, "标签" },
-	{ "start_at", FT_TIME, 0, 0, 0, NULL, NULL, "开始时间" },
-	{ "end_at", FT_TIME, 0, 0, 0, NULL, NULL, "结束时间" },
+	PERIOD_SHORTCUT,
+	PERIOD_TIMES,
+	/* An extension: the overview's hangup-cause rows link here with it. */
+	{ "hangupcause", FT_TEXT, 0, 1, 64, NULL, NULL, "挂断原因" },
 	SORT_FIELDS(record_sort_codes),
 	COLUMNS_FIELD,
 };
@@ -600,6 +611,7 @@ const struct report reports[REPORT__MAX] = {
 		.variant = REPORT_TASK_ATTEMPTS + 1, .variant_field = "attempts",
 		.html = hook_task_number, .page_sql = sql_page_task, .page_key = "task_id",
 		.sorts = s_task_number, .order_by = "ORDER BY n.task_id, n.id",
+		.period_open = true,
 	},
 	[REPORT_TASK_ATTEMPTS] = {
 		.name = "task_attempts", .title = "呼叫明细",
@@ -608,6 +620,7 @@ const struct report reports[REPORT__MAX] = {
 		.xlsx_cols = x_task_attempts,
 		.sql = sql_task_attempts, .count_sql = sql_task_attempts_count,
 		.tpl = "task_attempts.tpl", .sheet = "呼叫明细", .file = "task-attempts",
+		.period_open = true,
 	},
 	[REPORT_TASKS] = {
 		.name = "tasks", .title = "外呼任务",
@@ -628,6 +641,7 @@ const struct report reports[REPORT__MAX] = {
 		.page_path = "/tasks/:task_id/records",
 		.html = hook_done_phones, .page_sql = sql_records_form, .page_key = "task_id",
 		.sorts = s_done_phones, .order_by = "ORDER BY r.calldate DESC, r.id DESC",
+		.period_open = true,
 	},
 	[REPORT_RECORD] = {
 		.name = "record", .title = "通话简要信息",

@@ -20,7 +20,11 @@
 #include <json-c/json.h>
 
 #include "base/arena.h"
+#include "base/buf.h"
+#include "base/url.h"
+#include "input/period.h"
 #include "input/valid.h"
+#include "render/hook.h"
 #include "render/html.h"
 #include "report/overview.h"
 #include "sqltext.h"
@@ -128,31 +132,42 @@ kept_part(PGresult *kept, const char *section)
 	return NULL;
 }
 
+/* The task and the period of a page: start and end NULL for the task's whole life. */
+struct scope {
+	const char	*task, *start, *end;
+};
+
 /*
- * The rows of part pt for task: those kept by the import (kept, as from
- * kept_part) when they are of the form it writes, else the part's statement
- * run now, its result left in *res for the caller to clear. Returns 0 or the
- * status of a database failure.
+ * The rows of part pt for the scope: those kept by the import (kept, as
+ * from kept_part; only for the whole life) when they are of the form it
+ * writes, else the part's statement run now, its result left in *res for
+ * the caller to clear. Returns 0 or the status of a database failure.
  */
 static int
-part_rows(struct req *req, const struct overview_part *pt, const char *task,
+part_rows(struct req *req, const struct overview_part *pt, const struct scope *sc,
     const char *kept, struct table *t, PGresult **res)
 {
-	const char *p[2] = { req->tenant, task };
+	const char *p[4] = { req->tenant, sc->task, sc->start, sc->end };
 	enum db_err e;
 
 	*res = NULL;
-	if (kept != NULL && from_json(req->a, kept, t) == 0)
+	if (kept != NULL && sc->start == NULL && from_json(req->a, kept, t) == 0)
 		return 0;
-	if ((e = db_exec(req->db, pt->sql, 2, p, res)) != DB_OK)
+	if ((e = db_exec(req->db, pt->sql, 4, p, res)) != DB_OK)
 		return req_db_fail(req, e);
 	from_result(req->a, *res, t);
 	return 0;
 }
 
-/* The hour chart's box: columns of HOUR_W, bars up to CHART_H high above y = CHART_H + 10. */
-#define HOUR_W	20
-#define CHART_H	100
+/*
+ * A column chart's box: CHART_W wide, one column a row, bars up to CHART_H
+ * high above the axis at y = CHART_H + 10; at most CHART_TICKS labels under
+ * it, and the values above the columns while they are wide enough.
+ */
+#define CHART_W		480
+#define CHART_H		100
+#define CHART_TICKS	8
+#define CHART_VALUES	14	/* the narrowest column with its value above it */
 
 /* Sets name to v with one decimal. */
 static void
@@ -175,29 +190,37 @@ num(const struct table *t, int i, int c)
  * Fills the repetitions of one part: every column by name, and pct (the
  * share of base, %), bar (the count against the largest, %), sx and sw (the
  * start and width of the row in a stacked bar of 100), and for column charts
- * cx, cy, ch (the count) and cy2, ch2 (the connected column), lx (the label's
- * middle), TICK every third row. Shows <section>_NONE when every count is 0.
+ * cx, cw (the column's start and width), cy, ch (the count), cy2, ch2 (the
+ * connected column), ry, rh (the rate column, of 100%), lx (the column's
+ * middle), TICK on at most CHART_TICKS rows, VALUE while columns are wide
+ * enough, link_q (the drill-down value, percent-encoded) with LINK, NONZERO
+ * or ZERO for the count. <section>_MAX is the largest count (the value axis' top).
+ * Shows <section>_NONE when every count is 0.
  */
 static int
 fill(struct req *req, struct tpl_dict *d, const struct overview_part *pt,
-    const char *task, const char *kept)
+    const struct scope *sc, const char *kept)
 {
-	int i, c, n, ccount, cbase, cconn, cl, ccolor, st;
-	double max = 0, sum = 0, at = 0, base, v, h;
+	int i, c, n, ccount, cbase, cconn, crate, cl, ccolor, st, every;
+	double max = 0, sum = 0, at = 0, base, v, h, w;
 	struct tpl_dict *s;
 	struct table t;
 	PGresult *res;
 
-	if ((st = part_rows(req, pt, task, kept, &t, &res)) != 0)
+	if ((st = part_rows(req, pt, sc, kept, &t, &res)) != 0)
 		return st;
 	n = t.nrows;
 	ccount = colno(&t, "count");
 	cbase = colno(&t, "base");
 	cconn = colno(&t, "connected");
+	crate = colno(&t, "rate");
 	ccolor = colno(&t, "color");
-	/* A row with a filter to drill down by (lo, code or id) links there. */
-	if ((cl = colno(&t, "lo")) < 0 && (cl = colno(&t, "code")) < 0)
-		cl = colno(&t, "id");
+	w = n > 0 ? (double)CHART_W / n : CHART_W;
+	every = n > CHART_TICKS ? (n + CHART_TICKS - 1) / CHART_TICKS : 1;
+	/* A row with a filter to drill down by (lo, code, id or province_id) links there. */
+	if ((cl = colno(&t, "lo")) < 0 && (cl = colno(&t, "code")) < 0 &&
+	    (cl = colno(&t, "id")) < 0)
+		cl = colno(&t, "province_id");
 	for (i = 0; i < n; i++) {
 		v = num(&t, i, ccount);
 		sum += v;
@@ -218,32 +241,68 @@ fill(struct req *req, struct tpl_dict *d, const struct overview_part *pt,
 		set_1(s, "sw", sum > 0 ? 100.0 * v / sum : 0);
 		at += v;
 		h = max > 0 ? CHART_H * v / max : 0;
-		tpl_set_int(s, "cx", (long)i * HOUR_W + 3);
-		tpl_set_int(s, "lx", (long)i * HOUR_W + HOUR_W / 2);
+		set_1(s, "cx", i * w + w * 0.15);
+		set_1(s, "cw", w * 0.7);
+		set_1(s, "lx", i * w + w / 2);
 		set_1(s, "ch", h);
+		set_1(s, "vy", CHART_H + 7 - h);
 		set_1(s, "cy", CHART_H + 10 - h);
 		h = max > 0 && cconn >= 0 ? CHART_H * num(&t, i, cconn) / max : 0;
 		set_1(s, "ch2", h);
 		set_1(s, "cy2", CHART_H + 10 - h);
-		if (i % 3 == 0)
+		h = crate >= 0 ? CHART_H * num(&t, i, crate) / 100 : 0;
+		set_1(s, "rh", h);
+		set_1(s, "ry", CHART_H + 10 - h);
+		if (i % every == 0)
 			tpl_show(s, "TICK");
+		if (w >= CHART_VALUES && v > 0)
+			tpl_show(s, "VALUE");
 		tpl_show(s, ccolor >= 0 && valid_color(cell(&t, i, ccolor)) ?
 		    "COLOR" : "NOCOLOR");
-		if (v > 0)
-			tpl_show(s, "NONZERO");
+		tpl_show(s, v > 0 ? "NONZERO" : "ZERO");
 		tpl_show(s, cl >= 0 && cell(&t, i, cl) != NULL ? "LINK" : "NOLINK");
+		/* A code as a query parameter's value (a code is the platform's text). */
+		if (cl >= 0 && cell(&t, i, cl) != NULL) {
+			struct buf q = {0};
+
+			url_encode(&q, cell(&t, i, cl));
+			tpl_set(s, "link_q", q.p ? q.p : "");
+			buf_free(&q);
+		}
 	}
 	if (sum == 0)
 		tpl_show(d, arena_printf(req->a, "%s_NONE", pt->section));
 	else
 		tpl_show(d, arena_printf(req->a, "%s_ANY", pt->section));
 	tpl_set_int(d, arena_printf(req->a, "%s_SUM", pt->section), (long)sum);
+	tpl_set_int(d, arena_printf(req->a, "%s_MAX", pt->section), (long)max);
 	PQclear(res);
 	return 0;
 }
 
+/* The overview's query for a period (period_query_fn). */
+static const char *
+period_query(struct req *req, void *ctx, const char *code, const char *start,
+    const char *end)
+{
+	struct buf q = {0};
+	const char *s;
+
+	(void)ctx;
+	buf_puts(&q, "period=");
+	buf_puts(&q, code);
+	buf_puts(&q, "&start_at=");
+	url_encode(&q, start);
+	buf_puts(&q, "&end_at=");
+	url_encode(&q, end);
+	s = arena_strdup(req->a, q.p);
+	buf_free(&q);
+	return s;
+}
+
 /*
- * GET /tasks/{task_id}: the task's overview. Returns 200, 400 for a task id
+ * GET /tasks/{task_id}: the task's overview, over a period when one is given
+ * (period, or start_at and end_at: input/period.h; none: the task's whole life). Returns 200, 400 for a task id
  * that is no UUID, 404 when the task is not the caller's (as the v1
  * endpoints do), or 503/500 for the database.
  */
@@ -252,18 +311,39 @@ overview_page(struct req *req)
 {
 	static const struct field f[] = {
 		{ "task_id", FT_UUID, F_REQUIRED, 0, 0, NULL, NULL, "任务ID" },
+		{ "period", FT_TEXT, 0, 0, 32, NULL, NULL, "时间段" },
+		{ "start_at", FT_TIME, 0, 0, 0, NULL, NULL, "开始时间" },
+		{ "end_at", FT_TIME, 0, 0, 0, NULL, NULL, "结束时间" },
 	};
-	const char *err, *p[3];
+	const char *err, *p[3], *title;
+	char b[2][PERIOD_TEXT], w[PERIOD_WORDS];
 	struct tpl_dict *d;
-	struct pval pv[1];
+	struct pval pv[4];
 	struct table head;
+	struct scope sc = { NULL, NULL, NULL };
+	struct period per;
 	PGresult *kept, *res;
 	enum db_err e;
 	size_t i;
-	int c, st;
+	int c, st, rc;
 
-	if (valid_fields(req->a, f, 1, req->params, pv, &err))
-		return valid_fail(req, f, 1, err);
+	if (valid_fields(req->a, f, 4, req->params, pv, &err))
+		return valid_fail(req, f, 4, err);
+	sc.task = pv[0].text;
+	/* No period: the task's whole life (and the parts the import kept). */
+	rc = period_parse(pv[1].set ? pv[1].text : NULL, pv[2].set ? pv[2].text : NULL,
+	    pv[3].set ? pv[3].text : NULL,
+	    pv[2].set && pv[3].set ? 0 : period_now(req->cfg->timezone), &per, &err);
+	if (rc == -1) {
+		req_error(req, 400, err);
+		return 400;
+	}
+	if (rc == 0) {
+		period_format(per.start, b[0]);
+		period_format(per.end, b[1]);
+		sc.start = b[0];
+		sc.end = b[1];
+	}
 	/* The parts the last import computed, if it was the last change. */
 	p[0] = req->tenant;
 	p[1] = pv[0].text;
@@ -273,7 +353,7 @@ overview_page(struct req *req)
 	    3, p, &kept)) != DB_OK)
 		return req_db_fail(req, e);
 	/* The headline (overview_parts[0]): one row, none when not the caller's. */
-	if ((st = part_rows(req, &overview_parts[0], pv[0].text,
+	if ((st = part_rows(req, &overview_parts[0], &sc,
 	    kept_part(kept, overview_parts[0].section), &head, &res)) != 0) {
 		PQclear(kept);
 		return st;
@@ -284,15 +364,21 @@ overview_page(struct req *req)
 		req_error(req, 404, "not found");
 		return 404;
 	}
-	d = html_page(req, arena_printf(req->a, "%s - 任务概览",
-	    cell(&head, 0, colno(&head, "name"))));
+	title = arena_printf(req->a, "%s - 任务概览", cell(&head, 0, colno(&head, "name")));
+	if (sc.start != NULL) {
+		period_words(per.code, sc.start, sc.end, w);
+		title = arena_printf(req->a, "%s %s", title, w);
+	}
+	d = html_page(req, title);
 	tpl_set(d, "TASK_ID", pv[0].text);
+	hook_periods(req, d, arena_printf(req->a, "%s%s", req->cfg->base_path, req->path),
+	    per.code, sc.start, sc.end, true, period_query, NULL);
 	for (c = 0; c < head.ncols; c++)
 		tpl_set(d, arena_printf(req->a, "t_%s", head.names[c]),
 		    cell(&head, 0, c) ? cell(&head, 0, c) : "");
 	PQclear(res);
 	for (i = 1; i < overview_nparts; i++)
-		if ((st = fill(req, d, &overview_parts[i], pv[0].text,
+		if ((st = fill(req, d, &overview_parts[i], &sc,
 		    kept_part(kept, overview_parts[i].section))) != 0) {
 			PQclear(kept);
 			tpl_dict_free(d);

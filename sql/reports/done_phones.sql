@@ -2,7 +2,8 @@
 -- newest calldate first, then id; each with its tags, tag groups, level and regions.
 -- $1 tenant, $2 task_id, $3 id, $4 levels int[][] (score intervals, any of, inclusive),
 -- $5 keyword (substring of callee), $6 bills {lo,hi} in seconds, $7 rounds {lo,hi},
--- $8 tags uuid[] (any of), $9 start_at, $10 end_at, $11 limit (NULL: all), $12 offset.
+-- $8 tags uuid[] (any of), $9 start_at, $10 end_at, $11 hangupcause (an extension: the
+-- overview's hangup-cause rows link here), $12 limit (NULL: all), $13 offset.
 -- The filters are done_phones.where.sql, the same text as in done_phones.count.sql.
 --
 -- bills: a call's talk time in whole seconds is bill ms / 1000 truncated, as a
@@ -47,7 +48,7 @@ SELECT rtags.tags,
            AND r.user_id = $1::uuid
            -- @include done_phones.where
          ORDER BY r.calldate DESC, r.id DESC
-         LIMIT $11::bigint OFFSET $12::bigint) r
+         LIMIT $12::bigint OFFSET $13::bigint) r
   LEFT JOIN levels l ON l.id = r.level_id AND l.user_id = $1::uuid
   LEFT JOIN regions c ON c.id = r.city_id AND c.user_id = $1::uuid
   LEFT JOIN regions p ON p.id = r.province_id AND p.user_id = $1::uuid

@@ -2,7 +2,7 @@
 -- spliced by scripts/embed-sql.sh into the page (done_phones.sql) and its total
 -- (done_phones.count.sql), so that the two cannot select different records.
 -- $1 tenant, $3 id, $4 levels, $5 keyword, $6 bills, $7 rounds, $8 tags, $9 start_at,
--- $10 end_at (done_phones.sql says what each means); a NULL parameter is no filter.
+-- $10 end_at, $11 hangupcause (done_phones.sql says what each means); a NULL parameter is no filter.
 -- A filter added here is also an argument of num_nulls in done_phones.count.sql (its
 -- "no filter at all" test): tests/functional/test_report_contract.py checks that it lists
 -- every optional field of the report.
@@ -20,3 +20,4 @@ AND ($8::uuid[] IS NULL OR EXISTS (
          AND rt.tag_id = ANY ($8::uuid[])))
 AND ($9::timestamptz IS NULL OR r.calldate >= $9::timestamptz)
 AND ($10::timestamptz IS NULL OR r.calldate < $10::timestamptz + interval '1 second')
+AND ($11::text IS NULL OR r.hangupcause = $11::text)

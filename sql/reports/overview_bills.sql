@@ -1,5 +1,6 @@
 -- overview_bills: the task's call records by talk time in whole seconds (bill / 1000, as the
--- bills filter counts). $1 tenant, $2 task uuid.
+-- bills filter counts). $1 tenant, $2 task uuid, $3 start_at, $4 end_at
+-- (calldate, inclusive; NULL: the task's whole life).
 -- Columns: label, count, base (records with a talk time), lo, hi (seconds: the bills filter).
 WITH b(k, label, lo, hi) AS (
   VALUES (1, '0–9 秒', 0, 9), (2, '10–29 秒', 10, 29), (3, '30–59 秒', 30, 59),
@@ -10,6 +11,8 @@ c AS (
     FROM records r
     JOIN b ON r.bill / 1000 BETWEEN b.lo AND b.hi
    WHERE r.task_id = $2::uuid AND r.user_id = $1::uuid
+     AND ($3::timestamptz IS NULL OR r.calldate >= $3::timestamptz)
+     AND ($4::timestamptz IS NULL OR r.calldate < $4::timestamptz + interval '1 second')
    GROUP BY b.k)
 SELECT b.label,
        coalesce(c.n, 0) AS count,

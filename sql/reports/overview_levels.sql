@@ -1,10 +1,12 @@
 -- overview_levels: the task's call records per level, highest scores first, then those
--- without a level. $1 tenant, $2 task uuid
+-- without a level. $1 tenant, $2 task uuid, $3 start_at, $4 end_at (calldate, inclusive; NULL: the whole life)
 -- Columns: label, count, base (every record of the task), color, lo, hi (the score interval).
 WITH c AS (
   SELECT r.level_id, count(*) AS n
     FROM records r
    WHERE r.task_id = $2::uuid AND r.user_id = $1::uuid
+     AND ($3::timestamptz IS NULL OR r.calldate >= $3::timestamptz)
+     AND ($4::timestamptz IS NULL OR r.calldate < $4::timestamptz + interval '1 second')
    GROUP BY r.level_id)
 SELECT x.label, x.count, (SELECT coalesce(sum(n), 0) FROM c) AS base, x.color, x.lo, x.hi
   FROM (SELECT l.name || '(' || l.alias || ')' AS label,

@@ -2,18 +2,41 @@
 -- Columns: code (yd/lt/dx, the numbers page's type filter), label, total (numbers),
 -- count (numbers dialled), connected, rate (connect rate, %), base (every number dialled),
 -- records (call records). The numbers by the importer's counts (operator 0: unknown).
-WITH c AS (
+-- $3 start_at, $4 end_at (inclusive; NULL: the whole life): with a period, the numbers
+-- with an attempt in it (total = dialled), connected those with an attempt of status 1
+-- in it (as on the start page), the call records of the period.
+WITH -- The numbers with an attempt in the period, and whether one of them connected.
+pn AS (
+  SELECT h.number_id, bool_or(h.status = 1) AS connected
+    FROM call_histories h
+   WHERE h.task_id = $2::uuid AND h.user_id = $1::uuid
+     AND h.call_time >= $3::timestamptz
+     AND h.call_time < $4::timestamptz + interval '1 second'
+   GROUP BY h.number_id),
+c AS (
   SELECT nullif(n.operator, 0) AS operator,
          sum(n.n) AS total,
          coalesce(sum(n.n) FILTER (WHERE n.status <> 0), 0) AS dialled,
          coalesce(sum(n.n) FILTER (WHERE n.status = 1), 0) AS connected
     FROM task_number_counts n
-   WHERE n.task_id = $2::uuid AND n.user_id = $1::uuid
+   WHERE n.task_id = $2::uuid AND n.user_id = $1::uuid AND $3::timestamptz IS NULL
+   GROUP BY 1
+  UNION ALL
+  SELECT nullif(n.operator, 0), count(*), count(*), count(*) FILTER (WHERE pn.connected)
+    FROM pn
+    -- Each number by its key (LIMIT 1: a lookup per number, never a scan of numbers).
+    CROSS JOIN LATERAL (
+      SELECT n.status, n.operator, n.province_id
+        FROM numbers n
+       WHERE n.id = pn.number_id AND n.user_id = $1::uuid AND n.task_id = $2::uuid
+       LIMIT 1) n
    GROUP BY 1),
 r AS (
   SELECT nullif(x.operator, 0) AS operator, count(*) AS n
     FROM records x
    WHERE x.task_id = $2::uuid AND x.user_id = $1::uuid
+     AND ($3::timestamptz IS NULL OR x.calldate >= $3::timestamptz)
+     AND ($4::timestamptz IS NULL OR x.calldate < $4::timestamptz + interval '1 second')
    GROUP BY 1)
 SELECT o.code,
        coalesce(callreport_label('operator', c.operator::text), '未知') AS label,

@@ -1,9 +1,11 @@
 -- overview_rounds: the task's call records by rounds (交互轮数): 0 to 9, then 10 or more.
--- $1 tenant, $2 task uuid. Columns: label, count, base (records with rounds), lo, hi.
+-- $1 tenant, $2 task uuid, $3 start_at, $4 end_at (calldate, inclusive; NULL: the whole life). Columns: label, count, base (records with rounds), lo, hi.
 WITH c AS (
   SELECT least(r.rounds, 10) AS k, count(*) AS n
     FROM records r
    WHERE r.task_id = $2::uuid AND r.user_id = $1::uuid AND r.rounds IS NOT NULL
+     AND ($3::timestamptz IS NULL OR r.calldate >= $3::timestamptz)
+     AND ($4::timestamptz IS NULL OR r.calldate < $4::timestamptz + interval '1 second')
    GROUP BY 1)
 SELECT CASE WHEN g.k = 10 THEN '10 轮以上' ELSE g.k || ' 轮' END AS label,
        coalesce(c.n, 0) AS count,

@@ -4,7 +4,9 @@
 -- attempt, so every selected number is there. Filters are task_number's (task_number.where.sql).
 -- $1 tenant, $2 task_id, $3 status int[], $4 keyword, $5 operator int[],
 -- $6 call_history (unused: every statement of a report takes the same parameters),
--- $7 limit (NULL: all), $8 offset
+-- $7 province, $8 start_at, $9 end_at, $10 hour (with a period or an hour, only the
+-- attempts in it, still numbered among all the number's attempts), $11 limit (NULL: all),
+-- $12 offset
 SELECT n.number,
        n.id AS number_id,
        ns.label AS number_status_str,
@@ -38,7 +40,10 @@ SELECT n.number,
            row_number() OVER (ORDER BY h.call_time, h.id) AS attempt
       FROM call_histories h
      WHERE h.number_id = n.id
-       AND h.user_id = $1::uuid) h ON true
+       AND h.user_id = $1::uuid) h
+    ON ($8::timestamptz IS NULL OR h.call_time >= $8::timestamptz)
+   AND ($9::timestamptz IS NULL OR h.call_time < $9::timestamptz + interval '1 second')
+   AND ($10::int IS NULL OR extract(hour FROM h.call_time) = $10::int)
   LEFT JOIN status_labels hs ON hs.code = h.status
   LEFT JOIN label_sets cs ON cs.kind = 'call_status' AND cs.code = h.call_status
   LEFT JOIN label_sets hc ON hc.kind = 'hangupcause' AND hc.code = h.hangup_cause
@@ -46,4 +51,4 @@ SELECT n.number,
    AND n.user_id = $1::uuid
    -- @include task_number.where
  ORDER BY n.id, h.attempt
- LIMIT $7::bigint OFFSET $8::bigint
+ LIMIT $11::bigint OFFSET $12::bigint

@@ -1,9 +1,18 @@
 -- task_number.where: the filters of a task's numbers (numbers n), written once and spliced
 -- by scripts/embed-sql.sh into the numbers page (task_number.sql) and into the page of
 -- their attempts and its total (task_attempts.sql, task_attempts.count.sql).
--- $3 status int[], $4 keyword (digits of the number), $5 operator int[]; a NULL
--- parameter is no filter. task_number.count.sql has them in a shape of its own (a sum
+-- $3 status int[], $4 keyword (digits of the number), $5 operator int[], $7 province
+-- (regions id), $8 start_at, $9 end_at, $10 hour (numbers with a call attempt in that
+-- period, inclusive, each bound optional, and in that hour of day 0-23 in the deployment's
+-- zone: index call_histories_number); a NULL parameter is no filter. task_number.count.sql has them in a shape of its own (a sum
 -- over task_number_counts when there is no keyword), not this text.
 AND ($3::int[] IS NULL OR n.status = ANY ($3::int[]))
 AND ($4::text IS NULL OR n.number LIKE '%' || $4::text || '%')
 AND ($5::int[] IS NULL OR n.operator = ANY ($5::int[]))
+AND ($7::int IS NULL OR n.province_id = $7::int)
+AND ($8::timestamptz IS NULL AND $9::timestamptz IS NULL AND $10::int IS NULL OR EXISTS (
+      SELECT FROM call_histories ph
+       WHERE ph.number_id = n.id AND ph.user_id = $1::uuid
+         AND ($8::timestamptz IS NULL OR ph.call_time >= $8::timestamptz)
+         AND ($9::timestamptz IS NULL OR ph.call_time < $9::timestamptz + interval '1 second')
+         AND ($10::int IS NULL OR extract(hour FROM ph.call_time) = $10::int)))

@@ -338,7 +338,7 @@ def test_overview_kept_by_the_import(data, db, alpha_sid):
     version = one(db, "SELECT data_version FROM tenants WHERE id = %s", tid)
     kept = dict(query(db, "SELECT part, version FROM task_overview WHERE task_id = %s", task))
     assert set(kept) == {"TASK", "STATUS", "LEVEL", "TAG", "TAG_GROUP", "BILL", "ROUND", "OPERATOR",
-                         "PROVINCE", "HOUR", "HANGUP"} and set(kept.values()) == {version}
+                         "PROVINCE", "HOUR", "HANGUP", "TREND", "CAUSE"} and set(kept.values()) == {version}
     with_kept = page(f"/tasks/{task}", alpha_sid)
     label = one(db, "SELECT result->'rows'->0->>(SELECT i - 1 FROM jsonb_array_elements_text("
                     "result->'names') WITH ORDINALITY AS n(name, i) WHERE name = 'label')::int "

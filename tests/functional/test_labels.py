@@ -90,7 +90,8 @@ def test_pages_show_no_raw_code(db, data, alpha_sid):
     for path, params in paths:
         text = page(path, alpha_sid, params=params)
         d = check_page(text, path)
-        body = d.all_text()
+        # The overview's hangup causes have the raw code in a column of the table (issue 16).
+        body = doc(re.sub(r'<code class="raw">[^<]*</code>', "", text)).all_text()
         assert raw_in(body, allc) == [], (path, raw_in(body, allc))
         shown |= {label for kind in cs.values() for label in kind.values() if label in body}
     # The labels are there: the causes of the history pages at least.

@@ -402,8 +402,9 @@ def test_database_timeout_is_503_and_removes_the_file(gamma):
     lock = psycopg2.connect(SUPER_DSN)
     try:
         with lock.cursor() as c:
-            # Only the rows' statement reads call_histories (the attempts column).
-            c.execute("LOCK TABLE call_histories IN ACCESS EXCLUSIVE MODE")
+            # Only the rows' statement reads regions (the city and province columns; the
+            # count reads call_histories too, for its period filter).
+            c.execute("LOCK TABLE regions IN ACCESS EXCLUSIVE MODE")
             status, headers, body, err = cgi(gamma["token"], "/v1/task/number", f"task_id={G_TASK}&format=xlsx",
                                              {"CALLREPORT_STATEMENT_TIMEOUT": "300"})
     finally:

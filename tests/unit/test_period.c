@@ -180,6 +180,24 @@ test_now(void)
 	CHECK(sh - utc >= 8 * 3600 && sh - utc <= 8 * 3600 + 2);
 }
 
+/* A period in words: the shortcut's name, dates only for whole days. */
+static void
+test_words(void)
+{
+	char w[PERIOD_WORDS];
+
+	period_words("7d", "2026-11-28 00:00:00", "2026-12-04 23:59:59", w);
+	CHECK_STR(w, "近7天（2026-11-28 至 2026-12-04）");
+	period_words(NULL, "2026-11-28 00:00:00", "2026-11-28 23:59:59", w);
+	CHECK_STR(w, "2026-11-28 至 2026-11-28");
+	period_words(NULL, "2026-11-28 09:30:00", "2026-11-28 18:00:00", w);
+	CHECK_STR(w, "2026-11-28 09:30:00 至 2026-11-28 18:00:00");
+	period_words("last_month", "2026-11-01 00:00:00", "2026-11-30 23:59:59", w);
+	CHECK_STR(w, "上月（2026-11-01 至 2026-11-30）");
+	period_words("nonsense", "2026-11-28 00:00:00", "2026-11-28 12:00:00", w);
+	CHECK_STR(w, "2026-11-28 00:00:00 至 2026-11-28 12:00:00");
+}
+
 int
 main(void)
 {
@@ -187,5 +205,6 @@ main(void)
 	TEST(test_round_trip);
 	TEST(test_names);
 	TEST(test_now);
+	TEST(test_words);
 	return ctest_done("period");
 }
