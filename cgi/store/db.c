@@ -510,8 +510,18 @@ again:
 			if ((idx[i] = stmt_get(d, q[i].sql, q[i].n, q[i].params,
 			    &fresh[i], &e)) < 0)
 				return e;
-			if (d->gen != gen)
-				goto again;	/* all were dropped: those before too */
+			/*
+			 * All were dropped (DEALLOCATE ALL: the table was full),
+			 * those before too. The slot just made for this one is
+			 * not prepared yet: forgotten as well, so that the pass
+			 * again finds it fresh and sends its Parse (kept, it
+			 * was run unprepared: "prepared statement cr0 does
+			 * not exist" after 128 shapes on one connection).
+			 */
+			if (d->gen != gen) {
+				stmts_forget(d);
+				goto again;
+			}
 		}
 	}
 	if (!PQenterPipelineMode(d->conn))

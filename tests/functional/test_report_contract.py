@@ -30,13 +30,14 @@ Types, not meaning: two parameters of one type swapped (start_at and end_at, tas
 and id) pass here; the functional tests of each filter see them by their results.
 """
 import json
+import os
 import re
 import subprocess
 
 import psycopg2
 import pytest
 
-from conftest import CLI, SUPER_DSN
+from conftest import CLI, ROOT, SUPER_DSN
 
 # A tenant that owns nothing: describing a statement returns no row.
 TENANT = "00000000-0000-4000-8000-00000000c0de"
@@ -312,3 +313,18 @@ def test_table(r):
             bad.append(f"order_by {r['order_by']!r} is not in sql: sort= answers 500")
     if bad:
         pytest.fail(f"report {r['name']}:\n  " + "\n  ".join(bad), pytrace=False)
+
+
+def test_the_call_pages_neighbours_take_the_lists_parameters_then_the_call(conn):
+    """done_phones.nav.sql (上一通 / 下一通, web/record.c) runs the call-records list's filters
+    (done_phones.where) with the call after them: its $k are done_phones' fields without
+    LIMIT and OFFSET, then the call's id. A filter added to the list moves the call's $k."""
+    r = BY_NAME["done_phones"]
+    text = subprocess.run([os.path.join(ROOT, "scripts", "embed-sql.sh"), "--text",
+                           os.path.join(ROOT, "sql", "reports", "done_phones.nav.sql")],
+                          check=True, capture_output=True, text=True).stdout
+    params, _ = describe(conn, text)
+    want = expected_params(dict(r, paged=False), "sql") + [("the call", {"uuid"})]
+    assert len(params) == len(want), (params, want)
+    assert params[-1] == "uuid"
+    assert not check_params(dict(r, paged=False), "count_sql", params[:-1])
