@@ -289,6 +289,62 @@ def test_jump_a_call_its_next_and_back(b, db):
     assert el(b, "#jump-page").get_attribute("value") == "2"
 
 
+def test_the_managers_morning_in_four_clicks(b, data, db):
+    """Issue 16: from the start page to the worst task of the day (the lowest connect rate),
+    its overview for that day, its D-level calls and one call's transcript: four clicks, and
+    the period kept at every step. (The test data's calls are on fixed days: the busiest one
+    stands for 今天, whose own link the chooser shows.)"""
+    tid = data["alpha"]["tenant_id"]
+    day = query(db, """SELECT to_char(calldate AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') d FROM records
+        WHERE user_id = %s GROUP BY d ORDER BY count(*) DESC, d LIMIT 1""", tid)[0][0]
+    start, end = f"{day} 00:00:00", f"{day} 23:59:59"
+
+    def period_kept():
+        q = path_of(b)
+        return "start_at=" + start.replace(" ", "%20").replace(":", "%3A") in q or \
+            "start_at=" + start.replace(" ", "+").replace(":", "%3A") in q or \
+            "start_at=" + start.replace(" ", "%20") in q
+
+    go(b, f"/?start_at={start}&end_at={end}")
+    assert el(b, '#periods a[data-period="today"]')
+    rows = [r for r in els(b, "#rows tbody tr.task")]
+    rates = {}
+    for r in rows:
+        cell = r.find_element(By.CSS_SELECTOR, "td.connect-rate").text.strip().rstrip("%")
+        if cell:
+            rates[r.get_attribute("data-id")] = float(cell)
+    worst = min(rates, key=lambda k: (rates[k], k))
+    want = query(db, """SELECT task_id::text, 100.0 * count(DISTINCT number_id) FILTER (WHERE status = 1)
+        / count(DISTINCT number_id) FROM call_histories WHERE user_id = %s
+        AND call_time >= %s::timestamp AT TIME ZONE 'Asia/Shanghai'
+        AND call_time < (%s::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'
+        GROUP BY 1 ORDER BY 2, 1 LIMIT 1""", tid, start, day)[0][0]
+    assert worst == want
+    # 1: the task's overview for the same day
+    follow(b, f'#rows tr[data-id="{worst}"] td a[href^="/tasks/{worst}"]')
+    assert path_of(b).startswith(f"/tasks/{worst}?") and period_kept(), path_of(b)
+    assert start in b.page_source and end in b.page_source
+    # 2: its D-level calls of that day
+    d_link = next(a for a in els(b, 'a[href*="/records?levels"]') if a.text.strip().startswith("D"))
+    b.execute_script("window.__callreportOld = true")
+    d_link.click()
+    WebDriverWait(b, 60).until(lambda d: d.execute_script(
+        "return window.__callreportOld !== true && document.readyState === 'complete'"))
+    assert path_of(b).startswith(f"/tasks/{worst}/records?") and period_kept(), path_of(b)
+    lo, hi = query(db, "SELECT score_min, score_max FROM levels WHERE user_id = %s AND name LIKE 'D%%'", tid)[0]
+    calls = [r[0] for r in query(db, """SELECT id::text FROM records WHERE task_id = %s AND score BETWEEN %s AND %s
+        AND calldate >= %s::timestamp AT TIME ZONE 'Asia/Shanghai'
+        AND calldate < (%s::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'
+        ORDER BY calldate DESC, id DESC""", worst, lo, hi, start, day)]
+    assert calls and ids(b) == calls[:15]
+    # 3: one call's transcript; the way back keeps the period
+    follow(b, f'tr[data-id="{calls[0]}"] a.to-record')
+    assert path_of(b).startswith(f"/records/{calls[0]}")
+    back = el(b, "#to-records").get_attribute("href")
+    assert "start_at=" in back and day in back.replace("%20", " ").replace("+", " "), back
+    assert els(b, "#turns li, .turns li, .turn") or "通话详情" in b.title
+
+
 def test_sign_out(b):
     follow(b, "header form[action='/logout'] button")
     assert path_of(b) == "/login"

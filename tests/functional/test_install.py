@@ -24,7 +24,8 @@ DATA = ["callreport.conf.example", "sql/schema.sql"] + \
     sorted(os.path.relpath(os.path.join(d, f), ROOT) for d, _, fs in os.walk(os.path.join(ROOT, "static"))
            for f in fs) + \
     [f"templates/{t}" for t in sorted(os.listdir(os.path.join(ROOT, "templates")))] + \
-    [f"sql/reports/{s}" for s in sorted(os.listdir(os.path.join(ROOT, "sql", "reports")))]
+    [f"sql/reports/{s}" for s in sorted(os.listdir(os.path.join(ROOT, "sql", "reports")))] + \
+    [f"sql/demo/{s}" for s in sorted(os.listdir(os.path.join(ROOT, "sql", "demo")))]
 
 
 def make(*args):

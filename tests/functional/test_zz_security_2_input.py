@@ -131,6 +131,9 @@ def mallory_lines(rec_root_files):
             "sequence": 2, "notify": "enter", "question": "", "keyword": "", "answer_id": U(30),
             "answer_text": P("record_detail.answer_text2"), "answer_content": P("record_detail.answer_content2"),
             "word_class": "16", "contents": [], "tag_ids": []})
+    # A second task, for the comparison of two (GET /compare).
+    lines.append({"kind": "task", "uuid": U(2), "name": P("task2.name"), "group_id": group,
+                  "create_datetime": "2026-11-02 08:00:00", "start": 1})
     return lines
 
 
@@ -232,6 +235,8 @@ def base_request(method, pattern, ids):
         body = {"task_id": ids["task"], "page": 1}
     if pattern == "/search":
         params["q"] = "00000001"        # the last digits of the tenant's number 13800000001
+    if pattern == "/compare":
+        params["tasks[]"] = [ids["task"], U(2)]
     return fill(pattern, ids), params, body
 
 

@@ -77,11 +77,13 @@ def test_statement_timeout_is_503(data, db):
             # The lock gone, the same workers and connections answer again.
             for fmt, (m, p), kw in asks:
                 assert c.request(m, p, **kw).status == 200, p
-            # An export whose rows are all written when its summary sheet waits (levels locked).
-            with locked("levels"):
+            # An export whose summary sheet's statements wait (tasks locked: the task's name
+            # and headline). They run before the rows now (the selection's counts are made
+            # while the rows stream): a 503 before any row is written.
+            with locked("tasks"):
                 r, took = timed(c, "GET", "/v1/task/number", token=a["token"],
                                 params={"task_id": task, "format": "xlsx"})
-                assert_503(r, took, "xlsx after its rows")
+                assert_503(r, took, "xlsx, its summary waiting")
             # Authentication is the first statement of a request: under the timeout as well.
             with locked("api_tokens", "sessions"):
                 r, took = timed(c, "GET", "/v1/setting/record_level", token=a["token"])

@@ -27,15 +27,16 @@ def test_set_filters_take_at_most_100_values(data):
 
 
 def test_a_page_past_the_last_runs_no_page_statement(data):
-    """call_histories, which only the page statement reads, is locked: a page past
-    the last one is answered from the count alone instead of walking the selection."""
+    """regions, which only the page statement reads (the names of the page's rows' places),
+    is locked: a page past the last one is answered from the count alone instead of walking
+    the selection. (call_histories, locked before, the count reads now: numbers over a period.)"""
     a = data["alpha"]
     task = a["tasks"][0]
     first = get("/v1/task/number", a["token"], {"task_id": task}).json()["data"]
     lock = psycopg2.connect(SUPER_DSN)
     try:
         with lock.cursor() as c:
-            c.execute("LOCK TABLE call_histories IN ACCESS EXCLUSIVE MODE")
+            c.execute("LOCK TABLE regions IN ACCESS EXCLUSIVE MODE")
             r = get("/v1/task/number", a["token"], {"task_id": task, "page": 1000000000})
     finally:
         lock.rollback()
