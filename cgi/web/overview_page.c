@@ -141,7 +141,10 @@ part_rows(struct req *req, const struct overview_part *pt, const char *task,
 	const char *p[2] = { req->tenant, task };
 	enum db_err e;
 
+	/* Empty on a failure too: the callers read t only when this returns 0,
+	 * and req_db_fail() never returns 0, but that is in another file. */
 	*res = NULL;
+	*t = (struct table){0};
 	if (kept != NULL && from_json(req->a, kept, t) == 0)
 		return 0;
 	if ((e = db_exec(req->db, pt->sql, 2, p, res)) != DB_OK)
