@@ -2,7 +2,9 @@
 # make            build bin/callreport and bin/callreport.fcgi
 # make demo       install what is missing, build, start PostgreSQL + lighttpd on :8080 with demo data
 # make stop       stop the demo servers
-# make check      install what is missing, build, run every test suite (the fuzz harnesses briefly)
+# make check      install what is missing, build, run every test suite (the fuzz harnesses
+#                 briefly; the analyzer, and the sanitized build on the unit tests and the
+#                 suites of every format: tests/sanitize/run.sh quick)
 # make fuzz       run every fuzz harness FUZZ_SECONDS (60) each (tests/fuzz/, docs/security.md)
 # make check-sanitize  the static analyzer, then both programs built with ASan+UBSan
 #                 (build/san/) through the unit tests and the whole functional suite,
