@@ -2,8 +2,13 @@
 # make            build bin/callreport and bin/callreport.fcgi
 # make demo       install what is missing, build, start PostgreSQL + lighttpd on :8080 with demo data
 # make stop       stop the demo servers
-# make check      install what is missing, build, run every test suite (the fuzz harnesses briefly)
+# make check      install what is missing, build, run every test suite (the fuzz harnesses
+#                 briefly; the analyzer, and the sanitized build on the unit tests and the
+#                 suites of every format: tests/sanitize/run.sh quick)
 # make fuzz       run every fuzz harness FUZZ_SECONDS (60) each (tests/fuzz/, docs/security.md)
+# make check-sanitize  the static analyzer, then both programs built with ASan+UBSan
+#                 (build/san/) through the unit tests and the whole functional suite,
+#                 and valgrind on the import and export of demo data (tests/sanitize/)
 # make bench      the benchmarks (see bench/)
 # make install    the programs into $(DESTDIR)$(PREFIX)/bin, templates/ static/ sql/ and
 #                 the sample configuration into $(DESTDIR)$(PREFIX)/share/callreport
@@ -130,9 +135,16 @@ stop:
 
 check:
 	$(Q)scripts/deps.sh check
-	$(Q)$(MAKE) --no-print-directory -j$(NPROC) all tests/unit/run fuzz-build
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) all tests/unit/run fuzz-build san-build
 	$(Q)tests/fuzz/run.sh check
+	$(Q)tests/sanitize/run.sh quick
 	$(Q)tests/run.sh
+
+# The sanitized programs against the whole suite (tests/sanitize/run.sh; README, "Tests").
+check-sanitize:
+	$(Q)scripts/deps.sh check
+	$(Q)$(MAKE) --no-print-directory -j$(NPROC) all san-build
+	$(Q)tests/sanitize/run.sh full
 
 bench:
 	$(Q)scripts/deps.sh bench
@@ -200,19 +212,25 @@ FUZZ_O	= $(patsubst cgi/%.c,build/fuzz/obj/%.o,$(filter-out cgi/cli/% cgi/web/ma
 	  cgi/cli/tenant.c) \
 	  build/fuzz/obj/render/tpl.o build/fuzz/obj/sqltext.o
 
-build/fuzz/obj/%.o: cgi/%.c | build/sqltext.h
-	@mkdir -p $(@D)
-	@[ -n "$(Q)" ] && echo "  FUZZCC  $<" || true
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+# $(call variant,DIR,TAG,CC,CXX,CFLAGS,CXXFLAGS): the rules that compile the program's
+# sources into DIR/LAYER/NAME.o with other compilers and flags (the fuzz, sanitized
+# and analyzed builds), never into build/ itself.
+define variant
+$(1)/%.o: cgi/%.c | build/sqltext.h
+	@mkdir -p $$(@D)
+	@[ -n "$$(Q)" ] && echo "  $(2)CC  $$<" || true
+	$$(Q)$(3) $(5) $$(PKG_CFLAGS) -MMD -MP -c -o $$@ $$<
 
-build/fuzz/obj/render/tpl.o: cgi/render/tpl.cc
-	@mkdir -p $(@D)
-	@[ -n "$(Q)" ] && echo "  FUZZCXX $<" || true
-	$(Q)$(FUZZ_CXX) $(FUZZ_CXXFLAGS) $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
+$(1)/render/tpl.o: cgi/render/tpl.cc
+	@mkdir -p $$(@D)
+	@[ -n "$$(Q)" ] && echo "  $(2)CXX $$<" || true
+	$$(Q)$(4) $(6) $$(PKG_CFLAGS) -MMD -MP -c -o $$@ $$<
 
-build/fuzz/obj/sqltext.o: build/sqltext.c
-	@mkdir -p $(@D)
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+$(1)/sqltext.o: build/sqltext.c
+	@mkdir -p $$(@D)
+	$$(Q)$(3) $(5) -c -o $$@ $$<
+endef
+$(eval $(call variant,build/fuzz/obj,FUZZ,$$(FUZZ_CC),$$(FUZZ_CXX),$$(FUZZ_CFLAGS),$$(FUZZ_CXXFLAGS)))
 
 build/fuzz/libcallreport.a: $(FUZZ_O)
 	$(Q)rm -f $@ && ar rcs $@ $^
@@ -231,6 +249,64 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/libcallreport.a build/fuzz/rou
 -include $(FUZZ_O:.o=.d) $(FUZZ:build/fuzz/%=build/fuzz/obj/%.d)
 
 fuzz-build: $(FUZZ)
+
+# The sanitized build (tests/sanitize/run.sh; README, "Tests"): both programs and the
+# unit tests with AddressSanitizer and UBSan (any UB is fatal: -fno-sanitize-recover),
+# in build/san/ (bin/ the programs, unit/ the tests, obj/ the objects). Each program
+# links tests/sanitize/options.c, the sanitizers' defaults: reports to files
+# SAN_LOG/PROGRAM.PID (tests/sanitize/run.sh fails on any), leaks looked for in the
+# command-line tool and the unit tests, not in the FastCGI program (the file says why).
+SAN_CC	 ?= clang
+SAN_CXX	 ?= clang++
+SAN	  = -fsanitize=address,undefined -fno-sanitize-recover=all
+SAN_LOG	 ?= $(CURDIR)/var/san
+SAN_CFLAGS = -O1 -g -fno-omit-frame-pointer $(SAN) -std=c11 -D_GNU_SOURCE \
+	   -Wall -Wextra -Werror -Wno-unused-parameter -DDATADIR='"$(DATADIR)"' -Icgi -Ibuild
+SAN_CXXFLAGS = -O1 -g -fno-omit-frame-pointer $(SAN) -std=c++17 -Wall -Wextra -Werror -Icgi
+san	  = $(patsubst build/%,build/san/obj/%,$(1))
+SAN_UNIT  = $(UNIT:tests/unit/%=build/san/unit/%)
+$(eval $(call variant,build/san/obj,SAN,$$(SAN_CC),$$(SAN_CXX),$$(SAN_CFLAGS),$$(SAN_CXXFLAGS)))
+
+build/san/obj/options-%.o: tests/sanitize/options.c build/san/log
+	@mkdir -p $(@D)
+	$(Q)$(SAN_CC) $(SAN_CFLAGS) -DSAN_LOG='"$(SAN_LOG)"' -DSAN_PROG='"$*"' \
+	    -DSAN_LEAKS=$(if $(filter fcgi,$*),0,1) -c -o $@ $<
+
+build/san/log: FORCE
+	$(call stamp,$(SAN_LOG))
+
+build/san/bin/callreport: $(call san,$(CLI_O) $(CORE_O)) build/san/obj/options-cli.o
+	@mkdir -p $(@D)
+	@[ -n "$(Q)" ] && echo "  LINK    $@" || true
+	$(Q)$(SAN_CXX) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+build/san/bin/callreport.fcgi: $(call san,$(CORE_O) build/web/main.o) build/san/obj/options-fcgi.o
+	@mkdir -p $(@D)
+	@[ -n "$(Q)" ] && echo "  LINK    $@" || true
+	$(Q)$(SAN_CXX) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+build/san/unit/test_%: tests/unit/test_%.c $(call san,$(UNIT_O)) build/san/obj/options-unit.o tests/unit/ctest.h
+	@mkdir -p $(@D)
+	@[ -n "$(Q)" ] && echo "  SANCC   $<" || true
+	$(Q)$(SAN_CC) $(SAN_CFLAGS) $(PKG_CFLAGS) -Itests/unit -MMD -MP -MT $@ -c -o $@.o $<
+	$(Q)$(SAN_CXX) $(SAN) -o $@ $@.o $(call san,$(UNIT_O) $(LINK_$(@F))) \
+	    build/san/obj/options-unit.o $(PKG_LIBS)
+$(foreach t,$(SAN_UNIT),$(eval $(t): $(call san,$(LINK_$(notdir $(t))))))
+
+build/san/unit/run: $(SAN_UNIT)
+	@printf '#!/bin/sh\nset -e\nfor t in $(UNIT:tests/unit/%=%); do "$$(dirname "$$0")/$$t"; done\n' > $@
+	@chmod +x $@
+
+-include $(call san,$(OBJ:.o=.d)) $(SAN_UNIT:=.d)
+
+san-build: build/san/bin/callreport build/san/bin/callreport.fcgi build/san/unit/run \
+	build/san/obj/options-unit.o
+
+# The static analyzer's build (tests/sanitize/run.sh scan, under scan-build, which
+# sets CC and CXX to its own compilers): every source compiled afresh into build/scan/.
+SCAN_CFLAGS = $(CFLAGS) -DDATADIR='"$(DATADIR)"'
+$(eval $(call variant,build/scan/obj,SCAN,$$(CC),$$(CXX),$$(SCAN_CFLAGS),$$(CXXFLAGS)))
+scan-objs: $(patsubst build/%,build/scan/obj/%,$(OBJ))
 
 # make fuzz [FUZZ_SECONDS=1800] [FUZZ_ONLY="json form"]: new inputs go to
 # build/fuzz/corpus/NAME/, findings to build/fuzz/crashes/NAME/.
@@ -267,4 +343,5 @@ uninstall:
 
 FORCE:
 
-.PHONY: all deps demo stop check bench bench-xlsx fuzz fuzz-build clean install uninstall FORCE
+.PHONY: all deps demo stop check check-sanitize bench bench-xlsx fuzz fuzz-build san-build scan-objs \
+	clean install uninstall FORCE

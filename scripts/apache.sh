@@ -8,7 +8,8 @@
 #        apache.sh configtest FILE        apache2 -t of a site snippet (conf/apache-callreport.conf)
 # proxy (the default): mod_proxy_fcgi to workers that spawn-fcgi + multiwatch run on a
 # unix socket; fcgid: mod_fcgid starts the workers. Everything lives in var/apache-PORT/.
-# CALLREPORT_WORKERS (default 4) sets how many workers.
+# CALLREPORT_WORKERS (default 4) sets how many workers; CALLREPORT_BIN the directory of
+# the program instead of bin/ (tests/sanitize/run.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 var=$root/var
@@ -97,7 +98,7 @@ start)
 		mkdir -p "$dir/fcgid"
 		[ "$(id -u)" = 0 ] && chown www-data "$dir/fcgid"
 		sed -e "s|@PREFIX@|$prefix|g" -e "s|@STATIC@|$root/static|g" \
-		    -e "s|@BIN@|$root/bin/callreport.fcgi|g" -e "s|@CONF@|$conf|g" \
+		    -e "s|@BIN@|${CALLREPORT_BIN:-$root/bin}/callreport.fcgi|g" -e "s|@CONF@|$conf|g" \
 		    -e "s|@WORKERS@|$workers|g" \
 		    -e "s|@TIMEOUT@|300|g" "$root/conf/apache-fcgid.conf.in" > "$dir/callreport.conf"
 		{
@@ -125,7 +126,7 @@ workers)
 	if [ -f "$dir/workers.pid" ]; then
 		workers_pids "$dir"
 	else	# mod_fcgid: the program's processes whose parent is an Apache
-		for p in $(pgrep -f "^$root/bin/callreport.fcgi" || true); do
+		for p in $(pgrep -f "^${CALLREPORT_BIN:-$root/bin}/callreport.fcgi" || true); do
 			pp=$(awk '{print $4}' "/proc/$p/stat" 2>/dev/null) || continue
 			if grep -qs "apache2" "/proc/$pp/comm" && grep -qs "$dir/httpd.conf" "/proc/$pp/cmdline"; then
 				echo "$p"

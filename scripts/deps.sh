@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# deps.sh [build|demo|check|fuzz|bench]: install the Debian packages that are missing, and
+# deps.sh [build|demo|check|fuzz|sanitize|bench]: install the Debian packages that are missing, and
 # only those (Debian 12). Nothing to do: no output, no apt-get at all.
 #   build  compile bin/callreport and bin/callreport.fcgi, run PostgreSQL and lighttpd
 #   demo   the same as build
@@ -8,6 +8,8 @@
 #   fuzz   build + the fuzz harnesses' compiler: clang, libFuzzer and the sanitizers'
 #          runtime (libclang-rt-dev: only recommended by clang, and Recommends are not
 #          installed here), llvm-symbolizer for readable stacks (llvm)
+#   sanitize  fuzz + clang's static analyzer (scan-build: clang-tools) and valgrind, for
+#          tests/sanitize/run.sh (make check-sanitize; make check runs part of it)
 #   bench  build + what bench/ uses (wrk, ...)
 # Package scripts must not start system services (apache2 and nginx on :80, pgbouncer on :6432,
 # postgresql on :5432, lighttpd on :80): the project never uses those ports, but another
@@ -25,6 +27,7 @@ check="python3 python3-pytest python3-psycopg2 python3-openpyxl python3-selenium
 	chromium chromium-driver fonts-wqy-microhei apache2 libapache2-mod-fcgid nginx spawn-fcgi pgbouncer valgrind
 	libreoffice-calc-nogui poppler-utils"
 fuzz="clang libclang-rt-dev llvm"
+sanitize="clang-tools valgrind"
 bench="wrk time python3 python3-xlsxwriter python3-psycopg2"
 bench_opt="linux-perf"
 # package => the init script it brings
@@ -32,10 +35,11 @@ services="apache2:apache2 lighttpd:lighttpd nginx:nginx pgbouncer:pgbouncer post
 
 case "${1:-build}" in
 build|demo) want=$build opt=$build_opt ;;
-check) want="$build $check $fuzz" opt=$build_opt ;;
+check) want="$build $check $fuzz $sanitize" opt=$build_opt ;;
 fuzz) want="$build $fuzz" opt=$build_opt ;;
+sanitize) want="$build $fuzz $sanitize" opt=$build_opt ;;
 bench) want="$build $bench" opt="$build_opt $bench_opt" ;;
-*) echo "usage: deps.sh [build|demo|check|fuzz|bench]" >&2; exit 2 ;;
+*) echo "usage: deps.sh [build|demo|check|fuzz|sanitize|bench]" >&2; exit 2 ;;
 esac
 
 installed() {

@@ -4,9 +4,12 @@
 #        web.sh stop PORT|all
 # Files: var/lighttpd-PORT.conf (from conf/lighttpd.conf.in), var/lighttpd-PORT.pid,
 #        var/lighttpd-PORT.error.log (lighttpd's and the program's stderr).
+# CALLREPORT_BIN: the directory of the programs instead of bin/ (tests/sanitize/run.sh
+# serves build/san/bin/callreport.fcgi so).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 var=$root/var
+bin=${CALLREPORT_BIN:-$root/bin}
 
 die() { echo "web.sh: $*" >&2; exit 1; }
 usage() { echo "usage: web.sh start PORT CONF_FILE [PREFIX] | web.sh stop PORT|all" >&2; exit 2; }
@@ -139,7 +142,8 @@ start() {
 		|| die "bad prefix '$prefix' (want \"\" or like /reports)"
 	[[ $conf != *[\"$'\n']* && $root != *[\"$'\n']* ]] || die "paths must not contain \" or newlines"
 	command -v lighttpd >/dev/null || die "lighttpd not installed (scripts/deps.sh)"
-	[ -x "$root/bin/callreport.fcgi" ] || die "$root/bin/callreport.fcgi missing: run make"
+	[ -x "$bin/callreport.fcgi" ] || die "$bin/callreport.fcgi missing: run make"
+	[[ $bin != *[\"$'\n']* ]] || die "paths must not contain \" or newlines"
 	[ -x /usr/bin/multiwatch ] || die "multiwatch not installed (scripts/deps.sh)"
 	mount=${prefix:-/}
 	mkdir -p "$var"
@@ -151,6 +155,7 @@ start() {
 	errlog=$var/lighttpd-$port.error.log
 	sed -e "s|@ROOT@|$(sed_escape "$root")|g" -e "s|@VAR@|$(sed_escape "$var")|g" \
 	    -e "s|@PORT@|$port|g" -e "s|@WORKERS@|${CALLREPORT_WORKERS:-4}|g" -e "s|@CONF@|$(sed_escape "$conf")|g" \
+	    -e "s|@BIN@|$(sed_escape "$bin")|g" \
 	    -e "s|@PREFIX@|$(sed_escape "$prefix")|g" -e "s|@MOUNT@|$(sed_escape "$mount")|g" \
 	    "$root/conf/lighttpd.conf.in" > "$out.tmp"
 	mv "$out.tmp" "$out"

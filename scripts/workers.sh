@@ -13,6 +13,7 @@
 #                                    left behind may name another process by now), wait
 #                                    up to 10 s for it to end, then KILL its process group
 # Needs $root (the checkout). CALLREPORT_MW_RETRY: multiwatch's -r (restarts in 10 s).
+# CALLREPORT_BIN: the directory of the program instead of bin/ (tests/sanitize/run.sh).
 
 stop_pid() {
 	local pid
@@ -46,7 +47,7 @@ workers_start() {
 	CALLREPORT_CONF=$conf CALLREPORT_BASE_PATH=$prefix \
 		setsid spawn-fcgi -n -s "$dir/fcgi.sock" -M 0660 "${own[@]}" -- \
 		/usr/bin/multiwatch -f "${workers:-4}" -s TERM -r "${CALLREPORT_MW_RETRY:-3}" \
-		-- "$root/bin/callreport.fcgi" </dev/null >>"$dir/fcgi.log" 2>&1 &
+		-- "${CALLREPORT_BIN:-$root/bin}/callreport.fcgi" </dev/null >>"$dir/fcgi.log" 2>&1 &
 	echo $! > "$dir/workers.pid"
 	for _ in $(seq 50); do [ -S "$dir/fcgi.sock" ] && return 0; sleep 0.1; done
 	cat "$dir/fcgi.log" >&2

@@ -15,8 +15,16 @@ mkdir -p var tests/out
 exec 9>"${CALLREPORT_TEST_LOCK:-/tmp/callreport-tests.lock}"
 flock 9
 
-echo "== unit tests"
-tests/unit/run
+# CALLREPORT_UNIT: the unit tests' runner ("" for none: tests/sanitize/run.sh runs the
+# sanitized ones itself). CALLREPORT_BIN: the programs' directory instead of bin/
+# (scripts/web.sh, conftest.py; tests/sanitize/run.sh: build/san/bin).
+# CALLREPORT_TEST_STATEMENT_TIMEOUT: the configuration's statement_timeout (ms, 5000);
+# the sanitized programs, slower, get more.
+unit=${CALLREPORT_UNIT-tests/unit/run}
+if [ -n "$unit" ]; then
+	echo "== unit tests"
+	"$unit"
+fi
 
 echo "== starting PostgreSQL and lighttpd"
 scripts/pg.sh start
@@ -30,7 +38,7 @@ template_dir = $root/templates
 static_dir = $root/static
 recordings_root = $root/tests/out/recordings
 tmp_dir = $root/tests/out
-statement_timeout = 5000
+statement_timeout = ${CALLREPORT_TEST_STATEMENT_TIMEOUT:-5000}
 max_requests = 0
 # The budgets of a tenant's requests and of files at once (test_zz_security_7_budgets
 # sets its own): the suites ask concurrently as one tenant.

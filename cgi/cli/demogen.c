@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1627,6 +1628,7 @@ gen_number(struct gen *g, const struct taskdef *td, int task_no, u64 i,
 	struct attempt		*a;
 	const int		*pre;
 	int			 npre, k, day, last_day;
+	bool			 planned = false;
 
 	r.s = derive(g->key, UK_RNG, (u64)task_no, i);
 	memset(&nu, 0, sizeof(nu));
@@ -1671,6 +1673,7 @@ gen_number(struct gen *g, const struct taskdef *td, int task_no, u64 i,
 		a->code = statuses[a->status].code;
 		if (a->status == 1) {
 			plan_build(g, &p, &r, td->dom);
+			planned = true;
 			a->answer = a->call + rrange(&r, 3000, 15000);
 			a->hangup = a->answer + p.bill;
 		} else {
@@ -1690,7 +1693,10 @@ gen_number(struct gen *g, const struct taskdef *td, int task_no, u64 i,
 	emit_number(g, &nu);
 	for (k = 0; k < nu.natt; k++)
 		emit_history(g, &nu, &nu.a[k]);
-	if (nu.status != 1)
+	/* Answered: its last attempt (of status nu.status) planned p. planned
+	 * says so where the analyzer can see it (emit_history() may, for all it
+	 * knows, change nu.status). */
+	if (nu.status != 1 || !planned)
 		return 0;
 	emit_record(g, &nu, &p, &r);
 	if (!want_details)

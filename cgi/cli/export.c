@@ -830,9 +830,8 @@ default_out(struct export *x)
 	time_t now = time(NULL);
 	struct tm tm;
 	const char *name = x->task;
-	enum db_err e;
 
-	if ((e = db_begin(&x->db, DB_CRED_USER, x->user, (char[37]){0}, false)) == DB_OK &&
+	if (db_begin(&x->db, DB_CRED_USER, x->user, (char[37]){0}, false) == DB_OK &&
 	    db_exec(&x->db, "SELECT name FROM tasks WHERE uuid = $1::uuid "
 	    "AND user_id = callreport_tenant()", 1, p, &res) == DB_OK &&
 	    PQntuples(res) == 1)

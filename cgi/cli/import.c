@@ -468,12 +468,16 @@ show(struct imp *im, const char *s, size_t n)
 static PGresult *
 run(struct imp *im, const char *sql, const char *p1, ExecStatusType want)
 {
+	/* The connection is read before the test of p1: the callers pass
+	 * im->tenant (an array in *im) as p1, and the analyzer, seeing p1 tested
+	 * against NULL first, took that for a doubt that im is NULL. */
+	PGconn *conn = im->conn;
 	PGresult *res;
 
 	if (p1 != NULL)
-		res = PQexecParams(im->conn, sql, 1, NULL, &p1, NULL, NULL, 0);
+		res = PQexecParams(conn, sql, 1, NULL, &p1, NULL, NULL, 0);
 	else
-		res = PQexec(im->conn, sql);
+		res = PQexec(conn, sql);
 	if (res == NULL || PQresultStatus(res) != want) {
 		fail_db(im, res);
 		PQclear(res);

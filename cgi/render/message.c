@@ -95,39 +95,45 @@ static const struct msg field[] = {
 };
 
 /*
- * Returns true when s matches pattern p, "*" matching one or more bytes
- * (the shortest that lets the rest match); the parts go to part[].
+ * Returns the number of parts when s matches pattern p, "*" matching one or
+ * more bytes (the shortest that lets the rest match), else -1; the parts go
+ * to part[k...].
  */
-static bool
+static int
 match(const char *p, const char *s, const char **part, size_t *plen, int k)
 {
 	const char *t;
+	int n;
 
 	for (; *p != '*'; p++, s++) {
 		if (*p == '\0')
-			return *s == '\0';
+			return *s == '\0' ? k : -1;
 		if (*p != *s)
-			return false;
+			return -1;
 	}
 	if (k == MAX_PARTS)
-		return false;
+		return -1;
 	for (t = s + 1; t <= s + strlen(s); t++)
-		if (match(p + 1, t, part, plen, k + 1)) {
+		if ((n = match(p + 1, t, part, plen, k + 1)) >= 0) {
 			part[k] = s;
 			plen[k] = (size_t)(t - s);
-			return true;
+			return n;
 		}
-	return false;
+	return -1;
 }
 
-/* Appends zh to b with its "*" replaced by the parts, in order. */
+/*
+ * Appends zh to b with its "*" replaced by the n parts, in order; a "*" past
+ * them (a translation with more than its English) stays as it is, never a
+ * part that match() did not set.
+ */
 static void
-fill(struct buf *b, const char *zh, const char **part, const size_t *plen)
+fill(struct buf *b, const char *zh, const char **part, const size_t *plen, int n)
 {
 	int k = 0;
 
 	for (; *zh; zh++) {
-		if (*zh == '*' && k < MAX_PARTS) {
+		if (*zh == '*' && k < n) {
 			buf_put(b, part[k], plen[k]);
 			k++;
 		} else
@@ -144,13 +150,14 @@ lookup(struct arena *a, const struct msg *t, const char *prefix,
 	size_t plen[MAX_PARTS];
 	struct buf b = {0};
 	const char *out;
+	int n;
 
 	for (; t->en != NULL; t++) {
-		if (!match(t->en, en, part, plen, 0))
+		if ((n = match(t->en, en, part, plen, 0)) < 0)
 			continue;
 		if (prefix != NULL)
 			buf_printf(&b, "%s ", prefix);
-		fill(&b, t->zh, part, plen);
+		fill(&b, t->zh, part, plen, n);
 		out = arena_strdup(a, b.p);
 		buf_free(&b);
 		return out;

@@ -150,7 +150,10 @@ part_rows(struct req *req, const struct overview_part *pt, const struct scope *s
 	const char *p[4] = { req->tenant, sc->task, sc->start, sc->end };
 	enum db_err e;
 
+	/* Empty on a failure too: the callers read t only when this returns 0,
+	 * and req_db_fail() never returns 0, but that is in another file. */
 	*res = NULL;
+	*t = (struct table){0};
 	if (kept != NULL && sc->start == NULL && from_json(req->a, kept, t) == 0)
 		return 0;
 	if ((e = db_exec(req->db, pt->sql, 4, p, res)) != DB_OK)

@@ -18,7 +18,10 @@ ROOT = os.environ.get("CR_ROOT", os.path.abspath(os.path.join(os.path.dirname(__
 BASE_URL = os.environ.get("CR_BASE_URL", "http://127.0.0.1:18080")
 CONF = os.environ.get("CR_CONF", os.path.join(ROOT, "var", "test.conf"))
 SUPER_DSN = os.environ.get("CR_SUPER_DSN", "")
-CLI = os.path.join(ROOT, "bin", "callreport")
+# The programs under test: bin/, or CALLREPORT_BIN (tests/sanitize/run.sh: the sanitized build).
+BIN = os.environ.get("CALLREPORT_BIN") or os.path.join(ROOT, "bin")
+CLI = os.path.join(BIN, "callreport")
+FCGI = os.path.join(BIN, "callreport.fcgi")
 OUT = os.path.join(ROOT, "tests", "out")
 
 

@@ -12,7 +12,7 @@ import threading
 import time
 import urllib.parse
 
-from conftest import CONF, ROOT, VERSION
+from conftest import CONF, FCGI, ROOT, VERSION
 
 VAR = os.path.join(ROOT, "var")
 
@@ -135,7 +135,7 @@ def fcgi_pids(match):
         try:
             with open(f"/proc/{d}/cmdline", "rb") as f:
                 cmd = f.read()
-            if not cmd.startswith(os.path.join(ROOT, "bin", "callreport.fcgi").encode()):
+            if not cmd.startswith(FCGI.encode()):
                 continue
             with open(f"/proc/{d}/environ", "rb") as f:
                 env = f.read()

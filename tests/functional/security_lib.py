@@ -160,11 +160,13 @@ def conf_value(key, path=CONF):
 
 class Instance:
     """A second lighttpd + callreport.fcgi on port (18100-18109) with the test
-    configuration plus overrides, e.g. Instance(18101, statement_timeout=300)."""
+    configuration plus overrides, e.g. Instance(18101, statement_timeout=300).
+    environ: variables for its processes besides the tests' environment."""
 
-    def __init__(self, port, workers=None, **overrides):
+    def __init__(self, port, workers=None, environ=None, **overrides):
         self.port = port
-        self.env = dict(os.environ, **({"CALLREPORT_WORKERS": str(workers)} if workers else {}))
+        self.env = dict(os.environ, **({"CALLREPORT_WORKERS": str(workers)} if workers else {}),
+                        **(environ or {}))
         self.base = f"http://127.0.0.1:{port}"
         self.conf = os.path.join(VAR, f"security-{port}.conf")
         self.log = os.path.join(VAR, f"lighttpd-{port}.error.log")

@@ -7,9 +7,8 @@ import subprocess
 
 import pytest
 
-from conftest import ROOT
+from conftest import FCGI, ROOT
 
-FCGI = os.path.join(ROOT, "bin", "callreport.fcgi")
 
 
 def keys():

@@ -9,7 +9,7 @@ import datetime
 import openpyxl
 import pytest
 
-from conftest import CLI, CONF, OUT, ROOT, VERSION, cli, get, post, query, request
+from conftest import CLI, CONF, FCGI, OUT, VERSION, cli, get, post, query, request
 
 NUMBER_KEYS = ["number", "city", "pro", "mobile_type", "area_code", "post_code", "id",
                "status_str", "callid", "calldate", "bill", "duration", "hangupcause",
@@ -181,7 +181,7 @@ def test_cgi_mode(data):
                REQUEST_URI=f"/v1/task/number?task_id={t['tasks'][0]}&status[]=1",
                QUERY_STRING=f"task_id={t['tasks'][0]}&status[]=1",
                HTTP_AUTHORIZATION="Bearer " + t["token"])
-    p = subprocess.run([os.path.join(ROOT, "bin", "callreport.fcgi")], env=env, capture_output=True, stdin=subprocess.DEVNULL)
+    p = subprocess.run([FCGI], env=env, capture_output=True, stdin=subprocess.DEVNULL)
     assert p.returncode == 0
     head, _, body = p.stdout.partition(b"\r\n\r\n")
     assert head.startswith(b"Status: 200 OK")

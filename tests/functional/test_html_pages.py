@@ -12,7 +12,7 @@ import zipfile
 
 import pytest
 
-from conftest import CONF, ROOT, get, query, request
+from conftest import CONF, FCGI, ROOT, get, query, request
 from html_lib import (SOURCE, XSS_RECORDS, Doc, check_page, doc, header_all, login, page,
                       place_recording)
 from html_lib import alpha_sid, xss  # noqa: F401 (fixtures)
@@ -179,7 +179,7 @@ def cgi(env, body=b""):
     e = dict(os.environ, CALLREPORT_CONF=CONF, GATEWAY_INTERFACE="CGI/1.1", **env)
     if body:
         e["CONTENT_LENGTH"] = str(len(body))
-    p = subprocess.run([os.path.join(ROOT, "bin", "callreport.fcgi")], env=e, input=body,
+    p = subprocess.run([FCGI], env=e, input=body,
                        capture_output=True)
     head, _, rest = p.stdout.partition(b"\r\n\r\n")
     lines = head.decode().split("\r\n")

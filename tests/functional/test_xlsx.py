@@ -25,7 +25,7 @@ import openpyxl
 import psycopg2
 import pytest
 
-from conftest import BASE_URL, CONF, OUT, ROOT, SUPER_DSN, cli, get, post, query
+from conftest import BASE_URL, CONF, FCGI, OUT, SUPER_DSN, cli, get, post, query
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CUT = "…[已截断]"
@@ -150,7 +150,7 @@ def cgi(token, path, query_string, extra=None, preexec=None):
     env = dict(os.environ, CALLREPORT_CONF=CONF, GATEWAY_INTERFACE="CGI/1.1", REQUEST_METHOD="GET",
                REQUEST_URI=f"{path}?{query_string}", QUERY_STRING=query_string,
                HTTP_AUTHORIZATION="Bearer " + token, **(extra or {}))
-    p = subprocess.run([os.path.join(ROOT, "bin", "callreport.fcgi")], env=env, capture_output=True,
+    p = subprocess.run([FCGI], env=env, capture_output=True,
                        stdin=subprocess.DEVNULL, preexec_fn=preexec, timeout=120)
     assert p.returncode == 0, p.stderr
     head, _, body = p.stdout.partition(b"\r\n\r\n")

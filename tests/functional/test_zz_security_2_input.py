@@ -25,14 +25,13 @@ import urllib.parse
 
 import pytest
 
-from conftest import CONF, OUT, ROOT, cli, query
+from conftest import CONF, FCGI, OUT, ROOT, cli, query
 from security_lib import (MISSING_UUID, Client, check_not_executable, conf_value, http_once, login, parse_html,
                           path_params, routes)
 
 ROUTES = routes()
 PRESENT = {(m, p) for m, p, _ in ROUTES}
 SOURCE = "127.0.0.77"  # the corpus's sign-in failures count against this address only
-FCGI = os.path.join(ROOT, "bin", "callreport.fcgi")
 MALLORY = 'm<b>"\'&{{X}}'  # a tenant name with markup: the page header shows it
 
 

@@ -13,14 +13,13 @@ import re
 import subprocess
 import time
 
-from conftest import ROOT
+from conftest import FCGI, ROOT
 from security_lib import Client, login
 
 LOG = os.environ.get("CR_ERROR_LOG", os.path.join(ROOT, "var", "lighttpd-18080.error.log"))
 ELEVEN = re.compile(rb"(?<![0-9])[0-9]{11}(?![0-9])")
 SECRET = re.compile(rb"cr[ts]_[0-9a-f]{8,}")
 LINE = re.compile(rb"^\S+ callreport\[([0-9a-f]{5}-[0-9a-f]{6}|-)\]: \S")
-FCGI = os.path.join(ROOT, "bin", "callreport.fcgi")
 
 
 def started():
