@@ -10,8 +10,9 @@
 #include "render/xlsx.h"
 
 const struct renderer renderers[FMT__MAX] = {
-	[FMT_JSON] = { "json", false, false, envelope_report, envelope_error },
-	[FMT_HTML] = { "html", false, false, html_report, html_error },
+	/* (space: NULL, an answer in memory needs no room in tmp_dir) */
+	[FMT_JSON] = { "json", false, false, envelope_report, envelope_error, NULL },
+	[FMT_HTML] = { "html", false, false, html_report, html_error, NULL },
 	/*
 	 * A file that cannot be made answers in the JSON envelope, or as a
 	 * page when a page's link asked for it (render_error).
