@@ -34,7 +34,6 @@ tcp_state(int family, const void *laddr, int lport, const void *raddr, int rport
 	size_t len = family == AF_INET ? 4 : 16;
 	const struct inet_diag_msg *m;
 	int fd, st = -1;
-	ssize_t n;
 
 	memset(&q, 0, sizeof(q));
 	q.nh.nlmsg_len = sizeof(q);
@@ -54,7 +53,7 @@ tcp_state(int family, const void *laddr, int lport, const void *raddr, int rport
 	/* The kernel answers before sendto returns: the read never waits. */
 	if (sendto(fd, &q, sizeof(q), 0, (struct sockaddr *)&nl, sizeof(nl)) ==
 	    (ssize_t)sizeof(q) &&
-	    (n = recv(fd, &a, sizeof(a), MSG_DONTWAIT)) >=
+	    recv(fd, &a, sizeof(a), MSG_DONTWAIT) >=
 	    (ssize_t)NLMSG_LENGTH(sizeof(*m)) &&
 	    a.nh.nlmsg_type == SOCK_DIAG_BY_FAMILY) {
 		m = NLMSG_DATA(&a.nh);

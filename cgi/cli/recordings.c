@@ -176,7 +176,8 @@ recordings_migrate(const struct config *cfg, PGconn *c, bool apply, bool copy_sh
 	}
 	if (errors)
 		goto out;
-	qsort(f, n, sizeof(*f), by_rel);
+	if (n > 0)	/* (f is NULL when no record names a file) */
+		qsort(f, n, sizeof(*f), by_rel);
 	for (i = 0; i < n; i = j) {
 		size_t k = i + 1;
 
