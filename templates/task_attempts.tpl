@@ -1,5 +1,5 @@
 {{%AUTOESCAPE context="HTML"}}{{>HEADER}}
-<p class="crumbs"><a href="{{BASE}}/">概况</a> › <a href="{{BASE}}/tasks">任务</a> › <a href="{{BASE}}/tasks/{{TASK_ID}}">任务概览</a> › <a href="{{PATH}}?task_id={{TASK_ID}}">号码列表</a> › 呼叫明细</p>
+<p class="crumbs"><a href="{{BASE}}/{{PERIOD_QUERY}}">概况</a> › <a href="{{BASE}}/tasks{{PERIOD_QUERY}}">任务</a> › <a href="{{BASE}}/tasks/{{TASK_ID}}{{PERIOD_QUERY}}">任务概览</a> › <a href="{{PATH}}?task_id={{TASK_ID}}{{PERIOD_AMP}}">号码列表</a> › 呼叫明细</p>
 <h1>呼叫明细</h1>
 <p>每次呼叫一行: 号码按 ID 排列, 同一号码的呼叫从早到晚编号; 未呼叫的号码占一行。</p>
 {{#FORM_ERROR}}<p class="form-error" id="form-error" role="alert" title="{{MESSAGE_EN}}">{{MESSAGE}}</p>{{/FORM_ERROR}}

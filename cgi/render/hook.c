@@ -135,6 +135,14 @@ hook_task_number(struct req *req, struct run *run, struct tpl_dict *d)
 	return 0;
 }
 
+/* The attempts view of the numbers: the period, for its breadcrumbs' links. */
+int
+hook_task_attempts(struct req *req, struct run *run, struct tpl_dict *d)
+{
+	period_chooser(req, run, d, false);
+	return 0;
+}
+
 /* Returns true when [lo, hi] is one of the intervals of a FT_RANGES value. */
 static bool
 has_range(const struct pval *p, long lo, long hi)

@@ -12,6 +12,7 @@ int	 hook_number_history(struct req *, struct run *, struct tpl_dict *);
 int	 hook_tasks(struct req *, struct run *, struct tpl_dict *);
 int	 hook_start(struct req *, struct run *, struct tpl_dict *);
 int	 hook_compare(struct req *, struct run *, struct tpl_dict *);
+int	 hook_task_attempts(struct req *, struct run *, struct tpl_dict *);
 int	 hook_callbacks(struct req *, struct run *, struct tpl_dict *);
 
 /* A page's query string (without "?") for the period code (NULL: none), start..end. */

@@ -620,6 +620,7 @@ const struct report reports[REPORT__MAX] = {
 		.xlsx_cols = x_task_attempts,
 		.sql = sql_task_attempts, .count_sql = sql_task_attempts_count,
 		.tpl = "task_attempts.tpl", .sheet = "呼叫明细", .file = "task-attempts",
+		.html = hook_task_attempts,
 		.period_open = true,
 	},
 	[REPORT_TASKS] = {

@@ -255,6 +255,12 @@ def test_numbers_page_over_a_period(data, db, alpha_sid, busy):
     crumbs = re.search(r'<p class="crumbs">(.*?)</p>', text, re.S).group(1)
     assert [html.unescape(h) for h in re.findall(r'href="([^"]*)"', crumbs)] == \
         ["/?" + q, "/tasks?" + q, f"/tasks/{task}?" + q]
+    # The attempts view of the same numbers: its breadcrumbs keep the period too.
+    n, text = total_of(f"/tasks/{task}/numbers?attempts=1&{q}", alpha_sid)
+    crumbs = re.search(r'<p class="crumbs">(.*?)</p>', text, re.S).group(1)
+    hrefs = [html.unescape(h) for h in re.findall(r'href="([^"]*)"', crumbs)]
+    assert hrefs[:3] == ["/?" + q, "/tasks?" + q, f"/tasks/{task}?" + q]
+    assert hrefs[3].endswith("&" + q) and f"task_id={task}" in hrefs[3]
     # The v1 JSON takes start_at/end_at as they are; a shortcut is for pages only.
     r = get("/v1/task/number", token=data["alpha"]["token"],
             params={"task_id": task, "start_at": start, "end_at": end})
