@@ -515,11 +515,184 @@ SELECT task_id, user_id, count(*)
  WHERE NOT EXISTS (SELECT FROM task_record_counts)
  GROUP BY 1, 2;
 
+-- Rollups (issue 16.5): the figures of the start page, the comparison and the trends,
+-- per task and hour, kept by callreport_rollup() in the transaction of every write
+-- (callreport_recount below), so that a period of whole days never reads the raw rows.
+-- Hours and days are the zone's of the write (rollup_zones; the configuration's
+-- time_zone): a page in another zone, or over a period that is not whole days, computes
+-- from the raw rows instead (the same figures, slower).
+--
+-- rollup_hours: per task and hour, call attempts and those answered (status 1), call
+-- records, those of an A or B level, the talk time of the records (sum and count, ms),
+-- and the numbers dialled and answered counted in the hour of their first attempt (first
+-- answered attempt) of that day, so that the hours of a day add up to the day's numbers.
+CREATE TABLE IF NOT EXISTS rollup_hours (
+  user_id   uuid NOT NULL REFERENCES tenants(id),
+  task_id   uuid NOT NULL REFERENCES tasks(uuid) ON DELETE CASCADE,
+  hour      timestamptz NOT NULL,
+  attempts  integer NOT NULL,
+  connected integer NOT NULL,
+  dialled   integer NOT NULL,
+  answered  integer NOT NULL,
+  calls     integer NOT NULL,
+  a_count   integer NOT NULL,
+  b_count   integer NOT NULL,
+  bill_sum  bigint NOT NULL,
+  bill_n    integer NOT NULL,
+  PRIMARY KEY (user_id, hour, task_id)
+);
+CREATE INDEX IF NOT EXISTS rollup_hours_task ON rollup_hours (task_id, hour);
+
+-- rollup_days: rollup_hours added up by the zone's day: dialled and answered are the
+-- numbers with an attempt (an answered attempt) that day.
+CREATE TABLE IF NOT EXISTS rollup_days (
+  user_id   uuid NOT NULL REFERENCES tenants(id),
+  task_id   uuid NOT NULL REFERENCES tasks(uuid) ON DELETE CASCADE,
+  day       date NOT NULL,
+  attempts  integer NOT NULL,
+  connected integer NOT NULL,
+  dialled   integer NOT NULL,
+  answered  integer NOT NULL,
+  calls     integer NOT NULL,
+  a_count   integer NOT NULL,
+  b_count   integer NOT NULL,
+  bill_sum  bigint NOT NULL,
+  bill_n    integer NOT NULL,
+  PRIMARY KEY (user_id, day, task_id)
+);
+CREATE INDEX IF NOT EXISTS rollup_days_task ON rollup_days (task_id, day);
+
+-- rollup_repeats: the numbers of a task dialled (answered: answered) on day whose previous
+-- such day was prev_day. The numbers of a period of days [s, e] are the sum of its days'
+-- less its repeats with prev_day >= s: a number is counted once, on its first day in the
+-- period, so the figure is exact, not the sum of the days.
+CREATE TABLE IF NOT EXISTS rollup_repeats (
+  user_id   uuid NOT NULL REFERENCES tenants(id),
+  task_id   uuid NOT NULL REFERENCES tasks(uuid) ON DELETE CASCADE,
+  day       date NOT NULL,
+  answered  boolean NOT NULL,
+  prev_day  date NOT NULL,
+  n         integer NOT NULL,
+  PRIMARY KEY (user_id, day, task_id, answered, prev_day)
+);
+CREATE INDEX IF NOT EXISTS rollup_repeats_task ON rollup_repeats (task_id, day);
+
+-- The zone a tenant's rollups were made in.
+CREATE TABLE IF NOT EXISTS rollup_zones (
+  user_id   uuid PRIMARY KEY REFERENCES tenants(id),
+  zone      text NOT NULL
+);
+
+-- Recomputes the rollups of a tenant's tasks (task_ids: those tasks; NULL: all of them, as
+-- also when the rollups were made in another zone) from the raw rows, in the
+-- transaction's zone.
+CREATE OR REPLACE FUNCTION callreport_rollup(tenant uuid, task_ids uuid[] DEFAULT NULL)
+  RETURNS void
+  LANGUAGE plpgsql
+  AS $$
+DECLARE
+  tz text := current_setting('TimeZone');
+BEGIN
+  IF NOT EXISTS (SELECT FROM rollup_zones z WHERE z.user_id = tenant AND z.zone = tz) THEN
+    task_ids := NULL;
+    INSERT INTO rollup_zones (user_id, zone) VALUES (tenant, tz)
+      ON CONFLICT (user_id) DO UPDATE SET zone = excluded.zone;
+  END IF;
+  DELETE FROM rollup_hours x
+   WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids));
+  DELETE FROM rollup_days x
+   WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids));
+  DELETE FROM rollup_repeats x
+   WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids));
+
+  INSERT INTO rollup_hours (user_id, task_id, hour, attempts, connected, dialled, answered,
+                            calls, a_count, b_count, bill_sum, bill_n)
+  WITH a AS (
+    SELECT h.task_id, date_trunc('hour', h.call_time) AS hour, count(*) AS attempts,
+           count(*) FILTER (WHERE h.status = 1) AS connected
+      FROM call_histories h
+     WHERE h.user_id = tenant AND (task_ids IS NULL OR h.task_id = ANY (task_ids))
+     GROUP BY 1, 2),
+  f AS (
+    SELECT h.task_id, min(h.call_time) AS first_at,
+           min(h.call_time) FILTER (WHERE h.status = 1) AS first_ok
+      FROM call_histories h
+     WHERE h.user_id = tenant AND (task_ids IS NULL OR h.task_id = ANY (task_ids))
+     GROUP BY h.task_id, h.number_id, h.call_time::date),
+  fd AS (
+    SELECT f.task_id, date_trunc('hour', f.first_at) AS hour, count(*) AS n FROM f GROUP BY 1, 2),
+  fa AS (
+    SELECT f.task_id, date_trunc('hour', f.first_ok) AS hour, count(*) AS n
+      FROM f WHERE f.first_ok IS NOT NULL GROUP BY 1, 2),
+  r AS (
+    SELECT r.task_id, date_trunc('hour', r.calldate) AS hour, count(*) AS calls,
+           count(*) FILTER (WHERE upper(left(l.name, 1)) = 'A') AS a_count,
+           count(*) FILTER (WHERE upper(left(l.name, 1)) = 'B') AS b_count,
+           coalesce(sum(r.bill), 0) AS bill_sum, count(r.bill) AS bill_n
+      FROM records r
+      LEFT JOIN levels l ON l.id = r.level_id AND l.user_id = tenant
+     WHERE r.user_id = tenant AND (task_ids IS NULL OR r.task_id = ANY (task_ids))
+     GROUP BY 1, 2)
+  SELECT tenant, k.task_id, k.hour, coalesce(a.attempts, 0), coalesce(a.connected, 0),
+         coalesce(fd.n, 0), coalesce(fa.n, 0), coalesce(r.calls, 0), coalesce(r.a_count, 0),
+         coalesce(r.b_count, 0), coalesce(r.bill_sum, 0), coalesce(r.bill_n, 0)
+    FROM (SELECT a.task_id, a.hour FROM a UNION SELECT r.task_id, r.hour FROM r) k
+    LEFT JOIN a ON a.task_id = k.task_id AND a.hour = k.hour
+    LEFT JOIN fd ON fd.task_id = k.task_id AND fd.hour = k.hour
+    LEFT JOIN fa ON fa.task_id = k.task_id AND fa.hour = k.hour
+    LEFT JOIN r ON r.task_id = k.task_id AND r.hour = k.hour;
+
+  INSERT INTO rollup_days (user_id, task_id, day, attempts, connected, dialled, answered,
+                           calls, a_count, b_count, bill_sum, bill_n)
+  SELECT x.user_id, x.task_id, x.hour::date, sum(x.attempts), sum(x.connected),
+         sum(x.dialled), sum(x.answered), sum(x.calls), sum(x.a_count), sum(x.b_count),
+         sum(x.bill_sum), sum(x.bill_n)
+    FROM rollup_hours x
+   WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids))
+   GROUP BY 1, 2, 3;
+
+  INSERT INTO rollup_repeats (user_id, task_id, day, answered, prev_day, n)
+  WITH d AS (
+    SELECT h.task_id, h.number_id, h.call_time::date AS day, bool_or(h.status = 1) AS ok
+      FROM call_histories h
+     WHERE h.user_id = tenant AND (task_ids IS NULL OR h.task_id = ANY (task_ids))
+     GROUP BY 1, 2, 3),
+  p AS (
+    SELECT d.task_id, d.day, false AS answered,
+           lag(d.day) OVER (PARTITION BY d.task_id, d.number_id ORDER BY d.day) AS prev_day
+      FROM d
+    UNION ALL
+    SELECT d.task_id, d.day, true,
+           lag(d.day) OVER (PARTITION BY d.task_id, d.number_id ORDER BY d.day)
+      FROM d WHERE d.ok)
+  SELECT tenant, p.task_id, p.day, p.answered, p.prev_day, count(*)
+    FROM p WHERE p.prev_day IS NOT NULL
+   GROUP BY 2, 3, 4, 5;
+END $$;
+
+-- Whether the rollups answer for the days from s to e (inclusive whole seconds), cut at
+-- m (a period and the previous one; m = s for one): s and m are the zone's midnights, e
+-- the second before one, and the tenant's rollups were made in this zone. A statement's
+-- rollup part is gated by it, its raw part by its negation.
+CREATE OR REPLACE FUNCTION callreport_rollup_days(tenant uuid, s timestamptz, m timestamptz,
+    e timestamptz)
+  RETURNS boolean
+  LANGUAGE sql STABLE
+  AS $$
+  SELECT s = date_trunc('day', s) AND m = date_trunc('day', m)
+     AND e + interval '1 second' = date_trunc('day', e + interval '1 second')
+     AND s <= m AND m < e
+     AND EXISTS (SELECT FROM rollup_zones z
+                  WHERE z.user_id = tenant AND z.zone = current_setting('TimeZone')) $$;
+
 -- What every write of a tenant's rows keeps besides them, in its transaction: the
 -- per-task counts recomputed, and the data version bumped (cached answers of the
 -- tenant are stale: their ETags carry it). Called by the import and the year of demo
 -- data (sql/demo/year.sql).
-CREATE OR REPLACE FUNCTION callreport_recount(tenant uuid) RETURNS void
+-- task_ids: the tasks the write touched, for the rollups (NULL: all; callreport_rollup).
+DROP FUNCTION IF EXISTS callreport_recount(uuid);
+CREATE OR REPLACE FUNCTION callreport_recount(tenant uuid, task_ids uuid[] DEFAULT NULL)
+  RETURNS void
   LANGUAGE sql
   AS $$
   UPDATE tenants SET data_version = data_version + 1, updated_at = now() WHERE id = tenant;
@@ -530,6 +703,7 @@ CREATE OR REPLACE FUNCTION callreport_recount(tenant uuid) RETURNS void
   DELETE FROM task_record_counts WHERE user_id = tenant;
   INSERT INTO task_record_counts (task_id, user_id, n)
   SELECT task_id, user_id, count(*) FROM records WHERE user_id = tenant GROUP BY 1, 2;
+  SELECT callreport_rollup(tenant, task_ids);
   $$;
 
 -- The task overview's charts (cgi/overview.c), computed by every import for the
@@ -592,7 +766,8 @@ BEGIN
   FOREACH t IN ARRAY ARRAY['regions','levels','tag_scenes','tag_groups','tags','tag_group_tags',
       'groups','utterances','tasks','numbers','call_histories','records','record_tags',
       'record_details','record_detail_tags','task_number_counts','task_record_counts',
-      'task_overview','thresholds'] LOOP
+      'task_overview','thresholds','rollup_hours','rollup_days','rollup_repeats',
+      'rollup_zones'] LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     IF NOT EXISTS (SELECT FROM pg_policies WHERE tablename = t AND policyname = 'tenant') THEN
       EXECUTE format('CREATE POLICY tenant ON %I USING (user_id = callreport_tenant())', t);
@@ -604,7 +779,9 @@ END $$;
 GRANT SELECT ON status_labels, label_sets TO callreport_web;
 GRANT EXECUTE ON FUNCTION callreport_tenant(), callreport_label(text, text),
   callreport_ts(timestamptz), callreport_mark(numeric, numeric, numeric, numeric),
-  callreport_thresholds(uuid) TO callreport_web;
+  callreport_thresholds(uuid), callreport_rollup_days(uuid, timestamptz, timestamptz,
+    timestamptz)
+  TO callreport_web;
 
 -- Credentials are reached by the web role only through these functions
 -- (SECURITY DEFINER: they run as the owner and see only what they return).

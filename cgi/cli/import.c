@@ -413,6 +413,8 @@ struct imp {
 	long long    rows[NKINDS];  /* counts less the repeated lines: the rows stored */
 	long long    added, changed; /* rows inserted, rows updated */
 	bool         move_numbers;  /* a number may go to another task */
+	struct buf   touched;       /* the tasks the file writes, as a uuid[] literal */
+	bool         touched_all;   /* or all of the tenant's (levels changed) */
 };
 
 /* Prints "PATH:LINE: " (LINE 0: "PATH: ") and the message to err; returns -1. */
@@ -1397,6 +1399,51 @@ out:
 	return rc;
 }
 
+/*
+ * Finds the tasks the staged file writes, for their rollups (callreport_recount,
+ * sql/schema.sql): the tasks its numbers, call attempts and records name, and
+ * those the same rows named before (a number may move); all of the tenant's when
+ * a level is new or renamed (the rollups count the A and B levels). Runs before
+ * the stage is applied. Returns 0, or -1 after printing the error.
+ */
+static int
+touched_tasks(struct imp *im)
+{
+	static const struct { const char *kind, *table, *type; } rows[] = {
+		{ "number", "numbers", "int8" },
+		{ "call_history", "call_histories", "int8" },
+		{ "record", "records", "uuid" },
+	};
+	const struct kind *k;
+	PGresult *res;
+	size_t i;
+
+	buf_reset(&im->sql);
+	buf_printf(&im->sql, "SELECT EXISTS (SELECT FROM import_stage s LEFT JOIN levels l"
+	          " ON l.id = s.id::uuid AND l.user_id = '%s' WHERE s.kind = 'level' AND"
+	          " l.name IS DISTINCT FROM ", im->tenant);
+	k = kind_by_name("level", 5);
+	sql_slot(&im->sql, "s", k, field_by_name(k, "name"));
+	buf_puts(&im->sql, "), coalesce(array_agg(DISTINCT t.t), '{}')::text FROM (");
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		k = kind_by_name(rows[i].kind, strlen(rows[i].kind));
+		buf_printf(&im->sql, "%sSELECT ", i ? " UNION ALL " : "");
+		sql_slot(&im->sql, "s", k, field_by_name(k, "task_id"));
+		buf_printf(&im->sql, "::uuid FROM import_stage s WHERE s.kind = '%s'"
+		          " UNION ALL SELECT x.task_id FROM import_stage s JOIN %s x ON"
+		          " x.id = s.id::%s AND x.user_id = '%s' WHERE s.kind = '%s'",
+		          rows[i].kind, rows[i].table, rows[i].type, im->tenant, rows[i].kind);
+	}
+	buf_puts(&im->sql, ") AS t(t)");
+	if ((res = run(im, im->sql.p, NULL, PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	im->touched_all = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	buf_reset(&im->touched);
+	buf_puts(&im->touched, PQgetvalue(res, 0, 1));
+	PQclear(res);
+	return 0;
+}
+
 static int
 import_file(struct imp *im, const char *tenant, const char *timezone, json_tokener *tok,
             FILE *progress)
@@ -1461,15 +1508,28 @@ import_file(struct imp *im, const char *tenant, const char *timezone, json_token
 		fail(im, 0, "no data: the file holds no JSON object");
 		goto out;
 	}
-	if (apply_stage(im) == -1)
+	if (touched_tasks(im) == -1 || apply_stage(im) == -1)
 		goto out;
 	/*
-	 * The per-task counts recomputed and the data version bumped (cached
-	 * answers carry it in their ETags): callreport_recount, schema.sql.
+	 * The per-task counts and the rollups of the tasks written recomputed,
+	 * and the data version bumped (cached answers carry it in their ETags):
+	 * callreport_recount, schema.sql.
 	 */
 	PQclear(res);
-	if ((res = run(im, "SELECT callreport_recount($1::uuid)", im->tenant,
-	    PGRES_TUPLES_OK)) == NULL || store_overview(im) == -1)
+	buf_reset(&im->sql);
+	buf_printf(&im->sql, "SELECT callreport_recount($1::uuid, %s)",
+	    im->touched_all ? "NULL" : "$2::uuid[]");
+	{
+		const char *p[2] = { im->tenant, im->touched.p };
+
+		res = PQexecParams(im->conn, im->sql.p, im->touched_all ? 1 : 2, NULL, p,
+		    NULL, NULL, 0);
+	}
+	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
+		fail_db(im, res);
+		goto out;
+	}
+	if (store_overview(im) == -1)
 		goto out;
 	if (run_cmd(im, "COMMIT", NULL) == -1)
 		goto out;
@@ -1534,5 +1594,6 @@ out:
 	buf_free(&im.copy);
 	buf_free(&im.sql);
 	buf_free(&im.msg);
+	buf_free(&im.touched);
 	return rc;
 }

@@ -2,7 +2,48 @@
 -- one row per task active in the period, or per task of $6 (active or not) when $6 is
 -- given, then the totals row; no order. $1 tenant, $2 start_at, $3 end_at,
 -- $4 prev_start_at, $5 prev_end_at, $6 the tasks (uuid[], NULL: all).
-WITH h AS (
+--
+-- From the rollups (rollup_days, rollup_repeats; sql/schema.sql) when the two periods are
+-- whole days of the rollups' zone (callreport_rollup_days), else from the raw rows: the
+-- same figures either way (tests/functional/test_rollups.py). Each part is gated by a
+-- condition on the parameters alone, so only one of them runs.
+WITH d AS (
+  SELECT d.task_id,
+         d.day >= $2::timestamptz::date AS cur,
+         sum(d.dialled) AS dialled, sum(d.answered) AS answered,
+         sum(d.calls) AS calls, sum(d.a_count) AS a_count, sum(d.b_count) AS b_count,
+         sum(d.bill_sum) AS bill_sum, sum(d.bill_n) AS bill_n
+    FROM rollup_days d
+   WHERE callreport_rollup_days($1::uuid, $4::timestamptz, $2::timestamptz,
+                                $3::timestamptz)
+     AND d.user_id = $1::uuid
+     AND ($6::uuid[] IS NULL OR d.task_id = ANY ($6::uuid[]))
+     AND d.day >= $4::timestamptz::date
+     AND d.day <= $3::timestamptz::date
+   GROUP BY 1, 2),
+-- A number dialled on several days of a period counts once: on its first day in it.
+dr AS (
+  SELECT p.task_id,
+         p.day >= $2::timestamptz::date AS cur,
+         coalesce(sum(p.n) FILTER (WHERE NOT p.answered), 0) AS dialled,
+         coalesce(sum(p.n) FILTER (WHERE p.answered), 0) AS answered
+    FROM rollup_repeats p
+   WHERE callreport_rollup_days($1::uuid, $4::timestamptz, $2::timestamptz,
+                                $3::timestamptz)
+     AND p.user_id = $1::uuid
+     AND ($6::uuid[] IS NULL OR p.task_id = ANY ($6::uuid[]))
+     AND p.day >= $4::timestamptz::date
+     AND p.day <= $3::timestamptz::date
+     AND p.prev_day >= CASE WHEN p.day >= $2::timestamptz::date
+                            THEN $2::timestamptz::date ELSE $4::timestamptz::date END
+   GROUP BY 1, 2),
+h AS (
+  SELECT d.task_id, d.cur,
+         d.dialled - coalesce(dr.dialled, 0) AS dialled,
+         d.answered - coalesce(dr.answered, 0) AS answered
+    FROM d
+    LEFT JOIN dr ON dr.task_id = d.task_id AND dr.cur = d.cur
+  UNION ALL
   SELECT h.task_id,
          h.call_time >= $2::timestamptz AS cur,
          count(DISTINCT h.number_id) AS dialled,
@@ -12,8 +53,13 @@ WITH h AS (
      AND ($6::uuid[] IS NULL OR h.task_id = ANY ($6::uuid[]))
      AND h.call_time >= $4::timestamptz
      AND h.call_time < $3::timestamptz + interval '1 second'
+     AND NOT callreport_rollup_days($1::uuid, $4::timestamptz, $2::timestamptz,
+                                $3::timestamptz)
    GROUP BY 1, 2),
 r AS (
+  SELECT d.task_id, d.cur, d.calls, d.a_count, d.b_count, d.bill_sum, d.bill_n
+    FROM d
+  UNION ALL
   SELECT r.task_id,
          r.calldate >= $2::timestamptz AS cur,
          count(*) AS calls,
@@ -27,6 +73,8 @@ r AS (
      AND ($6::uuid[] IS NULL OR r.task_id = ANY ($6::uuid[]))
      AND r.calldate >= $4::timestamptz
      AND r.calldate < $3::timestamptz + interval '1 second'
+     AND NOT callreport_rollup_days($1::uuid, $4::timestamptz, $2::timestamptz,
+                                $3::timestamptz)
    GROUP BY 1, 2),
 -- Per task of either period: its figures now (c_) and before (p_).
 f AS (

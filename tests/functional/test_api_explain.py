@@ -25,7 +25,8 @@ import pytest
 from conftest import CLI, OUT, ROOT, SUPER_DSN, cli, query
 
 BIG_NUMBERS = 50000
-WATCHED = {"numbers", "records", "record_details", "call_histories", "record_tags"}
+WATCHED = {"numbers", "records", "record_details", "call_histories", "record_tags",
+           "rollup_hours", "rollup_days", "rollup_repeats"}
 
 
 def sql_text(name):
@@ -249,6 +250,10 @@ def test_start_page(big, generic):
         # (A bitmap scan names its index on a child node without the relation.)
         assert any(s[1] == "call_histories" for s in found), (what, found)
         assert any(s[1] == "records" for s in found), (what, found)
+        # Whole days: the rollups, by their keys (the raw part is gated off; test_rollups.py
+        # shows which part runs).
+        for t in ("rollup_days", "rollup_repeats"):
+            assert any(s[1] == t and s[2] == t + "_pkey" for s in found), (what, found)
         # The comparison: the same rows for two tasks, with their levels and results.
         tasks = [t for (t,) in query(big["conn"], """SELECT task_id::text FROM records WHERE user_id = %s
             GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 2""", big["tenant"])]

@@ -1,0 +1,231 @@
+"""The rollups (issue 16.5; rollup_hours, rollup_days, rollup_repeats in sql/schema.sql): the start
+page's figures for whole days come from them, and equal the raw rows' over randomized data and
+periods, the time-zone edges included (midnights of Asia/Shanghai, a month's and the year's end).
+
+Tenant "rollup" gets the demo's tasks, numbers, attempts and records with their times drawn again
+(seeded) over 2025-12-20 .. 2026-03-10, a third of them on the edges (23:59:59, 00:00:00 and
+00:00:01 local around 2025-12-31, 2026-01-31 and 2026-02-28), so that most numbers are dialled on
+several days. Every figure is recomputed here from the raw rows (test_start_page.figures).
+"""
+import datetime
+import json
+import os
+import random
+
+import pytest
+
+from conftest import OUT, SUPER_DSN, cli, get, query
+from test_start_page import ZONE, as_decimal, figures, total, want_row
+
+import psycopg2
+
+SEED = 16_5
+FIRST, LAST = datetime.date(2025, 12, 20), datetime.date(2026, 3, 10)
+EDGES = [datetime.date(2025, 12, 31), datetime.date(2026, 1, 31), datetime.date(2026, 2, 28)]
+KEYS = ["dialled", "answered", "connect_rate", "prev_connect_rate", "calls", "prev_calls",
+        "a_count", "a_rate", "b_count", "b_rate", "avg_bill"]
+
+
+def when(rnd):
+    """A local time: on an edge (the last second of a day, the first two of the next) or anywhere."""
+    if rnd.random() < 0.35:
+        d = rnd.choice(EDGES)
+        t = rnd.choice([datetime.datetime.combine(d, datetime.time(23, 59, 59)),
+                        datetime.datetime.combine(d + datetime.timedelta(days=1), datetime.time(0, 0, 0)),
+                        datetime.datetime.combine(d + datetime.timedelta(days=1), datetime.time(0, 0, 1))])
+    else:
+        d = FIRST + datetime.timedelta(days=rnd.randrange((LAST - FIRST).days + 1))
+        t = datetime.datetime.combine(d, datetime.time(rnd.randrange(24), rnd.randrange(60), rnd.randrange(60)))
+    return t.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def redrawn(lines, rnd, only_task=None):
+    """The demo's lines with the times of attempts and records drawn again (of only_task: only
+    that task's; the others as they were), record details left out (not rolled up)."""
+    out = []
+    for line in lines:
+        o = json.loads(line)
+        if o["kind"] == "record_detail":
+            continue
+        if o["kind"] in ("call_history", "record") and (only_task is None or o["task_id"] == only_task):
+            o["call_time" if o["kind"] == "call_history" else "calldate"] = when(rnd)
+            if o["kind"] == "call_history" and only_task is not None:
+                o["status"] = rnd.choice([1, 1, 4, 5])
+        out.append(json.dumps(o, ensure_ascii=False))
+    return out
+
+
+def import_lines(lines, name):
+    path = os.path.join(OUT, name)
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    cli("import", "--user", "rollup", path)
+    os.unlink(path)
+
+
+@pytest.fixture(scope="module")
+def tenant(db, data):
+    """Tenant "rollup", imported with its times redrawn; returns its id, token and demo lines."""
+    demo = cli("demo-data", "--tenant", "rollup", "--seed", "7").stdout.splitlines()
+    if not query(db, "SELECT FROM tenants WHERE name = 'rollup'"):
+        import_lines(redrawn(demo, random.Random(SEED)), "rollup.jsonl")
+    tid = query(db, "SELECT id::text FROM tenants WHERE name = 'rollup'")[0][0]
+    token = cli("token", "--user", "rollup").stdout.strip()
+    return {"id": tid, "token": token, "demo": demo}
+
+
+def day(d):
+    return d.strftime("%Y-%m-%d")
+
+
+def periods(rnd, n):
+    """n whole-day periods: from an edge or any day, 1 to 45 days long (the previous one of the
+    same length before it)."""
+    out = []
+    for i in range(n):
+        start = rnd.choice(EDGES + [e + datetime.timedelta(days=1) for e in EDGES]) if i % 2 else \
+            FIRST + datetime.timedelta(days=rnd.randrange((LAST - FIRST).days))
+        length = rnd.choice([1, 1, 2, 7, 30, 31, rnd.randrange(1, 46)])
+        out.append((start, start + datetime.timedelta(days=length - 1)))
+    return out
+
+
+def check(db, tenant, start, end):
+    """The start page's JSON for the period [start 00:00:00, end 23:59:59] (or the exact times
+    given) against the raw rows; returns the rows."""
+    s = start if isinstance(start, str) else f"{day(start)} 00:00:00"
+    e = end if isinstance(end, str) else f"{day(end)} 23:59:59"
+    r = get("/", token=tenant["token"], params={"start_at": s, "end_at": e, "format": "json"})
+    assert r.status == 200, r.text[:300]
+    rows = [as_decimal(x) for x in r.json()["data"]]
+    ps, pe = rows[-1]["prev_start_at"], rows[-1]["prev_end_at"]
+    cur, prev = figures(db, tenant["id"], s, e), figures(db, tenant["id"], ps, pe)
+    tasks = {x["task_id"]: x for x in rows[:-1]}
+    assert set(tasks) == set(cur), (s, e)
+    for t, x in tasks.items():
+        want = want_row(cur[t], prev.get(t))
+        assert {k: x[k] for k in KEYS} == {k: want[k] for k in KEYS}, (s, e, t)
+    want = want_row(total(cur), total(prev))
+    assert {k: rows[-1][k] for k in KEYS} == {k: want[k] for k in KEYS}, (s, e, "totals")
+    return rows
+
+
+def executed(tenant, s, e):
+    """The tables the start page's statement read (a scan executed at least once) for [s, e]:
+    EXPLAIN ANALYZE of start.sql as the web role, with the previous period the page gives."""
+    from test_api_explain import sql_text
+    r = get("/", token=tenant["token"], params={"start_at": s, "end_at": e, "format": "json"})
+    last = r.json()["data"][-1]
+    sql = sql_text("start")
+    conn = psycopg2.connect(SUPER_DSN)
+    try:
+        with conn.cursor() as c:
+            c.execute("SET ROLE callreport_web")
+            c.execute("SELECT set_config('callreport.tenant', %s, false), "
+                      "set_config('TimeZone', 'Asia/Shanghai', false)", (tenant["id"],))
+            c.execute("PREPARE q (text, text, text, text, text, text) AS " + sql)
+            c.execute("EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE q (%s, %s, %s, %s, %s, NULL)",
+                      (tenant["id"], s, e, last["prev_start_at"], last["prev_end_at"]))
+            plan = c.fetchone()[0]
+    finally:
+        conn.close()
+    read = set()
+
+    def walk(p):
+        if isinstance(p, dict):
+            if "Relation Name" in p and p.get("Actual Loops", 0) > 0:
+                read.add(p["Relation Name"])
+            for v in p.values():
+                walk(v)
+        elif isinstance(p, list):
+            for v in p:
+                walk(v)
+    walk(plan)
+    return read
+
+
+def test_whole_days_from_the_rollups_equal_the_raw_rows(db, tenant):
+    rnd = random.Random(SEED + 1)
+    seen = 0
+    for start, end in periods(rnd, 24):
+        rows = check(db, tenant, start, end)
+        seen += len(rows) > 1
+    assert seen >= 20, "most periods have data"
+    # The year's end on either side, exactly.
+    for start, end in ((datetime.date(2025, 12, 31), datetime.date(2025, 12, 31)),
+                       (datetime.date(2026, 1, 1), datetime.date(2026, 1, 1)),
+                       (datetime.date(2026, 1, 1), datetime.date(2026, 1, 31)),
+                       (datetime.date(2026, 2, 1), datetime.date(2026, 2, 28)),
+                       (datetime.date(2026, 3, 1), datetime.date(2026, 3, 1))):
+        assert len(check(db, tenant, start, end)) > 1
+
+
+def test_the_rollups_are_what_is_read(db, tenant):
+    """Whole days read the rollups and no raw row; an hour reads the raw rows (the same figures,
+    test_start_page)."""
+    read = executed(tenant, "2026-01-01 00:00:00", "2026-01-31 23:59:59")
+    assert {"rollup_days", "rollup_repeats"} <= read and not read & {"call_histories", "records"}, read
+    read = executed(tenant, "2026-01-01 09:00:00", "2026-01-01 09:59:59")
+    assert {"call_histories", "records"} <= read and not read & {"rollup_days", "rollup_repeats"}, read
+
+
+def test_periods_not_of_whole_days_from_the_raw_rows(db, tenant):
+    rnd = random.Random(SEED + 2)
+    for _ in range(6):
+        d = FIRST + datetime.timedelta(days=rnd.randrange((LAST - FIRST).days))
+        s = datetime.datetime.combine(d, datetime.time(rnd.randrange(24), 0, 0))
+        e = s + datetime.timedelta(hours=rnd.randrange(1, 72), seconds=-1)
+        check(db, tenant, s.strftime("%Y-%m-%d %H:%M:%S"), e.strftime("%Y-%m-%d %H:%M:%S"))
+
+
+def test_an_import_updates_the_rollups_of_its_tasks_only(db, tenant):
+    """A second file moving one task's calls: that task's rollups follow, the others' rows are
+    not written again (their xmin stays)."""
+    tasks = [t for (t,) in query(db, "SELECT uuid::text FROM tasks WHERE user_id = %s ORDER BY uuid", tenant["id"])]
+    moved, kept = tasks[0], tasks[1]
+    before = query(db, "SELECT day, xmin::text FROM rollup_days WHERE task_id = %s ORDER BY day", kept)
+    lines = [ln for ln in redrawn(tenant["demo"], random.Random(SEED + 3), only_task=moved)
+             if json.loads(ln).get("task_id") == moved and json.loads(ln)["kind"] in ("call_history", "record")]
+    import_lines(lines, "rollup-2.jsonl")
+    assert query(db, "SELECT day, xmin::text FROM rollup_days WHERE task_id = %s ORDER BY day", kept) == before
+    rnd = random.Random(SEED + 4)
+    for start, end in periods(rnd, 8):
+        check(db, tenant, start, end)
+
+
+def test_a_renamed_level_recounts_every_task(db, tenant):
+    """A and B are counted by the level's name: an import renaming B级 rolls every task up again."""
+    level = next(json.loads(ln) for ln in tenant["demo"]
+                 if json.loads(ln)["kind"] == "level" and json.loads(ln)["name"].startswith("B"))
+    start, end = datetime.date(2026, 1, 1), datetime.date(2026, 2, 28)
+    assert check(db, tenant, start, end)[-1]["b_count"] > 0
+    try:
+        import_lines([json.dumps(dict(level, name="X级"), ensure_ascii=False)], "rollup-3.jsonl")
+        assert check(db, tenant, start, end)[-1]["b_count"] == 0
+    finally:
+        import_lines([json.dumps(level, ensure_ascii=False)], "rollup-4.jsonl")
+    assert check(db, tenant, start, end)[-1]["b_count"] > 0
+
+
+def test_rollups_of_another_zone_are_not_used(db, tenant):
+    """Rollups made in another zone (a configuration changed since) are not read: the page
+    computes from the raw rows, the same figures; the next write rolls everything up again."""
+    s, e = "2026-01-01 00:00:00", "2026-01-07 23:59:59"
+    with db.cursor() as c:
+        c.execute("UPDATE rollup_zones SET zone = 'UTC' WHERE user_id = %s", (tenant["id"],))
+    try:
+        read = executed(tenant, s, e)
+        assert "call_histories" in read and "rollup_days" not in read, read
+        check(db, tenant, datetime.date(2026, 1, 1), datetime.date(2026, 1, 7))
+        conn = psycopg2.connect(SUPER_DSN)
+        try:
+            with conn, conn.cursor() as c:
+                c.execute("SET LOCAL TimeZone = 'Asia/Shanghai'")
+                c.execute("SELECT callreport_recount(%s)", (tenant["id"],))
+        finally:
+            conn.close()
+        assert query(db, "SELECT zone FROM rollup_zones WHERE user_id = %s", tenant["id"]) == [("Asia/Shanghai",)]
+        assert "rollup_days" in executed(tenant, s, e)
+    finally:
+        with db.cursor() as c:
+            c.execute("UPDATE rollup_zones SET zone = 'Asia/Shanghai' WHERE user_id = %s", (tenant["id"],))
