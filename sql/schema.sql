@@ -577,6 +577,19 @@ CREATE TABLE IF NOT EXISTS rollup_repeats (
 );
 CREATE INDEX IF NOT EXISTS rollup_repeats_task ON rollup_repeats (task_id, day);
 
+-- rollup_counts: per task and day, counts by a dimension: dim 'level', the call records
+-- by level (code: the level's id; '': none), 'status', the call attempts by status (code:
+-- 0..12), 'cause', the call records by hangup cause (code: hangupcause; '': none).
+CREATE TABLE IF NOT EXISTS rollup_counts (
+  user_id   uuid NOT NULL REFERENCES tenants(id),
+  task_id   uuid NOT NULL REFERENCES tasks(uuid) ON DELETE CASCADE,
+  dim       text NOT NULL,
+  day       date NOT NULL,
+  code      text NOT NULL,
+  n         integer NOT NULL,
+  PRIMARY KEY (task_id, dim, day, code)
+);
+
 -- The zone a tenant's rollups were made in.
 CREATE TABLE IF NOT EXISTS rollup_zones (
   user_id   uuid PRIMARY KEY REFERENCES tenants(id),
@@ -603,6 +616,8 @@ BEGIN
   DELETE FROM rollup_days x
    WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids));
   DELETE FROM rollup_repeats x
+   WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids));
+  DELETE FROM rollup_counts x
    WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids));
 
   INSERT INTO rollup_hours (user_id, task_id, hour, attempts, connected, dialled, answered,
@@ -668,22 +683,38 @@ BEGIN
   SELECT tenant, p.task_id, p.day, p.answered, p.prev_day, count(*)
     FROM p WHERE p.prev_day IS NOT NULL
    GROUP BY 2, 3, 4, 5;
+
+  INSERT INTO rollup_counts (user_id, task_id, dim, day, code, n)
+  SELECT tenant, r.task_id, 'level', r.calldate::date, coalesce(r.level_id::text, ''), count(*)
+    FROM records r
+   WHERE r.user_id = tenant AND (task_ids IS NULL OR r.task_id = ANY (task_ids))
+   GROUP BY 2, 4, 5
+  UNION ALL
+  SELECT tenant, r.task_id, 'cause', r.calldate::date, coalesce(r.hangupcause, ''), count(*)
+    FROM records r
+   WHERE r.user_id = tenant AND (task_ids IS NULL OR r.task_id = ANY (task_ids))
+   GROUP BY 2, 4, 5
+  UNION ALL
+  SELECT tenant, h.task_id, 'status', h.call_time::date, h.status::text, count(*)
+    FROM call_histories h
+   WHERE h.user_id = tenant AND (task_ids IS NULL OR h.task_id = ANY (task_ids))
+   GROUP BY 2, 4, 5;
 END $$;
 
 -- Whether the rollups answer for the days from s to e (inclusive whole seconds), cut at
 -- m (a period and the previous one; m = s for one): s and m are the zone's midnights, e
 -- the second before one, and the tenant's rollups were made in this zone. A statement's
--- rollup part is gated by it, its raw part by its negation.
+-- rollup part is gated by it, its raw part by its negation. False when one is NULL.
 CREATE OR REPLACE FUNCTION callreport_rollup_days(tenant uuid, s timestamptz, m timestamptz,
     e timestamptz)
   RETURNS boolean
   LANGUAGE sql STABLE
   AS $$
-  SELECT s = date_trunc('day', s) AND m = date_trunc('day', m)
+  SELECT coalesce(s = date_trunc('day', s) AND m = date_trunc('day', m)
      AND e + interval '1 second' = date_trunc('day', e + interval '1 second')
      AND s <= m AND m < e
      AND EXISTS (SELECT FROM rollup_zones z
-                  WHERE z.user_id = tenant AND z.zone = current_setting('TimeZone')) $$;
+                  WHERE z.user_id = tenant AND z.zone = current_setting('TimeZone')), false) $$;
 
 -- What every write of a tenant's rows keeps besides them, in its transaction: the
 -- per-task counts recomputed, and the data version bumped (cached answers of the
@@ -767,7 +798,7 @@ BEGIN
       'groups','utterances','tasks','numbers','call_histories','records','record_tags',
       'record_details','record_detail_tags','task_number_counts','task_record_counts',
       'task_overview','thresholds','rollup_hours','rollup_days','rollup_repeats',
-      'rollup_zones'] LOOP
+      'rollup_counts','rollup_zones'] LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     IF NOT EXISTS (SELECT FROM pg_policies WHERE tablename = t AND policyname = 'tenant') THEN
       EXECUTE format('CREATE POLICY tenant ON %I USING (user_id = callreport_tenant())', t);

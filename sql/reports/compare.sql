@@ -22,12 +22,21 @@ lv AS (
            AS levels_text
     FROM c
     JOIN levels l ON l.user_id = $1::uuid
-    LEFT JOIN LATERAL (
-      SELECT count(*) AS n
-        FROM records r
-       WHERE r.user_id = $1::uuid AND r.task_id = c.task_id AND r.level_id = l.id
-         AND r.calldate >= $2::timestamptz
-         AND r.calldate < $3::timestamptz + interval '1 second') n ON true
+    -- Whole days: the rollups (rollup_counts; sql/schema.sql), else the raw rows.
+    CROSS JOIN LATERAL (
+      SELECT CASE WHEN callreport_rollup_days($1::uuid, $2::timestamptz, $2::timestamptz,
+                                              $3::timestamptz)
+             THEN (SELECT coalesce(sum(x.n), 0)
+                     FROM rollup_counts x
+                    WHERE x.task_id = c.task_id AND x.user_id = $1::uuid
+                      AND x.dim = 'level' AND x.code = l.id::text
+                      AND x.day >= $2::timestamptz::date
+                      AND x.day <= $3::timestamptz::date)
+             ELSE (SELECT count(*)
+                     FROM records r
+                    WHERE r.user_id = $1::uuid AND r.task_id = c.task_id AND r.level_id = l.id
+                      AND r.calldate >= $2::timestamptz
+                      AND r.calldate < $3::timestamptz + interval '1 second') END AS n) n
    WHERE NOT c.is_total
    GROUP BY c.task_id),
 st AS (
@@ -39,9 +48,20 @@ st AS (
     FROM c
     CROSS JOIN status_labels s
     LEFT JOIN (
+      SELECT x.task_id, x.code::smallint AS status, sum(x.n) AS n
+        FROM rollup_counts x
+       WHERE callreport_rollup_days($1::uuid, $2::timestamptz, $2::timestamptz,
+                                    $3::timestamptz)
+         AND x.task_id = ANY ($6::uuid[]) AND x.user_id = $1::uuid AND x.dim = 'status'
+         AND x.day >= $2::timestamptz::date
+         AND x.day <= $3::timestamptz::date
+       GROUP BY 1, 2
+      UNION ALL
       SELECT h.task_id, h.status, count(*) AS n
         FROM call_histories h
-       WHERE h.user_id = $1::uuid AND h.task_id = ANY ($6::uuid[])
+       WHERE NOT callreport_rollup_days($1::uuid, $2::timestamptz, $2::timestamptz,
+                                        $3::timestamptz)
+         AND h.user_id = $1::uuid AND h.task_id = ANY ($6::uuid[])
          AND h.call_time >= $2::timestamptz
          AND h.call_time < $3::timestamptz + interval '1 second'
        GROUP BY 1, 2) n ON n.task_id = c.task_id AND n.status = s.code

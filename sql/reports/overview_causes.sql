@@ -2,15 +2,28 @@
 -- with its Chinese label (label_sets, kind hangupcause; a code without one as it is).
 -- $1 tenant, $2 task uuid, $3 start_at, $4 end_at (calldate, inclusive; NULL: the whole
 -- life). Columns: code (the records page's hangupcause filter; NULL: none recorded),
--- label, count, base (every record of the period).
-SELECT r.hangupcause AS code,
-       coalesce(l.label, r.hangupcause, '（未记录）') AS label,
-       count(*) AS count,
-       sum(count(*)) OVER () AS base
-  FROM records r
-  LEFT JOIN label_sets l ON l.kind = 'hangupcause' AND l.code = r.hangupcause
- WHERE r.task_id = $2::uuid AND r.user_id = $1::uuid
-   AND ($3::timestamptz IS NULL OR r.calldate >= $3::timestamptz)
-   AND ($4::timestamptz IS NULL OR r.calldate < $4::timestamptz + interval '1 second')
- GROUP BY r.hangupcause, l.label
- ORDER BY count(*) DESC, r.hangupcause NULLS LAST
+-- label, count, base (every record of the period). A period of whole days is counted
+-- from the rollups (rollup_counts, dim 'cause'; sql/schema.sql), else from the records.
+WITH c AS (
+  SELECT nullif(x.code, '') AS code, sum(x.n) AS n
+    FROM rollup_counts x
+   WHERE callreport_rollup_days($1::uuid, $3::timestamptz, $3::timestamptz, $4::timestamptz)
+     AND x.task_id = $2::uuid AND x.user_id = $1::uuid AND x.dim = 'cause'
+     AND x.day >= $3::timestamptz::date
+     AND x.day <= $4::timestamptz::date
+   GROUP BY 1
+  UNION ALL
+  SELECT r.hangupcause, count(*)
+    FROM records r
+   WHERE NOT callreport_rollup_days($1::uuid, $3::timestamptz, $3::timestamptz, $4::timestamptz)
+     AND r.task_id = $2::uuid AND r.user_id = $1::uuid
+     AND ($3::timestamptz IS NULL OR r.calldate >= $3::timestamptz)
+     AND ($4::timestamptz IS NULL OR r.calldate < $4::timestamptz + interval '1 second')
+   GROUP BY 1)
+SELECT c.code,
+       coalesce(l.label, c.code, '（未记录）') AS label,
+       c.n AS count,
+       sum(c.n) OVER () AS base
+  FROM c
+  LEFT JOIN label_sets l ON l.kind = 'hangupcause' AND l.code = c.code
+ ORDER BY c.n DESC, c.code NULLS LAST

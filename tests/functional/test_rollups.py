@@ -229,3 +229,26 @@ def test_rollups_of_another_zone_are_not_used(db, tenant):
     finally:
         with db.cursor() as c:
             c.execute("UPDATE rollup_zones SET zone = 'Asia/Shanghai' WHERE user_id = %s", (tenant["id"],))
+
+
+def test_comparison_levels_and_statuses_from_the_rollups(db, tenant):
+    """The comparison's records by level and attempts by status over whole days (rollup_counts)
+    equal the raw rows'."""
+    tid = tenant["id"]
+    tasks = [t for (t,) in query(db, "SELECT uuid::text FROM tasks WHERE user_id = %s ORDER BY uuid", tid)]
+    rnd = random.Random(SEED + 5)
+    for start, end in periods(rnd, 6) + [(datetime.date(2026, 1, 1), datetime.date(2026, 1, 1))]:
+        s, e = f"{day(start)} 00:00:00", f"{day(end)} 23:59:59"
+        r = get("/compare", token=tenant["token"],
+                params={"start_at": s, "end_at": e, "format": "json", "tasks[]": tasks})
+        assert r.status == 200, r.text[:300]
+        lo = datetime.datetime.fromisoformat(s).replace(tzinfo=ZONE)
+        hi = datetime.datetime.fromisoformat(e).replace(tzinfo=ZONE) + datetime.timedelta(seconds=1)
+        for row in r.json()["data"]:
+            levels = dict(query(db, """SELECT l.name, count(r.id) FROM levels l LEFT JOIN records r
+                ON r.level_id = l.id AND r.task_id = %s AND r.calldate >= %s AND r.calldate < %s
+                WHERE l.user_id = %s GROUP BY 1""", row["task_id"], lo, hi, tid))
+            assert {x["level"]: x["count"] for x in row["levels"]} == levels, (s, e)
+            st = dict(query(db, """SELECT status, count(*) FROM call_histories WHERE task_id = %s
+                AND call_time >= %s AND call_time < %s GROUP BY 1""", row["task_id"], lo, hi))
+            assert {x["status"]: x["count"] for x in row["statuses"]} == {k: st.get(k, 0) for k in range(13)}
