@@ -120,6 +120,17 @@ def query(conn, sql, *args):
         return c.fetchall()
 
 
+def recount(conn, tenant_id):
+    """What every write of a tenant's rows keeps besides them (callreport_recount: the counts,
+    the rollups, the data version), after a test changed rows in place, in the zone of the
+    tests' configuration (the rollups' days are that zone's)."""
+    with conn.cursor() as c:
+        c.execute("BEGIN")
+        c.execute("SET LOCAL TimeZone = 'Asia/Shanghai'")
+        c.execute("SELECT callreport_recount(%s)", (tenant_id,))
+        c.execute("COMMIT")
+
+
 @pytest.fixture(scope="session")
 def data(db):
     """Imports the demo data of tenants alpha and beta once; returns tokens and ids."""
