@@ -8,14 +8,18 @@ a measure: the start page and a comparison of the six busiest tasks for 1, 30 an
 days (ending on the data's last day), as HTML and as JSON (target p99 30 ms); the task
 overview of the busiest task for 1 and 30 days and its whole life (50 ms); its numbers
 and call records pages at page 1 and page 1000 (20 ms); and the start page's XLSX for 365
-days (one download at a time, the median of three; 1 s). Writes its section to
-bench/results.md in place of the previous run's.
+days (one download at a time, the median of three; 1 s). The demo's lighttpd is restarted
+for the run with the demo's configuration plus tenant_max_requests = 0 (8 connections of
+one tenant; the default budget, 2, would answer most of them 429), and again with the
+demo's own at the end. Writes its section to bench/results.md in place of the previous
+run's.
 usage: bench/year.py [--seconds N] [--conns N]
 """
 import argparse
 import datetime
 import os
 import statistics
+import subprocess
 import sys
 import time
 import urllib.parse
@@ -45,11 +49,29 @@ def fetch_seconds(url, token):
     return time.monotonic() - t, n
 
 
+def web(conf):
+    port = str(urllib.parse.urlsplit(BASE).port or 80)
+    subprocess.run([os.path.join(ROOT, "scripts", "web.sh"), "start", port, conf], check=True,
+                   capture_output=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=int, default=8)
     ap.add_argument("--conns", type=int, default=8)
     a = ap.parse_args()
+    demo_conf = os.path.join(ROOT, "var", "callreport.conf")
+    conf = os.path.join(ROOT, "var", "bench-year.conf")
+    with open(demo_conf) as f, open(conf, "w") as g:
+        g.write(f.read() + "\n# bench/year.py: its connections are one tenant's\ntenant_max_requests = 0\n")
+    web(conf)
+    try:
+        run(a)
+    finally:
+        web(demo_conf)
+
+
+def run(a):
     token = [line.split()[1] for line in open(os.path.join(ROOT, "var", "demo-tokens"))
              if line.startswith("demo ")][0]
     tid = psql("SELECT id FROM tenants WHERE name = 'demo'")

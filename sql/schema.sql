@@ -544,7 +544,8 @@ CREATE TABLE IF NOT EXISTS rollup_hours (
 CREATE INDEX IF NOT EXISTS rollup_hours_task ON rollup_hours (task_id, hour);
 
 -- rollup_days: rollup_hours added up by the zone's day: dialled and answered are the
--- numbers with an attempt (an answered attempt) that day.
+-- numbers with an attempt (an answered attempt) that day; redialled and reanswered, those
+-- of them dialled (answered) on an earlier day too (rollup_repeats added up).
 CREATE TABLE IF NOT EXISTS rollup_days (
   user_id   uuid NOT NULL REFERENCES tenants(id),
   task_id   uuid NOT NULL REFERENCES tasks(uuid) ON DELETE CASCADE,
@@ -558,13 +559,18 @@ CREATE TABLE IF NOT EXISTS rollup_days (
   b_count   integer NOT NULL,
   bill_sum  bigint NOT NULL,
   bill_n    integer NOT NULL,
+  redialled integer NOT NULL DEFAULT 0,
+  reanswered integer NOT NULL DEFAULT 0,
   PRIMARY KEY (user_id, day, task_id)
 );
+ALTER TABLE rollup_days ADD COLUMN IF NOT EXISTS redialled integer NOT NULL DEFAULT 0,
+  ADD COLUMN IF NOT EXISTS reanswered integer NOT NULL DEFAULT 0;
 CREATE INDEX IF NOT EXISTS rollup_days_task ON rollup_days (task_id, day);
 
 -- rollup_repeats: the numbers of a task dialled (answered: answered) on day whose previous
--- such day was prev_day. The numbers of a period of days [s, e] are the sum of its days'
--- less its repeats with prev_day >= s: a number is counted once, on its first day in the
+-- such day was prev_day. The numbers of a period of days [s, e] are its days' dialled less
+-- their redialled, plus the repeats of days from s whose prev_day is before s (at most
+-- max_gap days from s: rollup_zones): a number is counted once, on its first day in the
 -- period, so the figure is exact, not the sum of the days.
 CREATE TABLE IF NOT EXISTS rollup_repeats (
   user_id   uuid NOT NULL REFERENCES tenants(id),
@@ -590,11 +596,14 @@ CREATE TABLE IF NOT EXISTS rollup_counts (
   PRIMARY KEY (task_id, dim, day, code)
 );
 
--- The zone a tenant's rollups were made in.
+-- The zone a tenant's rollups were made in, and the most days between a number's day
+-- and its previous one (rollup_repeats) of the tenant.
 CREATE TABLE IF NOT EXISTS rollup_zones (
   user_id   uuid PRIMARY KEY REFERENCES tenants(id),
-  zone      text NOT NULL
+  zone      text NOT NULL,
+  max_gap   integer NOT NULL DEFAULT 0
 );
+ALTER TABLE rollup_zones ADD COLUMN IF NOT EXISTS max_gap integer NOT NULL DEFAULT 0;
 
 -- Recomputes the rollups of a tenant's tasks (task_ids: those tasks; NULL: all of them, as
 -- also when the rollups were made in another zone) from the raw rows, in the
@@ -657,15 +666,6 @@ BEGIN
     LEFT JOIN fa ON fa.task_id = k.task_id AND fa.hour = k.hour
     LEFT JOIN r ON r.task_id = k.task_id AND r.hour = k.hour;
 
-  INSERT INTO rollup_days (user_id, task_id, day, attempts, connected, dialled, answered,
-                           calls, a_count, b_count, bill_sum, bill_n)
-  SELECT x.user_id, x.task_id, x.hour::date, sum(x.attempts), sum(x.connected),
-         sum(x.dialled), sum(x.answered), sum(x.calls), sum(x.a_count), sum(x.b_count),
-         sum(x.bill_sum), sum(x.bill_n)
-    FROM rollup_hours x
-   WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids))
-   GROUP BY 1, 2, 3;
-
   INSERT INTO rollup_repeats (user_id, task_id, day, answered, prev_day, n)
   WITH d AS (
     SELECT h.task_id, h.number_id, h.call_time::date AS day, bool_or(h.status = 1) AS ok
@@ -683,6 +683,31 @@ BEGIN
   SELECT tenant, p.task_id, p.day, p.answered, p.prev_day, count(*)
     FROM p WHERE p.prev_day IS NOT NULL
    GROUP BY 2, 3, 4, 5;
+
+  INSERT INTO rollup_days (user_id, task_id, day, attempts, connected, dialled, answered,
+                           calls, a_count, b_count, bill_sum, bill_n, redialled, reanswered)
+  SELECT x.user_id, x.task_id, x.day, x.attempts, x.connected, x.dialled, x.answered,
+         x.calls, x.a_count, x.b_count, x.bill_sum, x.bill_n,
+         coalesce(p.redialled, 0), coalesce(p.reanswered, 0)
+    FROM (SELECT x.user_id, x.task_id, x.hour::date AS day, sum(x.attempts) AS attempts,
+                 sum(x.connected) AS connected, sum(x.dialled) AS dialled,
+                 sum(x.answered) AS answered, sum(x.calls) AS calls,
+                 sum(x.a_count) AS a_count, sum(x.b_count) AS b_count,
+                 sum(x.bill_sum) AS bill_sum, sum(x.bill_n) AS bill_n
+            FROM rollup_hours x
+           WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids))
+           GROUP BY 1, 2, 3) x
+    LEFT JOIN (
+      SELECT p.task_id, p.day, sum(p.n) FILTER (WHERE NOT p.answered) AS redialled,
+             sum(p.n) FILTER (WHERE p.answered) AS reanswered
+        FROM rollup_repeats p
+       WHERE p.user_id = tenant AND (task_ids IS NULL OR p.task_id = ANY (task_ids))
+       GROUP BY 1, 2) p ON p.task_id = x.task_id AND p.day = x.day;
+
+  UPDATE rollup_zones z
+     SET max_gap = (SELECT coalesce(max(p.day - p.prev_day), 0) FROM rollup_repeats p
+                     WHERE p.user_id = tenant)
+   WHERE z.user_id = tenant;
 
   INSERT INTO rollup_counts (user_id, task_id, dim, day, code, n)
   SELECT tenant, r.task_id, 'level', r.calldate::date, coalesce(r.level_id::text, ''), count(*)

@@ -66,7 +66,7 @@ struct db {
 	int		 abort;		/* enum db_err of the first failure in this transaction */
 	char		 version[24];	/* the tenant's data version, for ETags */
 	char		 tenant_name[130];	/* the tenant's name, for the pages */
-	char		 begin_set[128];	/* the statement and lock timeouts, for the transaction */
+	char		 begin_set[192];	/* the timeouts and no JIT, for the transaction */
 	/* A begin deferred to go with the first statements (see db_begin). */
 	bool		 pending;
 	bool		 stale;		/* a batch answered DB_STALE */

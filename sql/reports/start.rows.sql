@@ -7,42 +7,58 @@
 -- whole days of the rollups' zone (callreport_rollup_days), else from the raw rows: the
 -- same figures either way (tests/functional/test_rollups.py). Each part is gated by a
 -- condition on the parameters alone, so only one of them runs.
+-- The rollups' figures per task and period (cur: the period, else the previous one): the
+-- days' sums, the numbers less those dialled (answered) on an earlier day too, plus those
+-- of them whose earlier day is before the period: within max_gap days of its start
+-- (rollup_zones), so that a number dialled on several days of a period counts once, on its
+-- first day in it. One aggregate over both parts (no join: a generic plan cannot misjudge
+-- one).
 WITH d AS (
-  SELECT d.task_id,
-         d.day >= $2::timestamptz::date AS cur,
-         sum(d.dialled) AS dialled, sum(d.answered) AS answered,
-         sum(d.calls) AS calls, sum(d.a_count) AS a_count, sum(d.b_count) AS b_count,
-         sum(d.bill_sum) AS bill_sum, sum(d.bill_n) AS bill_n
-    FROM rollup_days d
-   WHERE callreport_rollup_days($1::uuid, $4::timestamptz, $2::timestamptz,
-                                $3::timestamptz)
-     AND d.user_id = $1::uuid
-     AND ($6::uuid[] IS NULL OR d.task_id = ANY ($6::uuid[]))
-     AND d.day >= $4::timestamptz::date
-     AND d.day <= $3::timestamptz::date
-   GROUP BY 1, 2),
--- A number dialled on several days of a period counts once: on its first day in it.
-dr AS (
-  SELECT p.task_id,
-         p.day >= $2::timestamptz::date AS cur,
-         coalesce(sum(p.n) FILTER (WHERE NOT p.answered), 0) AS dialled,
-         coalesce(sum(p.n) FILTER (WHERE p.answered), 0) AS answered
-    FROM rollup_repeats p
-   WHERE callreport_rollup_days($1::uuid, $4::timestamptz, $2::timestamptz,
-                                $3::timestamptz)
-     AND p.user_id = $1::uuid
-     AND ($6::uuid[] IS NULL OR p.task_id = ANY ($6::uuid[]))
-     AND p.day >= $4::timestamptz::date
-     AND p.day <= $3::timestamptz::date
-     AND p.prev_day >= CASE WHEN p.day >= $2::timestamptz::date
-                            THEN $2::timestamptz::date ELSE $4::timestamptz::date END
+  SELECT u.task_id, u.cur,
+         sum(u.dialled) AS dialled, sum(u.answered) AS answered,
+         sum(u.calls) AS calls, sum(u.a_count) AS a_count, sum(u.b_count) AS b_count,
+         sum(u.bill_sum) AS bill_sum, sum(u.bill_n) AS bill_n
+    FROM (
+      SELECT d.task_id, d.day >= $2::timestamptz::date AS cur,
+             d.dialled - d.redialled AS dialled, d.answered - d.reanswered AS answered,
+             d.calls, d.a_count, d.b_count, d.bill_sum, d.bill_n
+        FROM rollup_days d
+       WHERE callreport_rollup_days($1::uuid, $4::timestamptz, $2::timestamptz,
+                                    $3::timestamptz)
+         AND d.user_id = $1::uuid
+         AND ($6::uuid[] IS NULL OR d.task_id = ANY ($6::uuid[]))
+         AND d.day >= $4::timestamptz::date
+         AND d.day <= $3::timestamptz::date
+      UNION ALL
+      SELECT p.task_id, true,
+             CASE WHEN p.answered THEN 0 ELSE p.n END,
+             CASE WHEN p.answered THEN p.n ELSE 0 END, 0, 0, 0, 0, 0
+        FROM rollup_repeats p
+       WHERE callreport_rollup_days($1::uuid, $4::timestamptz, $2::timestamptz,
+                                    $3::timestamptz)
+         AND p.user_id = $1::uuid
+         AND p.day >= $2::timestamptz::date
+         AND p.day <= least($3::timestamptz::date, $2::timestamptz::date +
+               (SELECT z.max_gap FROM rollup_zones z WHERE z.user_id = $1::uuid))
+         AND p.prev_day < $2::timestamptz::date
+         AND ($6::uuid[] IS NULL OR p.task_id = ANY ($6::uuid[]))
+      UNION ALL
+      SELECT p.task_id, false,
+             CASE WHEN p.answered THEN 0 ELSE p.n END,
+             CASE WHEN p.answered THEN p.n ELSE 0 END, 0, 0, 0, 0, 0
+        FROM rollup_repeats p
+       WHERE callreport_rollup_days($1::uuid, $4::timestamptz, $2::timestamptz,
+                                    $3::timestamptz)
+         AND p.user_id = $1::uuid
+         AND p.day >= $4::timestamptz::date
+         AND p.day <= least($2::timestamptz::date - 1, $4::timestamptz::date +
+               (SELECT z.max_gap FROM rollup_zones z WHERE z.user_id = $1::uuid))
+         AND p.prev_day < $4::timestamptz::date
+         AND ($6::uuid[] IS NULL OR p.task_id = ANY ($6::uuid[]))) u
    GROUP BY 1, 2),
 h AS (
-  SELECT d.task_id, d.cur,
-         d.dialled - coalesce(dr.dialled, 0) AS dialled,
-         d.answered - coalesce(dr.answered, 0) AS answered
+  SELECT d.task_id, d.cur, d.dialled, d.answered
     FROM d
-    LEFT JOIN dr ON dr.task_id = d.task_id AND dr.cur = d.cur
   UNION ALL
   SELECT h.task_id,
          h.call_time >= $2::timestamptz AS cur,
