@@ -5,6 +5,27 @@
 {{#FORM_ERROR}}<p class="form-error" id="form-error" role="alert" title="{{MESSAGE_EN}}">{{MESSAGE}}</p>{{/FORM_ERROR}}
 {{>PERIODS}}
 <p class="actions"><a href="{{PATH}}?{{XLSX_QUERY}}" id="xlsx">下载 XLSX</a><a href="{{BASE}}/callbacks{{PERIOD_QUERY}}" id="callbacks">这一时段的意向客户</a><a href="{{BASE}}/tasks{{PERIOD_QUERY}}">全部任务</a></p>
+{{#TREND_ANY}}<section class="panel" id="trend" aria-labelledby="h-trend">
+<h2 id="h-trend">趋势 <small class="meta">{{TREND_UNIT}}</small></h2>
+<p class="legend">{{#LINE}}<span><svg class="sw" viewBox="0 0 10 10" aria-hidden="true"><rect width="10" height="10" class="{{class}}"></rect></svg>{{name}}</span>{{/LINE}}</p>
+<div class="scroll"><svg class="trend" id="trend-chart" viewBox="0 0 {{TREND_W}} {{TREND_H}}" role="img" aria-label="{{TREND_UNIT}}的拨打号码、接通号码与通话记录">
+{{#YTICK}}<line class="grid" x1="{{TREND_X0}}" y1="{{y}}" x2="{{TREND_X1}}" y2="{{y}}"></line><text class="ytick" x="{{TREND_X0}}" dx="-6" y="{{ty}}" text-anchor="end">{{value}}</text>
+{{/YTICK}}<line class="axis" x1="{{TREND_X0}}" y1="{{TREND_Y1}}" x2="{{TREND_X1}}" y2="{{TREND_Y1}}"></line><line class="axis" x1="{{TREND_X0}}" y1="{{TREND_Y0}}" x2="{{TREND_X0}}" y2="{{TREND_Y1}}"></line>
+{{#POINT}}<rect class="band" x="{{bx}}" y="{{TREND_Y0}}" width="{{bw}}" height="{{TREND_PH}}"><title>{{title}}</title></rect>{{#TICK}}<text class="xtick" x="{{x}}" y="{{TREND_XY}}" text-anchor="middle">{{label}}</text>{{/TICK}}
+{{/POINT}}{{#LINE}}<g class="{{class}}"><polyline points="{{points}}"></polyline>{{#DOT}}<circle cx="{{cx}}" cy="{{cy}}" r="2.5"><title>{{title}}</title></circle>{{#VALUE}}<text class="value" x="{{cx}}" y="{{vy}}" text-anchor="middle">{{value}}</text>{{/VALUE}}{{/DOT}}</g>
+{{/LINE}}</svg></div>
+<details><summary>数据表</summary>
+<div class="scroll">
+<table class="report" id="trend-table">
+<caption class="vh">{{TREND_UNIT}}的趋势, 每行一个时间点</caption>
+<thead><tr><th scope="col">时间</th><th scope="col" class="num">拨打号码</th><th scope="col" class="num">接通号码</th><th scope="col" class="num">接通率</th><th scope="col" class="num">通话记录</th><th scope="col" class="num">A类意向</th><th scope="col" class="num">B类意向</th></tr></thead>
+<tbody>
+{{#POINT}}<tr data-lo="{{lo}}" data-hi="{{hi}}"><td><a href="{{PATH}}?{{query}}">{{label}}</a></td><td class="num">{{dialled}}</td><td class="num">{{answered}}</td><td class="num">{{#connect_rate_set}}{{connect_rate}}%{{/connect_rate_set}}</td><td class="num">{{calls}}</td><td class="num">{{a_count}}</td><td class="num">{{b_count}}</td></tr>
+{{/POINT}}</tbody>
+</table>
+</div>
+</details>
+</section>{{/TREND_ANY}}
 {{#LIVE}}<form method="get" action="{{BASE}}/compare" id="compare-form">
 <input type="hidden" name="start_at" value="{{PERIOD_START}}"><input type="hidden" name="end_at" value="{{PERIOD_END}}">
 {{/LIVE}}<div class="scroll">

@@ -92,6 +92,35 @@ column_json(struct json *j, const struct column *c)
 	json_obj_close(j);
 }
 
+/* A part (struct part): its statement, the fields of its $2, $3, ..., its columns. */
+static void
+part_json(struct json *j, const struct part *p)
+{
+	size_t i;
+
+	json_obj_open(j);
+	key_str(j, "key", p->key);
+	key_str(j, "sql", p->sql);
+	json_key(j, "params");
+	json_arr_open(j);
+	for (i = 0; p->params != NULL && p->params[i] != NULL; i++)
+		json_str(j, p->params[i]);
+	json_arr_close(j);
+	json_key(j, "columns");
+	json_arr_open(j);
+	for (i = 0; i < p->ncols; i++)
+		column_json(j, &p->cols[i]);
+	json_arr_close(j);
+	key_str(j, "sheet", p->sheet);
+	key_str(j, "category", p->category);
+	json_key(j, "lines");
+	json_arr_open(j);
+	for (i = 0; p->lines != NULL && p->lines[i] != NULL; i++)
+		json_str(j, p->lines[i]);
+	json_arr_close(j);
+	json_obj_close(j);
+}
+
 static void
 report_json(struct json *j, const struct report *r)
 {
@@ -141,6 +170,11 @@ report_json(struct json *j, const struct report *r)
 	key_str(j, "sheet", r->sheet);
 	key_str(j, "file", r->file);
 	key_str(j, "page_path", r->page_path);
+	json_key(j, "parts");
+	json_arr_open(j);
+	for (i = 0; i < r->nparts; i++)
+		part_json(j, &r->parts[i]);
+	json_arr_close(j);
 	json_obj_close(j);
 }
 
@@ -158,6 +192,14 @@ report_line(struct buf *b, const struct report *r)
 	if (r->count_sql != NULL)
 		buf_printf(b, ", $%d limit, $%d offset", k, k + 1);
 	buf_putc(b, '\n');
+	/* A part's statement takes the tenant and the fields it names. */
+	for (i = 0; i < r->nparts; i++) {
+		buf_printf(b, "%-16s %-10s $1 tenant", "", r->parts[i].key);
+		for (k = 0; r->parts[i].params != NULL &&
+		    r->parts[i].params[k] != NULL; k++)
+			buf_printf(b, ", $%d %s", k + 2, r->parts[i].params[k]);
+		buf_putc(b, '\n');
+	}
 }
 
 int

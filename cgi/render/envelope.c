@@ -65,6 +65,43 @@ rows(struct json *j, struct run *run, int *colno, bool array)
 		json_arr_close(j);
 }
 
+/*
+ * Writes the rows of each part of a run's report (struct part) as a member
+ * of the object open: its key, an array of objects of its JSON columns
+ * (NULL for a part that did not run: an empty array).
+ */
+static void
+parts(struct json *j, struct req *req, struct run *run)
+{
+	const struct report *r = run->r;
+	const struct part *p;
+	PGresult *res;
+	int *colno, n, row;
+	size_t k, i;
+
+	for (k = 0; k < r->nparts && k < REPORT_PARTS; k++) {
+		p = &r->parts[k];
+		res = run->parts[k];
+		n = res != NULL ? PQntuples(res) : 0;
+		colno = arena_alloc(req->a, (p->ncols + 1) * sizeof(int));
+		for (i = 0; i < p->ncols; i++)
+			colno[i] = res != NULL ? PQfnumber(res, p->cols[i].key) : -1;
+		json_key(j, p->key);
+		json_arr_open(j);
+		for (row = 0; row < n; row++) {
+			json_obj_open(j);
+			for (i = 0; i < p->ncols; i++) {
+				if (!(p->cols[i].views & VJ))
+					continue;
+				json_key(j, p->cols[i].key);
+				envelope_column(j, &p->cols[i], res, row, colno[i]);
+			}
+			json_obj_close(j);
+		}
+		json_arr_close(j);
+	}
+}
+
 static void
 ok_head(struct json *j, const struct report *r)
 {
@@ -119,6 +156,8 @@ envelope_report(struct req *req, struct run *run)
 			paged(&j, run, colno);
 		else
 			rows(&j, run, colno, r->env == ENV_LIST);
+		/* A report's parts beside its data (the contract's keys stay first). */
+		parts(&j, req, run);
 		json_obj_close(&j);
 		return 0;
 	case ENV__MAX:

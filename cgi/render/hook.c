@@ -1,8 +1,9 @@
 /*
  * hook.c: what a report's page shows besides its rows (struct report's
  * html): the task's heading, the filter form's choices, sortable heads, a
- * call's facts and turns. A hook runs no statement: what it needs from the
- * database came with the rows (run->extra, the report's page_sql).
+ * call's facts and turns, the start page's trend. A hook runs no statement:
+ * what it needs from the database came with the rows (run->extra, the
+ * report's page_sql; run->parts, its parts).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -519,7 +520,10 @@ hook_periods(struct req *req, struct tpl_dict *d, const char *path,
 	return ch;
 }
 
-/* A report page's query for a shortcut's times: its own, with the period replaced. */
+/*
+ * A report page's query for a shortcut's times: its own, with the period
+ * replaced (code NULL: start..end alone, no shortcut).
+ */
 static const char *
 run_query(struct req *req, void *ctx, const char *code, const char *start,
     const char *end)
@@ -534,7 +538,7 @@ run_query(struct req *req, void *ctx, const char *code, const char *start,
 
 	for (k = 0; k < 3; k++) {
 		keep[k] = run->pv[f[k]];
-		run->pv[f[k]].set = true;
+		run->pv[f[k]].set = v[k] != NULL;
 		run->pv[f[k]].text = v[k];
 	}
 	q = html_query(req, run, 0, NULL);
@@ -588,11 +592,196 @@ hook_tasks(struct req *req, struct run *run, struct tpl_dict *d)
 	return 0;
 }
 
-/* The start page: the period chooser, sortable heads (calls, most first, by default). */
+/* Returns the rows of the part key of a run's report (struct part), or NULL. */
+static PGresult *
+part_rows(const struct run *run, const char *key)
+{
+	size_t k;
+
+	for (k = 0; k < run->r->nparts && k < REPORT_PARTS; k++)
+		if (strcmp(run->r->parts[k].key, key) == 0)
+			return run->parts[k];
+	return NULL;
+}
+
+/*
+ * The trend's line chart, in the units of its viewBox: the plot TREND_PH
+ * high below a margin TREND_TOP (room for the values above the highest
+ * points), right of TREND_LEFT (the value axis' labels), above
+ * TREND_BOTTOM (the time axis' labels); a point TREND_STEP wide, the plot
+ * TREND_PW_MIN to TREND_PW_MAX wide. Every point has its label and its
+ * values (but 0) written while there are at most TREND_ALL points (a month
+ * by day, a day by hour); beyond, every k-th label and the values in the
+ * points' titles (and the table) only.
+ */
+#define TREND_LEFT	44
+#define TREND_RIGHT	12
+#define TREND_TOP	18
+#define TREND_PH	180
+#define TREND_BOTTOM	24
+#define TREND_STEP	40
+#define TREND_PW_MIN	480
+#define TREND_PW_MAX	1240
+#define TREND_ALL	31
+#define TREND_TICKS	4	/* steps of the value axis */
+
+/* The trend's lines: a column of start_trend.sql, its name, its class (colour). */
+static const struct trend_line {
+	const char	*key, *name, *class;
+	bool		 below;		/* its values under its points */
+} trend_lines[] = {
+	{ "dialled", "拨打号码", "t1", false },
+	{ "answered", "接通号码", "t2", false },
+	/* Below its points: the calls are often the numbers answered, once each. */
+	{ "calls", "通话记录", "t3", true },
+};
+#define TREND_LINES	(sizeof(trend_lines) / sizeof(trend_lines[0]))
+
+/* Sets name to v with one decimal. */
+static void
+set_1(struct tpl_dict *d, const char *name, double v)
+{
+	char b[32];
+
+	snprintf(b, sizeof(b), "%.1f", v);
+	tpl_set(d, name, b);
+}
+
+/*
+ * Returns the step of a value axis of ticks steps from 0 that holds max:
+ * 1, 2 or 5 times a power of ten (a count: at least 1), so that its labels
+ * are round numbers.
+ */
+static long
+nice_step(long max, int ticks)
+{
+	long raw = (max + ticks - 1) / ticks, m = 1;
+
+	if (raw <= 1)
+		return 1;
+	while (m <= raw / 10)
+		m *= 10;
+	return raw <= m ? m : raw <= 2 * m ? 2 * m : raw <= 5 * m ? 5 * m : 10 * m;
+}
+
+/*
+ * The start page's trend (the part "trend", sql/reports/start_trend.sql): a
+ * line chart drawn here as SVG (no JavaScript; it prints as it shows) with
+ * its axes, a line a figure of trend_lines with the value at each point,
+ * and the data table of the same points (POINT: every column by name, the
+ * start page of the point as query). Shows TREND_ANY when the part ran.
+ *
+ * Sections: YTICK (y, ty, value: the value axis), POINT (x, bx, bw: the
+ * point's band, TICK on the labels written, title: every figure of the
+ * point), LINE (name, class, points: the polyline; DOT: cx, cy, vy, value,
+ * title, VALUE on the values written).
+ */
+static void
+trend(struct req *req, struct run *run, struct tpl_dict *d)
+{
+	PGresult *res = part_rows(run, "trend");
+	struct tpl_dict *p, *l, *t;
+	struct buf pts = {0};
+	const char *label, *rate;
+	double pw, x, y, base = TREND_TOP + TREND_PH;
+	long max = 0, v, step, top;
+	int n, i, c, every, ci[TREND_LINES];
+	size_t k;
+
+	if (res == NULL)
+		return;
+	n = PQntuples(res);
+	for (k = 0; k < TREND_LINES; k++) {
+		ci[k] = PQfnumber(res, trend_lines[k].key);
+		for (i = 0; ci[k] >= 0 && i < n; i++)
+			if ((v = atol(PQgetvalue(res, i, ci[k]))) > max)
+				max = v;
+	}
+	step = nice_step(max, TREND_TICKS);
+	top = step * TREND_TICKS;
+	pw = (double)n * TREND_STEP;
+	pw = pw < TREND_PW_MIN ? TREND_PW_MIN : pw > TREND_PW_MAX ? TREND_PW_MAX : pw;
+	every = n > TREND_ALL ? (n + TREND_ALL - 1) / TREND_ALL : 1;
+
+	tpl_show(d, "TREND_ANY");
+	tpl_set(d, "TREND_UNIT", n > 0 && col(res, 0, "unit") != NULL &&
+	    strcmp(col(res, 0, "unit"), "hour") == 0 ? "按小时" : "按天");
+	tpl_set_int(d, "TREND_W", (long)(TREND_LEFT + pw + TREND_RIGHT));
+	tpl_set_int(d, "TREND_H", TREND_TOP + TREND_PH + TREND_BOTTOM);
+	tpl_set_int(d, "TREND_X0", TREND_LEFT);
+	set_1(d, "TREND_X1", TREND_LEFT + pw);
+	tpl_set_int(d, "TREND_Y0", TREND_TOP);
+	tpl_set_int(d, "TREND_Y1", (long)base);
+	tpl_set_int(d, "TREND_PH", TREND_PH);
+	tpl_set_int(d, "TREND_XY", (long)base + 16);
+	for (i = 0; i <= TREND_TICKS; i++) {
+		t = tpl_section(d, "YTICK");
+		y = base - (double)TREND_PH * i / TREND_TICKS;
+		set_1(t, "y", y);
+		set_1(t, "ty", y + 3);
+		tpl_set_int(t, "value", step * i);
+	}
+	for (i = 0; i < n; i++) {
+		p = tpl_section(d, "POINT");
+		set_row(req, p, res, i, "");
+		if ((rate = col(res, i, "connect_rate")) != NULL)
+			tpl_show(p, "connect_rate_set");
+		x = TREND_LEFT + pw * (i + 0.5) / n;
+		set_1(p, "x", x);
+		set_1(p, "bx", TREND_LEFT + pw * i / n);
+		set_1(p, "bw", pw / n);
+		if (i % every == 0)
+			tpl_show(p, "TICK");
+		label = col(res, i, "label");
+		tpl_set(p, "title", arena_printf(req->a, "%s: 拨打号码 %s, 接通号码 %s, "
+		    "接通率 %s, 通话记录 %s, A类意向 %s, B类意向 %s", label,
+		    col(res, i, "dialled"), col(res, i, "answered"),
+		    rate != NULL ? arena_printf(req->a, "%s%%", rate) : "-",
+		    col(res, i, "calls"), col(res, i, "a_count"), col(res, i, "b_count")));
+		/* The start page of the point: the same page over its day or hour. */
+		tpl_set(p, "query", run_query(req, run, NULL, col(res, i, "lo"),
+		    col(res, i, "hi")));
+	}
+	for (k = 0; k < TREND_LINES; k++) {
+		if ((c = ci[k]) < 0)
+			continue;
+		l = tpl_section(d, "LINE");
+		tpl_set(l, "name", trend_lines[k].name);
+		tpl_set(l, "class", trend_lines[k].class);
+		buf_reset(&pts);
+		for (i = 0; i < n; i++) {
+			v = atol(PQgetvalue(res, i, c));
+			x = TREND_LEFT + pw * (i + 0.5) / n;
+			y = base - (double)TREND_PH * v / top;
+			buf_printf(&pts, "%s%.1f,%.1f", i ? " " : "", x, y);
+			t = tpl_section(l, "DOT");
+			set_1(t, "cx", x);
+			set_1(t, "cy", y);
+			/* Below when there is room above the time axis' labels. */
+			set_1(t, "vy", trend_lines[k].below && y + 13 < base - 2 ?
+			    y + 13 : y - 5);
+			tpl_set(t, "value", PQgetvalue(res, i, c));
+			tpl_set(t, "title", arena_printf(req->a, "%s %s %s",
+			    col(res, i, "label"), trend_lines[k].name,
+			    PQgetvalue(res, i, c)));
+			/* A 0 is on the axis (and in the title): no row of 0s along it. */
+			if (n <= TREND_ALL && v > 0)
+				tpl_show(t, "VALUE");
+		}
+		tpl_set(l, "points", pts.p ? pts.p : "");
+	}
+	buf_free(&pts);
+}
+
+/*
+ * The start page: the period chooser, the trend over the period, sortable
+ * heads (calls, most first, by default).
+ */
 int
 hook_start(struct req *req, struct run *run, struct tpl_dict *d)
 {
 	period_chooser(req, run, d, true);
+	trend(req, run, d);
 	sort_heads(req, run, d, "calls", true);
 	return 0;
 }

@@ -11,15 +11,18 @@
 
 const struct renderer renderers[FMT__MAX] = {
 	/* (space: NULL, an answer in memory needs no room in tmp_dir) */
-	[FMT_JSON] = { "json", false, false, envelope_report, envelope_error, NULL },
-	[FMT_HTML] = { "html", false, false, html_report, html_error, NULL },
+	[FMT_JSON] = { "json", false, false, true, envelope_report, envelope_error,
+	    NULL },
+	[FMT_HTML] = { "html", false, false, true, html_report, html_error, NULL },
 	/*
 	 * A file that cannot be made answers in the JSON envelope, or as a
-	 * page when a page's link asked for it (render_error).
+	 * page when a page's link asked for it (render_error). A CSV file is
+	 * one table: the rows without the parts.
 	 */
-	[FMT_XLSX] = { "xlsx", true, true, xlsx_report, envelope_error,
+	[FMT_XLSX] = { "xlsx", true, true, true, xlsx_report, envelope_error,
 	    xlsx_space },
-	[FMT_CSV] = { "csv", true, false, csv_report, envelope_error, csv_space },
+	[FMT_CSV] = { "csv", true, false, false, csv_report, envelope_error,
+	    csv_space },
 };
 
 const char *

@@ -18,6 +18,8 @@ struct renderer {
 	bool		 whole;
 	/* It shows the task's summary (run->task, status_counts, level_counts). */
 	bool		 summary;
+	/* It shows the report's parts (struct part, run->parts): the engine runs them. */
+	bool		 parts;
 	/* Renders a run's rows into the answer: 0, a status set, or RENDER_ROWS_FAILED. */
 	int		(*report)(struct req *, struct run *);
 	/* Makes the body of the error recorded by req_error. */

@@ -5,7 +5,9 @@
  * rows counted by its XSUM columns with a chart each, and for a task its
  * headline, marked as the whole task's), then the rows under one header
  * row, continued on "<sheet>(2)", "<sheet>(3)" ... past the 1,048,576 rows
- * of an Excel sheet. The columns are run->fcols (file_columns): those a
+ * of an Excel sheet, then a sheet for each part of the report (struct
+ * part: the start page's 趋势), its table and a native line chart over
+ * it. The columns are run->fcols (file_columns): those a
  * person reads first, the internal ids and codes last in a collapsed
  * outline group; widths from the widest value of the sheet; every sheet
  * set up to print (landscape, fit to the page width, the header row
@@ -60,6 +62,7 @@
  */
 #define SPACE_CELL	110ULL
 #define SPACE_FIXED	(64ULL << 10)
+#define PART_ROWS	1100ULL		/* a part's rows at most: a day a point over three years */
 
 #define TALLY_MAX	64		/* values a summary table counts; the rest are 其他 */
 #define HEADER_MAX	250		/* characters of a page header, "…" included (Excel: 255) */
@@ -181,8 +184,15 @@ room_check(struct req *req, struct xw *x)
 unsigned long long
 xlsx_space(const struct report *r, long rows)
 {
-	return SPACE_FIXED + SPACE_CELL * (unsigned long long)file_width(r) *
-	    (unsigned long long)(rows > 0 ? rows : 0);
+	unsigned long long n = SPACE_FIXED + SPACE_CELL *
+	    (unsigned long long)file_width(r) * (unsigned long long)(rows > 0 ? rows : 0);
+	size_t k;
+
+	/* A part's sheet: at most PART_ROWS rows of all its columns. */
+	for (k = 0; k < r->nparts && k < REPORT_PARTS; k++)
+		if (r->parts[k].sheet != NULL)
+			n += SPACE_CELL * r->parts[k].ncols * PART_ROWS;
+	return n;
 }
 
 /* Returns p, or NULL after recording an allocation failure in where. */
@@ -503,13 +513,49 @@ tally(struct arena *a, struct tally *t, const char *v)
 	t->count[t->n++] = 1;
 }
 
+/*
+ * Writes value v (not NULL) of column xc as cell (row, xc->at) of ws, in the
+ * cell type its column's values need, and widens the column to it.
+ */
+static void
+put_cell(struct xw *x, lxw_worksheet *ws, lxw_row_t row, struct xcol *xc,
+    const char *v)
+{
+	const struct column *c = xc->c;
+	unsigned w;
+
+	switch (c->type) {
+	case CT_INT:
+	case CT_NUM:
+		if (c->views & XPCT)
+			put_num(x, ws, row, xc->at, number(v) / 100, x->pct);
+		else if (c->views & XSEC)
+			put_num(x, ws, row, xc->at, number(v) / 86400, x->dur);
+		else
+			put_num(x, ws, row, xc->at, number(v), NULL);
+		break;
+	case CT_MS:	/* a time value: Excel's unit is the day */
+		put_num(x, ws, row, xc->at, number(v) / 86400000.0, x->dur);
+		break;
+	case CT_BOOL:
+		put_str(x, ws, row, xc->at, v[0] == 't' ? "是" : "否", NULL);
+		break;
+	case CT_TIME:
+		put_time(x, ws, row, xc->at, v);
+		break;
+	default:	/* text, codes, ids: strings, never formulas */
+		put_str(x, ws, row, xc->at, v, c->type == CT_TEXT ? x->wrap : NULL);
+		break;
+	}
+	if (c->type != CT_TIME && c->type != CT_MS &&
+	    (w = text_width(v, WIDTH_MAX)) > xc->seen)
+		xc->seen = w;
+}
+
 /* Writes row i of a batch as sheet row row, and counts it in the summary tables. */
 static void
 data_row(struct req *req, struct xw *x, PGresult *res, int i, lxw_row_t row)
 {
-	lxw_worksheet *ws = x->ws;
-	const char *v;
-	unsigned w;
 	size_t k;
 
 	for (k = 0; k < x->ntallies; k++) {
@@ -520,39 +566,88 @@ data_row(struct req *req, struct xw *x, PGresult *res, int i, lxw_row_t row)
 	}
 	for (k = 0; k < x->ncols; k++) {
 		struct xcol *xc = &x->cols[k];
-		const struct column *c = xc->c;
 
 		if (xc->src < 0 || PQgetisnull(res, i, xc->src))
 			continue;
-		v = PQgetvalue(res, i, xc->src);
-		switch (c->type) {
-		case CT_INT:
-		case CT_NUM:
-			if (c->views & XPCT)
-				put_num(x, ws, row, xc->at, number(v) / 100, x->pct);
-			else if (c->views & XSEC)
-				put_num(x, ws, row, xc->at, number(v) / 86400, x->dur);
-			else
-				put_num(x, ws, row, xc->at, number(v), NULL);
-			break;
-		case CT_MS:	/* a time value: Excel's unit is the day */
-			put_num(x, ws, row, xc->at, number(v) / 86400000.0, x->dur);
-			break;
-		case CT_BOOL:
-			put_str(x, ws, row, xc->at, v[0] == 't' ? "是" : "否", NULL);
-			break;
-		case CT_TIME:
-			put_time(x, ws, row, xc->at, v);
-			break;
-		default:	/* text, codes, ids: strings, never formulas */
-			put_str(x, ws, row, xc->at, v,
-			    c->type == CT_TEXT ? x->wrap : NULL);
-			break;
-		}
-		if (c->type != CT_TIME && c->type != CT_MS &&
-		    (w = text_width(v, WIDTH_MAX)) > xc->seen)
-			xc->seen = w;
+		put_cell(x, x->ws, row, xc, PQgetvalue(res, i, xc->src));
 	}
+}
+
+/*
+ * Writes the sheet of a part of the report (struct part, its rows res): a
+ * header row of its VX columns and a row each of its rows, as the data
+ * sheets' cells, and beside the table a native line chart of its lines
+ * over its category, which Excel draws from the cells. A part that did
+ * not run (res NULL) or has no sheet gets none.
+ */
+static void
+part_sheet(struct req *req, struct xw *x, const struct part *p, PGresult *res)
+{
+	lxw_worksheet *ws;
+	lxw_chart *chart;
+	lxw_chart_series *s;
+	struct xcol *cols;
+	lxw_row_t n;
+	size_t i, k, nc = 0;
+	int row, cat = -1;
+
+	if (p->sheet == NULL || res == NULL || (ws = chkp(x,
+	    workbook_add_worksheet(x->wb, p->sheet), "add_worksheet")) == NULL)
+		return;
+	cols = arena_alloc(req->a, (p->ncols + 1) * sizeof(*cols));
+	for (i = 0; i < p->ncols; i++) {
+		if (!(p->cols[i].views & VX))
+			continue;
+		if (p->category != NULL && strcmp(p->cols[i].key, p->category) == 0)
+			cat = (int)nc;
+		cols[nc] = (struct xcol){ &p->cols[i], col_label(req->a, &p->cols[i]),
+		    PQfnumber(res, p->cols[i].key), (lxw_col_t)nc, false, 0 };
+		put_str(x, ws, 0, cols[nc].at, cols[nc].label, x->head);
+		nc++;
+	}
+	n = (lxw_row_t)PQntuples(res);
+	for (row = 0; row < (int)n; row++)
+		for (i = 0; i < nc; i++)
+			if (cols[i].src >= 0 && !PQgetisnull(res, row, cols[i].src))
+				put_cell(x, ws, (lxw_row_t)row + 1, &cols[i],
+				    PQgetvalue(res, row, cols[i].src));
+	for (i = 0; i < nc; i++)
+		chk(x, worksheet_set_column(ws, cols[i].at, cols[i].at,
+		    col_width(&cols[i]), cols[i].c->type == CT_TEXT ? x->wrap : NULL),
+		    "set_column");
+	worksheet_freeze_panes(ws, 1, 0);
+	print_setup(x, ws, true);
+	if (nc > 0)
+		chk(x, worksheet_autofilter(ws, 0, 0, n, (lxw_col_t)(nc - 1)),
+		    "autofilter");
+	if (n > 0 && cat >= 0 && p->lines != NULL) {
+		if ((chart = chkp(x, workbook_add_chart(x->wb, LXW_CHART_LINE),
+		    "add_chart")) == NULL)
+			goto out;
+		for (k = 0; p->lines[k] != NULL; k++)
+			for (i = 0; i < nc; i++) {
+				if (strcmp(cols[i].c->key, p->lines[k]) != 0)
+					continue;
+				if ((s = chkp(x, chart_add_series(chart, NULL, NULL),
+				    "chart_add_series")) == NULL)
+					goto out;
+				chart_series_set_categories(s, p->sheet, 1,
+				    (lxw_col_t)cat, n, (lxw_col_t)cat);
+				chart_series_set_values(s, p->sheet, 1, cols[i].at, n,
+				    cols[i].at);
+				chart_series_set_name_range(s, p->sheet, 0, cols[i].at);
+				chart_series_set_marker_type(s, LXW_CHART_MARKER_CIRCLE);
+			}
+		if (p->title != NULL)
+			chart_title_set_name(chart, p->title);
+		chart_axis_set_name(chart->x_axis, cols[cat].label);
+		chart_axis_set_name(chart->y_axis, "数量");
+		chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
+		chk(x, worksheet_insert_chart(ws, 1, (lxw_col_t)(nc + 1), chart),
+		    "insert_chart");
+	}
+out:
+	io_check(x, ws, true);
 }
 
 /*
@@ -893,20 +988,23 @@ summary(struct req *req, struct xw *x, struct run *run, long rows)
 	    labs(tm.tm_gmtoff) % 3600 / 60), NULL);
 
 	line_num(x, &row, "行数", (double)rows, NULL);
-	if (x->sheets == 1)
-		line(x, &row, "工作表", r->sheet);
-	else {
+	{
 		struct buf b = {0};
 
 		for (k = 1; k <= x->sheets; k++)
 			buf_printf(&b, "%s%s", k > 1 ? ", " : "",
 			    sheet_name(req->a, r, k));
+		/* The parts' sheets, those that were written. */
+		for (i = 0; i < r->nparts && i < REPORT_PARTS; i++)
+			if (r->parts[i].sheet != NULL && run->parts[i] != NULL)
+				buf_printf(&b, ", %s", r->parts[i].sheet);
 		line(x, &row, "工作表", b.p);
 		buf_free(&b);
+	}
+	if (x->sheets > 1)
 		line(x, &row, "说明", arena_printf(req->a, "行数超过 Excel 一个工作表"
 		    "的上限, 每个工作表 %lu 行数据, 接续在 %d 个工作表中",
 		    (unsigned long)x->per_sheet, x->sheets));
-	}
 
 	if (x->ntallies > 0) {
 		row++;
@@ -1078,6 +1176,9 @@ xlsx_report(struct req *req, struct run *run)
 	if (src->failed)
 		goto fail;
 	end_sheet(&x, sheetrow);
+	/* The parts' sheets after the rows' (written whole: a few rows each). */
+	for (k = 0; k < r->nparts && k < REPORT_PARTS && !x.err; k++)
+		part_sheet(req, &x, &r->parts[k], run->parts[k]);
 	summary(req, &x, run, rows);
 	if (x.err || io_check(&x, x.sum, true) || room_check(req, &x))
 		goto fail;

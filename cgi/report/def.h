@@ -63,7 +63,8 @@ struct tpl_dict;
  * Fills what a report's page shows besides its rows; returns 0 or the HTTP
  * status of the error it set. It runs no statement (the request's
  * transaction has ended): what it needs from the database is the page
- * statement's result, run->extra (see page_sql).
+ * statement's result, run->extra (see page_sql), and its parts' rows,
+ * run->parts (struct part).
  */
 typedef int (*html_fn)(struct req *, struct run *, struct tpl_dict *);
 
@@ -73,6 +74,31 @@ struct sort {
 	const char	*asc;		/* the ORDER BY clause, ascending */
 	const char	*desc;		/* and descending (the default) */
 };
+
+/*
+ * A part of a report: a statement of its own beside the rows (the start
+ * page's trend by day), run in the same round trip as the rows in each
+ * format that shows parts (struct renderer's parts), with $1 the tenant
+ * and then the values of the fields params names, in that order. Its rows
+ * are run->parts[k] (k its place in the report's parts), and every view
+ * shows them from this table: JSON as the member key beside "data" (its VJ
+ * columns, as the rows'), XLSX as the sheet sheet (its VX columns) with a
+ * native line chart of the columns lines over the column category, HTML
+ * as the report's hook draws them (r->html). CSV is one table: the rows.
+ */
+struct part {
+	const char		*key;		/* the JSON member */
+	const char		*sql;
+	const char *const	*params;	/* fields after the tenant, NULL-terminated */
+	const struct column	*cols;
+	size_t			 ncols;
+	const char		*sheet;		/* XLSX sheet name */
+	const char		*category;	/* the chart's x axis: a VX column's key */
+	const char *const	*lines;		/* its lines: VX columns' keys, NULL-terminated */
+	const char		*title;		/* the chart's title */
+};
+
+#define REPORT_PARTS	2	/* parts a report has at most (struct run's parts) */
 
 /*
  * SQL parameters: $1 is the tenant id, then one per field without F_NOSQL in
@@ -153,6 +179,9 @@ struct report {
 	 * XLSX), never in JSON, whose answers stay the contract's.
 	 */
 	bool			 period_open;
+	/* Statements of its own beside the rows (struct part); NULL: none. */
+	const struct part	*parts;
+	size_t			 nparts;	/* at most REPORT_PARTS */
 };
 
 /*
@@ -182,6 +211,8 @@ struct run {
 	long			 page_max;	/* the deepest page answered (max_offset), or 0: any */
 	PGresult		*rows;		/* one page (JSON, HTML) */
 	PGresult		*extra;		/* the page statement's rows (HTML), or NULL */
+	/* The rows of each of r->parts (a format that shows them), or NULL. */
+	PGresult		*parts[REPORT_PARTS];
 	const char		*sql;		/* r->sql, or its variant for sort= */
 	struct rowsrc		*src;		/* the whole selection (XLSX), or NULL */
 	/*

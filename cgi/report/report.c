@@ -17,6 +17,9 @@
 
 #define FETCH_ROWS	10000		/* rows per FETCH of a whole selection */
 
+/* A page's round trip: the slot, the count, the rows, the page statement, the parts. */
+_Static_assert(4 + REPORT_PARTS <= DB_BATCH, "a page's statements fit in one db_batch");
+
 /* FNV-1a over n bytes, continuing from h. */
 static uint64_t
 fnv_bytes(uint64_t h, const void *p, size_t n)
@@ -359,6 +362,64 @@ summaries(struct req *req, struct run *run)
 }
 
 /*
+ * Returns the parameters of part p of a run's report (in the arena): the
+ * tenant, then the value of each field it names (NULL: not given); *n is
+ * set to their number.
+ */
+static const char **
+part_params(struct req *req, const struct run *run, const struct part *p, int *n)
+{
+	const char **pp;
+	size_t k, m;
+	int i;
+
+	for (m = 0; p->params != NULL && p->params[m] != NULL; m++)
+		;
+	pp = arena_alloc(req->a, (m + 1) * sizeof(*pp));
+	pp[0] = req->tenant;
+	for (k = 0; k < m; k++) {
+		i = REPORT_FIELD(run->r, p->params[k]);
+		pp[k + 1] = i >= 0 && run->pv[i].set ? run->pv[i].text : NULL;
+	}
+	*n = (int)m + 1;
+	return pp;
+}
+
+/* Clears the rows of a run's parts. */
+static void
+parts_clear(struct run *run)
+{
+	size_t k;
+
+	for (k = 0; k < REPORT_PARTS; k++) {
+		PQclear(run->parts[k]);
+		run->parts[k] = NULL;
+	}
+}
+
+/*
+ * Runs the parts of a run's report into run->parts, one statement after
+ * another (a whole selection's: its cursor comes next in the same
+ * transaction). Returns 0 or the status of the failure it set.
+ */
+static int
+parts(struct req *req, struct run *run)
+{
+	const char **pp;
+	enum db_err e;
+	size_t k;
+	int n;
+
+	for (k = 0; k < run->r->nparts && k < REPORT_PARTS; k++) {
+		pp = part_params(req, run, &run->r->parts[k], &n);
+		if ((e = db_exec(req->db, run->r->parts[k].sql, n, pp,
+		    &run->parts[k])) != DB_OK)
+			return req_db_fail(req, e);
+	}
+	return 0;
+}
+
+/*
  * A run's whole selection (XLSX): its summaries, then its rows through a
  * cursor, batch by batch, handed to the renderer as run->src. Returns 0 or
  * the status of the answer set.
@@ -375,6 +436,8 @@ selection(struct req *req, struct run *run)
 	c.src.next = cursor_next;
 	c.src.poll = cursor_poll;
 	if (renderers[req->fmt].summary && (status = summaries(req, run)) != 0)
+		goto out;
+	if (renderers[req->fmt].parts && (status = parts(req, run)) != 0)
 		goto out;
 	if ((c.e = db_cursor_open(&c.cur, req->db, run->sql, run->nparams,
 	    run->params, FETCH_ROWS)) != DB_OK ||
@@ -406,6 +469,7 @@ out:
 	db_cursor_close(&c.cur);
 	PQclear(run->task);
 	PQclear(run->names);
+	parts_clear(run);
 	return status;
 }
 
@@ -460,12 +524,13 @@ report_serve(struct req *req, const struct report *r)
 {
 	const char *inm, *pp[2];
 	bool fresh;
-	struct db_q q[4];
+	/* The slot, the count, the rows, the page statement, the parts. */
+	struct db_q q[4 + REPORT_PARTS];
 	struct run run;
 	const char *err = NULL;
 	PGresult *res = NULL;
 	enum db_err e;
-	int ip, ipp, nq, irows, icount, k, status = 0;
+	int ip, ipp, nq, irows, icount, iextra, ipart, n, k, status = 0;
 	bool moving;
 	size_t i;
 
@@ -602,11 +667,21 @@ report_serve(struct req *req, const struct report *r)
 		run.rows = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
 	else
 		q[nq++] = (struct db_q){ run.sql, run.nparams, run.params, NULL };
+	iextra = ipart = -1;
 	if (req->fmt == FMT_HTML && r->page_sql != NULL &&
 	    (ip = REPORT_FIELD(r, r->page_key)) >= 0 && run.pv[ip].set) {
 		pp[0] = req->tenant;
 		pp[1] = run.pv[ip].text;
+		iextra = nq;
 		q[nq++] = (struct db_q){ r->page_sql, 2, pp, NULL };
+	}
+	if (renderers[req->fmt].parts && r->nparts > 0) {
+		ipart = nq;
+		for (i = 0; i < r->nparts && i < REPORT_PARTS; i++) {
+			const char **p = part_params(req, &run, &r->parts[i], &n);
+
+			q[nq++] = (struct db_q){ r->parts[i].sql, n, p, NULL };
+		}
 	}
 	if (nq > 0 && (e = db_batch(req->db, q, nq, true)) != DB_OK) {
 		PQclear(run.rows);
@@ -614,7 +689,9 @@ report_serve(struct req *req, const struct report *r)
 	}
 	if (run.rows == NULL)
 		run.rows = q[irows++].res;
-	run.extra = nq > irows ? q[irows].res : NULL;
+	run.extra = iextra >= 0 ? q[iextra].res : NULL;
+	for (i = 0; ipart >= 0 && i < r->nparts && i < REPORT_PARTS; i++)
+		run.parts[i] = q[ipart + (int)i].res;
 	if (irows > 0 && run.page == 1)
 		for (k = 0; k < icount; k++)
 			PQclear(q[k].res);
@@ -628,5 +705,6 @@ report_serve(struct req *req, const struct report *r)
 		status = render_report(req, &run);
 	PQclear(run.rows);
 	PQclear(run.extra);
+	parts_clear(&run);
 	return validator(req, r, status ? status : 200, fresh);
 }

@@ -459,6 +459,33 @@ static const struct column c_start[] = {
 };
 
 /*
+ * The start page's trend (sql/reports/start_trend.sql, $2 start_at, $3 end_at):
+ * a point a day of the period, or an hour of a period shorter than a day. The
+ * page draws it (hook_start), JSON has it as "trend", XLSX as the sheet 趋势.
+ */
+static const char *const p_start_trend[] = { "start_at", "end_at", NULL };
+
+static const struct column c_start_trend[] = {
+	{ "label", "时间", CT_TEXT, VJ | VX, 8 },
+	{ "dialled", "拨打号码", CT_INT, VJ | VX, 10 },
+	{ "answered", "接通号码", CT_INT, VJ | VX, 10 },
+	{ "connect_rate", "接通率(%)", CT_NUM, VJ | VX | XPCT, 10 },
+	{ "calls", "通话记录", CT_INT, VJ | VX, 10 },
+	{ "a_count", "A类意向", CT_INT, VJ | VX, 10 },
+	{ "b_count", "B类意向", CT_INT, VJ | VX, 10 },
+	{ "lo", "开始时间", CT_TIME, VJ | VX, 0 },
+	{ "hi", "结束时间", CT_TIME, VJ | VX, 0 },
+	{ "unit", "单位", CT_TEXT, VJ, 0 },
+};
+
+static const char *const l_start_trend[] = { "dialled", "answered", "calls", NULL };
+
+static const struct part parts_start[] = {
+	{ "trend", sql_start_trend, p_start_trend, c_start_trend, NELEM(c_start_trend),
+	  "趋势", "label", l_start_trend, "呼叫趋势" },
+};
+
+/*
  * GET /callbacks: the call-back list (意向客户), one row per number over a period and
  * tasks (sql/reports/callbacks.sql). levels and tags as the call records page's.
  */
@@ -712,6 +739,7 @@ const struct report reports[REPORT__MAX] = {
 		.html = hook_start,
 		.sorts = s_start, .order_by = "ORDER BY x.is_total, x.c_calls DESC, x.name, x.task_id",
 		.period_default = "today",
+		.parts = parts_start, .nparts = NELEM(parts_start),
 	},
 	[REPORT_COMPARE] = {
 		.name = "compare", .title = "任务对比",

@@ -238,8 +238,8 @@ def test_search(big, generic):
 
 @pytest.mark.parametrize("generic", MODES)
 def test_start_page(big, generic):
-    """The start page and the task comparison read the tenant's attempts and records of the period by
-    index (start.sql, compare.sql)."""
+    """The start page, its trend and the task comparison read the tenant's attempts and records of
+    the period by index (start.sql, start_trend.sql, compare.sql)."""
     day = big["day"]
     prev = query(big["conn"], "SELECT (%s::date - 1)::text", day)[0][0]
     for what, params in {
@@ -254,6 +254,11 @@ def test_start_page(big, generic):
         # shows which part runs).
         for t in ("rollup_days", "rollup_repeats"):
             assert any(s[2] == t + "_pkey" for s in found), (what, found)
+        # The trend: $1 the tenant, $2 start_at, $3 end_at.
+        found = no_seq_scan(explain(big, "start_trend", [big["tenant"]] + params[:2], generic),
+                            f"trend, {what}")
+        assert any(s[1] == "call_histories" for s in found), (what, found)
+        assert any(s[1] == "records" for s in found), (what, found)
         # The comparison: the same rows for two tasks, with their levels and results.
         tasks = [t for (t,) in query(big["conn"], """SELECT task_id::text FROM records WHERE user_id = %s
             GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 2""", big["tenant"])]

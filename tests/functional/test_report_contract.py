@@ -21,7 +21,9 @@ is described (run with every parameter NULL: no tenant, no row). Then
 - num_nulls(...) = N, the "no filter at all" test of a count, lists every optional
   field's $k, and N is the number of its arguments;
 - the table's own links: a variant takes the same fields, page_key and variant_field
-  are fields, sorts are the codes of the sort field and order_by is in sql.
+  are fields, sorts are the codes of the sort field and order_by is in sql;
+- a part (struct part: the start page's trend) takes $1 the tenant and then the fields it
+  names, and returns the columns of its own column table, each shown somewhere.
 
 The table comes from the program itself (bin/callreport reports --json): the SQL
 texts as embedded, fragments spliced in.
@@ -110,8 +112,21 @@ def page_params(r):
     return [("limit", ints_holding(0, most)), ("offset", ints_holding(0, (pages - 1) * most))]
 
 
+def part_of(r, kind):
+    """The part of statement kind "part KEY" of report r, or None."""
+    if not kind.startswith("part "):
+        return None
+    return next(p for p in r["parts"] if p["key"] == kind[5:])
+
+
 def expected_params(r, kind):
     """[(what, acceptable types)] of $1, $2, ... of statement kind of report r."""
+    part = part_of(r, kind)
+    if part is not None:
+        # A part takes the tenant and the fields it names, in its order.
+        return [("the tenant", {"uuid"})] + [
+            (f"field {name}", field_types(field(r, name)) if field(r, name) else {"(no such field)"})
+            for name in part["params"]]
     if kind == "page_sql":
         f = field(r, r["page_key"] or "")
         return [("the tenant", {"uuid"}),
@@ -146,6 +161,8 @@ def statements():
         for kind in ("sql", "count_sql", "page_sql"):
             if r[kind]:
                 yield pytest.param(r, kind, r[kind], id=f"{r['name']}.{kind}")
+        for p in r["parts"]:
+            yield pytest.param(r, "part " + p["key"], p["sql"], id=f"{r['name']}.part-{p['key']}")
         for s in r["sorts"]:
             for d in ("asc", "desc"):
                 yield pytest.param(r, f"sql sort={s['code']},{d}",
@@ -208,19 +225,21 @@ def check_params(r, kind, got):
     return bad
 
 
-def check_columns(r, cols):
+def check_columns(r, cols, table=None):
+    """The result columns cols of r's page statement against its column table (table: a
+    part's, for the part's statement)."""
     bad, types = [], {}
     for name, t in cols:
         if name in types:
             bad.append(f"column {name} is returned twice (the renderers read the first)")
         types.setdefault(name, t)
-    for c in r["columns"]:
+    for c in table if table is not None else r["columns"]:
         if c["key"] not in types:
             bad.append(f"column {c['key']} ({c['type']}, {'/'.join(c['views'])}) is not returned")
         elif types[c["key"]] not in COLUMN_TYPES[c["type"]]:
             bad.append(f"column {c['key']} is {types[c['key']]}, its type {c['type']} "
                        f"needs {one_of(COLUMN_TYPES[c['type']])}")
-    keys = {c["key"] for c in r["columns"]}
+    keys = {c["key"] for c in (table if table is not None else r["columns"])}
     padding = {f["name"] + "_unused" for f in r["fields"] if f["sql"]}
     for name in types:
         if name not in keys and name not in padding and (r["name"], name) not in PAGE_ONLY:
@@ -279,6 +298,8 @@ def test_statement(conn, r, kind, text):
     bad = check_params(r, kind, params) + check_num_nulls(r, text)
     if kind.startswith("sql"):
         bad += check_columns(r, cols)
+    if part_of(r, kind) is not None:
+        bad += check_columns(r, cols, part_of(r, kind)["columns"])
         if r["paged"]:
             bad += check_limit(r, kind, text)
     if kind == "count_sql" and (not cols or cols[-1][1] not in INT_RANGES.keys() | {"numeric"}):
@@ -302,6 +323,18 @@ def test_table(r):
         bad.append(f"variant_field {r['variant_field']} is no field")
     if r["page_sql"] and not field(r, r["page_key"] or ""):
         bad.append(f"page_key {r['page_key']} is no field: the page statement never runs")
+    for p in r["parts"]:
+        # The engine binds a part's $2, $3, ... by field name; a name that is no field is NULL.
+        for name in p["params"]:
+            if not field(r, name):
+                bad.append(f"part {p['key']}: parameter {name} is no field")
+        # Its sheet's chart reads its category and lines from the sheet's (VX) columns.
+        vx = {c["key"] for c in p["columns"] if "xlsx" in c["views"]}
+        for key in ([p["category"]] if p["category"] else []) + p["lines"]:
+            if key not in vx:
+                bad.append(f"part {p['key']}: the chart's column {key} is not on its sheet (VX)")
+    if r["parts"] and r["envelope"] not in ("page", "object", "list"):
+        bad.append(f"parts go beside data in an envelope with a head, not {r['envelope']}")
     if r["sorts"]:
         codes = [s["code"] for s in r["sorts"]]
         sort, d = field(r, "sort"), field(r, "dir")

@@ -206,7 +206,8 @@ def test_the_page_shows_the_same_rows_sorts_and_keeps_the_period(data, db, alpha
     want = start_json(data["alpha"]["token"], start_at=f"{day} 00:00:00", end_at=f"{day} 23:59:59")["data"]
     text = page("/", alpha_sid, params=q)
     d = check_page(text, "/")
-    assert f"概况 {day} 00:00:00 至 {day} 23:59:59" in Doc.text_of(d.one("title"))
+    # The page's title is the first: the trend's chart has a <title> a point (test_start_trend).
+    assert f"概况 {day} 00:00:00 至 {day} 23:59:59" in Doc.text_of(d.all("title")[0])
     rows = rows_of(d)
     assert [r["attrs"]["data-id"] for r in rows] == [w["task_id"] or "" for w in want]
     assert rows[-1]["attrs"]["class"] == "total"
@@ -221,8 +222,13 @@ def test_the_page_shows_the_same_rows_sorts_and_keeps_the_period(data, db, alpha
         if w["connect_rate_change"] is not None:
             c = Decimal(str(w["connect_rate_change"]))
             assert Doc.text_of(rate) == ("▲" if c > 0 else "▼" if c < 0 else "") + str(abs(c))
-    # Every link of the page keeps the period: the sort heads, the XLSX.
-    links = [urllib.parse.urlsplit(h) for h in d.hrefs() if h.startswith("/?")]
+    # Every link of the page keeps the period: the sort heads, the XLSX; but the trend's points,
+    # each the start page of its own hour (test_start_trend), between its table and the tasks'.
+    at = [i for i, e in enumerate(d.elements) if e["tag"] == "table"]
+    assert [d.elements[i]["attrs"]["id"] for i in at] == ["trend-table", "rows"]
+    points = {e["attrs"]["href"] for e in d.elements[at[0]:at[1]] if "href" in e["attrs"]}
+    assert len(points) == 24
+    links = [urllib.parse.urlsplit(h) for h in d.hrefs() if h.startswith("/?") and h not in points]
     assert links
     for u in links:
         qs = urllib.parse.parse_qs(u.query)

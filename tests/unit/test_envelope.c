@@ -273,6 +273,55 @@ test_error(void)
 	arena_free(a);
 }
 
+/*
+ * A report's parts follow "data" as members of their own, each an array
+ * of objects of its JSON columns, in its column table's order (an XLSX-only
+ * column left out, a column the result lacks null); a part that did not
+ * run is an empty array.
+ */
+static void
+test_parts(void)
+{
+	static const char *const pnames[] = { "label", "dialled", "rate", "xonly" };
+	static const char *const pcells[] = {
+		"10-14", "446", "15.2", "x",
+		"10-15", "0", NULL, "y",
+	};
+	static const struct column pcols[] = {
+		{ "label", "时间", CT_TEXT, VJ | VX, 0 },
+		{ "dialled", "拨打号码", CT_INT, VJ | VX, 0 },
+		{ "rate", "接通率", CT_NUM, VJ | VX | XPCT, 0 },
+		{ "xonly", "表格", CT_TEXT, VX, 0 },
+		{ "gone", "无", CT_INT, VJ, 0 },
+	};
+	static const struct part parts[] = {
+		{ "trend", "", NULL, pcols, 5, NULL, NULL, NULL, NULL },
+		{ "other", "", NULL, pcols, 1, NULL, NULL, NULL, NULL },
+	};
+	struct arena *a = arena_new();
+	struct report r = { .name = "t", .message = "m", .env = ENV_LIST,
+	    .cols = cols, .ncols = NCOLS, .parts = parts, .nparts = 2 };
+	struct req req;
+	struct run run;
+
+	memset(&req, 0, sizeof(req));
+	req.a = a;
+	memset(&run, 0, sizeof(run));
+	run.r = &r;
+	run.rows = result(names, NNAMES, cells, 1);
+	run.parts[0] = result(pnames, 4, pcells, 2);
+	CHECK(envelope_report(&req, &run) == 0);
+	CHECK_STR(req.body_out.p, "{\"code\":200,\"status\":\"ok\",\"message\":\"m\","
+	    "\"data\":[" ROW0 "],\"trend\":["
+	    "{\"label\":\"10-14\",\"dialled\":446,\"rate\":15.2,\"gone\":null},"
+	    "{\"label\":\"10-15\",\"dialled\":0,\"rate\":null,\"gone\":null}],"
+	    "\"other\":[]}");
+	buf_free(&req.body_out);
+	PQclear(run.rows);
+	PQclear(run.parts[0]);
+	arena_free(a);
+}
+
 int
 main(void)
 {
@@ -281,6 +330,7 @@ main(void)
 	TEST(test_object_list);
 	TEST(test_raw);
 	TEST(test_column);
+	TEST(test_parts);
 	TEST(test_error);
 	return ctest_done("test_envelope");
 }

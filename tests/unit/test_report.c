@@ -1,4 +1,4 @@
-/* test_report.c: the engine's pure parts: the ETag of an answer, the SQL text of sort=. */
+/* test_report.c: the engine's pure parts: the ETag of an answer, the SQL text of sort=, the table's parts. */
 #include <ctype.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -352,11 +352,58 @@ test_file_columns(void)
 	arena_free(a);
 }
 
+/*
+ * A report's parts (struct part) are at most REPORT_PARTS (the engine runs
+ * no more), each named once, each parameter a field of the report (the
+ * engine binds a name that is none as NULL), and its chart's category and
+ * lines are columns of its sheet (VX).
+ */
+static void
+test_parts(void)
+{
+	size_t k, j, i, c;
+	int r;
+
+	for (r = 0; r < REPORT__MAX; r++) {
+		const struct report *rp = &reports[r];
+
+		CHECK(rp->nparts <= REPORT_PARTS);
+		CHECK((rp->parts == NULL) == (rp->nparts == 0));
+		for (k = 0; k < rp->nparts; k++) {
+			const struct part *p = &rp->parts[k];
+
+			CHECK(p->key != NULL && p->sql != NULL && p->ncols > 0);
+			for (j = 0; j < k; j++)
+				CHECK(strcmp(rp->parts[j].key, p->key) != 0);
+			for (i = 0; p->params != NULL && p->params[i] != NULL; i++)
+				CHECK(REPORT_FIELD(rp, p->params[i]) >= 0);
+			for (i = 0; p->lines != NULL && p->lines[i] != NULL; i++) {
+				for (c = 0; c < p->ncols; c++)
+					if (strcmp(p->cols[c].key, p->lines[i]) == 0)
+						break;
+				CHECK(c < p->ncols && (p->cols[c].views & VX));
+			}
+			for (c = 0; p->category != NULL && c < p->ncols; c++)
+				if (strcmp(p->cols[c].key, p->category) == 0)
+					break;
+			CHECK(p->category == NULL ||
+			    (c < p->ncols && (p->cols[c].views & VX)));
+		}
+	}
+	/* The start page's trend: the tenant, start_at and end_at. */
+	CHECK(reports[REPORT_START].nparts == 1);
+	CHECK_STR(reports[REPORT_START].parts[0].key, "trend");
+	CHECK_STR(reports[REPORT_START].parts[0].params[0], "start_at");
+	CHECK_STR(reports[REPORT_START].parts[0].params[1], "end_at");
+	CHECK(reports[REPORT_START].parts[0].params[2] == NULL);
+}
+
 int
 main(void)
 {
 	TEST(test_etag);
 	TEST(test_file_columns);
+	TEST(test_parts);
 	TEST(test_order_sql);
 	return ctest_done("test_report");
 }
