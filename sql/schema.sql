@@ -522,10 +522,9 @@ SELECT task_id, user_id, count(*)
 -- time_zone): a page in another zone, or over a period that is not whole days, computes
 -- from the raw rows instead (the same figures, slower).
 --
--- rollup_hours: per task and hour, call attempts and those answered (status 1), call
--- records, those of an A or B level, the talk time of the records (sum and count, ms),
--- and the numbers dialled and answered counted in the hour of their first attempt (first
--- answered attempt) of that day, so that the hours of a day add up to the day's numbers.
+-- rollup_hours: per task and hour, call attempts and those answered (status 1), the
+-- numbers with an attempt (an answered attempt) in the hour, call records, those of an A
+-- or B level, and the talk time of the records (sum and count, ms).
 CREATE TABLE IF NOT EXISTS rollup_hours (
   user_id   uuid NOT NULL REFERENCES tenants(id),
   task_id   uuid NOT NULL REFERENCES tasks(uuid) ON DELETE CASCADE,
@@ -543,7 +542,7 @@ CREATE TABLE IF NOT EXISTS rollup_hours (
 );
 CREATE INDEX IF NOT EXISTS rollup_hours_task ON rollup_hours (task_id, hour);
 
--- rollup_days: rollup_hours added up by the zone's day: dialled and answered are the
+-- rollup_days: rollup_hours added up by the zone's day, but dialled and answered: the
 -- numbers with an attempt (an answered attempt) that day; redialled and reanswered, those
 -- of them dialled (answered) on an earlier day too (rollup_repeats added up).
 CREATE TABLE IF NOT EXISTS rollup_days (
@@ -633,21 +632,12 @@ BEGIN
                             calls, a_count, b_count, bill_sum, bill_n)
   WITH a AS (
     SELECT h.task_id, date_trunc('hour', h.call_time) AS hour, count(*) AS attempts,
-           count(*) FILTER (WHERE h.status = 1) AS connected
+           count(*) FILTER (WHERE h.status = 1) AS connected,
+           count(DISTINCT h.number_id) AS dialled,
+           count(DISTINCT h.number_id) FILTER (WHERE h.status = 1) AS answered
       FROM call_histories h
      WHERE h.user_id = tenant AND (task_ids IS NULL OR h.task_id = ANY (task_ids))
      GROUP BY 1, 2),
-  f AS (
-    SELECT h.task_id, min(h.call_time) AS first_at,
-           min(h.call_time) FILTER (WHERE h.status = 1) AS first_ok
-      FROM call_histories h
-     WHERE h.user_id = tenant AND (task_ids IS NULL OR h.task_id = ANY (task_ids))
-     GROUP BY h.task_id, h.number_id, h.call_time::date),
-  fd AS (
-    SELECT f.task_id, date_trunc('hour', f.first_at) AS hour, count(*) AS n FROM f GROUP BY 1, 2),
-  fa AS (
-    SELECT f.task_id, date_trunc('hour', f.first_ok) AS hour, count(*) AS n
-      FROM f WHERE f.first_ok IS NOT NULL GROUP BY 1, 2),
   r AS (
     SELECT r.task_id, date_trunc('hour', r.calldate) AS hour, count(*) AS calls,
            count(*) FILTER (WHERE upper(left(l.name, 1)) = 'A') AS a_count,
@@ -658,12 +648,11 @@ BEGIN
      WHERE r.user_id = tenant AND (task_ids IS NULL OR r.task_id = ANY (task_ids))
      GROUP BY 1, 2)
   SELECT tenant, k.task_id, k.hour, coalesce(a.attempts, 0), coalesce(a.connected, 0),
-         coalesce(fd.n, 0), coalesce(fa.n, 0), coalesce(r.calls, 0), coalesce(r.a_count, 0),
-         coalesce(r.b_count, 0), coalesce(r.bill_sum, 0), coalesce(r.bill_n, 0)
+         coalesce(a.dialled, 0), coalesce(a.answered, 0), coalesce(r.calls, 0),
+         coalesce(r.a_count, 0), coalesce(r.b_count, 0), coalesce(r.bill_sum, 0),
+         coalesce(r.bill_n, 0)
     FROM (SELECT a.task_id, a.hour FROM a UNION SELECT r.task_id, r.hour FROM r) k
     LEFT JOIN a ON a.task_id = k.task_id AND a.hour = k.hour
-    LEFT JOIN fd ON fd.task_id = k.task_id AND fd.hour = k.hour
-    LEFT JOIN fa ON fa.task_id = k.task_id AND fa.hour = k.hour
     LEFT JOIN r ON r.task_id = k.task_id AND r.hour = k.hour;
 
   INSERT INTO rollup_repeats (user_id, task_id, day, answered, prev_day, n)
@@ -686,17 +675,22 @@ BEGIN
 
   INSERT INTO rollup_days (user_id, task_id, day, attempts, connected, dialled, answered,
                            calls, a_count, b_count, bill_sum, bill_n, redialled, reanswered)
-  SELECT x.user_id, x.task_id, x.day, x.attempts, x.connected, x.dialled, x.answered,
-         x.calls, x.a_count, x.b_count, x.bill_sum, x.bill_n,
+  SELECT x.user_id, x.task_id, x.day, x.attempts, x.connected, coalesce(n.dialled, 0),
+         coalesce(n.answered, 0), x.calls, x.a_count, x.b_count, x.bill_sum, x.bill_n,
          coalesce(p.redialled, 0), coalesce(p.reanswered, 0)
     FROM (SELECT x.user_id, x.task_id, x.hour::date AS day, sum(x.attempts) AS attempts,
-                 sum(x.connected) AS connected, sum(x.dialled) AS dialled,
-                 sum(x.answered) AS answered, sum(x.calls) AS calls,
+                 sum(x.connected) AS connected, sum(x.calls) AS calls,
                  sum(x.a_count) AS a_count, sum(x.b_count) AS b_count,
                  sum(x.bill_sum) AS bill_sum, sum(x.bill_n) AS bill_n
             FROM rollup_hours x
            WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids))
            GROUP BY 1, 2, 3) x
+    LEFT JOIN (
+      SELECT h.task_id, h.call_time::date AS day, count(DISTINCT h.number_id) AS dialled,
+             count(DISTINCT h.number_id) FILTER (WHERE h.status = 1) AS answered
+        FROM call_histories h
+       WHERE h.user_id = tenant AND (task_ids IS NULL OR h.task_id = ANY (task_ids))
+       GROUP BY 1, 2) n ON n.task_id = x.task_id AND n.day = x.day
     LEFT JOIN (
       SELECT p.task_id, p.day, sum(p.n) FILTER (WHERE NOT p.answered) AS redialled,
              sum(p.n) FILTER (WHERE p.answered) AS reanswered

@@ -18,8 +18,9 @@
 -- JSON and its workbook all read it by these columns, so its body may change (a rollup kept
 -- by the import) while its parameters and columns stay.
 --
--- Computed from the raw tables: the indexes call_histories_user_time and
--- records_user_calldate give the tenant's attempts and records of the period.
+-- A period of whole days reads the rollups (rollup_days by day, rollup_hours by hour;
+-- sql/schema.sql), any other the raw tables (the indexes call_histories_user_time and
+-- records_user_calldate): the same figures (tests/functional/test_rollups.py).
 WITH u AS (
   SELECT CASE WHEN $3::timestamptz - $2::timestamptz < interval '1 day'
               THEN 'hour' ELSE 'day' END AS unit),
@@ -37,6 +38,7 @@ h AS (
    WHERE h.user_id = $1::uuid
      AND h.call_time >= $2::timestamptz
      AND h.call_time < $3::timestamptz + interval '1 second'
+     AND NOT callreport_rollup_days($1::uuid, $2::timestamptz, $2::timestamptz, $3::timestamptz)
    GROUP BY 1),
 r AS (
   SELECT date_trunc(u.unit, r.calldate) AS at,
@@ -48,19 +50,43 @@ r AS (
    WHERE r.user_id = $1::uuid
      AND r.calldate >= $2::timestamptz
      AND r.calldate < $3::timestamptz + interval '1 second'
-   GROUP BY 1)
+     AND NOT callreport_rollup_days($1::uuid, $2::timestamptz, $2::timestamptz, $3::timestamptz)
+   GROUP BY 1),
+x AS (
+  SELECT d.day::timestamptz AS at, sum(d.dialled) AS dialled, sum(d.answered) AS answered,
+         sum(d.calls) AS calls, sum(d.a_count) AS a_count, sum(d.b_count) AS b_count
+    FROM u, rollup_days d
+   WHERE callreport_rollup_days($1::uuid, $2::timestamptz, $2::timestamptz, $3::timestamptz)
+     AND u.unit = 'day'
+     AND d.user_id = $1::uuid
+     AND d.day >= $2::timestamptz::date
+     AND d.day <= $3::timestamptz::date
+   GROUP BY 1
+  UNION ALL
+  SELECT o.hour, sum(o.dialled), sum(o.answered), sum(o.calls), sum(o.a_count),
+         sum(o.b_count)
+    FROM u, rollup_hours o
+   WHERE callreport_rollup_days($1::uuid, $2::timestamptz, $2::timestamptz, $3::timestamptz)
+     AND u.unit = 'hour'
+     AND o.user_id = $1::uuid
+     AND o.hour >= $2::timestamptz
+     AND o.hour < $3::timestamptz + interval '1 second'
+   GROUP BY 1
+  UNION ALL
+  SELECT coalesce(h.at, r.at), coalesce(h.dialled, 0), coalesce(h.answered, 0),
+         coalesce(r.calls, 0), coalesce(r.a_count, 0), coalesce(r.b_count, 0)
+    FROM h FULL JOIN r ON r.at = h.at)
 SELECT CASE WHEN g.unit = 'hour' THEN to_char(g.at, 'HH24:00')
             ELSE to_char(g.at, 'MM-DD') END AS label,
        callreport_ts(greatest(g.at, $2::timestamptz)) AS lo,
        callreport_ts(least(g.next - interval '1 second', $3::timestamptz)) AS hi,
        g.unit,
-       coalesce(h.dialled, 0) AS dialled,
-       coalesce(h.answered, 0) AS answered,
-       round(100.0 * h.answered / nullif(h.dialled, 0), 1) AS connect_rate,
-       coalesce(r.calls, 0) AS calls,
-       coalesce(r.a_count, 0) AS a_count,
-       coalesce(r.b_count, 0) AS b_count
+       coalesce(x.dialled, 0) AS dialled,
+       coalesce(x.answered, 0) AS answered,
+       round(100.0 * x.answered / nullif(x.dialled, 0), 1) AS connect_rate,
+       coalesce(x.calls, 0) AS calls,
+       coalesce(x.a_count, 0) AS a_count,
+       coalesce(x.b_count, 0) AS b_count
   FROM g
-  LEFT JOIN h ON h.at = g.at
-  LEFT JOIN r ON r.at = g.at
+  LEFT JOIN x ON x.at = g.at
  ORDER BY g.at
