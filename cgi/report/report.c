@@ -474,7 +474,9 @@ report_serve(struct req *req, const struct report *r)
 	memset(&run, 0, sizeof(run));
 	run.r = r;
 	run.pv = arena_alloc(req->a, (r->nfields + 1) * sizeof(*run.pv));
-	if (valid_fields(req->a, r->fields, r->nfields, req->params, run.pv, &err)) {
+	/* A page's filter is no parameter of the JSON (the contract's). */
+	if (valid_fields_but(req->a, r->fields, r->nfields, req->params,
+	    req->fmt == FMT_JSON ? F_PAGE : 0, run.pv, &err)) {
 		valid_fail(req, r->fields, r->nfields, err);
 		return bad_input(req, &run);
 	}
