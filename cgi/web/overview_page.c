@@ -76,16 +76,23 @@ from_result(struct arena *a, PGresult *res, struct table *t)
 }
 
 /*
- * The rows of a part kept in task_overview (overview_result_json's form),
- * copied into the arena. Returns 0, or -1 when text is not of that form.
+ * The rows of part pt kept in task_overview (overview_result_json's form),
+ * copied into the arena. Returns 0, or -1 when text is not of that form or
+ * not of pt's statement (another version of the program kept it).
  */
 static int
-from_json(struct arena *a, const char *text, struct table *t)
+from_json(struct arena *a, const struct overview_part *pt, const char *text,
+    struct table *t)
 {
 	struct json_object *j = json_tokener_parse(text), *names, *rows, *row, *v;
+	char digest[OVERVIEW_DIGEST];
 	int i, c, rc = -1;
 
-	if (j == NULL || !json_object_object_get_ex(j, "names", &names) ||
+	overview_digest(pt, digest);
+	if (j == NULL || !json_object_object_get_ex(j, "sql", &v) ||
+	    !json_object_is_type(v, json_type_string) ||
+	    strcmp(json_object_get_string(v), digest) != 0 ||
+	    !json_object_object_get_ex(j, "names", &names) ||
 	    !json_object_object_get_ex(j, "rows", &rows) ||
 	    !json_object_is_type(names, json_type_array) ||
 	    !json_object_is_type(rows, json_type_array))
@@ -154,7 +161,7 @@ part_rows(struct req *req, const struct overview_part *pt, const struct scope *s
 	 * and req_db_fail() never returns 0, but that is in another file. */
 	*res = NULL;
 	*t = (struct table){0};
-	if (kept != NULL && sc->start == NULL && from_json(req->a, kept, t) == 0)
+	if (kept != NULL && sc->start == NULL && from_json(req->a, pt, kept, t) == 0)
 		return 0;
 	if ((e = db_exec(req->db, pt->sql, 4, p, res)) != DB_OK)
 		return req_db_fail(req, e);
