@@ -178,7 +178,8 @@ static const struct field f_done_phones[] = {
 	{ "province", FT_INTSET, F_PAGE, 1, INT32_MAX, NULL, NULL, "省份" },
 	{ "operator", FT_CODESET, F_PAGE, 0, 0, opcodes, opvals, "运营商" },
 	{ "none", FT_CODESET, F_PAGE, 0, 0, record_nones, record_nones, "未记录" },
-	{ "dropoff", FT_TEXT, F_PAGE, 1, 256, NULL, NULL, "客户挂断前的话术" },
+	/* An utterance's name: 255 characters as the import takes one, 4 bytes each at most. */
+	{ "dropoff", FT_TEXT, F_PAGE, 1, 1020, NULL, NULL, "客户挂断前的话术" },
 	SORT_FIELDS(record_sort_codes),
 	COLUMNS_FIELD,
 };

@@ -360,7 +360,7 @@ BAD = [
     ("records", {"operator[]": "unknown"}, "operator must be an array of: yd, lt, dx"),
     ("records", {"none[]": "tags"}, "none must be an array of: level, province, operator, hangupcause"),
     ("records", {"none[]": ["level"] * 101}, "none takes at most 100 values"),
-    ("records", {"dropoff": "话" * 86}, "dropoff must be a string of at most 256 bytes"),
+    ("records", {"dropoff": "话" * 341}, "dropoff must be a string of at most 1020 bytes"),
     ("numbers", {"none[]": "level"}, "none must be an array of: province, operator"),
 ]
 
