@@ -204,8 +204,9 @@ num(const struct table *t, int i, int c)
  * connected column), ry, rh (the rate column, of 100%), lx (the column's
  * middle), TICK on at most CHART_TICKS rows, VALUE while columns are wide
  * enough, link_q (the column link, the value the row's list is filtered by,
- * percent-encoded) with LINK, else NOLINK, NONZERO or ZERO for the count. <section>_MAX is the largest count (the value axis' top).
- * Shows <section>_NONE when every count is 0.
+ * percent-encoded) with LINK, else NOLINK, NONZERO or ZERO for the count.
+ * <section>_MAX is the largest count (the value axis' top). Shows
+ * <section>_NONE when every count is 0.
  */
 static int
 fill(struct req *req, struct tpl_dict *d, const struct overview_part *pt,
