@@ -202,6 +202,24 @@ def test_query_done_task_phones(big, generic):
 
 
 @pytest.mark.parametrize("generic", MODES)
+def test_a_calls_neighbours(big, generic):
+    """上一通 / 下一通 of a call opened from the call records page (done_phones.nav.sql): the list's
+    filters, the call after them, by the task's indexes. It numbers the list's whole selection,
+    as a workbook reads it: with the values known (prepare = 0), a selection of most of a task
+    that no index narrows (no filter, or hangupcause, level, province or operator alone over
+    the task's whole life, or since a time) may be read whole, as a workbook's; a period or a
+    call, by index."""
+    for what, p in done_phones_cases(big).items():
+        if not generic and p[DONE_PHONES.index("id")] is None and None in (
+                p[DONE_PHONES.index("start_at")], p[DONE_PHONES.index("end_at")]):
+            continue
+        found = no_seq_scan(explain(big, "done_phones.nav", [big["tenant"]] + p + [big["record"]], generic),
+                            f"nav, {what}")
+        # (A bitmap scan names its index on a child node without the relation.)
+        assert any(s[1] == "records" for s in found) and any(s[2] for s in found), (what, found)
+
+
+@pytest.mark.parametrize("generic", MODES)
 def test_task_number(big, generic):
     t, task = big["tenant"], big["task"]
     day = big["day"]
@@ -226,6 +244,11 @@ def test_task_number(big, generic):
     }
     for what, params in cases.items():
         no_seq_scan(explain(big, "task_number.count", params, generic), f"count, {what}")
+        # The attempts view (attempts=1), one row an attempt, as the overview's hours link to it:
+        # an hour, a period. (Its total over the whole task counts every attempt of the task.)
+        if params[7] is not None or params[9] is not None or params[6] is not None:
+            no_seq_scan(explain(big, "task_attempts.count", params, generic), f"attempts' count, {what}")
+        no_seq_scan(explain(big, "task_attempts", params + ["15", "0"], generic), f"attempts, {what}")
         found = no_seq_scan(explain(big, "task_number", params + ["15", "0"], generic),
                             f"page 1, {what}")
         # The page walks an index on the task, never the primary key past other tasks'
@@ -334,4 +357,4 @@ def test_overview_over_a_period(big, generic, name):
         if name in ("overview_tags", "overview_tag_groups"):
             assert ("Index Scan", "record_tags", "record_tags_pkey") in found, (name, what, found)
         if name == "overview_hangup":
-            assert any(s[1] == "record_details" and s[2] == "record_details_record" for s in found), found
+            assert any(s[2] == "record_details_record" for s in found), (what, found)
