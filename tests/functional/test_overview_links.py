@@ -24,7 +24,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import OUT, cli, get, post
+from conftest import OUT, cli, get, post, query
 from html_lib import check_page, login, page
 from test_html_pages import xlsx_rows
 from test_periods import section, text_of, total_of
@@ -306,7 +306,6 @@ def test_the_kept_overview_links_the_same(ov, db):
     """The import kept the whole life's parts (with their statements' digests): the page
     shows them, links and all, as it computes them; a part kept by another version of the
     program (another digest) is computed again."""
-    from conftest import query
     kept = page("/tasks/" + TASK, ov["sid"])
     parts = dict(query(db, "SELECT part, result->>'sql' FROM task_overview WHERE task_id = %s", TASK))
     assert len(parts) == 13 and all(re.fullmatch(r"[0-9a-f]{8}", d) for d in parts.values())
