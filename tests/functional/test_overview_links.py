@@ -190,10 +190,10 @@ def tables(text):
                 m = re.search(r'href="([^"]*)"', cells[0][1])
                 if m:
                     row["link"] = html.unescape(m.group(1))
-                for attrs, cell in cells:
-                    if "count" in attrs:
+                for cattrs, cell in cells:
+                    if "count" in cattrs:
                         row["count"] = int(text_of(cell))
-                    if "records" in attrs:
+                    if "records" in cattrs:
                         row["records"] = int(text_of(cell))
                         row["records_link"] = html.unescape(re.search(r'href="([^"]*)"', cell).group(1))
                 rows.append(row)
