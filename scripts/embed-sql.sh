@@ -9,7 +9,8 @@
 # filters of a page and of its count) is spliced into each statement that
 # uses it, here, at build time. A file that another one includes is a
 # fragment: it is no statement, and gets no sql_<stem> of its own. A fragment
-# includes nothing.
+# may include another (done_phones.where includes record.dropoff), to a depth
+# of 4: deeper is an error (a fragment that includes itself).
 set -eu
 
 include='^[[:blank:]]*-- @include [A-Za-z0-9_.]*[[:blank:]]*$'
@@ -17,28 +18,39 @@ include='^[[:blank:]]*-- @include [A-Za-z0-9_.]*[[:blank:]]*$'
 # expand FILE.sql: FILE with its includes done, on stdout.
 expand() {
 	awk -v dir="$(dirname "$1")" -v re="$include" '
-	$0 ~ re {
-		ind = $0
+	# splice(line, depth): the lines of the fragment that line names, each
+	# indented as line is, its own includes spliced in turn.
+	function splice(line, depth,    ind, w, f, head, n, r, l) {
+		ind = line
 		sub(/--.*/, "", ind)
-		f = dir "/" $3 ".sql"
+		split(line, w, " ")
+		f = dir "/" w[3] ".sql"
+		if (depth > 4 || (f in open)) {
+			printf "%s:%d: %s includes itself, or nests deeper than 4\n", FILENAME, FNR, f > "/dev/stderr"
+			exit 1
+		}
+		open[f] = 1
 		head = 1
 		n = 0
 		while ((r = (getline l < f)) > 0) {
 			if (head && l ~ /^--/)
 				continue
 			head = 0
-			if (l ~ re) {
-				printf "%s: %s includes another fragment\n", FILENAME, f > "/dev/stderr"
-				exit 1
-			}
-			print (l == "" ? "" : ind l)
 			n++
+			if (l ~ re)
+				splice(ind l, depth + 1)
+			else
+				print (l == "" ? "" : ind l)
 		}
 		close(f)
+		delete open[f]
 		if (r < 0 || n == 0) {
 			printf "%s:%d: nothing to include from %s\n", FILENAME, FNR, f > "/dev/stderr"
 			exit 1
 		}
+	}
+	$0 ~ re {
+		splice($0, 1)
 		next
 	}
 	{ print }' "$1"

@@ -51,7 +51,7 @@
 <thead><tr><th scope="col">等级</th><th scope="col" class="num">通话数</th><th scope="col" class="num">占比</th><th scope="col">分布</th></tr></thead>
 <tbody>
 {{#LEVEL}}<tr>
-<td data-label="等级">{{#LINK}}{{#LIVE}}<a href="{{BASE}}/tasks/{{TASK_ID}}/records?levels%5B0%5D%5B%5D={{lo}}&amp;levels%5B0%5D%5B%5D={{hi}}{{PERIOD_AMP}}">{{label}}</a>{{/LIVE}}{{#EXPORT}}{{label}}{{/EXPORT}}{{/LINK}}{{#NOLINK}}{{label}}{{/NOLINK}}</td>
+<td data-label="等级">{{#LIVE}}<a href="{{BASE}}/tasks/{{TASK_ID}}/records?{{#LINK}}level%5B%5D={{link_q}}{{/LINK}}{{#NOLINK}}none%5B%5D=level{{/NOLINK}}{{PERIOD_AMP}}">{{label}}</a>{{/LIVE}}{{#EXPORT}}{{label}}{{/EXPORT}}</td>
 <td data-label="通话数" class="num count">{{count}}</td>
 <td data-label="占比" class="num">{{pct}}%</td>
 <td class="barcell"><svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">{{#COLOR}}<rect width="{{bar}}" height="10" fill="{{color}}"></rect>{{/COLOR}}{{#NOCOLOR}}<rect width="{{bar}}" height="10"></rect>{{/NOCOLOR}}</svg></td>
@@ -129,7 +129,7 @@
 <thead><tr><th scope="col">最后一句话术</th><th scope="col" class="num">通话数</th><th scope="col" class="num">占客户挂断</th><th scope="col">分布</th></tr></thead>
 <tbody>
 {{#HANGUP}}<tr>
-<td data-label="最后一句话术" class="wrap">{{label}}</td>
+<td data-label="最后一句话术" class="wrap">{{#LIVE}}<a href="{{BASE}}/tasks/{{TASK_ID}}/records?dropoff={{link_q}}{{PERIOD_AMP}}">{{label}}</a>{{/LIVE}}{{#EXPORT}}{{label}}{{/EXPORT}}</td>
 <td data-label="通话数" class="num count">{{count}}</td>
 <td data-label="占客户挂断" class="num">{{pct}}%</td>
 <td class="barcell"><svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true"><rect width="{{bar}}" height="10"></rect></svg></td>
@@ -150,7 +150,7 @@
 <table class="report">
 <thead><tr><th scope="col">时段</th><th scope="col" class="num">呼叫次数</th><th scope="col" class="num">接通次数</th><th scope="col" class="num">占呼叫</th><th scope="col" class="num">接通率</th></tr></thead>
 <tbody>
-{{#HOUR}}<tr><td>{{label}}</td><td class="num count">{{count}}</td><td class="num">{{connected}}</td><td class="num">{{pct}}%</td><td class="num">{{rate}}{{#NONZERO}}%{{/NONZERO}}</td></tr>{{/HOUR}}
+{{#HOUR}}<tr data-hour="{{hour}}"><td>{{#NONZERO}}{{#LIVE}}<a href="{{BASE}}/tasks/{{TASK_ID}}/numbers?attempts=1&amp;hour={{hour}}{{PERIOD_AMP}}">{{label}}</a>{{/LIVE}}{{#EXPORT}}{{label}}{{/EXPORT}}{{/NONZERO}}{{#ZERO}}{{label}}{{/ZERO}}</td><td class="num count">{{count}}</td><td class="num">{{connected}}</td><td class="num">{{pct}}%</td><td class="num">{{rate}}{{#NONZERO}}%{{/NONZERO}}</td></tr>{{/HOUR}}
 </tbody>
 </table>
 </details>{{/HOUR_ANY}}
@@ -204,7 +204,7 @@
 <thead><tr><th scope="col">挂断原因</th><th scope="col">原因码</th><th scope="col" class="num">通话数</th><th scope="col" class="num">占比</th><th scope="col">分布</th></tr></thead>
 <tbody>
 {{#CAUSE}}<tr>
-<td data-label="挂断原因">{{#LINK}}{{#LIVE}}<a href="{{BASE}}/tasks/{{TASK_ID}}/records?hangupcause={{link_q}}{{PERIOD_AMP}}">{{label}}</a>{{/LIVE}}{{#EXPORT}}{{label}}{{/EXPORT}}{{/LINK}}{{#NOLINK}}{{label}}{{/NOLINK}}</td>
+<td data-label="挂断原因">{{#LIVE}}<a href="{{BASE}}/tasks/{{TASK_ID}}/records?{{#LINK}}hangupcause={{link_q}}{{/LINK}}{{#NOLINK}}none%5B%5D=hangupcause{{/NOLINK}}{{PERIOD_AMP}}">{{label}}</a>{{/LIVE}}{{#EXPORT}}{{label}}{{/EXPORT}}</td>
 <td data-label="原因码">{{#LINK}}<code class="raw">{{code}}</code>{{/LINK}}</td>
 <td data-label="通话数" class="num count">{{count}}</td>
 <td data-label="占比" class="num">{{pct}}%</td>
@@ -222,12 +222,12 @@
 <thead><tr><th scope="col">运营商</th><th scope="col" class="num">号码</th><th scope="col" class="num">已呼叫</th><th scope="col" class="num">接通</th><th scope="col" class="num">接通率</th><th scope="col" class="num">通话记录</th></tr></thead>
 <tbody>
 {{#OPERATOR}}<tr>
-<td data-label="运营商">{{#LINK}}{{#LIVE}}<a href="{{BASE}}/tasks/{{TASK_ID}}/numbers?type%5B%5D={{code}}{{PERIOD_AMP}}">{{label}}</a>{{/LIVE}}{{#EXPORT}}{{label}}{{/EXPORT}}{{/LINK}}{{#NOLINK}}{{label}}{{/NOLINK}}</td>
+<td data-label="运营商">{{#LIVE}}<a href="{{BASE}}/tasks/{{TASK_ID}}/numbers?{{#LINK}}type%5B%5D={{link_q}}{{/LINK}}{{#NOLINK}}none%5B%5D=operator{{/NOLINK}}{{DIALLED_AMP}}{{PERIOD_AMP}}">{{label}}</a>{{/LIVE}}{{#EXPORT}}{{label}}{{/EXPORT}}</td>
 <td data-label="号码" class="num">{{total}}</td>
 <td data-label="已呼叫" class="num count">{{count}}</td>
 <td data-label="接通" class="num">{{connected}}</td>
 <td data-label="接通率" class="num">{{rate}}%</td>
-<td data-label="通话记录" class="num">{{records}}</td>
+<td data-label="通话记录" class="num records">{{#LIVE}}<a href="{{BASE}}/tasks/{{TASK_ID}}/records?{{#LINK}}operator%5B%5D={{link_q}}{{/LINK}}{{#NOLINK}}none%5B%5D=operator{{/NOLINK}}{{PERIOD_AMP}}">{{records}}</a>{{/LIVE}}{{#EXPORT}}{{records}}{{/EXPORT}}</td>
 </tr>{{/OPERATOR}}
 {{#OPERATOR_NONE}}<tr><td colspan="6">还没有呼叫。</td></tr>{{/OPERATOR_NONE}}
 </tbody>
@@ -242,12 +242,12 @@
 <thead><tr><th scope="col">省份</th><th scope="col" class="num">号码</th><th scope="col" class="num">已呼叫</th><th scope="col" class="num">接通</th><th scope="col" class="num">接通率</th><th scope="col" class="num">通话记录</th></tr></thead>
 <tbody>
 {{#PROVINCE}}<tr>
-<td data-label="省份">{{#LINK}}{{#LIVE}}<a href="{{BASE}}/tasks/{{TASK_ID}}/numbers?province={{province_id}}{{PERIOD_AMP}}">{{label}}</a>{{/LIVE}}{{#EXPORT}}{{label}}{{/EXPORT}}{{/LINK}}{{#NOLINK}}{{label}}{{/NOLINK}}</td>
+<td data-label="省份">{{#LIVE}}<a href="{{BASE}}/tasks/{{TASK_ID}}/numbers?{{#LINK}}province={{link_q}}{{/LINK}}{{#NOLINK}}none%5B%5D=province{{/NOLINK}}{{DIALLED_AMP}}{{PERIOD_AMP}}">{{label}}</a>{{/LIVE}}{{#EXPORT}}{{label}}{{/EXPORT}}</td>
 <td data-label="号码" class="num">{{total}}</td>
 <td data-label="已呼叫" class="num count">{{count}}</td>
 <td data-label="接通" class="num">{{connected}}</td>
 <td data-label="接通率" class="num">{{rate}}%</td>
-<td data-label="通话记录" class="num">{{records}}</td>
+<td data-label="通话记录" class="num records">{{#LIVE}}<a href="{{BASE}}/tasks/{{TASK_ID}}/records?{{#LINK}}province%5B%5D={{link_q}}{{/LINK}}{{#NOLINK}}none%5B%5D=province{{/NOLINK}}{{PERIOD_AMP}}">{{records}}</a>{{/LIVE}}{{#EXPORT}}{{records}}{{/EXPORT}}</td>
 </tr>{{/PROVINCE}}
 {{#PROVINCE_NONE}}<tr><td colspan="6">还没有呼叫。</td></tr>{{/PROVINCE_NONE}}
 </tbody>

@@ -1377,7 +1377,7 @@ store_overview(struct imp *im)
 				goto out;
 			}
 			buf_reset(&js);
-			overview_result_json(&js, r);
+			overview_result_json(&js, &overview_parts[k], r);
 			PQclear(r);
 			p[2] = overview_parts[k].section;
 			p[4] = js.p;

@@ -57,6 +57,9 @@ field_json(struct json *j, const struct field *f)
 	/* F_NOSQL: the engine's (page, sort=), no SQL parameter. */
 	json_key(j, "sql");
 	json_boolean(j, !(f->flags & F_NOSQL));
+	/* F_PAGE: HTML and the files only; the JSON never reads it. */
+	json_key(j, "page_only");
+	json_boolean(j, f->flags & F_PAGE);
 	json_key(j, "min");
 	json_int(j, f->min);
 	json_key(j, "max");

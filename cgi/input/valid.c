@@ -417,6 +417,13 @@ int
 valid_fields(struct arena *a, const struct field *fields, size_t n,
     const struct val *in, struct pval *out, const char **err)
 {
+	return valid_fields_but(a, fields, n, in, 0, out, err);
+}
+
+int
+valid_fields_but(struct arena *a, const struct field *fields, size_t n,
+    const struct val *in, unsigned skip, struct pval *out, const char **err)
+{
 	const struct field *f;
 	const struct val *v;
 	size_t i;
@@ -425,7 +432,7 @@ valid_fields(struct arena *a, const struct field *fields, size_t n,
 	for (i = 0; i < n; i++) {
 		f = &fields[i];
 		memset(&out[i], 0, sizeof(out[i]));
-		if (f->flags & F_DERIVED)
+		if (f->flags & (F_DERIVED | skip))
 			continue;
 		v = val_get(in, f->name);
 		if (v != NULL && v->type == V_NULL)

@@ -44,6 +44,13 @@ enum ftype {
  * period, report.c); links leave it out.
  */
 #define F_DERIVED	0x08
+/*
+ * A page's filter, an extension of a contract's report (the overview's rows
+ * link to the lists with it): read for HTML and the files (XLSX, CSV). JSON
+ * skips it (valid_fields_but), so that on the v1 endpoints it stays what it
+ * always was there, an unknown parameter, ignored whatever its value.
+ */
+#define F_PAGE		0x10
 
 struct field {
 	const char		 *name;
@@ -71,6 +78,9 @@ struct pval {
  */
 int	 valid_fields(struct arena *, const struct field *, size_t n,
 	    const struct val *in, struct pval *out, const char **err);
+/* As valid_fields, but a field with one of the flags skip is absent, never read. */
+int	 valid_fields_but(struct arena *, const struct field *, size_t n,
+	    const struct val *in, unsigned skip, struct pval *out, const char **err);
 
 /*
  * Records a 400 for err, a message of valid_fields, on req with the field

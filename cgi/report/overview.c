@@ -1,4 +1,7 @@
-/* overview_parts.c: the task overview's parts, shared by the page and the importer. */
+/* overview.c: the task overview's parts, shared by the page and the importer. */
+#include <stdint.h>
+#include <stdio.h>
+
 #include "base/buf.h"
 #include "base/json.h"
 #include "report/overview.h"
@@ -22,13 +25,29 @@ const struct overview_part overview_parts[] = {
 const size_t overview_nparts = sizeof(overview_parts) / sizeof(overview_parts[0]);
 
 void
-overview_result_json(struct buf *out, const PGresult *res)
+overview_digest(const struct overview_part *pt, char out[OVERVIEW_DIGEST])
 {
+	uint32_t h = 2166136261u;
+	const unsigned char *s;
+
+	for (s = (const unsigned char *)pt->sql; *s != '\0'; s++)
+		h = (h ^ *s) * 16777619u;
+	snprintf(out, OVERVIEW_DIGEST, "%08x", (unsigned)h);
+}
+
+void
+overview_result_json(struct buf *out, const struct overview_part *pt,
+    const PGresult *res)
+{
+	char digest[OVERVIEW_DIGEST];
 	struct json j;
 	int i, c;
 
+	overview_digest(pt, digest);
 	json_init(&j, out);
 	json_obj_open(&j);
+	json_key(&j, "sql");
+	json_str(&j, digest);
 	json_key(&j, "names");
 	json_arr_open(&j);
 	for (c = 0; c < PQnfields(res); c++)

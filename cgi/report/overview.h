@@ -28,9 +28,19 @@ extern const struct overview_part overview_parts[];
 extern const size_t overview_nparts;
 
 /*
- * Appends res as {"names": [...], "rows": [[...], ...]}: every value the text
- * PostgreSQL gave, null for NULL (how task_overview keeps a part).
+ * The digest of part pt's statement, 8 hex digits (FNV-1a) and a NUL: a part
+ * kept by a program whose statement was another (its columns, what its links
+ * mean) is not used, but computed again.
  */
-void	overview_result_json(struct buf *, const PGresult *);
+#define OVERVIEW_DIGEST	9
+void	overview_digest(const struct overview_part *, char out[OVERVIEW_DIGEST]);
+
+/*
+ * Appends res, the rows of part pt, as {"sql": its digest, "names": [...],
+ * "rows": [[...], ...]}: every value the text PostgreSQL gave, null for NULL
+ * (how task_overview keeps a part).
+ */
+void	overview_result_json(struct buf *, const struct overview_part *,
+	    const PGresult *);
 
 #endif

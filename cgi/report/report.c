@@ -329,15 +329,16 @@ cursor_poll(struct rowsrc *s)
 /*
  * Runs the statements of an XLSX summary sheet into run: the task of
  * task_id (its name and headline), and the names of the ids and codes the
- * filters tags, status and type were given (filter_names.sql). Returns 0
- * or the status of the failure it set.
+ * filters tags, status, type, level, province, operator and none were given
+ * (filter_names.sql). Returns 0 or the status of the failure it set.
  */
 static int
 summaries(struct req *req, struct run *run)
 {
-	static const char *const named[] = { "tags", "status", "type" };
+	static const char *const named[] = { "tags", "status", "type", "level",
+	    "province", "operator", "none" };
 	const struct report *r = run->r;
-	const char *p[4] = { req->tenant, NULL, NULL, NULL };
+	const char *p[8] = { req->tenant };
 	enum db_err e;
 	bool any = false;
 	size_t k;
@@ -349,13 +350,14 @@ summaries(struct req *req, struct run *run)
 		    &run->task)) != DB_OK)
 			return req_db_fail(req, e);
 	}
-	for (k = 0; k < 3; k++)
-		if ((i = REPORT_FIELD(r, named[k])) >= 0 && run->pv[i].set) {
+	for (k = 0; k < 7; k++)
+		if ((i = REPORT_FIELD(r, named[k])) >= 0 && run->pv[i].set &&
+		    r->fields[i].type != FT_UINT) {	/* a set's values */
 			p[k + 1] = run->pv[i].text;
 			any = true;
 		} else
 			p[k + 1] = NULL;
-	if (any && (e = db_exec(req->db, sql_filter_names, 4, p,
+	if (any && (e = db_exec(req->db, sql_filter_names, 8, p,
 	    &run->names)) != DB_OK)
 		return req_db_fail(req, e);
 	return 0;
@@ -539,7 +541,9 @@ report_serve(struct req *req, const struct report *r)
 	memset(&run, 0, sizeof(run));
 	run.r = r;
 	run.pv = arena_alloc(req->a, (r->nfields + 1) * sizeof(*run.pv));
-	if (valid_fields(req->a, r->fields, r->nfields, req->params, run.pv, &err)) {
+	/* A page's filter is no parameter of the JSON (the contract's). */
+	if (valid_fields_but(req->a, r->fields, r->nfields, req->params,
+	    req->fmt == FMT_JSON ? F_PAGE : 0, run.pv, &err)) {
 		valid_fail(req, r->fields, r->nfields, err);
 		return bad_input(req, &run);
 	}

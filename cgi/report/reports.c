@@ -18,6 +18,9 @@
 
 static const char *const opcodes[] = { "yd", "lt", "dx", NULL };
 static const char *const opvals[] = { "1", "2", "3", NULL };
+/* none[]: the things a number or a call record may lack (the SQL takes the codes as text[]). */
+static const char *const number_nones[] = { "province", "operator", NULL };
+static const char *const record_nones[] = { "level", "province", "operator", "hangupcause", NULL };
 
 static const char *const number_sort_codes[] = { "id", "status", NULL };
 static const char *const record_sort_codes[] = { "calldate", "score", "bill", "rounds", NULL };
@@ -68,6 +71,8 @@ static const struct field f_task_number[] = {
 	PERIOD_SHORTCUT,
 	PERIOD_TIMES,
 	{ "hour", FT_UINT, 0, 0, 23, NULL, NULL, "呼叫时段(时)" },
+	/* A page's filter (F_PAGE: never the JSON's): the overview's 未知 rows. */
+	{ "none", FT_CODESET, F_PAGE, 0, 0, number_nones, number_nones, "未记录" },
 	/* HTML and XLSX: one row per call attempt (REPORT_TASK_ATTEMPTS). */
 	{ "attempts", FT_FLAG, F_NOSQL, 0, 1, NULL, NULL, "每次呼叫一行" },
 	SORT_FIELDS(number_sort_codes),
@@ -165,6 +170,16 @@ static const struct field f_done_phones[] = {
 	PERIOD_TIMES,
 	/* An extension: the overview's hangup-cause rows link here with it. */
 	{ "hangupcause", FT_TEXT, 0, 1, 64, NULL, NULL, "挂断原因" },
+	/*
+	 * The pages' filters (F_PAGE: the JSON, the contract's, never reads
+	 * them), with which the overview's rows link here: done_phones.sql.
+	 */
+	{ "level", FT_UUIDSET, F_PAGE, 0, 0, NULL, NULL, "意向等级" },
+	{ "province", FT_INTSET, F_PAGE, 1, INT32_MAX, NULL, NULL, "省份" },
+	{ "operator", FT_CODESET, F_PAGE, 0, 0, opcodes, opvals, "运营商" },
+	{ "none", FT_CODESET, F_PAGE, 0, 0, record_nones, record_nones, "未记录" },
+	/* An utterance's name: 255 characters as the import takes one, 4 bytes each at most. */
+	{ "dropoff", FT_TEXT, F_PAGE, 1, 1020, NULL, NULL, "客户挂断前的话术" },
 	SORT_FIELDS(record_sort_codes),
 	COLUMNS_FIELD,
 };

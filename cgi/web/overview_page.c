@@ -76,16 +76,23 @@ from_result(struct arena *a, PGresult *res, struct table *t)
 }
 
 /*
- * The rows of a part kept in task_overview (overview_result_json's form),
- * copied into the arena. Returns 0, or -1 when text is not of that form.
+ * The rows of part pt kept in task_overview (overview_result_json's form),
+ * copied into the arena. Returns 0, or -1 when text is not of that form or
+ * not of pt's statement (another version of the program kept it).
  */
 static int
-from_json(struct arena *a, const char *text, struct table *t)
+from_json(struct arena *a, const struct overview_part *pt, const char *text,
+    struct table *t)
 {
 	struct json_object *j = json_tokener_parse(text), *names, *rows, *row, *v;
+	char digest[OVERVIEW_DIGEST];
 	int i, c, rc = -1;
 
-	if (j == NULL || !json_object_object_get_ex(j, "names", &names) ||
+	overview_digest(pt, digest);
+	if (j == NULL || !json_object_object_get_ex(j, "sql", &v) ||
+	    !json_object_is_type(v, json_type_string) ||
+	    strcmp(json_object_get_string(v), digest) != 0 ||
+	    !json_object_object_get_ex(j, "names", &names) ||
 	    !json_object_object_get_ex(j, "rows", &rows) ||
 	    !json_object_is_type(names, json_type_array) ||
 	    !json_object_is_type(rows, json_type_array))
@@ -154,7 +161,7 @@ part_rows(struct req *req, const struct overview_part *pt, const struct scope *s
 	 * and req_db_fail() never returns 0, but that is in another file. */
 	*res = NULL;
 	*t = (struct table){0};
-	if (kept != NULL && sc->start == NULL && from_json(req->a, kept, t) == 0)
+	if (kept != NULL && sc->start == NULL && from_json(req->a, pt, kept, t) == 0)
 		return 0;
 	if ((e = db_exec(req->db, pt->sql, 4, p, res)) != DB_OK)
 		return req_db_fail(req, e);
@@ -196,9 +203,10 @@ num(const struct table *t, int i, int c)
  * cx, cw (the column's start and width), cy, ch (the count), cy2, ch2 (the
  * connected column), ry, rh (the rate column, of 100%), lx (the column's
  * middle), TICK on at most CHART_TICKS rows, VALUE while columns are wide
- * enough, link_q (the drill-down value, percent-encoded) with LINK, NONZERO
- * or ZERO for the count. <section>_MAX is the largest count (the value axis' top).
- * Shows <section>_NONE when every count is 0.
+ * enough, link_q (the column link, the value the row's list is filtered by,
+ * percent-encoded) with LINK, else NOLINK, NONZERO or ZERO for the count.
+ * <section>_MAX is the largest count (the value axis' top). Shows
+ * <section>_NONE when every count is 0.
  */
 static int
 fill(struct req *req, struct tpl_dict *d, const struct overview_part *pt,
@@ -220,10 +228,12 @@ fill(struct req *req, struct tpl_dict *d, const struct overview_part *pt,
 	ccolor = colno(&t, "color");
 	w = n > 0 ? (double)CHART_W / n : CHART_W;
 	every = n > CHART_TICKS ? (n + CHART_TICKS - 1) / CHART_TICKS : 1;
-	/* A row with a filter to drill down by (lo, code, id or province_id) links there. */
-	if ((cl = colno(&t, "lo")) < 0 && (cl = colno(&t, "code")) < 0 &&
-	    (cl = colno(&t, "id")) < 0)
-		cl = colno(&t, "province_id");
+	/*
+	 * The value a row's link filters by (a part's column link): LINK with
+	 * link_q, or NOLINK when it is NULL (the row of those without one: the
+	 * template links it with none[]).
+	 */
+	cl = colno(&t, "link");
 	for (i = 0; i < n; i++) {
 		v = num(&t, i, ccount);
 		sum += v;
@@ -374,6 +384,14 @@ overview_page(struct req *req)
 	}
 	d = html_page(req, title);
 	tpl_set(d, "TASK_ID", pv[0].text);
+	/*
+	 * The numbers dialled, as the operators' and provinces' rows count them:
+	 * over a period those with an attempt in it (the period's own filter),
+	 * else those of a status but 0, 等待呼叫.
+	 */
+	tpl_set(d, "DIALLED_AMP", sc.start != NULL ? "" : "&status%5B%5D=1&status%5B%5D=2"
+	    "&status%5B%5D=3&status%5B%5D=4&status%5B%5D=5&status%5B%5D=6&status%5B%5D=7"
+	    "&status%5B%5D=8&status%5B%5D=9&status%5B%5D=10&status%5B%5D=11&status%5B%5D=12");
 	hook_periods(req, d, arena_printf(req->a, "%s%s", req->cfg->base_path, req->path),
 	    per.code, sc.start, sc.end, true, period_query, NULL);
 	for (c = 0; c < head.ncols; c++)

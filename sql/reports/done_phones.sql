@@ -3,7 +3,13 @@
 -- $1 tenant, $2 task_id, $3 id, $4 levels int[][] (score intervals, any of, inclusive),
 -- $5 keyword (substring of callee), $6 bills {lo,hi} in seconds, $7 rounds {lo,hi},
 -- $8 tags uuid[] (any of), $9 start_at, $10 end_at, $11 hangupcause (an extension: the
--- overview's hangup-cause rows link here), $12 limit (NULL: all), $13 offset.
+-- overview's hangup-cause rows link here), then the pages' filters (F_PAGE: the JSON
+-- never sets them), with which the overview's rows link here: $12 level uuid[] (level
+-- ids, any of), $13 province int[] (region ids, any of), $14 operator int[] (1 移动,
+-- 2 联通, 3 电信; any of), $15 none text[] (those without each named thing: level,
+-- province and operator 0 or none, hangupcause empty or none), $16 dropoff (calls the
+-- customer hung up, by the robot's last utterance: record.dropoff.sql);
+-- $17 limit (NULL: all), $18 offset.
 -- The filters are done_phones.where.sql, the same text as in done_phones.count.sql.
 --
 -- bills: a call's talk time in whole seconds is bill ms / 1000 truncated, as a
@@ -48,7 +54,7 @@ SELECT rtags.tags,
            AND r.user_id = $1::uuid
            -- @include done_phones.where
          ORDER BY r.calldate DESC, r.id DESC
-         LIMIT $12::bigint OFFSET $13::bigint) r
+         LIMIT $17::bigint OFFSET $18::bigint) r
   LEFT JOIN levels l ON l.id = r.level_id AND l.user_id = $1::uuid
   LEFT JOIN regions c ON c.id = r.city_id AND c.user_id = $1::uuid
   LEFT JOIN regions p ON p.id = r.province_id AND p.user_id = $1::uuid

@@ -1,9 +1,10 @@
 -- overview_causes: the task's call records by hangup cause (hangupcause), most first, each
 -- with its Chinese label (label_sets, kind hangupcause; a code without one as it is).
 -- $1 tenant, $2 task uuid, $3 start_at, $4 end_at (calldate, inclusive; NULL: the whole
--- life). Columns: code (the records page's hangupcause filter; NULL: none recorded),
--- label, count, base (every record of the period). A period of whole days is counted
--- from the rollups (rollup_counts, dim 'cause'; sql/schema.sql), else from the records.
+-- life). Columns: code (NULL: none recorded, or empty), label, count, base (every record
+-- of the period), link (the code again: the records page's hangupcause lists the row's
+-- calls; NULL: none[]=hangupcause lists them). A period of whole days is counted from the
+-- rollups (rollup_counts, dim 'cause', '' for none; sql/schema.sql), else from the records.
 WITH c AS (
   SELECT nullif(x.code, '') AS code, sum(x.n) AS n
     FROM rollup_counts x
@@ -13,7 +14,7 @@ WITH c AS (
      AND x.day <= $4::timestamptz::date
    GROUP BY 1
   UNION ALL
-  SELECT r.hangupcause, count(*)
+  SELECT nullif(r.hangupcause, ''), count(*)
     FROM records r
    WHERE NOT callreport_rollup_days($1::uuid, $3::timestamptz, $3::timestamptz, $4::timestamptz)
      AND r.task_id = $2::uuid AND r.user_id = $1::uuid
@@ -23,7 +24,8 @@ WITH c AS (
 SELECT c.code,
        coalesce(l.label, c.code, '（未记录）') AS label,
        c.n AS count,
-       sum(c.n) OVER () AS base
+       sum(c.n) OVER () AS base,
+       c.code AS link
   FROM c
   LEFT JOIN label_sets l ON l.kind = 'hangupcause' AND l.code = c.code
  ORDER BY c.n DESC, c.code NULLS LAST

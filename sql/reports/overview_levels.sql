@@ -1,6 +1,8 @@
 -- overview_levels: the task's call records per level, highest scores first, then those
 -- without a level. $1 tenant, $2 task uuid, $3 start_at, $4 end_at (calldate, inclusive; NULL: the whole life)
--- Columns: label, count, base (every record of the task), color, lo, hi (the score interval).
+-- Columns: label, count, base (every record of the task), color, lo, hi (the score interval),
+-- link (the level's id: the records page's level[] lists the row's calls; NULL for those
+-- without a level, which none[]=level lists).
 -- A period of whole days is counted from the rollups (rollup_counts, dim 'level'; sql/schema.sql).
 WITH c AS (
   SELECT nullif(x.code, '')::uuid AS level_id, sum(x.n) AS n
@@ -18,16 +20,17 @@ WITH c AS (
      AND ($3::timestamptz IS NULL OR r.calldate >= $3::timestamptz)
      AND ($4::timestamptz IS NULL OR r.calldate < $4::timestamptz + interval '1 second')
    GROUP BY r.level_id)
-SELECT x.label, x.count, (SELECT coalesce(sum(n), 0) FROM c) AS base, x.color, x.lo, x.hi
+SELECT x.label, x.count, (SELECT coalesce(sum(n), 0) FROM c) AS base, x.color, x.lo, x.hi,
+       x.link
   FROM (SELECT l.name || '(' || l.alias || ')' AS label,
                coalesce(c.n, 0) AS count,
                CASE WHEN l.color ~ '^#[0-9A-Fa-f]{3,8}$' THEN l.color END AS color,
-               l.score_min AS lo, l.score_max AS hi, 0 AS k
+               l.score_min AS lo, l.score_max AS hi, l.id::text AS link, 0 AS k
           FROM levels l
           LEFT JOIN c ON c.level_id = l.id
          WHERE l.user_id = $1::uuid
         UNION ALL
-        SELECT '未分级', c.n, NULL, NULL, NULL, 1
+        SELECT '未分级', c.n, NULL, NULL, NULL, NULL, 1
           FROM c
          WHERE c.level_id IS NULL) AS x
  ORDER BY x.k, x.lo DESC, x.label

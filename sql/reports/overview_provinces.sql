@@ -1,7 +1,8 @@
 -- overview_provinces: the task's results by the callee's province, most dialled first.
 -- $1 tenant, $2 task uuid. Columns: label, total (numbers), count (numbers dialled),
 -- connected, rate (connect rate, %), base (every number dialled), records (call records),
--- province_id (the numbers page's province filter; NULL: unknown). $3 start_at, $4 end_at
+-- link (the region id: the numbers page's province, the records page's province[]; NULL
+-- for none or 0, unknown, which none[]=province lists). $3 start_at, $4 end_at
 -- (inclusive; NULL: the whole life): with a period, as overview_operators.sql.
 WITH -- The numbers with an attempt in the period, and whether one of them connected.
 pn AS (
@@ -12,15 +13,15 @@ pn AS (
      AND h.call_time < $4::timestamptz + interval '1 second'
    GROUP BY h.number_id),
 c AS (
-  SELECT n.province_id,
+  SELECT nullif(n.province_id, 0) AS province_id,
          count(*) AS total,
          count(*) FILTER (WHERE n.status <> 0) AS dialled,
          count(*) FILTER (WHERE n.status = 1) AS connected
     FROM numbers n
    WHERE n.task_id = $2::uuid AND n.user_id = $1::uuid AND $3::timestamptz IS NULL
-   GROUP BY n.province_id
+   GROUP BY 1
   UNION ALL
-  SELECT n.province_id, count(*), count(*), count(*) FILTER (WHERE pn.connected)
+  SELECT nullif(n.province_id, 0), count(*), count(*), count(*) FILTER (WHERE pn.connected)
     FROM pn
     -- Each number by its key (LIMIT 1: a lookup per number, never a scan of numbers).
     CROSS JOIN LATERAL (
@@ -28,14 +29,14 @@ c AS (
         FROM numbers n
        WHERE n.id = pn.number_id AND n.user_id = $1::uuid AND n.task_id = $2::uuid
        LIMIT 1) n
-   GROUP BY n.province_id),
+   GROUP BY 1),
 r AS (
-  SELECT x.province_id, count(*) AS n
+  SELECT nullif(x.province_id, 0) AS province_id, count(*) AS n
     FROM records x
    WHERE x.task_id = $2::uuid AND x.user_id = $1::uuid
      AND ($3::timestamptz IS NULL OR x.calldate >= $3::timestamptz)
      AND ($4::timestamptz IS NULL OR x.calldate < $4::timestamptz + interval '1 second')
-   GROUP BY x.province_id)
+   GROUP BY 1)
 SELECT coalesce(p.city, '未知') AS label,
        c.total,
        c.dialled AS count,
@@ -43,7 +44,7 @@ SELECT coalesce(p.city, '未知') AS label,
        round(100.0 * c.connected / greatest(c.dialled, 1), 1) AS rate,
        sum(c.dialled) OVER () AS base,
        coalesce(r.n, 0) AS records,
-       c.province_id
+       c.province_id AS link
   FROM c
   LEFT JOIN r ON r.province_id IS NOT DISTINCT FROM c.province_id
   LEFT JOIN regions p ON p.id = c.province_id AND p.user_id = $1::uuid

@@ -1,17 +1,27 @@
 -- overview_tags: the ten tags most often put on the task's call records.
 -- $1 tenant, $2 task uuid, $3 start_at, $4 end_at (calldate, inclusive; NULL: the whole life). Columns: id, label, count, base (every record of the task), color.
+-- A record's tags are read by its key (record_tags_pkey), record by record, as the drop-off
+-- reads a record's transcript (overview_hangup.sql): the cost is the period's records, never
+-- a scan of every tenant's tags (a join the planner may hash; the array is no join it can).
 WITH rec AS (
   SELECT r.id FROM records r WHERE r.task_id = $2::uuid AND r.user_id = $1::uuid
     AND ($3::timestamptz IS NULL OR r.calldate >= $3::timestamptz)
-    AND ($4::timestamptz IS NULL OR r.calldate < $4::timestamptz + interval '1 second'))
+    AND ($4::timestamptz IS NULL OR r.calldate < $4::timestamptz + interval '1 second')),
+c AS (
+  SELECT t.tag_id, count(*) AS n
+    FROM rec
+    CROSS JOIN LATERAL (
+      SELECT array_agg(rt.tag_id) AS ids
+        FROM record_tags rt
+       WHERE rt.record_id = rec.id AND rt.user_id = $1::uuid) a
+    CROSS JOIN LATERAL unnest(a.ids) AS t(tag_id)
+   GROUP BY t.tag_id)
 SELECT g.id,
        g.name AS label,
-       count(*) AS count,
+       c.n AS count,
        (SELECT count(*) FROM rec) AS base,
        CASE WHEN g.color ~ '^#[0-9A-Fa-f]{3,8}$' THEN g.color END AS color
-  FROM rec
-  JOIN record_tags rt ON rt.record_id = rec.id AND rt.user_id = $1::uuid
-  JOIN tags g ON g.id = rt.tag_id AND g.user_id = $1::uuid
- GROUP BY g.id, g.name, g.color
- ORDER BY count(*) DESC, g.name, g.id
+  FROM c
+  JOIN tags g ON g.id = c.tag_id AND g.user_id = $1::uuid
+ ORDER BY c.n DESC, g.name, g.id
  LIMIT 10

@@ -5,8 +5,8 @@
 -- $1 tenant, $2 task_id, $3 status int[], $4 keyword, $5 operator int[],
 -- $6 call_history (unused: every statement of a report takes the same parameters),
 -- $7 province, $8 start_at, $9 end_at, $10 hour (with a period or an hour, only the
--- attempts in it, still numbered among all the number's attempts), $11 limit (NULL: all),
--- $12 offset
+-- attempts in it, still numbered among all the number's attempts), $11 none (a page's
+-- filter: task_number.where.sql), $12 limit (NULL: all), $13 offset
 SELECT n.number,
        n.id AS number_id,
        ns.label AS number_status_str,
@@ -51,4 +51,4 @@ SELECT n.number,
    AND n.user_id = $1::uuid
    -- @include task_number.where
  ORDER BY n.id, h.attempt
- LIMIT $11::bigint OFFSET $12::bigint
+ LIMIT $12::bigint OFFSET $13::bigint

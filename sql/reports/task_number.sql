@@ -1,7 +1,8 @@
 -- task_number: one page of a task's numbers (GET v1/task/number), ascending id.
 -- $1 tenant, $2 task_id, $3 status int[], $4 keyword, $5 operator int[],
 -- $6 call_history (1: embed attempts), $7 province, $8 start_at, $9 end_at, $10 hour
--- (pages' extensions: task_number.where.sql), $11 limit (NULL: all), $12 offset
+-- (pages' extensions: task_number.where.sql), $11 none (a page's filter, never the
+-- JSON's: task_number.where.sql), $12 limit (NULL: all), $13 offset
 --
 -- The page is chosen first (the subquery n), and only its rows get their regions,
 -- labels and attempts. Its task test is "= ANY (ARRAY[$2])" and its order
@@ -65,7 +66,7 @@ SELECT n.number,
            AND n.user_id = $1::uuid
            -- @include task_number.where
          ORDER BY n.task_id, n.id
-         LIMIT $11::bigint OFFSET $12::bigint) n
+         LIMIT $12::bigint OFFSET $13::bigint) n
   LEFT JOIN regions c ON c.id = n.city_id AND c.user_id = $1::uuid
   LEFT JOIN regions p ON p.id = n.province_id AND p.user_id = $1::uuid
   LEFT JOIN status_labels s ON s.code = n.status

@@ -60,11 +60,16 @@ def big(db, data, vendor):
                     "(SELECT FROM record_details d WHERE d.record_id = r.id) ORDER BY r.id LIMIT 1", task)[0][0]
     tag = query(db, "SELECT rt.tag_id::text FROM record_tags rt JOIN records r ON r.id = rt.record_id "
                     "WHERE r.task_id = %s GROUP BY 1 ORDER BY count(*) LIMIT 1", task)[0][0]
+    level = query(db, "SELECT level_id::text FROM records WHERE task_id = %s AND level_id IS NOT NULL "
+                      "GROUP BY 1 ORDER BY count(*) LIMIT 1", task)[0][0]
+    province = query(db, "SELECT province_id FROM records WHERE task_id = %s AND province_id IS NOT NULL "
+                         "GROUP BY 1 ORDER BY count(*) LIMIT 1", task)[0][0]
     day = query(db, "SELECT (calldate AT TIME ZONE 'Asia/Shanghai')::date::text FROM records "
                     "WHERE task_id = %s GROUP BY 1 ORDER BY count(*) DESC LIMIT 1", task)[0][0]
     conn = psycopg2.connect(SUPER_DSN)
     conn.autocommit = True
-    yield {"tenant": tenant, "task": task, "record": rec, "tag": tag, "day": day, "conn": conn}
+    yield {"tenant": tenant, "task": task, "record": rec, "tag": tag, "day": day, "level": level,
+           "province": province, "conn": conn}
     conn.close()
 
 
@@ -137,17 +142,20 @@ def no_seq_scan(found, what):
     return found
 
 
+DONE_PHONES = ["task_id", "id", "levels", "keyword", "bills", "rounds", "tags", "start_at", "end_at",
+               "hangupcause", "level", "province", "operator", "none", "dropoff"]
+
+
 def done_phones_cases(big):
-    """Parameters $2..$11 of done_phones (task_id, id, levels, keyword, bills, rounds, tags,
-    start_at, end_at, hangupcause) as report.c binds them, for each filter alone and all together."""
+    """Parameters $2..$16 of done_phones (DONE_PHONES: the contract's filters, then the pages'
+    own) as report.c binds them, for each filter alone and all together."""
     b = big
-    none = [b["task"], None, None, None, None, None, None, None, None, None]
+    none = [b["task"]] + [None] * (len(DONE_PHONES) - 1)
 
     def w(**kw):
         p = list(none)
         for k, v in kw.items():
-            p[["task_id", "id", "levels", "keyword", "bills", "rounds", "tags", "start_at", "end_at",
-               "hangupcause"].index(k)] = v
+            p[DONE_PHONES.index(k)] = v
         return p
     return {
         "no filter": none,
@@ -165,8 +173,20 @@ def done_phones_cases(big):
         "hangupcause": w(hangupcause="NORMAL_CLEARING"),
         "hangupcause of a day": w(hangupcause="NO_ANSWER", start_at=f"{b['day']} 00:00:00",
                                   end_at=f"{b['day']} 23:59:59"),
+        # The pages' filters, with which the overview's rows link to the list.
+        "level": w(level="{%s}" % b["level"]),
+        "province": w(province="{%s}" % b["province"]),
+        "operator": w(operator="{2}"),
+        "none": w(none="{level,province,operator,hangupcause}"),
+        "dropoff": w(dropoff="（机器人未开口）"),
+        "dropoff of a day": w(dropoff="（机器人未开口）", start_at=f"{b['day']} 00:00:00",
+                              end_at=f"{b['day']} 23:59:59"),
+        "province of a day": w(province="{%s}" % b["province"], start_at=f"{b['day']} 00:00:00",
+                               end_at=f"{b['day']} 23:59:59"),
         "every filter": w(levels="{{0,1000}}", keyword="138", bills="{0,600}", rounds="{0,20}",
-                          tags="{%s}" % b["tag"], start_at="2026-10-01 00:00:00", end_at="2026-12-31 23:59:59"),
+                          tags="{%s}" % b["tag"], start_at="2026-10-01 00:00:00", end_at="2026-12-31 23:59:59",
+                          level="{%s}" % b["level"], province="{%s}" % b["province"], operator="{1,2,3}",
+                          dropoff="开场白"),
     }
 
 
@@ -183,10 +203,28 @@ def test_query_done_task_phones(big, generic):
 
 
 @pytest.mark.parametrize("generic", MODES)
+def test_a_calls_neighbours(big, generic):
+    """上一通 / 下一通 of a call opened from the call records page (done_phones.nav.sql): the list's
+    filters, the call after them, by the task's indexes. It numbers the list's whole selection,
+    as a workbook reads it: with the values known (prepare = 0), a selection of most of a task
+    that no index narrows (no filter, or hangupcause, level, province or operator alone over
+    the task's whole life, or since a time) may be read whole, as a workbook's; a period or a
+    call, by index."""
+    for what, p in done_phones_cases(big).items():
+        if not generic and p[DONE_PHONES.index("id")] is None and None in (
+                p[DONE_PHONES.index("start_at")], p[DONE_PHONES.index("end_at")]):
+            continue
+        found = no_seq_scan(explain(big, "done_phones.nav", [big["tenant"]] + p + [big["record"]], generic),
+                            f"nav, {what}")
+        # (A bitmap scan names its index on a child node without the relation.)
+        assert any(s[1] == "records" for s in found) and any(s[2] for s in found), (what, found)
+
+
+@pytest.mark.parametrize("generic", MODES)
 def test_task_number(big, generic):
     t, task = big["tenant"], big["task"]
     day = big["day"]
-    nop = [None, None, None, None]  # province, start_at, end_at, hour
+    nop = [None, None, None, None, None]  # province, start_at, end_at, hour, none
     cases = {
         "no filter": [t, task, None, None, None, "0"] + nop,
         "status": [t, task, "{1,3}", None, None, "0"] + nop,
@@ -194,13 +232,24 @@ def test_task_number(big, generic):
         "type": [t, task, None, None, "{2}", "0"] + nop,
         "call_history": [t, task, None, None, None, "1"] + nop,
         "every filter": [t, task, "{1}", "138", "{2,3}", "1"] + nop,
-        "province": [t, task, None, None, None, "0", "11", None, None, None],
-        "a period": [t, task, None, None, None, "0", None, f"{day} 00:00:00", f"{day} 23:59:59", None],
-        "status of a period": [t, task, "{1}", None, None, "0", None, f"{day} 00:00:00", f"{day} 23:59:59", None],
-        "an hour of a period": [t, task, None, None, None, "0", None, f"{day} 00:00:00", f"{day} 23:59:59", "10"],
+        "province": [t, task, None, None, None, "0", "11", None, None, None, None],
+        "a period": [t, task, None, None, None, "0", None, f"{day} 00:00:00", f"{day} 23:59:59", None, None],
+        "status of a period": [t, task, "{1}", None, None, "0", None, f"{day} 00:00:00", f"{day} 23:59:59",
+                               None, None],
+        "an hour of a period": [t, task, None, None, None, "0", None, f"{day} 00:00:00", f"{day} 23:59:59", "10",
+                                None],
+        # The page's own filter: the numbers of no province, or no operator (the overview's 未知).
+        "none": [t, task, None, None, None, "0", None, None, None, None, "{province,operator}"],
+        "none of a period": [t, task, "{1,2,3,4,5,6,7,8,9,10,11,12}", None, None, "0", None,
+                             f"{day} 00:00:00", f"{day} 23:59:59", None, "{operator}"],
     }
     for what, params in cases.items():
         no_seq_scan(explain(big, "task_number.count", params, generic), f"count, {what}")
+        # The attempts view (attempts=1), one row an attempt, as the overview's hours link to it:
+        # an hour, a period. (Its total over the whole task counts every attempt of the task.)
+        if params[7] is not None or params[9] is not None or params[6] is not None:
+            no_seq_scan(explain(big, "task_attempts.count", params, generic), f"attempts' count, {what}")
+        no_seq_scan(explain(big, "task_attempts", params + ["15", "0"], generic), f"attempts, {what}")
         found = no_seq_scan(explain(big, "task_number", params + ["15", "0"], generic),
                             f"page 1, {what}")
         # The page walks an index on the task, never the primary key past other tasks'
@@ -296,8 +345,7 @@ def test_callbacks(big, generic):
                    for s in page), (what, page)
 
 
-# Not yet here: overview_tags (a scan of record_tags, as before periods).
-OVERVIEW_PARTS = ["overview_task", "overview_status", "overview_levels", "overview_tag_groups",
+OVERVIEW_PARTS = ["overview_task", "overview_status", "overview_levels", "overview_tags", "overview_tag_groups",
                   "overview_bills", "overview_rounds", "overview_operators", "overview_provinces",
                   "overview_hours", "overview_hangup", "overview_trend", "overview_causes"]
 
@@ -306,10 +354,17 @@ OVERVIEW_PARTS = ["overview_task", "overview_status", "overview_levels", "overvi
 @pytest.mark.parametrize("name", OVERVIEW_PARTS)
 def test_overview_over_a_period(big, generic, name):
     """Every part of the task overview (report/overview.c) over a period reads the task's rows of
-    the period by index (records_task_*, call_histories_task, numbers' pkey). (The whole life of
-    this task, most of the table, is read whole, and computed ahead by the import.)"""
+    the period by index (records_task_*, call_histories_task, numbers' pkey), and a record's tags
+    and transcript by its key. (The whole life of this task, most of the table, is read whole,
+    and computed ahead by the import.)"""
     day, t, task = big["day"], big["tenant"], big["task"]
     week = query(big["conn"], "SELECT (%s::date + 6)::text", day)[0][0]
     for what, params in {"one day": [t, task, f"{day} 00:00:00", f"{day} 23:59:59"],
                          "a week": [t, task, f"{day} 00:00:00", f"{week} 23:59:59"]}.items():
-        no_seq_scan(explain(big, name, params, generic), f"{name}, {what}")
+        found = no_seq_scan(explain(big, name, params, generic), f"{name}, {what}")
+        assert any(s[2] for s in found), (name, what, found)
+        # A record's tags and its transcript (the drop-off), record by record by their keys.
+        if name in ("overview_tags", "overview_tag_groups"):
+            assert ("Index Scan", "record_tags", "record_tags_pkey") in found, (name, what, found)
+        if name == "overview_hangup":
+            assert any(s[2] == "record_details_record" for s in found), (what, found)

@@ -173,10 +173,42 @@ test_colors(void)
 	CHECK(!valid_color(NULL));
 }
 
+/*
+ * A page's filter (F_PAGE) skipped, as the JSON of a contract's report skips
+ * it: absent whatever its value, a bad one included; read otherwise.
+ */
+static void
+test_skipped_fields_are_absent(void)
+{
+	static const struct field pf[] = {
+		{ "task_id", FT_UUID, F_REQUIRED, 0, 0, NULL, NULL, NULL },
+		{ "province", FT_INTSET, F_PAGE, 1, 99, NULL, NULL, NULL },
+	};
+	struct arena *a = arena_new();
+	struct val *in = val_new(a, V_OBJ);
+	struct pval pv[2];
+	const char *err = NULL, *good = "task_id=" UUID "&province[]=3",
+	    *bad = "task_id=" UUID "&province[]=x";
+
+	CHECK(val_parse_form(a, in, good, strlen(good), &err) == 0);
+	CHECK(valid_fields_but(a, pf, 2, in, F_PAGE, pv, &err) == 0);
+	CHECK(pv[0].set && !pv[1].set);
+	CHECK(valid_fields_but(a, pf, 2, in, 0, pv, &err) == 0);
+	CHECK(pv[1].set && pv[1].n == 1 && pv[1].ints[0] == 3);
+	in = val_new(a, V_OBJ);
+	CHECK(val_parse_form(a, in, bad, strlen(bad), &err) == 0);
+	CHECK(valid_fields_but(a, pf, 2, in, F_PAGE, pv, &err) == 0);
+	CHECK(!pv[1].set);
+	CHECK(valid_fields(a, pf, 2, in, pv, &err) == -1);
+	CHECK_STR(err, "province must be an array of integers from 1 to 99");
+	arena_free(a);
+}
+
 int
 main(void)
 {
 	TEST(test_table);
+	TEST(test_skipped_fields_are_absent);
 	TEST(test_empty_arrays_are_absent);
 	TEST(test_colors);
 	TEST(test_times);
