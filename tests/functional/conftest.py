@@ -120,14 +120,16 @@ def query(conn, sql, *args):
         return c.fetchall()
 
 
-def recount(conn, tenant_id):
-    """What every write of a tenant's rows keeps besides them (callreport_recount: the counts,
-    the rollups, the data version), after a test changed rows in place, in the zone of the
-    tests' configuration (the rollups' days are that zone's)."""
+def rollup(conn, tenant_id):
+    """The rollups of a tenant made again (callreport_rollup, as every write does) after a
+    test moved rows in time in place, in the zone of the tests' configuration (the rollups'
+    days are that zone's). Not callreport_recount: the test puts the rows back, and the data
+    version it would bump would make every other kept figure (the overviews the import
+    computed, test_html_pages) look stale to the tests that follow."""
     with conn.cursor() as c:
         c.execute("BEGIN")
         c.execute("SET LOCAL TimeZone = 'Asia/Shanghai'")
-        c.execute("SELECT callreport_recount(%s)", (tenant_id,))
+        c.execute("SELECT callreport_rollup(%s)", (tenant_id,))
         c.execute("COMMIT")
 
 

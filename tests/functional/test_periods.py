@@ -17,7 +17,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import CLI, CONF, get, query, recount
+from conftest import CLI, CONF, get, query, rollup
 from html_lib import alpha_sid, check_page, page  # noqa: F401 (fixtures)
 from test_html_pages import xlsx_rows
 from test_start_page import FMT, ZONE, busiest_day, r1
@@ -220,7 +220,7 @@ def test_midnight_on_either_side(data, db, alpha_sid, busy):
         for (hid, _), t in zip(his, (last, first)):
             cur.execute("UPDATE call_histories SET call_time = %s WHERE id = %s", (t, hid))
         db.commit()
-        recount(db, tid)
+        rollup(db, tid)
         for s, e in ((f"{day} 00:00:00", f"{day} 23:59:59"), (f"{d + DAY} 00:00:00", f"{d + DAY} 23:59:59")):
             text, want = check_overview(db, data, alpha_sid, task, s, e)
             assert (last in want["calls"]) == (s.startswith(day)) and (first in want["calls"]) != s.startswith(day)
@@ -233,7 +233,7 @@ def test_midnight_on_either_side(data, db, alpha_sid, busy):
         for hid, t in his:
             cur.execute("UPDATE call_histories SET call_time = %s WHERE id = %s", (t, hid))
         db.commit()
-        recount(db, tid)
+        rollup(db, tid)
 
 
 def test_yesterday(data, db, alpha_sid, busy):
