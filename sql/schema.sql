@@ -519,7 +519,7 @@ SELECT task_id, user_id, count(*)
 -- per task and hour, kept by callreport_rollup() in the transaction of every write
 -- (callreport_recount below), so that a period of whole days never reads the raw rows.
 -- Hours and days are the zone's of the write (rollup_zones; the configuration's
--- time_zone): a page in another zone, or over a period that is not whole days, computes
+-- timezone): a page in another zone, or over a period that is not whole days, computes
 -- from the raw rows instead (the same figures, slower).
 --
 -- rollup_hours: per task and hour, call attempts and those answered (status 1), the
