@@ -584,7 +584,9 @@ CREATE INDEX IF NOT EXISTS rollup_repeats_task ON rollup_repeats (task_id, day);
 
 -- rollup_counts: per task and day, counts by a dimension: dim 'level', the call records
 -- by level (code: the level's id; '': none), 'status', the call attempts by status (code:
--- 0..12), 'cause', the call records by hangup cause (code: hangupcause; '': none).
+-- 0..12), 'cause', the call records by hangup cause (code: hangupcause; '': none), 'tag',
+-- the call records by tag (code: the tag's id), 'tag_group', the call records with a tag
+-- of the group, each once (code: the group's id).
 CREATE TABLE IF NOT EXISTS rollup_counts (
   user_id   uuid NOT NULL REFERENCES tenants(id),
   task_id   uuid NOT NULL REFERENCES tasks(uuid) ON DELETE CASCADE,
@@ -717,6 +719,20 @@ BEGIN
   SELECT tenant, h.task_id, 'status', h.call_time::date, h.status::text, count(*)
     FROM call_histories h
    WHERE h.user_id = tenant AND (task_ids IS NULL OR h.task_id = ANY (task_ids))
+   GROUP BY 2, 4, 5
+  UNION ALL
+  SELECT tenant, r.task_id, 'tag', r.calldate::date, rt.tag_id::text, count(*)
+    FROM records r
+    JOIN record_tags rt ON rt.record_id = r.id AND rt.user_id = tenant
+   WHERE r.user_id = tenant AND (task_ids IS NULL OR r.task_id = ANY (task_ids))
+   GROUP BY 2, 4, 5
+  UNION ALL
+  SELECT tenant, r.task_id, 'tag_group', r.calldate::date, gt.tag_group_id::text,
+         count(DISTINCT r.id)
+    FROM records r
+    JOIN record_tags rt ON rt.record_id = r.id AND rt.user_id = tenant
+    JOIN tag_group_tags gt ON gt.tag_id = rt.tag_id AND gt.user_id = tenant
+   WHERE r.user_id = tenant AND (task_ids IS NULL OR r.task_id = ANY (task_ids))
    GROUP BY 2, 4, 5;
 END $$;
 

@@ -1403,7 +1403,8 @@ out:
  * Finds the tasks the staged file writes, for their rollups (callreport_recount,
  * sql/schema.sql): the tasks its numbers, call attempts and records name, and
  * those the same rows named before (a number may move); all of the tenant's when
- * a level is new or renamed (the rollups count the A and B levels). Runs before
+ * a level is new or renamed (the rollups count the A and B levels) or a tag comes
+ * (its groups may change: the rollups count records by tag group). Runs before
  * the stage is applied. Returns 0, or -1 after printing the error.
  */
 static int
@@ -1424,7 +1425,8 @@ touched_tasks(struct imp *im)
 	          " l.name IS DISTINCT FROM ", im->tenant);
 	k = kind_by_name("level", 5);
 	sql_slot(&im->sql, "s", k, field_by_name(k, "name"));
-	buf_puts(&im->sql, "), coalesce(array_agg(DISTINCT t.t), '{}')::text FROM (");
+	buf_puts(&im->sql, ") OR EXISTS (SELECT FROM import_stage s WHERE s.kind = 'tag'),"
+	    " coalesce(array_agg(DISTINCT t.t), '{}')::text FROM (");
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		k = kind_by_name(rows[i].kind, strlen(rows[i].kind));
 		buf_printf(&im->sql, "%sSELECT ", i ? " UNION ALL " : "");

@@ -29,7 +29,30 @@ g AS (
     FROM u, generate_series(date_trunc(u.unit, u.s), u.e,
                             CASE WHEN u.unit = 'hour' THEN interval '1 hour'
                                  ELSE interval '1 day' END) AS x(at)),
+-- A period of whole days reads the rollups (rollup_days by day, rollup_hours by hour;
+-- sql/schema.sql), any other the raw rows.
+ro AS (
+  SELECT d.day::timestamptz AS at, sum(d.attempts) AS attempts, sum(d.connected) AS connected,
+         sum(d.calls) AS calls
+    FROM u, rollup_days d
+   WHERE callreport_rollup_days($1::uuid, $3::timestamptz, $3::timestamptz, $4::timestamptz)
+     AND u.unit = 'day'
+     AND d.task_id = $2::uuid AND d.user_id = $1::uuid
+     AND d.day >= $3::timestamptz::date
+     AND d.day <= $4::timestamptz::date
+   GROUP BY 1
+  UNION ALL
+  SELECT o.hour, sum(o.attempts), sum(o.connected), sum(o.calls)
+    FROM u, rollup_hours o
+   WHERE callreport_rollup_days($1::uuid, $3::timestamptz, $3::timestamptz, $4::timestamptz)
+     AND u.unit = 'hour'
+     AND o.task_id = $2::uuid AND o.user_id = $1::uuid
+     AND o.hour >= $3::timestamptz
+     AND o.hour < $4::timestamptz + interval '1 second'
+   GROUP BY 1),
 a AS (
+  SELECT ro.at, ro.attempts AS n, ro.connected FROM ro
+  UNION ALL
   SELECT date_trunc(u.unit, h.call_time) AS at,
          count(*) AS n,
          count(*) FILTER (WHERE h.status = 1) AS connected
@@ -37,13 +60,17 @@ a AS (
     JOIN call_histories h ON h.task_id = $2::uuid AND h.user_id = $1::uuid
                          AND h.call_time >= u.s
                          AND h.call_time < u.e + interval '1 second'
+   WHERE NOT callreport_rollup_days($1::uuid, $3::timestamptz, $3::timestamptz, $4::timestamptz)
    GROUP BY 1),
 r AS (
+  SELECT ro.at, ro.calls AS n FROM ro
+  UNION ALL
   SELECT date_trunc(u.unit, r.calldate) AS at, count(*) AS n
     FROM u
     JOIN records r ON r.task_id = $2::uuid AND r.user_id = $1::uuid
                   AND r.calldate >= u.s
                   AND r.calldate < u.e + interval '1 second'
+   WHERE NOT callreport_rollup_days($1::uuid, $3::timestamptz, $3::timestamptz, $4::timestamptz)
    GROUP BY 1)
 SELECT CASE WHEN g.unit = 'hour' THEN to_char(g.at, 'HH24:00')
             ELSE to_char(g.at, 'MM-DD') END AS label,

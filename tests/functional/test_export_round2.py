@@ -173,7 +173,9 @@ def test_killed_worker_leaves_no_workbook(big):
         s.close()
         assert name.startswith(f"callreport-{worker}-"), name
         wait_for(lambda: not os.path.exists(f"/proc/{worker}"), 10, "the worker to go")
-        assert leftovers(tmp) == [name]
+        # Left by the killed worker (unless its successor, started at once, was quicker
+        # than this look: then the log below says which process removed it).
+        assert leftovers(tmp) in ([name], [])
         # The next worker's start removes it.
         wait_for(lambda: get("/healthz", base=inst.base).status == 200, 30, "a new worker")
         wait_for(lambda: leftovers(tmp) == [], 10, "the workbook to be removed")

@@ -252,3 +252,64 @@ def test_comparison_levels_and_statuses_from_the_rollups(db, tenant):
             st = dict(query(db, """SELECT status, count(*) FROM call_histories WHERE task_id = %s
                 AND call_time >= %s AND call_time < %s GROUP BY 1""", row["task_id"], lo, hi))
             assert {x["status"]: x["count"] for x in row["statuses"]} == {k: st.get(k, 0) for k in range(13)}
+
+
+# Every statement with a rollup part: its parameters after the tenant ($1), from a task,
+# a period and the previous one of the same length.
+GATED = {
+    "start": lambda t, s, e, ps, pe, tasks: [s, e, ps, pe, None],
+    "compare": lambda t, s, e, ps, pe, tasks: [s, e, ps, pe, "{" + ",".join(tasks[:3]) + "}"],
+    "start_trend": lambda t, s, e, ps, pe, tasks: [s, e],
+    "overview_levels": lambda t, s, e, ps, pe, tasks: [t, s, e],
+    "overview_causes": lambda t, s, e, ps, pe, tasks: [t, s, e],
+    "overview_hours": lambda t, s, e, ps, pe, tasks: [t, s, e],
+    "overview_tags": lambda t, s, e, ps, pe, tasks: [t, s, e],
+    "overview_tag_groups": lambda t, s, e, ps, pe, tasks: [t, s, e],
+    "overview_trend": lambda t, s, e, ps, pe, tasks: [t, s, e],
+}
+
+
+def answers(tenant, name, params, raw):
+    """The rows of sql/reports/NAME.sql for params as the web role in the tests' zone: from
+    the rollups, or (raw) from the raw rows, the rollups' zone made another for the
+    transaction (rolled back) so that the gate sends the statement to its raw part."""
+    from test_api_explain import null_params, sql_text
+    params = [tenant["id"]] + params
+    conn = psycopg2.connect(SUPER_DSN)
+    try:
+        with conn.cursor() as c:
+            c.execute("BEGIN")
+            if raw:
+                c.execute("UPDATE rollup_zones SET zone = 'UTC' WHERE user_id = %s", (tenant["id"],))
+            c.execute("SET LOCAL ROLE callreport_web")
+            c.execute("SELECT set_config('callreport.tenant', %s, true), "
+                      "set_config('TimeZone', 'Asia/Shanghai', true)", (tenant["id"],))
+            types = ", ".join("text" if p is None else "unknown" for p in params)
+            c.execute(f"PREPARE q ({types}) AS " + null_params(sql_text(name), params))
+            c.execute("EXECUTE q (%s)" % ", ".join(["%s"] * len(params)), params)
+            rows = c.fetchall()
+            c.execute("ROLLBACK")
+            return rows
+    finally:
+        conn.close()
+
+
+def test_every_statement_with_rollups_answers_as_the_raw_rows(db, tenant):
+    """Each statement with a rollup part (the start page, its trend, the comparison, the
+    overview's levels, causes, hours, tags, tag groups and trend) gives, for whole days, the
+    very rows its raw part gives, over randomized periods and tasks (1 day: by hour)."""
+    tasks = [t for (t,) in query(db, "SELECT uuid::text FROM tasks WHERE user_id = %s ORDER BY uuid",
+                                 tenant["id"])]
+    rnd = random.Random(SEED + 6)
+    checked = 0
+    for start, end in periods(rnd, 8) + [(EDGES[0], EDGES[0])]:
+        n = (end - start).days + 1
+        ps, pe = start - datetime.timedelta(days=n), start - datetime.timedelta(days=1)
+        s, e = f"{day(start)} 00:00:00", f"{day(end)} 23:59:59"
+        task = rnd.choice(tasks)
+        for name, params in GATED.items():
+            p = params(task, s, e, f"{day(ps)} 00:00:00", f"{day(pe)} 23:59:59", tasks)
+            got, want = answers(tenant, name, p, False), answers(tenant, name, p, True)
+            assert got == want, (name, s, e, task)
+            checked += bool(got)
+    assert checked >= 60, "most answers have rows"
