@@ -58,6 +58,7 @@
 #define POLL_MS		300	/* between two looks at the queue */
 #define CHORE_SECS	5	/* between heartbeats, expiries and cleanups */
 #define PROGRESS_ROWS	5000	/* a job's progress is written every so many rows */
+#define JOBS_NICE	10	/* a job's process runs below the workers */
 
 static volatile sig_atomic_t stopping;
 /*
@@ -525,7 +526,7 @@ jobs_main(const struct config *cfg, int argc, char **argv)
 	PGconn *c = NULL;
 	PGresult *r;
 	char host[256], me[400], why[64];
-	const char *p[2];
+	const char *p[2], *delay;
 	time_t chores = 0;
 	pid_t parent = getpid(), pid;
 	long max = cfg->jobs_max > 0 ? cfg->jobs_max : 1, running = 0, k;
@@ -542,8 +543,8 @@ jobs_main(const struct config *cfg, int argc, char **argv)
 		usage();
 		return 2;
 	}
-	if (getenv("CALLREPORT_JOBS_TEST_DELAY_MS") != NULL)
-		test_delay_ms = atol(getenv("CALLREPORT_JOBS_TEST_DELAY_MS"));
+	if ((delay = getenv("CALLREPORT_JOBS_TEST_DELAY_MS")) != NULL)
+		test_delay_ms = atol(delay);
 	if (gethostname(host, sizeof(host)) != 0)
 		snprintf(host, sizeof(host), "localhost");
 	host[sizeof(host) - 1] = '\0';
@@ -620,6 +621,14 @@ jobs_main(const struct config *cfg, int argc, char **argv)
 				prctl(PR_SET_PDEATHSIG, SIGKILL);
 				if (getppid() != parent)
 					_exit(3);
+				/*
+				 * Below the web workers: a job is throughput, a
+				 * page is latency (on a busy machine the pages
+				 * keep their p99, the job takes longer).
+				 */
+				errno = 0;
+				if (nice(JOBS_NICE) == -1 && errno != 0)
+					log_line(NULL, "jobs: nice: %s", strerror(errno));
 				signal(SIGTERM, SIG_DFL);
 				signal(SIGINT, SIG_DFL);
 				signal(SIGHUP, SIG_DFL);
