@@ -263,8 +263,8 @@ file_room(struct req *req, unsigned long long need)
 	have = (unsigned long long)sv.f_bavail * sv.f_frsize;
 	if (have >= need)
 		return 0;
-	log_line(req->id, "%s: %llu MB free, the file needs about %llu MB: "
-	    "refused", dir, have >> 20, mb(need));
+	log_line(req->id, "%s %s: %llu MB free, the file needs about %llu MB: "
+	    "refused", req->file_dir ? "jobs_dir" : "tmp_dir", dir, have >> 20, mb(need));
 	req_error(req, 507, arena_printf(req->a, "not enough temporary space for "
 	    "this export: it needs about %llu MB, %llu MB are free; narrow the "
 	    "filters, or try again later", mb(need), have >> 20));
