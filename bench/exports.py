@@ -13,20 +13,25 @@ the non-2xx answers of the interactive load (none expected), and what the
 exports did meanwhile (files made, refusals, seconds a file), so that a p99
 can be set against the time of one export. Writes its section to
 bench/results.md in place of the previous run's (before bench/xlsx.sh's).
-usage: bench/exports.py [--seconds N] [--rounds N] [--exporters N] [--conns N]
+Since export jobs (issue 20) a file of the million-number task is a job on the
+demo's server: this runs a second lighttpd on --port with the demo's configuration
+and export_async_rows = 0, so that the files are built in the requests, as measured.
+usage: bench/exports.py [--seconds N] [--rounds N] [--exporters N] [--conns N] [--port N]
 """
 import argparse
 import datetime
 import http.client
 import os
 import statistics
+import subprocess
 import sys
 import threading
 import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(__file__))
-from bench import BASE, ROOT, machine, psql, run_wrk  # noqa: E402
+import bench  # noqa: E402
+from bench import ROOT, machine, psql, run_wrk  # noqa: E402
 
 HEADING = "## Other tenants while one tenant exports"
 
@@ -34,7 +39,7 @@ HEADING = "## Other tenants while one tenant exports"
 def export_loop(path, token, stop, results, pause=0.5):
     """Asks for one file over and over until stop is set; a refusal (429, 503)
     waits pause seconds. Appends (status, seconds) of every answer to results."""
-    u = urllib.parse.urlsplit(BASE)
+    u = urllib.parse.urlsplit(bench.BASE)
     while not stop.is_set():
         t = time.monotonic()
         c = http.client.HTTPConnection(u.hostname, u.port, timeout=600)
@@ -70,7 +75,24 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--conns", type=int, default=2,
                     help="the other tenant's connections (at most its tenant_max_requests)")
+    ap.add_argument("--port", type=int, default=8092, help="the server without export jobs")
     a = ap.parse_args()
+    conf = os.path.join(ROOT, "var", "bench-exports.conf")
+    with open(os.path.join(ROOT, "var", "callreport.conf")) as f:
+        lines = [x for x in f if not x.startswith("export_async_rows")]
+    with open(conf, "w") as f:
+        f.write("".join(lines) + "export_async_rows = 0\n")
+    web = os.path.join(ROOT, "scripts", "web.sh")
+    subprocess.run([web, "start", str(a.port), conf], check=True, capture_output=True,
+                   env=dict(os.environ, CALLREPORT_JOBS="0"))
+    bench.BASE = f"http://127.0.0.1:{a.port}"
+    try:
+        measure(a)
+    finally:
+        subprocess.run([web, "stop", str(a.port)], capture_output=True)
+
+
+def measure(a):
     etoken, etask, etotal = tenant("demo")
     otoken, otask, _ = tenant("acme")
     eps = [{"name": "v1/setting/record_level", "method": "GET", "path": "/v1/setting/record_level"},

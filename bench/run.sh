@@ -4,6 +4,8 @@
 #                   against their ceiling (pgbench running the same statements)
 #   bench/exports.py  other tenants' JSON p99 while one tenant asks for more big exports
 #                   than its cap, against the idle p99 (a ratio)
+#   bench/jobs.py   export jobs: a big XLSX as a job against the same file built in the
+#                   request, the job's page and JSON p99, other pages' p99 while it runs
 #   bench/lists.sh  issue 17's files: the call-back list's XLSX, CSV against XLSX
 #   bench/xlsx.sh   the XLSX export against a bare libxlsxwriter program and Python
 #   bench/year.py   the start page, the comparison, the overview and the lists on a year
@@ -14,6 +16,7 @@ cd "$(dirname "$0")/.."
 scripts/demo.sh start 1000000
 /usr/bin/python3 bench/bench.py "$@"
 /usr/bin/python3 bench/exports.py
+/usr/bin/python3 bench/jobs.py
 bench/lists.sh
 bench/xlsx.sh
 # The year of data of the period issue (sql/demo/year.sql), added to the same demo once.

@@ -75,6 +75,7 @@ stop_one() {
 		stop_pid "$dir/httpd.pid" apache2
 	fi
 	workers_stop "$dir"
+	jobs_stop "$dir"
 }
 
 case "${1:-}" in
@@ -111,6 +112,7 @@ start)
 	esac
 	if apache2 -d "$dir" -f "$dir/httpd.conf" -k start && wait_port "$port"; then
 		echo "apache ($mode) serving http://127.0.0.1:$port$prefix/"
+		jobs_start "$dir" "$conf"
 		exit 0
 	fi
 	start_failed "apache.sh: apache" "$port" "$dir/error.log" ;;

@@ -30,6 +30,8 @@ template_dir = $root/templates
 static_dir = $root/static
 recordings_root = $root/var/recordings
 tmp_dir = $root/var/tmp
+# the export job runner's files (scripts/web.sh starts it beside lighttpd)
+jobs_dir = $root/var/jobs
 timezone = Asia/Shanghai
 CONF
 

@@ -33,6 +33,7 @@ stop_one() {
 	[ -d "$dir" ] || return 0
 	stop_pid "$dir/nginx.pid" nginx	# TERM: nginx's fast shutdown
 	workers_stop "$dir"
+	jobs_stop "$dir"
 }
 
 case "${1:-}" in
@@ -78,6 +79,7 @@ start)
 	} > "$dir/nginx.conf"
 	if nginx_cmd "$dir" && wait_port "$port"; then
 		echo "nginx serving http://127.0.0.1:$port/reports/"
+		jobs_start "$dir" "$conf"
 		exit 0
 	fi
 	start_failed "nginx.sh: nginx" "$port" "$dir/error.log" ;;

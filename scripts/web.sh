@@ -3,7 +3,9 @@
 # usage: web.sh start PORT CONF_FILE [PREFIX]   (re)start; PREFIX "" (default) or e.g. /reports
 #        web.sh stop PORT|all
 # Files: var/lighttpd-PORT.conf (from conf/lighttpd.conf.in), var/lighttpd-PORT.pid,
-#        var/lighttpd-PORT.error.log (lighttpd's and the program's stderr).
+#        var/lighttpd-PORT.error.log (lighttpd's and the program's stderr),
+#        var/jobs-PORT.pid and var/jobs-PORT.log: the export job runner (bin/callreport
+#        jobs) started beside lighttpd and stopped with it; CALLREPORT_JOBS=0: none.
 # CALLREPORT_BIN: the directory of the programs instead of bin/ (tests/sanitize/run.sh
 # serves build/san/bin/callreport.fcgi so).
 set -euo pipefail
@@ -83,9 +85,16 @@ stale_workers() {
 	echo "${out# }"
 }
 
-# stop_one PORT: stop our lighttpd for PORT and the FastCGI workers it spawned.
+# jobs_start PORT CONF: the export job runner for the server on PORT (scripts/jobs.sh).
+jobs_start() {
+	[ "${CALLREPORT_JOBS:-1}" = 0 ] && return 0
+	CALLREPORT_BIN=$bin "$root/scripts/jobs.sh" start "$var/jobs-$1" "$2"
+}
+
+# stop_one PORT: stop our lighttpd for PORT, the FastCGI workers it spawned and its runner.
 stop_one() {
 	local port=$1 pid kids
+	"$root/scripts/jobs.sh" stop "$var/jobs-$port" || true
 	if pid=$(pid_of "$port"); then
 		# lighttpd does not always take its workers down with it (one killed hard leaves
 		# them behind): note its descendants (multiwatch and the workers) first.
@@ -180,6 +189,7 @@ start() {
 				exit 1
 			fi
 			echo "lighttpd serving http://127.0.0.1:$port$prefix/"
+			jobs_start "$port" "$conf"
 			return 0
 		fi
 		sleep 0.1

@@ -54,6 +54,16 @@ workers_start() {
 	return 1
 }
 
+# The export job runner beside the workers (bin/callreport jobs, scripts/jobs.sh):
+# DIR/jobs.pid, its log DIR/jobs.log; CALLREPORT_JOBS=0: none.
+jobs_start() {
+	[ "${CALLREPORT_JOBS:-1}" = 0 ] || "$root/scripts/jobs.sh" start "$1/jobs" "$2"
+}
+
+jobs_stop() {
+	"$root/scripts/jobs.sh" stop "$1/jobs" || true
+}
+
 workers_stop() {
 	stop_pid "$1/workers.pid" multiwatch
 	rm -f "$1/fcgi.sock"

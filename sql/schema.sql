@@ -990,3 +990,53 @@ GRANT EXECUTE ON FUNCTION callreport_begin(text, text),
   callreport_session_new(bytea, uuid, int), callreport_session_end(bytea),
   callreport_login_failure(text, int), callreport_login_failures(text, int),
   callreport_login_attempt(text, int, int), callreport_login_ok(text, text) TO callreport_web;
+
+-- Export jobs (issue 20): a file of a selection over export_async_rows rows is
+-- built by `callreport jobs` (the runner), outside the web workers. The web
+-- role records a job and reads its state, for its own tenant only (the
+-- policies); it may set nothing but the cancel flag afterwards. The runner
+-- claims, runs, finishes and expires jobs through admin_db (the owner: every
+-- tenant's queue), and runs each job's report as its tenant through db.
+CREATE TABLE IF NOT EXISTS export_jobs (
+  id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  user_id     uuid NOT NULL DEFAULT callreport_tenant() REFERENCES tenants(id) ON DELETE CASCADE,
+  report      text NOT NULL,          -- the report's name (cgi/report/reports.c)
+  title       text NOT NULL,          -- what it is, for the list
+  format      text NOT NULL CHECK (format IN ('xlsx', 'csv')),
+  -- The request that asked for it, replayed by the runner: its parameters are
+  -- validated again by the same field tables, its period as of clock.
+  method      text NOT NULL CHECK (method IN ('GET', 'POST')),
+  path        text NOT NULL,
+  query       text NOT NULL DEFAULT '',
+  body        text,
+  ctype       text,
+  clock       bigint NOT NULL,        -- period_now() of the request (local seconds)
+  total       bigint NOT NULL,        -- rows counted by the request
+  state       text NOT NULL DEFAULT 'queued'
+              CHECK (state IN ('queued', 'running', 'done', 'failed', 'cancelled', 'expired')),
+  cancel      boolean NOT NULL DEFAULT false,
+  rows_done   bigint NOT NULL DEFAULT 0,
+  attempts    int NOT NULL DEFAULT 0, -- runs begun (a dead runner's counts)
+  runner      text,                   -- host:pid:start of the runner holding it
+  heartbeat   timestamptz,            -- its last sign of life
+  created_at  timestamptz NOT NULL DEFAULT now(),
+  started_at  timestamptz,
+  finished_at timestamptz,
+  size        bigint,                 -- bytes of the finished file
+  disposition text,                   -- its Content-Disposition (the download name)
+  error       text                    -- why it failed
+);
+CREATE INDEX IF NOT EXISTS export_jobs_user ON export_jobs (user_id, created_at DESC);
+CREATE INDEX IF NOT EXISTS export_jobs_queue ON export_jobs (created_at) WHERE state = 'queued';
+ALTER TABLE export_jobs ENABLE ROW LEVEL SECURITY;
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_policies WHERE tablename = 'export_jobs' AND policyname = 'tenant') THEN
+    CREATE POLICY tenant ON export_jobs USING (user_id = callreport_tenant())
+      WITH CHECK (user_id = callreport_tenant());
+  END IF;
+END $$;
+-- Column grants: the web role never writes a state, a size or a runner.
+GRANT SELECT ON export_jobs TO callreport_web;
+GRANT INSERT (report, title, format, method, path, query, body, ctype, clock, total)
+  ON export_jobs TO callreport_web;
+GRANT UPDATE (cancel) ON export_jobs TO callreport_web;

@@ -4,7 +4,8 @@
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="same-origin">
-<title>{{TITLE}} - callreport</title>
+{{#REFRESH}}<meta http-equiv="refresh" content="{{SECS}}">
+{{/REFRESH}}<title>{{TITLE}} - callreport</title>
 <link rel="stylesheet" href="{{STATIC}}/style.css">
 </head>
 <body>
@@ -20,6 +21,7 @@
 {{#SIGNED_IN}}<a href="{{BASE}}/">概况</a>
 <a href="{{BASE}}/callbacks">意向客户</a>
 <a href="{{BASE}}/tasks">任务</a>
+<a href="{{BASE}}/exports">导出</a>
 <span class="user">{{USER}}</span>
 {{#CAN_SIGN_OUT}}<form method="post" action="{{BASE}}/logout" class="inline"><button type="submit">退出</button></form>{{/CAN_SIGN_OUT}}{{/SIGNED_IN}}
 </nav>{{/LIVE}}{{#EXPORT}}<span class="user">静态导出</span>{{/EXPORT}}

@@ -38,6 +38,8 @@ template_dir = $root/templates
 static_dir = $root/static
 recordings_root = $root/tests/out/recordings
 tmp_dir = $root/tests/out
+# Export jobs (test_jobs.py runs its own server and runner with a low export_async_rows).
+jobs_dir = $root/tests/out/jobs
 statement_timeout = ${CALLREPORT_TEST_STATEMENT_TIMEOUT:-5000}
 max_requests = 0
 # The budgets of a tenant's requests and of files at once (test_zz_security_7_budgets

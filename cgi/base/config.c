@@ -43,6 +43,10 @@ static const struct key {
 	{ "login_max_failures", K_LONG, offsetof(struct config, login_max_failures), "10" },
 	{ "login_window", K_LONG, offsetof(struct config, login_window), "900" },
 	{ "prepare", K_LONG, offsetof(struct config, prepare), "1" },
+	{ "export_async_rows", K_LONG, offsetof(struct config, export_async_rows), "50000" },
+	{ "jobs_dir", K_STR, offsetof(struct config, jobs_dir), "/var/lib/callreport/jobs" },
+	{ "jobs_max", K_LONG, offsetof(struct config, jobs_max), "1" },
+	{ "jobs_retention", K_LONG, offsetof(struct config, jobs_retention), "86400" },
 	{ "xlsx_rows_per_sheet", K_LONG, offsetof(struct config, xlsx_rows_per_sheet), "0" },
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -30,6 +30,10 @@ struct config {
 	long	 login_max_failures;	/* per user and per address, per window */
 	long	 login_window;		/* seconds */
 	long	 prepare;		/* 1: prepared statements (generic plans); 0: behind PgBouncer < 1.21 */
+	long	 export_async_rows;	/* a file of more rows is a job (the runner's); 0 = never */
+	char	*jobs_dir;		/* the jobs' finished files, one directory a tenant */
+	long	 jobs_max;		/* jobs the runner runs at once */
+	long	 jobs_retention;	/* seconds a finished file is kept */
 	long	 xlsx_rows_per_sheet;	/* test/ops knob: data rows a sheet; 0 = Excel's 1,048,575 */
 	char	*path;			/* the file read, or NULL */
 };

@@ -1,5 +1,5 @@
 /* cli.c: bin/callreport, the command-line tool: import, token, passwd, threshold, migrate,
- * demo-data, export, reports, recordings. */
+ * demo-data, export, jobs, reports, recordings. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
@@ -17,6 +17,7 @@
 #include "cli/demogen.h"
 #include "cli/export.h"
 #include "cli/import.h"
+#include "cli/jobs.h"
 #include "cli/recordings.h"
 #include "cli/tenant.h"
 #include "cli/reportlist.h"
@@ -38,6 +39,7 @@ usage(void)
 	    "       callreport demo-data --tenant NAME [--numbers N] [--seed N]\n"
 	    "       callreport export --user NAME --task TASK_ID [--out DIR] [--zip]\n"
 	    "                         [--mask-numbers] [--quiet] [filters]\n"
+	    "       callreport jobs [--once]\n"
 	    "       callreport reports [--json]\n"
 	    "       callreport recordings dir --user NAME\n"
 	    "       callreport recordings migrate [--apply] [--copy-shared]\n", stderr);
@@ -427,6 +429,11 @@ main(int argc, char *argv[])
 		return 1;
 	if (strcmp(cmd, "export") == 0) {
 		rc = export_main(&cfg, argc - 1, argv + 1);
+		config_free(&cfg);
+		return rc;
+	}
+	if (strcmp(cmd, "jobs") == 0) {
+		rc = jobs_main(&cfg, argc - 1, argv + 1);
 		config_free(&cfg);
 		return rc;
 	}

@@ -85,6 +85,21 @@ struct req {
 	bool			 mask;		/* mask phone numbers (static export) */
 	bool			 exporting;	/* a page of the static export: no forms */
 	const struct listnav	*nav;		/* a call's page opened from a list, or NULL */
+	/* The primary (db): a read route's export job is recorded there. */
+	struct db		*wdb;
+	/*
+	 * A request replayed by the export job runner (cli/jobs.c): its file
+	 * is written in file_dir (the tenant's directory of jobs_dir) rather
+	 * than tmp_dir, its period resolves at now (the clock of the request
+	 * that asked for it, not the runner's), and progress is told the rows
+	 * handed to the renderer after every batch; it returns nonzero to stop
+	 * them (the job was cancelled). progress NULL: a web request.
+	 */
+	const char		*file_dir;
+	long long		 now;
+	int			(*progress)(struct req *, long rows);
+	void			*job;
+	bool			 job_cancelled;	/* progress stopped the rows */
 };
 
 const char	*req_env(const struct req *, const char *);

@@ -127,6 +127,7 @@ csv_report(struct req *req, struct run *run)
 	size_t k, cols = run->nfcols;
 	long rows = 0;
 	char *path;
+	const char *why;
 
 	if ((path = file_temp(req, "csv")) == NULL)
 		return 500;
@@ -180,11 +181,13 @@ csv_report(struct req *req, struct run *run)
 	file_attach(req, run, path, "csv", "text/csv; charset=utf-8");
 	return 0;
 fail:
+	why = strerror(errno);
 	log_line(req->id, "csv: %s: %s (%s, %ld rows): file removed", path,
-	    strerror(errno), r->name, rows);
+	    why, r->name, rows);
 	if (f != NULL)
 		fclose(f);
 	unlink(path);
-	req_error(req, 500, "could not write the file");
+	req_error(req, 500, req->progress == NULL ? "could not write the file" :
+	    arena_printf(req->a, "could not write the file: %s", why));
 	return 500;
 }

@@ -21,8 +21,13 @@ file_temp(struct req *req, const char *ext)
 	int fd;
 
 	/* The pid: a file of a killed process is known for one (file_clean). */
-	path = arena_printf(req->a, "%s/callreport-%ld-XXXXXX.%s", req->cfg->tmp_dir,
-	    (long)getpid(), ext);
+	/*
+	 * A job's file is made in its final directory (file_dir), under a
+	 * temporary name the runner renames when it is whole: never a copy
+	 * across file systems, never a half file under the final name.
+	 */
+	path = arena_printf(req->a, "%s/callreport-%ld-XXXXXX.%s",
+	    req->file_dir ? req->file_dir : req->cfg->tmp_dir, (long)getpid(), ext);
 	if ((fd = mkstemps(path, (int)strlen(ext) + 1)) < 0) {
 		log_line(req->id, "%s: %s: %s", ext, path, strerror(errno));
 		req_error(req, 500, "could not write the file");
@@ -30,6 +35,27 @@ file_temp(struct req *req, const char *ext)
 	}
 	close(fd);
 	return path;
+}
+
+/*
+ * Returns true when process pid has ended but is not yet reaped: a job
+ * runner's child killed with it stays a zombie until its new parent (init,
+ * or a container's first process, which may never) reaps it.
+ */
+static bool
+zombie(long pid)
+{
+	char path[64], b[512], *p;
+	bool z = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return false;
+	if (fgets(b, sizeof(b), f) != NULL && (p = strrchr(b, ')')) != NULL)
+		z = p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X');
+	fclose(f);
+	return z;
 }
 
 int
@@ -52,7 +78,7 @@ file_clean(const char *dir)
 		    pid == (long)getpid())
 			continue;
 		/* Alive (or another user's: EPERM), or a pid used again: its own. */
-		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		if ((kill((pid_t)pid, 0) == 0 || errno != ESRCH) && !zombie(pid))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
 		if (unlink(path) == 0) {
@@ -230,14 +256,15 @@ file_room(struct req *req, unsigned long long need)
 {
 	struct statvfs sv;
 	unsigned long long have;
+	const char *dir = req->file_dir ? req->file_dir : req->cfg->tmp_dir;
 
-	if (statvfs(req->cfg->tmp_dir, &sv) != 0)
+	if (statvfs(dir, &sv) != 0)
 		return 0;	/* nothing to go by: file_temp will say what is wrong */
 	have = (unsigned long long)sv.f_bavail * sv.f_frsize;
 	if (have >= need)
 		return 0;
-	log_line(req->id, "tmp_dir %s: %llu MB free, the file needs about %llu MB: "
-	    "refused", req->cfg->tmp_dir, have >> 20, mb(need));
+	log_line(req->id, "%s %s: %llu MB free, the file needs about %llu MB: "
+	    "refused", req->file_dir ? "jobs_dir" : "tmp_dir", dir, have >> 20, mb(need));
 	req_error(req, 507, arena_printf(req->a, "not enough temporary space for "
 	    "this export: it needs about %llu MB, %llu MB are free; narrow the "
 	    "filters, or try again later", mb(need), have >> 20));

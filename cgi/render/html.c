@@ -153,11 +153,19 @@ html_bad_fields(struct req *req, struct run *run, struct tpl_dict *d,
 struct tpl_dict *
 html_page(struct req *req, const char *title)
 {
+	return html_page_refresh(req, title, 0);
+}
+
+struct tpl_dict *
+html_page_refresh(struct req *req, const char *title, int refresh)
+{
 	struct tpl_dict *d = tpl_dict_new(), *h, *s;
 	const char *q;
 
 	/* Included templates see only their own dictionary: set the frame on both. */
 	h = tpl_include(d, "HEADER", "header.tpl");
+	if (refresh > 0)
+		tpl_set_int(tpl_section(h, "REFRESH"), "SECS", refresh);
 	tpl_set(d, "BASE", req->cfg->base_path);
 	tpl_set(d, "STATIC", req->cfg->static_url);
 	tpl_set(d, "TITLE", title);

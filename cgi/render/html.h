@@ -7,6 +7,8 @@
 
 /* Returns a page dictionary with the frame (base, static, user, title) set; caller frees. */
 struct tpl_dict	*html_page(struct req *, const char *title);
+/* The same, reloading itself every refresh seconds (a meta refresh: no script). */
+struct tpl_dict	*html_page_refresh(struct req *, const char *title, int refresh);
 /* Renders file with d into the response; returns 0 or 500. Frees d. */
 int		 html_finish(struct req *, struct tpl_dict *d, const char *file);
 /* Returns the query string of a run's valid parameters with page replaced (0 = none). */

@@ -911,7 +911,8 @@ period_line(struct req *req, struct xw *x, struct run *run, lxw_row_t *row)
 		return;
 	}
 	if (ip >= 0 && run->pv[ip].set && period_parse(run->pv[ip].text, NULL,
-	    NULL, period_now(req->cfg->timezone), &p, &err) == 0) {
+	    NULL, req->now ? req->now :
+	    period_now(req->cfg->timezone), &p, &err) == 0) {
 		period_format(p.start, b[0]);
 		period_format(p.end, b[1]);
 		if (strcmp(b[0], s) == 0 && strcmp(b[1], e) == 0)
@@ -1203,6 +1204,9 @@ fail:
 		return RENDER_ROWS_FAILED;	/* the engine says why */
 	log_line(req->id, "xlsx: %s: %s (%s, %ld rows): workbook removed", x.where,
 	    x.why ? x.why : lxw_strerror(x.err), r->name, rows);
-	req_error(req, 500, "could not write the workbook");
+	/* A job keeps the reason for its owner (the web answer keeps it to the log). */
+	req_error(req, 500, req->progress == NULL ? "could not write the workbook" :
+	    arena_printf(req->a, "could not write the workbook: %s: %s", x.where,
+	    x.why ? x.why : lxw_strerror(x.err)));
 	return 500;
 }

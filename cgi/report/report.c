@@ -10,6 +10,7 @@
 #include "input/period.h"
 #include "render/file.h"
 #include "render/render.h"
+#include "report/job.h"
 #include "report/report.h"
 #include "report/reports.h"
 #include "sqltext.h"
@@ -136,7 +137,7 @@ period_fields(struct req *req, struct run *run, bool *moving)
 	if (r->period_open && (pv[is].set || pv[ie].set || req->fmt == FMT_JSON))
 		return 0;
 	if (!pv[is].set || !pv[ie].set)
-		now = period_now(req->cfg->timezone);
+		now = req->now ? req->now : period_now(req->cfg->timezone);
 	rc = period_parse(pv[ip].set ? pv[ip].text : NULL,
 	    pv[is].set ? pv[is].text : NULL, pv[ie].set ? pv[ie].text : NULL,
 	    now, &p, &err);
@@ -302,6 +303,14 @@ cursor_next(struct rowsrc *s)
 
 	if (s->failed)
 		return NULL;		/* the client went away */
+	/*
+	 * A job's progress, every batch (the rows written so far), and its
+	 * cancel: a job asked to stop is stopped here, between batches.
+	 */
+	if (c->req->progress != NULL && c->req->progress(c->req, c->rows) != 0) {
+		c->req->job_cancelled = c->gone = s->failed = true;
+		return NULL;
+	}
 	if (res != NULL)
 		c->first = NULL;
 	else if ((res = db_cursor_next(&c->cur, &c->e)) == NULL && c->e != DB_OK)
@@ -454,6 +463,13 @@ selection(struct req *req, struct run *run)
 	run->src = &c.src;
 	if ((status = render_report(req, run)) != RENDER_ROWS_FAILED)
 		goto out;
+	if (c.gone && req->job_cancelled) {
+		log_line(req->id, "%s: cancelled after %ld rows (%s): file removed",
+		    renderers[req->fmt].name, c.rows, r->name);
+		req_error(req, 499, "cancelled");
+		status = 499;
+		goto out;
+	}
 	if (c.gone) {
 		log_line(req->id, "%s: client gone after %ld rows (%s): file removed",
 		    renderers[req->fmt].name, c.rows, r->name);
@@ -596,13 +612,14 @@ report_serve(struct req *req, const struct report *r)
 		 * A file of the whole selection holds a worker and a backend
 		 * for seconds: a tenant has export_max_per_tenant at once
 		 * (then 429), everyone export_max (then 503), so that
-		 * interactive requests always find a worker.
+		 * interactive requests always find a worker. A job's run (the
+		 * runner's) takes none: jobs_max bounds the runner.
 		 */
-		if ((e = slot(req, &q[0], "tenant:", req->cfg->tenant_max_requests,
-		    "CRBSY")) != DB_OK ||
+		if (req->progress == NULL && ((e = slot(req, &q[0], "tenant:",
+		    req->cfg->tenant_max_requests, "CRBSY")) != DB_OK ||
 		    (e = slot(req, &q[0], "export:", req->cfg->export_max_per_tenant,
 		    "CRBSY")) != DB_OK ||
-		    (e = slot(req, &q[0], NULL, req->cfg->export_max, "CRFUL")) != DB_OK)
+		    (e = slot(req, &q[0], NULL, req->cfg->export_max, "CRFUL")) != DB_OK))
 			return req_db_fail(req, e);
 		if (r->count_sql != NULL) {
 			if ((e = db_exec(req->db, r->count_sql, run.nparams,
@@ -610,6 +627,16 @@ report_serve(struct req *req, const struct report *r)
 				return req_db_fail(req, e);
 			if ((status = counted(req, &run, res)) != 0)
 				return status;
+			/*
+			 * A big selection is a job: built by the runner, outside
+			 * the web workers (report/job.h), not by this request.
+			 * The static export (capture) and a job's own run stay
+			 * in-process.
+			 */
+			if (req->cfg->export_async_rows > 0 &&
+			    run.total > req->cfg->export_async_rows &&
+			    !req->capture && req->progress == NULL)
+				return job_create(req, &run);
 			/* The whole selection: LIMIT NULL is LIMIT ALL. */
 			run.params[run.nparams++] = NULL;
 			run.params[run.nparams++] = "0";

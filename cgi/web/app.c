@@ -26,6 +26,7 @@
 #include "web/app.h"
 #include "web/form.h"
 #include "web/http.h"
+#include "web/jobs_page.h"
 #include "web/overview_page.h"
 #include "input/utf8.h"
 #include "web/record.h"
@@ -61,6 +62,12 @@ static const struct route routes[] = {
 	{ "GET", "/search", REPORT_SEARCH, NULL, R_HTML },
 	{ "GET", "/compare", REPORT_COMPARE, NULL, R_HTML | R_FORM },
 	{ "GET", "/callbacks", REPORT_CALLBACKS, NULL, R_HTML | R_FORM },
+	/* Export jobs: JSON by default (an API client polls them), HTML for a browser. */
+	{ "GET", "/exports", -1, jobs_page_list, 0 },
+	{ "GET", "/exports/:job_id", -1, jobs_page_show, 0 },
+	{ "POST", "/exports/:job_id", -1, jobs_page_cancel, R_WRITE },
+	{ "DELETE", "/exports/:job_id", -1, jobs_page_cancel, R_WRITE },
+	{ "GET", "/exports/:job_id/file", -1, jobs_page_file, 0 },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
@@ -564,6 +571,7 @@ app_req_init(struct req *req, struct arena *a, const struct config *cfg,
 	req->conn_fd = -1;
 	if (primary == NULL)
 		primary = db;	/* the static export: one connection */
+	req->wdb = primary;
 	/* pid-sequence, in hex with a dash: never a run of digits like a phone number's */
 	snprintf(req->id, sizeof(req->id), "%05x-%06lx", (unsigned)getpid() & 0xfffff,
 	    ++seq & 0xffffff);

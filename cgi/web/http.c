@@ -16,6 +16,7 @@ http_reason(int status)
 {
 	switch (status) {
 	case 200: return "OK";
+	case 202: return "Accepted";
 	case 206: return "Partial Content";
 	case 303: return "See Other";
 	case 304: return "Not Modified";
@@ -24,6 +25,7 @@ http_reason(int status)
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
 	case 413: return "Payload Too Large";
 	case 414: return "URI Too Long";
 	case 415: return "Unsupported Media Type";

@@ -75,13 +75,24 @@ def test_obsolete_key_is_ignored(tmp_path):
     assert "unknown key" not in err
 
 
-def test_systemd_units_verify():
-    """conf/callreport.socket and .service pass systemd-analyze verify."""
+def test_systemd_units_verify(tmp_path):
+    """conf/callreport.socket, .service and callreport-jobs.service pass systemd-analyze verify
+    (the runner's unit with the checkout's bin/callreport for the installed one, which
+    verify wants to find)."""
     import shutil
     if not shutil.which("systemd-analyze"):
         pytest.skip("systemd-analyze is not installed")
-    p = subprocess.run(["systemd-analyze", "verify", os.path.join(ROOT, "conf", "callreport.socket"),
-                        os.path.join(ROOT, "conf", "callreport.service")], capture_output=True, text=True)
+    with open(os.path.join(ROOT, "conf", "callreport-jobs.service")) as f:
+        unit = f.read()
+    assert "ExecStart=/usr/local/bin/callreport jobs" in unit
+    # (all three from one directory: verify looks for a unit named in Wants= beside them)
+    (tmp_path / "callreport-jobs.service").write_text(
+        unit.replace("/usr/local/bin/callreport", os.path.join(ROOT, "bin", "callreport")))
+    for name in ("callreport.socket", "callreport.service"):
+        shutil.copy(os.path.join(ROOT, "conf", name), tmp_path / name)
+    p = subprocess.run(["systemd-analyze", "verify"] + [str(tmp_path / n) for n in
+                       ("callreport.socket", "callreport.service", "callreport-jobs.service")],
+                       capture_output=True, text=True)
     assert p.returncode == 0 and "Unknown" not in p.stderr, p.stderr
 
 

@@ -32,7 +32,10 @@ NO_IDS = {"/v1/setting/record_level", "/v1/tag/usable_tags", "/tasks", "/", "/se
 # Routes whose ids this suite's one-id-a-slot machinery cannot fill, each covered by its own
 # suite the same way (a foreign id answers exactly as a missing one): the comparison takes two
 # to six task ids at once (test_compare.py::test_a_task_of_another_tenant_answers_as_a_missing_one).
-ELSEWHERE = {"/compare"}
+# The export jobs' routes (a job is made by a big file's request, run by the runner):
+# test_jobs.py::test_tenant_isolation asks each of them, in JSON and HTML, for another
+# tenant's job and for a missing one (404, the same body), and reads the list of each.
+ELSEWHERE = {"/compare", "/exports", "/exports/:job_id", "/exports/:job_id/file"}
 # Query values a route needs besides ids (filled in by the fixture search_q): the number
 # search asks for digits that end numbers of both tenants; the call-back list, the demo's
 # dates (its default, the last 7 days, holds no call).

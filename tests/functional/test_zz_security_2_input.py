@@ -248,6 +248,10 @@ def test_markup_in_every_field_is_text_everywhere(mallory):
         for method, pattern, flags in ROUTES:
             if method != "GET" and pattern != "/v1/task/query_done_task_phones":
                 continue
+            if pattern.startswith("/exports/"):
+                # A job's page and file (test_jobs.py) show none of the tenant's data
+                # but rows counted; its list, /exports, is asked for here.
+                continue
             path, params, body = base_request(method, pattern, mallory)
             fmts = ("json", "html", "xlsx") if "REPORT" in flags else (None,)
             for fmt in fmts:
