@@ -34,18 +34,18 @@ g AS (
 ro AS (
   SELECT d.day::timestamptz AS at, sum(d.attempts) AS attempts, sum(d.connected) AS connected,
          sum(d.calls) AS calls
-    FROM u, rollup_days d
+    FROM rollup_days d
    WHERE callreport_rollup_days($1::uuid, $3::timestamptz, $3::timestamptz, $4::timestamptz)
-     AND u.unit = 'day'
+     AND $4::timestamptz - $3::timestamptz >= interval '1 day'
      AND d.task_id = $2::uuid AND d.user_id = $1::uuid
      AND d.day >= $3::timestamptz::date
      AND d.day <= $4::timestamptz::date
    GROUP BY 1
   UNION ALL
   SELECT o.hour, sum(o.attempts), sum(o.connected), sum(o.calls)
-    FROM u, rollup_hours o
+    FROM rollup_hours o
    WHERE callreport_rollup_days($1::uuid, $3::timestamptz, $3::timestamptz, $4::timestamptz)
-     AND u.unit = 'hour'
+     AND $4::timestamptz - $3::timestamptz < interval '1 day'
      AND o.task_id = $2::uuid AND o.user_id = $1::uuid
      AND o.hour >= $3::timestamptz
      AND o.hour < $4::timestamptz + interval '1 second'

@@ -55,9 +55,9 @@ r AS (
 x AS (
   SELECT d.day::timestamptz AS at, sum(d.dialled) AS dialled, sum(d.answered) AS answered,
          sum(d.calls) AS calls, sum(d.a_count) AS a_count, sum(d.b_count) AS b_count
-    FROM u, rollup_days d
+    FROM rollup_days d
    WHERE callreport_rollup_days($1::uuid, $2::timestamptz, $2::timestamptz, $3::timestamptz)
-     AND u.unit = 'day'
+     AND $3::timestamptz - $2::timestamptz >= interval '1 day'
      AND d.user_id = $1::uuid
      AND d.day >= $2::timestamptz::date
      AND d.day <= $3::timestamptz::date
@@ -65,9 +65,9 @@ x AS (
   UNION ALL
   SELECT o.hour, sum(o.dialled), sum(o.answered), sum(o.calls), sum(o.a_count),
          sum(o.b_count)
-    FROM u, rollup_hours o
+    FROM rollup_hours o
    WHERE callreport_rollup_days($1::uuid, $2::timestamptz, $2::timestamptz, $3::timestamptz)
-     AND u.unit = 'hour'
+     AND $3::timestamptz - $2::timestamptz < interval '1 day'
      AND o.user_id = $1::uuid
      AND o.hour >= $2::timestamptz
      AND o.hour < $3::timestamptz + interval '1 second'
