@@ -71,6 +71,24 @@ req_user(const struct req *req)
 }
 
 int
+req_one_row(struct req *req, const char *sql, int n, const char *const *params,
+    PGresult **res)
+{
+	enum db_err e;
+
+	*res = NULL;
+	if ((e = db_exec(req->db, sql, n, params, res)) != DB_OK)
+		return req_db_fail(req, e);
+	if (PQntuples(*res) == 0) {
+		PQclear(*res);
+		*res = NULL;
+		req_error(req, 404, "not found");
+		return 404;
+	}
+	return 0;
+}
+
+int
 req_db_fail(struct req *req, int dberr)
 {
 	enum db_err e = (enum db_err)dberr;

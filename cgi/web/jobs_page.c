@@ -50,20 +50,9 @@ job_row(struct req *req, const char *id, PGresult **res)
 {
 	const char *p[3] = { req->tenant, id,
 	    arena_printf(req->a, "%ld", req->cfg->jobs_retention) };
-	enum db_err e;
 
-	*res = NULL;
-	if ((e = db_exec(req->db, arena_printf(req->a, "SELECT %s FROM export_jobs "
-	    "WHERE user_id = $1 AND id = $2::uuid", job_cols(req->a, 3)), 3, p,
-	    res)) != DB_OK)
-		return req_db_fail(req, e);
-	if (PQntuples(*res) == 0) {
-		PQclear(*res);
-		*res = NULL;
-		req_error(req, 404, "not found");
-		return 404;
-	}
-	return 0;
+	return req_one_row(req, arena_printf(req->a, "SELECT %s FROM export_jobs "
+	    "WHERE user_id = $1 AND id = $2::uuid", job_cols(req->a, 3)), 3, p, res);
 }
 
 /* Starts the v1 envelope of an answer about jobs. */

@@ -25,7 +25,6 @@ static int
 record_row(struct req *req, PGresult **res)
 {
 	const char *p[2] = { req->tenant, val_text(val_get(req->params, "record_id")) };
-	enum db_err e;
 
 	*res = NULL;
 	if (!valid_uuid(p[1])) {
@@ -34,15 +33,7 @@ record_row(struct req *req, PGresult **res)
 		req->err_label = "通话记录ID";
 		return 400;
 	}
-	if ((e = db_exec(req->db, sql_record_task, 2, p, res)) != DB_OK)
-		return req_db_fail(req, e);
-	if (PQntuples(*res) == 0) {
-		PQclear(*res);
-		*res = NULL;
-		req_error(req, 404, "not found");
-		return 404;
-	}
-	return 0;
+	return req_one_row(req, sql_record_task, 2, p, res);
 }
 
 /*

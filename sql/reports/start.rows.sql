@@ -30,6 +30,9 @@ WITH d AS (
          AND d.day >= $4::timestamptz::date
          AND d.day <= $3::timestamptz::date
       UNION ALL
+      -- The repeats across the start of each period, one part a period: bounds written
+      -- on the parameters alone keep the index on day (one part over a VALUES list of
+      -- the two periods made the generic plan read every repeat row of the tenant).
       SELECT p.task_id, true,
              CASE WHEN p.answered THEN 0 ELSE p.n END,
              CASE WHEN p.answered THEN p.n ELSE 0 END, 0, 0, 0, 0, 0
