@@ -541,6 +541,11 @@ CREATE TABLE IF NOT EXISTS rollup_hours (
   PRIMARY KEY (user_id, hour, task_id)
 );
 CREATE INDEX IF NOT EXISTS rollup_hours_task ON rollup_hours (task_id, hour);
+-- The records' rounds (sum and count of those with rounds) and scores (sum; every record
+-- has one), for the task overview's averages.
+ALTER TABLE rollup_hours ADD COLUMN IF NOT EXISTS rounds_sum bigint NOT NULL DEFAULT 0,
+  ADD COLUMN IF NOT EXISTS rounds_n integer NOT NULL DEFAULT 0,
+  ADD COLUMN IF NOT EXISTS score_sum bigint NOT NULL DEFAULT 0;
 
 -- rollup_days: rollup_hours added up by the zone's day, but dialled and answered: the
 -- numbers with an attempt (an answered attempt) that day; redialled and reanswered, those
@@ -563,7 +568,10 @@ CREATE TABLE IF NOT EXISTS rollup_days (
   PRIMARY KEY (user_id, day, task_id)
 );
 ALTER TABLE rollup_days ADD COLUMN IF NOT EXISTS redialled integer NOT NULL DEFAULT 0,
-  ADD COLUMN IF NOT EXISTS reanswered integer NOT NULL DEFAULT 0;
+  ADD COLUMN IF NOT EXISTS reanswered integer NOT NULL DEFAULT 0,
+  ADD COLUMN IF NOT EXISTS rounds_sum bigint NOT NULL DEFAULT 0,
+  ADD COLUMN IF NOT EXISTS rounds_n integer NOT NULL DEFAULT 0,
+  ADD COLUMN IF NOT EXISTS score_sum bigint NOT NULL DEFAULT 0;
 CREATE INDEX IF NOT EXISTS rollup_days_task ON rollup_days (task_id, day);
 
 -- rollup_repeats: the numbers of a task dialled (answered: answered) on day whose previous
@@ -586,7 +594,11 @@ CREATE INDEX IF NOT EXISTS rollup_repeats_task ON rollup_repeats (task_id, day);
 -- by level (code: the level's id; '': none), 'status', the call attempts by status (code:
 -- 0..12), 'cause', the call records by hangup cause (code: hangupcause; '': none), 'tag',
 -- the call records by tag (code: the tag's id), 'tag_group', the call records with a tag
--- of the group, each once (code: the group's id).
+-- of the group, each once (code: the group's id); the call records by 'operator' (1..3;
+-- '': another or none), 'province' (the region's id; '': none or 0), 'bill_band' (the
+-- talk-time band of callreport_bill_bands(); none without a talk time or outside them),
+-- 'rounds' (least(rounds, 10); none without rounds), 'disposition' (hangup_disposition;
+-- '': none).
 CREATE TABLE IF NOT EXISTS rollup_counts (
   user_id   uuid NOT NULL REFERENCES tenants(id),
   task_id   uuid NOT NULL REFERENCES tasks(uuid) ON DELETE CASCADE,
@@ -597,14 +609,80 @@ CREATE TABLE IF NOT EXISTS rollup_counts (
   PRIMARY KEY (task_id, dim, day, code)
 );
 
+-- rollup_numbers: per task, day and a dimension of the number, the numbers with an attempt
+-- that day (dialled) and with an answered one (answered, status 1): dim 'status', by the
+-- number's status now (code 0..12); 'operator', by its operator (1..3; '': another or
+-- none); 'province', by its province (the region's id; '': none or 0). A number has one
+-- code a dimension, so a period's numbers of a code are its days' dialled less the
+-- rollup_number_repeats of those days whose prev_day is in the period too: each number
+-- counted once, on its first day in the period, as rollup_repeats does for the task.
+CREATE TABLE IF NOT EXISTS rollup_numbers (
+  user_id   uuid NOT NULL REFERENCES tenants(id),
+  task_id   uuid NOT NULL REFERENCES tasks(uuid) ON DELETE CASCADE,
+  dim       text NOT NULL,
+  day       date NOT NULL,
+  code      text NOT NULL,
+  dialled   integer NOT NULL,
+  answered  integer NOT NULL,
+  PRIMARY KEY (task_id, dim, day, code)
+);
+-- rollup_number_repeats: the numbers of a task and code dialled (answered: answered) on
+-- day whose previous such day was prev_day.
+CREATE TABLE IF NOT EXISTS rollup_number_repeats (
+  user_id   uuid NOT NULL REFERENCES tenants(id),
+  task_id   uuid NOT NULL REFERENCES tasks(uuid) ON DELETE CASCADE,
+  dim       text NOT NULL,
+  day       date NOT NULL,
+  code      text NOT NULL,
+  answered  boolean NOT NULL,
+  prev_day  date NOT NULL,
+  n         integer NOT NULL,
+  PRIMARY KEY (task_id, dim, day, code, answered, prev_day)
+);
+
+-- The task overview's talk-time bands (overview_bills.sql, and rollup_counts' 'bill_band'),
+-- defined once: k, the label, and lo..hi whole seconds (bill / 1000 truncated: a band
+-- takes bill from lo * 1000 to hi * 1000 + 999 ms, the bills filter's own condition).
+CREATE OR REPLACE FUNCTION callreport_bill_bands(OUT k int, OUT label text, OUT lo int,
+    OUT hi int)
+  RETURNS SETOF record
+  LANGUAGE sql IMMUTABLE
+  AS $$
+  VALUES (1, '0–9 秒', 0, 9), (2, '10–29 秒', 10, 29), (3, '30–59 秒', 30, 59),
+         (4, '1–2 分钟', 60, 119), (5, '2–5 分钟', 120, 299),
+         (6, '5 分钟以上', 300, 1000000000) $$;
+
 -- The zone a tenant's rollups were made in, and the most days between a number's day
--- and its previous one (rollup_repeats) of the tenant.
+-- and its previous one (rollup_repeats) of the tenant. version: the rollups' layout they
+-- were made with (callreport_rollup() writes 2; rollups of an older layout, made before an
+-- upgrade, are not read until the tenant's next write remakes them).
 CREATE TABLE IF NOT EXISTS rollup_zones (
   user_id   uuid PRIMARY KEY REFERENCES tenants(id),
   zone      text NOT NULL,
   max_gap   integer NOT NULL DEFAULT 0
 );
 ALTER TABLE rollup_zones ADD COLUMN IF NOT EXISTS max_gap integer NOT NULL DEFAULT 0;
+ALTER TABLE rollup_zones ADD COLUMN IF NOT EXISTS version integer NOT NULL DEFAULT 1;
+
+-- The task overview's provinces over the task's whole life: the numbers per province
+-- (0: none), those dialled (status not 0) and connected (status 1); kept like
+-- task_number_counts.
+CREATE TABLE IF NOT EXISTS task_province_counts (
+  task_id     uuid NOT NULL REFERENCES tasks(uuid) ON DELETE CASCADE,
+  user_id     uuid NOT NULL REFERENCES tenants(id),
+  province_id int NOT NULL,
+  total       bigint NOT NULL,
+  dialled     bigint NOT NULL,
+  connected   bigint NOT NULL,
+  PRIMARY KEY (task_id, province_id)
+);
+-- An upgrade from a schema without the table fills it once.
+INSERT INTO task_province_counts (task_id, user_id, province_id, total, dialled, connected)
+SELECT task_id, user_id, coalesce(province_id, 0), count(*), count(*) FILTER (WHERE status <> 0),
+       count(*) FILTER (WHERE status = 1)
+  FROM numbers
+ WHERE NOT EXISTS (SELECT FROM task_province_counts)
+ GROUP BY 1, 2, 3;
 
 -- Recomputes the rollups of a tenant's tasks (task_ids: those tasks; NULL: all of them, as
 -- also when the rollups were made in another zone) from the raw rows, in the
@@ -616,10 +694,11 @@ CREATE OR REPLACE FUNCTION callreport_rollup(tenant uuid, task_ids uuid[] DEFAUL
 DECLARE
   tz text := current_setting('TimeZone');
 BEGIN
-  IF NOT EXISTS (SELECT FROM rollup_zones z WHERE z.user_id = tenant AND z.zone = tz) THEN
+  IF NOT EXISTS (SELECT FROM rollup_zones z
+                  WHERE z.user_id = tenant AND z.zone = tz AND z.version = 2) THEN
     task_ids := NULL;
-    INSERT INTO rollup_zones (user_id, zone) VALUES (tenant, tz)
-      ON CONFLICT (user_id) DO UPDATE SET zone = excluded.zone;
+    INSERT INTO rollup_zones (user_id, zone, version) VALUES (tenant, tz, 2)
+      ON CONFLICT (user_id) DO UPDATE SET zone = excluded.zone, version = excluded.version;
   END IF;
   DELETE FROM rollup_hours x
    WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids));
@@ -629,9 +708,14 @@ BEGIN
    WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids));
   DELETE FROM rollup_counts x
    WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids));
+  DELETE FROM rollup_numbers x
+   WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids));
+  DELETE FROM rollup_number_repeats x
+   WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids));
 
   INSERT INTO rollup_hours (user_id, task_id, hour, attempts, connected, dialled, answered,
-                            calls, a_count, b_count, bill_sum, bill_n)
+                            calls, a_count, b_count, bill_sum, bill_n, rounds_sum, rounds_n,
+                            score_sum)
   WITH a AS (
     SELECT h.task_id, date_trunc('hour', h.call_time) AS hour, count(*) AS attempts,
            count(*) FILTER (WHERE h.status = 1) AS connected,
@@ -644,7 +728,9 @@ BEGIN
     SELECT r.task_id, date_trunc('hour', r.calldate) AS hour, count(*) AS calls,
            count(*) FILTER (WHERE upper(left(l.name, 1)) = 'A') AS a_count,
            count(*) FILTER (WHERE upper(left(l.name, 1)) = 'B') AS b_count,
-           coalesce(sum(r.bill), 0) AS bill_sum, count(r.bill) AS bill_n
+           coalesce(sum(r.bill), 0) AS bill_sum, count(r.bill) AS bill_n,
+           coalesce(sum(r.rounds), 0) AS rounds_sum, count(r.rounds) AS rounds_n,
+           sum(r.score) AS score_sum
       FROM records r
       LEFT JOIN levels l ON l.id = r.level_id AND l.user_id = tenant
      WHERE r.user_id = tenant AND (task_ids IS NULL OR r.task_id = ANY (task_ids))
@@ -652,7 +738,8 @@ BEGIN
   SELECT tenant, k.task_id, k.hour, coalesce(a.attempts, 0), coalesce(a.connected, 0),
          coalesce(a.dialled, 0), coalesce(a.answered, 0), coalesce(r.calls, 0),
          coalesce(r.a_count, 0), coalesce(r.b_count, 0), coalesce(r.bill_sum, 0),
-         coalesce(r.bill_n, 0)
+         coalesce(r.bill_n, 0), coalesce(r.rounds_sum, 0), coalesce(r.rounds_n, 0),
+         coalesce(r.score_sum, 0)
     FROM (SELECT a.task_id, a.hour FROM a UNION SELECT r.task_id, r.hour FROM r) k
     LEFT JOIN a ON a.task_id = k.task_id AND a.hour = k.hour
     LEFT JOIN r ON r.task_id = k.task_id AND r.hour = k.hour;
@@ -676,14 +763,18 @@ BEGIN
    GROUP BY 2, 3, 4, 5;
 
   INSERT INTO rollup_days (user_id, task_id, day, attempts, connected, dialled, answered,
-                           calls, a_count, b_count, bill_sum, bill_n, redialled, reanswered)
+                           calls, a_count, b_count, bill_sum, bill_n, redialled, reanswered,
+                           rounds_sum, rounds_n, score_sum)
   SELECT x.user_id, x.task_id, x.day, x.attempts, x.connected, coalesce(n.dialled, 0),
          coalesce(n.answered, 0), x.calls, x.a_count, x.b_count, x.bill_sum, x.bill_n,
-         coalesce(p.redialled, 0), coalesce(p.reanswered, 0)
+         coalesce(p.redialled, 0), coalesce(p.reanswered, 0), x.rounds_sum, x.rounds_n,
+         x.score_sum
     FROM (SELECT x.user_id, x.task_id, x.hour::date AS day, sum(x.attempts) AS attempts,
                  sum(x.connected) AS connected, sum(x.calls) AS calls,
                  sum(x.a_count) AS a_count, sum(x.b_count) AS b_count,
-                 sum(x.bill_sum) AS bill_sum, sum(x.bill_n) AS bill_n
+                 sum(x.bill_sum) AS bill_sum, sum(x.bill_n) AS bill_n,
+                 sum(x.rounds_sum) AS rounds_sum, sum(x.rounds_n) AS rounds_n,
+                 sum(x.score_sum) AS score_sum
             FROM rollup_hours x
            WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids))
            GROUP BY 1, 2, 3) x
@@ -733,7 +824,56 @@ BEGIN
     JOIN record_tags rt ON rt.record_id = r.id AND rt.user_id = tenant
     JOIN tag_group_tags gt ON gt.tag_id = rt.tag_id AND gt.user_id = tenant
    WHERE r.user_id = tenant AND (task_ids IS NULL OR r.task_id = ANY (task_ids))
-   GROUP BY 2, 4, 5;
+   GROUP BY 2, 4, 5
+  UNION ALL
+  SELECT tenant, r.task_id, v.dim, r.calldate::date, v.code, count(*)
+    FROM records r
+    CROSS JOIN LATERAL (VALUES
+      ('operator', CASE WHEN r.operator IN (1, 2, 3) THEN r.operator::text ELSE '' END),
+      ('province', coalesce(nullif(r.province_id, 0)::text, '')),
+      ('bill_band', (SELECT b.k::text FROM callreport_bill_bands() b
+                      WHERE r.bill BETWEEN b.lo::bigint * 1000 AND b.hi::bigint * 1000 + 999)),
+      ('rounds', least(r.rounds, 10)::text),
+      ('disposition', coalesce(r.hangup_disposition::text, ''))) v(dim, code)
+   WHERE r.user_id = tenant AND (task_ids IS NULL OR r.task_id = ANY (task_ids))
+     AND v.code IS NOT NULL
+   GROUP BY 2, 3, 4, 5;
+
+  -- The numbers of each day by their status, operator and province (rollup_numbers), and
+  -- their repeats: per number, its previous day with an attempt (prev_day) and with an
+  -- answered one (prev_ok).
+  WITH d AS (
+    SELECT h.task_id, h.number_id, h.call_time::date AS day, bool_or(h.status = 1) AS ok
+      FROM call_histories h
+     WHERE h.user_id = tenant AND (task_ids IS NULL OR h.task_id = ANY (task_ids))
+     GROUP BY 1, 2, 3),
+  p AS (
+    SELECT d.task_id, d.number_id, d.day, d.ok, lag(d.day) OVER w AS prev_day,
+           max(d.day) FILTER (WHERE d.ok)
+             OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_ok
+      FROM d
+    WINDOW w AS (PARTITION BY d.task_id, d.number_id ORDER BY d.day)),
+  x AS (
+    SELECT p.task_id, v.dim, v.code, p.day, p.ok, p.prev_day, p.prev_ok
+      FROM p
+      JOIN numbers n ON n.id = p.number_id AND n.user_id = tenant
+      CROSS JOIN LATERAL (VALUES
+        ('status', n.status::text),
+        ('operator', CASE WHEN n.operator IN (1, 2, 3) THEN n.operator::text ELSE '' END),
+        ('province', coalesce(nullif(n.province_id, 0)::text, ''))) v(dim, code)),
+  c AS (
+    INSERT INTO rollup_numbers (user_id, task_id, dim, day, code, dialled, answered)
+    SELECT tenant, x.task_id, x.dim, x.day, x.code, count(*), count(*) FILTER (WHERE x.ok)
+      FROM x
+     GROUP BY 2, 3, 4, 5)
+  INSERT INTO rollup_number_repeats (user_id, task_id, dim, day, code, answered, prev_day, n)
+  SELECT tenant, x.task_id, x.dim, x.day, x.code, false, x.prev_day, count(*)
+    FROM x WHERE x.prev_day IS NOT NULL
+   GROUP BY 2, 3, 4, 5, 7
+  UNION ALL
+  SELECT tenant, x.task_id, x.dim, x.day, x.code, true, x.prev_ok, count(*)
+    FROM x WHERE x.ok AND x.prev_ok IS NOT NULL
+   GROUP BY 2, 3, 4, 5, 7;
 END $$;
 
 -- Whether the rollups answer for the days from s to e (inclusive whole seconds), cut at
@@ -749,7 +889,20 @@ CREATE OR REPLACE FUNCTION callreport_rollup_days(tenant uuid, s timestamptz, m 
      AND e + interval '1 second' = date_trunc('day', e + interval '1 second')
      AND s <= m AND m < e
      AND EXISTS (SELECT FROM rollup_zones z
-                  WHERE z.user_id = tenant AND z.zone = current_setting('TimeZone')), false) $$;
+                  WHERE z.user_id = tenant AND z.zone = current_setting('TimeZone')
+                    AND z.version = 2), false) $$;
+
+-- Whether the rollups answer for the period from s to e (callreport_rollup_days), or, when
+-- both are NULL, for a task's whole life (every day of its rollups, made in this zone).
+CREATE OR REPLACE FUNCTION callreport_rollup_span(tenant uuid, s timestamptz, e timestamptz)
+  RETURNS boolean
+  LANGUAGE sql STABLE
+  AS $$
+  SELECT CASE WHEN s IS NULL AND e IS NULL THEN
+           EXISTS (SELECT FROM rollup_zones z
+                    WHERE z.user_id = tenant AND z.zone = current_setting('TimeZone')
+                      AND z.version = 2)
+         ELSE callreport_rollup_days(tenant, s, s, e) END $$;
 
 -- What every write of a tenant's rows keeps besides them, in its transaction: the
 -- per-task counts recomputed, and the data version bumped (cached answers of the
@@ -769,6 +922,11 @@ CREATE OR REPLACE FUNCTION callreport_recount(tenant uuid, task_ids uuid[] DEFAU
   DELETE FROM task_record_counts WHERE user_id = tenant;
   INSERT INTO task_record_counts (task_id, user_id, n)
   SELECT task_id, user_id, count(*) FROM records WHERE user_id = tenant GROUP BY 1, 2;
+  DELETE FROM task_province_counts WHERE user_id = tenant;
+  INSERT INTO task_province_counts (task_id, user_id, province_id, total, dialled, connected)
+  SELECT task_id, user_id, coalesce(province_id, 0), count(*),
+         count(*) FILTER (WHERE status <> 0), count(*) FILTER (WHERE status = 1)
+    FROM numbers WHERE user_id = tenant GROUP BY 1, 2, 3;
   SELECT callreport_rollup(tenant, task_ids);
   $$;
 
@@ -833,7 +991,8 @@ BEGIN
       'groups','utterances','tasks','numbers','call_histories','records','record_tags',
       'record_details','record_detail_tags','task_number_counts','task_record_counts',
       'task_overview','thresholds','rollup_hours','rollup_days','rollup_repeats',
-      'rollup_counts','rollup_zones'] LOOP
+      'rollup_counts','rollup_zones','rollup_numbers','rollup_number_repeats',
+      'task_province_counts'] LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     IF NOT EXISTS (SELECT FROM pg_policies WHERE tablename = t AND policyname = 'tenant') THEN
       EXECUTE format('CREATE POLICY tenant ON %I USING (user_id = callreport_tenant())', t);
@@ -846,7 +1005,8 @@ GRANT SELECT ON status_labels, label_sets TO callreport_web;
 GRANT EXECUTE ON FUNCTION callreport_tenant(), callreport_label(text, text),
   callreport_ts(timestamptz), callreport_mark(numeric, numeric, numeric, numeric),
   callreport_thresholds(uuid), callreport_rollup_days(uuid, timestamptz, timestamptz,
-    timestamptz)
+    timestamptz), callreport_rollup_span(uuid, timestamptz, timestamptz),
+  callreport_bill_bands()
   TO callreport_web;
 
 -- Credentials are reached by the web role only through these functions

@@ -3,20 +3,20 @@
 -- $1 tenant, $2 task uuid, $3 start_at, $4 end_at (calldate, inclusive; NULL: the whole
 -- life). Columns: code (NULL: none recorded, or empty), label, count, base (every record
 -- of the period), link (the code again: the records page's hangupcause lists the row's
--- calls; NULL: none[]=hangupcause lists them). A period of whole days is counted from the
--- rollups (rollup_counts, dim 'cause', '' for none; sql/schema.sql), else from the records.
+-- calls; NULL: none[]=hangupcause lists them). A period of whole days, and the whole life,
+-- are counted from the rollups (rollup_counts, dim 'cause', '' for none; sql/schema.sql), else from the records.
 WITH c AS (
   SELECT nullif(x.code, '') AS code, sum(x.n) AS n
     FROM rollup_counts x
-   WHERE callreport_rollup_days($1::uuid, $3::timestamptz, $3::timestamptz, $4::timestamptz)
+   WHERE callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
      AND x.task_id = $2::uuid AND x.user_id = $1::uuid AND x.dim = 'cause'
-     AND x.day >= $3::timestamptz::date
-     AND x.day <= $4::timestamptz::date
+     AND ($3::timestamptz IS NULL OR x.day >= $3::timestamptz::date)
+     AND ($4::timestamptz IS NULL OR x.day <= $4::timestamptz::date)
    GROUP BY 1
   UNION ALL
   SELECT nullif(r.hangupcause, ''), count(*)
     FROM records r
-   WHERE NOT callreport_rollup_days($1::uuid, $3::timestamptz, $3::timestamptz, $4::timestamptz)
+   WHERE NOT callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
      AND r.task_id = $2::uuid AND r.user_id = $1::uuid
      AND ($3::timestamptz IS NULL OR r.calldate >= $3::timestamptz)
      AND ($4::timestamptz IS NULL OR r.calldate < $4::timestamptz + interval '1 second')

@@ -2,16 +2,17 @@
 -- many were answered (status 1). $1 tenant, $2 task uuid, $3 start_at, $4 end_at
 -- (inclusive; NULL: the whole life). Columns: hour (0-23), label, count (attempts),
 -- connected, rate (connected / attempts, %; NULL without attempts), base (every attempt).
--- A period of whole days is counted from the rollups (rollup_hours; sql/schema.sql).
+-- A period of whole days, and the whole life, are counted from the rollups (rollup_hours;
+-- sql/schema.sql).
 WITH c AS (
   SELECT extract(hour FROM x.hour)::int AS hour,
          sum(x.attempts) AS n,
          sum(x.connected) AS connected
     FROM rollup_hours x
-   WHERE callreport_rollup_days($1::uuid, $3::timestamptz, $3::timestamptz, $4::timestamptz)
+   WHERE callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
      AND x.task_id = $2::uuid AND x.user_id = $1::uuid
-     AND x.hour >= $3::timestamptz
-     AND x.hour < $4::timestamptz + interval '1 second'
+     AND ($3::timestamptz IS NULL OR x.hour >= $3::timestamptz)
+     AND ($4::timestamptz IS NULL OR x.hour < $4::timestamptz + interval '1 second')
    GROUP BY 1
   HAVING sum(x.attempts) > 0
   UNION ALL
@@ -19,7 +20,7 @@ WITH c AS (
          count(*) AS n,
          count(*) FILTER (WHERE h.status = 1) AS connected
     FROM call_histories h
-   WHERE NOT callreport_rollup_days($1::uuid, $3::timestamptz, $3::timestamptz, $4::timestamptz)
+   WHERE NOT callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
      AND h.task_id = $2::uuid AND h.user_id = $1::uuid
      AND ($3::timestamptz IS NULL OR h.call_time >= $3::timestamptz)
      AND ($4::timestamptz IS NULL OR h.call_time < $4::timestamptz + interval '1 second')

@@ -3,19 +3,19 @@
 -- Columns: label, count, base (every record of the task), color, lo, hi (the score interval),
 -- link (the level's id: the records page's level[] lists the row's calls; NULL for those
 -- without a level, which none[]=level lists).
--- A period of whole days is counted from the rollups (rollup_counts, dim 'level'; sql/schema.sql).
+-- A period of whole days, and the whole life, are counted from the rollups (rollup_counts, dim 'level'; sql/schema.sql).
 WITH c AS (
   SELECT nullif(x.code, '')::uuid AS level_id, sum(x.n) AS n
     FROM rollup_counts x
-   WHERE callreport_rollup_days($1::uuid, $3::timestamptz, $3::timestamptz, $4::timestamptz)
+   WHERE callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
      AND x.task_id = $2::uuid AND x.user_id = $1::uuid AND x.dim = 'level'
-     AND x.day >= $3::timestamptz::date
-     AND x.day <= $4::timestamptz::date
+     AND ($3::timestamptz IS NULL OR x.day >= $3::timestamptz::date)
+     AND ($4::timestamptz IS NULL OR x.day <= $4::timestamptz::date)
    GROUP BY 1
   UNION ALL
   SELECT r.level_id, count(*) AS n
     FROM records r
-   WHERE NOT callreport_rollup_days($1::uuid, $3::timestamptz, $3::timestamptz, $4::timestamptz)
+   WHERE NOT callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
      AND r.task_id = $2::uuid AND r.user_id = $1::uuid
      AND ($3::timestamptz IS NULL OR r.calldate >= $3::timestamptz)
      AND ($4::timestamptz IS NULL OR r.calldate < $4::timestamptz + interval '1 second')

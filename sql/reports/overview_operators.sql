@@ -7,14 +7,11 @@
 -- $3 start_at, $4 end_at (inclusive; NULL: the whole life): with a period, the numbers
 -- with an attempt in it (total = dialled), connected those with an attempt of status 1
 -- in it (as on the start page), the call records of the period.
-WITH -- The numbers with an attempt in the period, and whether one of them connected.
+WITH dm AS (SELECT 'operator'::text AS dim),
+-- The numbers with an attempt in the period, and those connected (overview.numbers.sql).
 pn AS (
-  SELECT h.number_id, bool_or(h.status = 1) AS connected
-    FROM call_histories h
-   WHERE h.task_id = $2::uuid AND h.user_id = $1::uuid
-     AND h.call_time >= $3::timestamptz
-     AND h.call_time < $4::timestamptz + interval '1 second'
-   GROUP BY h.number_id),
+  -- @include overview.numbers
+),
 c AS (
   SELECT CASE WHEN n.operator IN (1, 2, 3) THEN n.operator END AS operator,
          sum(n.n) AS total,
@@ -24,20 +21,23 @@ c AS (
    WHERE n.task_id = $2::uuid AND n.user_id = $1::uuid AND $3::timestamptz IS NULL
    GROUP BY 1
   UNION ALL
-  SELECT CASE WHEN n.operator IN (1, 2, 3) THEN n.operator END,
-         count(*), count(*), count(*) FILTER (WHERE pn.connected)
-    FROM pn
-    -- Each number by its key (LIMIT 1: a lookup per number, never a scan of numbers).
-    CROSS JOIN LATERAL (
-      SELECT n.status, n.operator, n.province_id
-        FROM numbers n
-       WHERE n.id = pn.number_id AND n.user_id = $1::uuid AND n.task_id = $2::uuid
-       LIMIT 1) n
-   GROUP BY 1),
+  SELECT nullif(pn.code, '')::int, pn.dialled, pn.dialled, pn.connected
+    FROM pn),
+-- The call records by operator: from the rollups (rollup_counts, dim 'operator') for whole
+-- days and the whole life, else from the records.
 r AS (
+  SELECT nullif(x.code, '')::int AS operator, sum(x.n) AS n
+    FROM rollup_counts x
+   WHERE callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
+     AND x.task_id = $2::uuid AND x.user_id = $1::uuid AND x.dim = 'operator'
+     AND ($3::timestamptz IS NULL OR x.day >= $3::timestamptz::date)
+     AND ($4::timestamptz IS NULL OR x.day <= $4::timestamptz::date)
+   GROUP BY 1
+  UNION ALL
   SELECT CASE WHEN x.operator IN (1, 2, 3) THEN x.operator END AS operator, count(*) AS n
     FROM records x
-   WHERE x.task_id = $2::uuid AND x.user_id = $1::uuid
+   WHERE NOT callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
+     AND x.task_id = $2::uuid AND x.user_id = $1::uuid
      AND ($3::timestamptz IS NULL OR x.calldate >= $3::timestamptz)
      AND ($4::timestamptz IS NULL OR x.calldate < $4::timestamptz + interval '1 second')
    GROUP BY 1)

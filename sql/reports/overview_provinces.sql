@@ -4,36 +4,35 @@
 -- link (the region id: the numbers page's province, the records page's province[]; NULL
 -- for none or 0, unknown, which none[]=province lists). $3 start_at, $4 end_at
 -- (inclusive; NULL: the whole life): with a period, as overview_operators.sql.
-WITH -- The numbers with an attempt in the period, and whether one of them connected.
+WITH dm AS (SELECT 'province'::text AS dim),
+-- The numbers with an attempt in the period, and those connected (overview.numbers.sql).
 pn AS (
-  SELECT h.number_id, bool_or(h.status = 1) AS connected
-    FROM call_histories h
-   WHERE h.task_id = $2::uuid AND h.user_id = $1::uuid
-     AND h.call_time >= $3::timestamptz
-     AND h.call_time < $4::timestamptz + interval '1 second'
-   GROUP BY h.number_id),
+  -- @include overview.numbers
+),
+-- Without a period, every number of the task by the counts the importer keeps
+-- (task_province_counts).
 c AS (
-  SELECT nullif(n.province_id, 0) AS province_id,
-         count(*) AS total,
-         count(*) FILTER (WHERE n.status <> 0) AS dialled,
-         count(*) FILTER (WHERE n.status = 1) AS connected
-    FROM numbers n
+  SELECT nullif(n.province_id, 0) AS province_id, n.total, n.dialled, n.connected
+    FROM task_province_counts n
    WHERE n.task_id = $2::uuid AND n.user_id = $1::uuid AND $3::timestamptz IS NULL
+  UNION ALL
+  SELECT nullif(pn.code, '')::int, pn.dialled, pn.dialled, pn.connected
+    FROM pn),
+-- The call records by province: from the rollups (rollup_counts, dim 'province') for whole
+-- days and the whole life, else from the records.
+r AS (
+  SELECT nullif(x.code, '')::int AS province_id, sum(x.n) AS n
+    FROM rollup_counts x
+   WHERE callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
+     AND x.task_id = $2::uuid AND x.user_id = $1::uuid AND x.dim = 'province'
+     AND ($3::timestamptz IS NULL OR x.day >= $3::timestamptz::date)
+     AND ($4::timestamptz IS NULL OR x.day <= $4::timestamptz::date)
    GROUP BY 1
   UNION ALL
-  SELECT nullif(n.province_id, 0), count(*), count(*), count(*) FILTER (WHERE pn.connected)
-    FROM pn
-    -- Each number by its key (LIMIT 1: a lookup per number, never a scan of numbers).
-    CROSS JOIN LATERAL (
-      SELECT n.status, n.operator, n.province_id
-        FROM numbers n
-       WHERE n.id = pn.number_id AND n.user_id = $1::uuid AND n.task_id = $2::uuid
-       LIMIT 1) n
-   GROUP BY 1),
-r AS (
   SELECT nullif(x.province_id, 0) AS province_id, count(*) AS n
     FROM records x
-   WHERE x.task_id = $2::uuid AND x.user_id = $1::uuid
+   WHERE NOT callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
+     AND x.task_id = $2::uuid AND x.user_id = $1::uuid
      AND ($3::timestamptz IS NULL OR x.calldate >= $3::timestamptz)
      AND ($4::timestamptz IS NULL OR x.calldate < $4::timestamptz + interval '1 second')
    GROUP BY 1)

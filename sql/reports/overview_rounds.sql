@@ -1,9 +1,21 @@
 -- overview_rounds: the task's call records by rounds (交互轮数): 0 to 9, then 10 or more.
--- $1 tenant, $2 task uuid, $3 start_at, $4 end_at (calldate, inclusive; NULL: the whole life). Columns: label, count, base (records with rounds), lo, hi.
+-- $1 tenant, $2 task uuid, $3 start_at, $4 end_at (calldate, inclusive; NULL: the whole
+-- life). Columns: label, count, base (records with rounds), lo, hi. A period of whole days,
+-- and the whole life, are counted from the rollups (rollup_counts, dim 'rounds':
+-- least(rounds, 10)), any other period from the records.
 WITH c AS (
+  SELECT x.code::int AS k, sum(x.n) AS n
+    FROM rollup_counts x
+   WHERE callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
+     AND x.task_id = $2::uuid AND x.user_id = $1::uuid AND x.dim = 'rounds'
+     AND ($3::timestamptz IS NULL OR x.day >= $3::timestamptz::date)
+     AND ($4::timestamptz IS NULL OR x.day <= $4::timestamptz::date)
+   GROUP BY 1
+  UNION ALL
   SELECT least(r.rounds, 10) AS k, count(*) AS n
     FROM records r
-   WHERE r.task_id = $2::uuid AND r.user_id = $1::uuid AND r.rounds IS NOT NULL
+   WHERE NOT callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
+     AND r.task_id = $2::uuid AND r.user_id = $1::uuid AND r.rounds IS NOT NULL
      AND ($3::timestamptz IS NULL OR r.calldate >= $3::timestamptz)
      AND ($4::timestamptz IS NULL OR r.calldate < $4::timestamptz + interval '1 second')
    GROUP BY 1)

@@ -2,20 +2,20 @@
 -- task's call records; a record counts once per group. $1 tenant, $2 task uuid, $3 start_at, $4 end_at (calldate, inclusive; NULL: the whole life).
 -- Columns: id, label, count, base (every record of the task), q (the records page's
 -- tags filter for the group's tags, a query string).
--- A period of whole days is counted from the rollups (rollup_counts, dim 'tag_group'; its
+-- A period of whole days, and the whole life, are counted from the rollups (rollup_counts, dim 'tag_group'; its
 -- base from rollup_days; sql/schema.sql).
 WITH rec AS (
   SELECT r.id FROM records r WHERE r.task_id = $2::uuid AND r.user_id = $1::uuid
-    AND NOT callreport_rollup_days($1::uuid, $3::timestamptz, $3::timestamptz, $4::timestamptz)
+    AND NOT callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
     AND ($3::timestamptz IS NULL OR r.calldate >= $3::timestamptz)
     AND ($4::timestamptz IS NULL OR r.calldate < $4::timestamptz + interval '1 second')),
 c AS (
   SELECT x.code::uuid AS group_id, sum(x.n) AS n
     FROM rollup_counts x
-   WHERE callreport_rollup_days($1::uuid, $3::timestamptz, $3::timestamptz, $4::timestamptz)
+   WHERE callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
      AND x.task_id = $2::uuid AND x.user_id = $1::uuid AND x.dim = 'tag_group'
-     AND x.day >= $3::timestamptz::date
-     AND x.day <= $4::timestamptz::date
+     AND ($3::timestamptz IS NULL OR x.day >= $3::timestamptz::date)
+     AND ($4::timestamptz IS NULL OR x.day <= $4::timestamptz::date)
    GROUP BY 1
   UNION ALL
   -- A record's tags by its key (record_tags_pkey), record by record, as overview_tags.sql
@@ -32,11 +32,11 @@ c AS (
 SELECT tg.id,
        tg.name AS label,
        c.n AS count,
-       CASE WHEN callreport_rollup_days($1::uuid, $3::timestamptz, $3::timestamptz,
-                                        $4::timestamptz)
+       CASE WHEN callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
             THEN (SELECT coalesce(sum(d.calls), 0) FROM rollup_days d
                    WHERE d.task_id = $2::uuid AND d.user_id = $1::uuid
-                     AND d.day >= $3::timestamptz::date AND d.day <= $4::timestamptz::date)
+                     AND ($3::timestamptz IS NULL OR d.day >= $3::timestamptz::date)
+                     AND ($4::timestamptz IS NULL OR d.day <= $4::timestamptz::date))
             ELSE (SELECT count(*) FROM rec) END AS base,
        (SELECT string_agg('tags%5B%5D=' || x.tag_id, '&' ORDER BY x.tag_id)
           FROM tag_group_tags x

@@ -3,20 +3,20 @@
 -- A record's tags are read by its key (record_tags_pkey), record by record, as the drop-off
 -- reads a record's transcript (overview_hangup.sql): the cost is the period's records, never
 -- a scan of every tenant's tags (a join the planner may hash; the array is no join it can).
--- A period of whole days is counted from the rollups (rollup_counts, dim 'tag'; its base
+-- A period of whole days, and the whole life, are counted from the rollups (rollup_counts, dim 'tag'; its base
 -- from rollup_days; sql/schema.sql).
 WITH rec AS (
   SELECT r.id FROM records r WHERE r.task_id = $2::uuid AND r.user_id = $1::uuid
-    AND NOT callreport_rollup_days($1::uuid, $3::timestamptz, $3::timestamptz, $4::timestamptz)
+    AND NOT callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
     AND ($3::timestamptz IS NULL OR r.calldate >= $3::timestamptz)
     AND ($4::timestamptz IS NULL OR r.calldate < $4::timestamptz + interval '1 second')),
 c AS (
   SELECT x.code::uuid AS tag_id, sum(x.n) AS n
     FROM rollup_counts x
-   WHERE callreport_rollup_days($1::uuid, $3::timestamptz, $3::timestamptz, $4::timestamptz)
+   WHERE callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
      AND x.task_id = $2::uuid AND x.user_id = $1::uuid AND x.dim = 'tag'
-     AND x.day >= $3::timestamptz::date
-     AND x.day <= $4::timestamptz::date
+     AND ($3::timestamptz IS NULL OR x.day >= $3::timestamptz::date)
+     AND ($4::timestamptz IS NULL OR x.day <= $4::timestamptz::date)
    GROUP BY 1
   UNION ALL
   SELECT t.tag_id, count(*) AS n
@@ -30,11 +30,11 @@ c AS (
 SELECT g.id,
        g.name AS label,
        c.n AS count,
-       CASE WHEN callreport_rollup_days($1::uuid, $3::timestamptz, $3::timestamptz,
-                                        $4::timestamptz)
+       CASE WHEN callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
             THEN (SELECT coalesce(sum(d.calls), 0) FROM rollup_days d
                    WHERE d.task_id = $2::uuid AND d.user_id = $1::uuid
-                     AND d.day >= $3::timestamptz::date AND d.day <= $4::timestamptz::date)
+                     AND ($3::timestamptz IS NULL OR d.day >= $3::timestamptz::date)
+                     AND ($4::timestamptz IS NULL OR d.day <= $4::timestamptz::date))
             ELSE (SELECT count(*) FROM rec) END AS base,
        CASE WHEN g.color ~ '^#[0-9A-Fa-f]{3,8}$' THEN g.color END AS color
   FROM c

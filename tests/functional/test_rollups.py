@@ -266,7 +266,17 @@ GATED = {
     "overview_tags": lambda t, s, e, ps, pe, tasks: [t, s, e],
     "overview_tag_groups": lambda t, s, e, ps, pe, tasks: [t, s, e],
     "overview_trend": lambda t, s, e, ps, pe, tasks: [t, s, e],
+    "overview_task": lambda t, s, e, ps, pe, tasks: [t, s, e],
+    "overview_status": lambda t, s, e, ps, pe, tasks: [t, s, e],
+    "overview_operators": lambda t, s, e, ps, pe, tasks: [t, s, e],
+    "overview_provinces": lambda t, s, e, ps, pe, tasks: [t, s, e],
+    "overview_bills": lambda t, s, e, ps, pe, tasks: [t, s, e],
+    "overview_rounds": lambda t, s, e, ps, pe, tasks: [t, s, e],
 }
+# The overview's statements that read the rollups for a task's whole life too (no period).
+WHOLE_LIFE = ["overview_task", "overview_levels", "overview_causes", "overview_hours",
+              "overview_tags", "overview_tag_groups", "overview_operators",
+              "overview_provinces", "overview_bills", "overview_rounds"]
 
 
 def answers(tenant, name, params, raw):
@@ -296,8 +306,9 @@ def answers(tenant, name, params, raw):
 
 def test_every_statement_with_rollups_answers_as_the_raw_rows(db, tenant):
     """Each statement with a rollup part (the start page, its trend, the comparison, the
-    overview's levels, causes, hours, tags, tag groups and trend) gives, for whole days, the
-    very rows its raw part gives, over randomized periods and tasks (1 day: by hour)."""
+    overview's headline, statuses, levels, causes, hours, tags, tag groups, operators,
+    provinces, talk times, rounds and trend) gives, for whole days, the very rows its raw
+    part gives, over randomized periods and tasks (1 day: by hour)."""
     tasks = [t for (t,) in query(db, "SELECT uuid::text FROM tasks WHERE user_id = %s ORDER BY uuid",
                                  tenant["id"])]
     rnd = random.Random(SEED + 6)
@@ -313,3 +324,49 @@ def test_every_statement_with_rollups_answers_as_the_raw_rows(db, tenant):
             assert got == want, (name, s, e, task)
             checked += bool(got)
     assert checked >= 60, "most answers have rows"
+
+
+def test_whole_life_from_the_rollups_answers_as_the_raw_rows(db, tenant):
+    """Without a period the overview's statements read the rollups of every day (the
+    headline, levels, causes, hours, tags, tag groups, operators' and provinces' records,
+    talk times, rounds) and task_province_counts: the very rows of the raw rows, every task."""
+    tasks = [t for (t,) in query(db, "SELECT uuid::text FROM tasks WHERE user_id = %s ORDER BY uuid",
+                                 tenant["id"])]
+    checked = 0
+    for task in tasks:
+        for name in WHOLE_LIFE:
+            got, want = answers(tenant, name, [task, None, None], False), \
+                answers(tenant, name, [task, None, None], True)
+            assert got == want, (name, task)
+            checked += bool(got)
+    assert checked >= len(tasks) * 8, "most answers have rows"
+
+
+def test_the_numbers_of_a_period_by_status_operator_and_province(db, tenant):
+    """The overview's numbers of a period by status, operator and province (rollup_numbers less
+    rollup_number_repeats) are those recomputed here from the raw rows: each number with an
+    attempt in the period once, by its own status, operator and province."""
+    tid = tenant["id"]
+    tasks = [t for (t,) in query(db, "SELECT uuid::text FROM tasks WHERE user_id = %s ORDER BY uuid", tid)]
+    rnd = random.Random(SEED + 9)
+    for start, end in periods(rnd, 4):
+        s, e = f"{day(start)} 00:00:00", f"{day(end)} 23:59:59"
+        lo = datetime.datetime.fromisoformat(s).replace(tzinfo=ZONE)
+        hi = datetime.datetime.fromisoformat(e).replace(tzinfo=ZONE) + datetime.timedelta(seconds=1)
+        task = rnd.choice(tasks)
+        raw = query(db, """SELECT n.status, n.operator, n.province_id, bool_or(h.status = 1)
+            FROM call_histories h JOIN numbers n ON n.id = h.number_id
+            WHERE h.task_id = %s AND h.call_time >= %s AND h.call_time < %s
+            GROUP BY n.id, 1, 2, 3""", task, lo, hi)
+        status = {}
+        for st, _, _, _ in raw:
+            status[st] = status.get(st, 0) + 1
+        got = {code: int(n) for code, _, n, _ in answers(tenant, "overview_status", [task, s, e], False)}
+        assert got == {k: status.get(k, 0) for k in range(13)}, (s, e, task)
+        prov = {}
+        for _, _, p, ok in raw:
+            d, c = prov.get(p or None, (0, 0))
+            prov[p or None] = (d + 1, c + int(ok))
+        rows = answers(tenant, "overview_provinces", [task, s, e], False)
+        assert {r[7]: (int(r[2]), int(r[3])) for r in rows} == prov, (s, e, task)
+        assert sum(int(r[2]) for r in rows) == len(raw)
