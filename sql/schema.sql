@@ -598,7 +598,7 @@ CREATE INDEX IF NOT EXISTS rollup_repeats_task ON rollup_repeats (task_id, day);
 -- '': another or none), 'province' (the region's id; '': none or 0), 'bill_band' (the
 -- talk-time band of callreport_bill_bands(); none without a talk time or outside them),
 -- 'rounds' (least(rounds, 10); none without rounds), 'disposition' (hangup_disposition;
--- '': none).
+-- '': none), 'dropoff' (the calls the customer hung up, by callreport_dropoff()).
 CREATE TABLE IF NOT EXISTS rollup_counts (
   user_id   uuid NOT NULL REFERENCES tenants(id),
   task_id   uuid NOT NULL REFERENCES tasks(uuid) ON DELETE CASCADE,
@@ -683,6 +683,26 @@ SELECT task_id, user_id, coalesce(province_id, 0), count(*), count(*) FILTER (WH
   FROM numbers
  WHERE NOT EXISTS (SELECT FROM task_province_counts)
  GROUP BY 1, 2, 3;
+
+-- Where a call (the record rid of tenant) stood when it ended: the name of the robot's last
+-- utterance, the answer of the last shown transcript row (not asrprogress_notify) in which
+-- the robot spoke; '（未命名话术）' for an utterance without a name, '（机器人未开口）' when
+-- the robot never spoke. Written once for the overview's drop-off rows (overview_hangup.sql
+-- and the rollups' dim 'dropoff'), and the call records page's filter dropoff
+-- (done_phones.where.sql), so that a row and the list it links to cannot disagree. Its
+-- rows by record_details_record (record_id, sequence).
+CREATE OR REPLACE FUNCTION callreport_dropoff(rid uuid, tenant uuid)
+  RETURNS text
+  LANGUAGE sql STABLE
+  AS $$
+  SELECT coalesce((SELECT coalesce(nullif(d.answer_text, ''), '（未命名话术）')
+                     FROM record_details d
+                    WHERE d.record_id = rid
+                      AND d.user_id = tenant
+                      AND d.notify <> 'asrprogress_notify'
+                      AND coalesce(d.answer_content, '') <> ''
+                    ORDER BY d.sequence DESC, d.id DESC
+                    LIMIT 1), '（机器人未开口）') $$;
 
 -- Recomputes the rollups of a tenant's tasks (task_ids: those tasks; NULL: all of them, as
 -- also when the rollups were made in another zone) from the raw rows, in the
@@ -834,7 +854,9 @@ BEGIN
       ('bill_band', (SELECT b.k::text FROM callreport_bill_bands() b
                       WHERE r.bill BETWEEN b.lo::bigint * 1000 AND b.hi::bigint * 1000 + 999)),
       ('rounds', least(r.rounds, 10)::text),
-      ('disposition', coalesce(r.hangup_disposition::text, ''))) v(dim, code)
+      ('disposition', coalesce(r.hangup_disposition::text, '')),
+      ('dropoff', CASE WHEN r.hangup_disposition = 2
+                       THEN callreport_dropoff(r.id, tenant) END)) v(dim, code)
    WHERE r.user_id = tenant AND (task_ids IS NULL OR r.task_id = ANY (task_ids))
      AND v.code IS NOT NULL
    GROUP BY 2, 3, 4, 5;
@@ -853,10 +875,16 @@ BEGIN
              OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_ok
       FROM d
     WINDOW w AS (PARTITION BY d.task_id, d.number_id ORDER BY d.day)),
+  -- Each number by its key (LIMIT 1: a lookup per number; a join may be planned as a walk
+  -- of the tenant's numbers per row when the new tenant's statistics say it has none).
   x AS (
     SELECT p.task_id, v.dim, v.code, p.day, p.ok, p.prev_day, p.prev_ok
       FROM p
-      JOIN numbers n ON n.id = p.number_id AND n.user_id = tenant
+      CROSS JOIN LATERAL (
+        SELECT n.status, n.operator, n.province_id
+          FROM numbers n
+         WHERE n.id = p.number_id AND n.user_id = tenant
+         LIMIT 1) n
       CROSS JOIN LATERAL (VALUES
         ('status', n.status::text),
         ('operator', CASE WHEN n.operator IN (1, 2, 3) THEN n.operator::text ELSE '' END),
@@ -1006,7 +1034,7 @@ GRANT EXECUTE ON FUNCTION callreport_tenant(), callreport_label(text, text),
   callreport_ts(timestamptz), callreport_mark(numeric, numeric, numeric, numeric),
   callreport_thresholds(uuid), callreport_rollup_days(uuid, timestamptz, timestamptz,
     timestamptz), callreport_rollup_span(uuid, timestamptz, timestamptz),
-  callreport_bill_bands()
+  callreport_bill_bands(), callreport_dropoff(uuid, uuid)
   TO callreport_web;
 
 -- Credentials are reached by the web role only through these functions

@@ -8,7 +8,7 @@
 -- ids, any of), $13 province int[] (region ids, any of), $14 operator int[] (1 移动,
 -- 2 联通, 3 电信; any of), $15 none text[] (those without each named thing: level,
 -- province and operator 0 or none, hangupcause empty or none), $16 dropoff (calls the
--- customer hung up, by the robot's last utterance: record.dropoff.sql);
+-- customer hung up, by the robot's last utterance: callreport_dropoff(), sql/schema.sql);
 -- $17 limit (NULL: all), $18 offset.
 -- The filters are done_phones.where.sql, the same text as in done_phones.count.sql.
 --

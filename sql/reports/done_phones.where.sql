@@ -30,6 +30,5 @@ AND ($15::text[] IS NULL OR (
   AND ('province' <> ALL ($15::text[]) OR coalesce(r.province_id, 0) = 0)
   AND ('operator' <> ALL ($15::text[]) OR coalesce(r.operator, 0) NOT IN (1, 2, 3))
   AND ('hangupcause' <> ALL ($15::text[]) OR coalesce(r.hangupcause, '') = '')))
-AND ($16::text IS NULL OR r.hangup_disposition = 2 AND $16::text =
-      -- @include record.dropoff
-    )
+AND ($16::text IS NULL OR r.hangup_disposition = 2
+     AND $16::text = callreport_dropoff(r.id, $1::uuid))

@@ -1,24 +1,33 @@
 -- overview_hangup: where in the script customers hung up (the drop-off). For each call record
--- the customer ended (hangup_disposition 2), the last robot utterance before the hang-up
--- (record.dropoff.sql). Counted per utterance, the twelve most frequent. $1 tenant, $2 task
--- uuid, $3 start_at, $4 end_at (calldate, inclusive; NULL: the task's whole life).
--- Columns: label (the utterance's name), count, base (every customer hang-up), link (the
--- label again: the records page's dropoff, which lists exactly the row's calls).
+-- the customer ended (hangup_disposition 2), the robot's last utterance before the hang-up
+-- (callreport_dropoff(), sql/schema.sql). Counted per utterance, the twelve most frequent.
+-- $1 tenant, $2 task uuid, $3 start_at, $4 end_at (calldate, inclusive; NULL: the task's
+-- whole life). Columns: label (the utterance's name), count, base (every customer
+-- hang-up), link (the label again: the records page's dropoff, which lists exactly the
+-- row's calls). A period of whole days, and the whole life, are counted from the rollups
+-- (rollup_counts, dim 'dropoff'), any other period from the records.
 WITH h AS (
-  SELECT
-         -- @include record.dropoff
-         AS label
+  SELECT x.code AS label, sum(x.n) AS n
+    FROM rollup_counts x
+   WHERE callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
+     AND x.task_id = $2::uuid AND x.user_id = $1::uuid AND x.dim = 'dropoff'
+     AND ($3::timestamptz IS NULL OR x.day >= $3::timestamptz::date)
+     AND ($4::timestamptz IS NULL OR x.day <= $4::timestamptz::date)
+   GROUP BY 1
+  UNION ALL
+  SELECT callreport_dropoff(r.id, $1::uuid), count(*)
     FROM records r
-   WHERE r.task_id = $2::uuid
+   WHERE NOT callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
+     AND r.task_id = $2::uuid
      AND r.user_id = $1::uuid
      AND r.hangup_disposition = 2
      AND ($3::timestamptz IS NULL OR r.calldate >= $3::timestamptz)
-     AND ($4::timestamptz IS NULL OR r.calldate < $4::timestamptz + interval '1 second'))
+     AND ($4::timestamptz IS NULL OR r.calldate < $4::timestamptz + interval '1 second')
+   GROUP BY 1)
 SELECT h.label,
-       count(*) AS count,
-       sum(count(*)) OVER () AS base,
+       h.n AS count,
+       sum(h.n) OVER () AS base,
        h.label AS link
   FROM h
- GROUP BY 1
- ORDER BY count(*) DESC, 1
+ ORDER BY h.n DESC, 1
  LIMIT 12

@@ -29,22 +29,22 @@ g AS (
     FROM u, generate_series(date_trunc(u.unit, u.s), u.e,
                             CASE WHEN u.unit = 'hour' THEN interval '1 hour'
                                  ELSE interval '1 day' END) AS x(at)),
--- A period of whole days reads the rollups (rollup_days by day, rollup_hours by hour;
--- sql/schema.sql), any other the raw rows.
+-- A period of whole days, and the whole life, read the rollups (rollup_days by day,
+-- rollup_hours by hour; sql/schema.sql), any other period the raw rows.
 ro AS (
   SELECT d.day::timestamptz AS at, sum(d.attempts) AS attempts, sum(d.connected) AS connected,
          sum(d.calls) AS calls
     FROM rollup_days d
-   WHERE callreport_rollup_days($1::uuid, $3::timestamptz, $3::timestamptz, $4::timestamptz)
-     AND $4::timestamptz - $3::timestamptz >= interval '1 day'
+   WHERE callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
+     AND ($3::timestamptz IS NULL OR $4::timestamptz - $3::timestamptz >= interval '1 day')
      AND d.task_id = $2::uuid AND d.user_id = $1::uuid
-     AND d.day >= $3::timestamptz::date
-     AND d.day <= $4::timestamptz::date
+     AND ($3::timestamptz IS NULL OR d.day >= $3::timestamptz::date)
+     AND ($4::timestamptz IS NULL OR d.day <= $4::timestamptz::date)
    GROUP BY 1
   UNION ALL
   SELECT o.hour, sum(o.attempts), sum(o.connected), sum(o.calls)
     FROM rollup_hours o
-   WHERE callreport_rollup_days($1::uuid, $3::timestamptz, $3::timestamptz, $4::timestamptz)
+   WHERE callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
      AND $4::timestamptz - $3::timestamptz < interval '1 day'
      AND o.task_id = $2::uuid AND o.user_id = $1::uuid
      AND o.hour >= $3::timestamptz
@@ -60,7 +60,7 @@ a AS (
     JOIN call_histories h ON h.task_id = $2::uuid AND h.user_id = $1::uuid
                          AND h.call_time >= u.s
                          AND h.call_time < u.e + interval '1 second'
-   WHERE NOT callreport_rollup_days($1::uuid, $3::timestamptz, $3::timestamptz, $4::timestamptz)
+   WHERE NOT callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
    GROUP BY 1),
 r AS (
   SELECT ro.at, ro.calls AS n FROM ro
@@ -70,7 +70,7 @@ r AS (
     JOIN records r ON r.task_id = $2::uuid AND r.user_id = $1::uuid
                   AND r.calldate >= u.s
                   AND r.calldate < u.e + interval '1 second'
-   WHERE NOT callreport_rollup_days($1::uuid, $3::timestamptz, $3::timestamptz, $4::timestamptz)
+   WHERE NOT callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
    GROUP BY 1)
 SELECT CASE WHEN g.unit = 'hour' THEN to_char(g.at, 'HH24:00')
             ELSE to_char(g.at, 'MM-DD') END AS label,

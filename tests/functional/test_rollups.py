@@ -41,12 +41,10 @@ def when(rnd):
 
 def redrawn(lines, rnd, only_task=None):
     """The demo's lines with the times of attempts and records drawn again (of only_task: only
-    that task's; the others as they were), record details left out (not rolled up)."""
+    that task's; the others as they were); record details as they are (the drop-off)."""
     out = []
     for line in lines:
         o = json.loads(line)
-        if o["kind"] == "record_detail":
-            continue
         if o["kind"] in ("call_history", "record") and (only_task is None or o["task_id"] == only_task):
             o["call_time" if o["kind"] == "call_history" else "calldate"] = when(rnd)
             if o["kind"] == "call_history" and only_task is not None:
@@ -272,11 +270,13 @@ GATED = {
     "overview_provinces": lambda t, s, e, ps, pe, tasks: [t, s, e],
     "overview_bills": lambda t, s, e, ps, pe, tasks: [t, s, e],
     "overview_rounds": lambda t, s, e, ps, pe, tasks: [t, s, e],
+    "overview_hangup": lambda t, s, e, ps, pe, tasks: [t, s, e],
 }
 # The overview's statements that read the rollups for a task's whole life too (no period).
 WHOLE_LIFE = ["overview_task", "overview_levels", "overview_causes", "overview_hours",
               "overview_tags", "overview_tag_groups", "overview_operators",
-              "overview_provinces", "overview_bills", "overview_rounds"]
+              "overview_provinces", "overview_bills", "overview_rounds", "overview_trend",
+              "overview_hangup"]
 
 
 def answers(tenant, name, params, raw):
@@ -307,7 +307,7 @@ def answers(tenant, name, params, raw):
 def test_every_statement_with_rollups_answers_as_the_raw_rows(db, tenant):
     """Each statement with a rollup part (the start page, its trend, the comparison, the
     overview's headline, statuses, levels, causes, hours, tags, tag groups, operators,
-    provinces, talk times, rounds and trend) gives, for whole days, the very rows its raw
+    provinces, talk times, rounds, drop-off and trend) gives, for whole days, the very rows its raw
     part gives, over randomized periods and tasks (1 day: by hour)."""
     tasks = [t for (t,) in query(db, "SELECT uuid::text FROM tasks WHERE user_id = %s ORDER BY uuid",
                                  tenant["id"])]
@@ -329,7 +329,7 @@ def test_every_statement_with_rollups_answers_as_the_raw_rows(db, tenant):
 def test_whole_life_from_the_rollups_answers_as_the_raw_rows(db, tenant):
     """Without a period the overview's statements read the rollups of every day (the
     headline, levels, causes, hours, tags, tag groups, operators' and provinces' records,
-    talk times, rounds) and task_province_counts: the very rows of the raw rows, every task."""
+    talk times, rounds, drop-off, trend by day) and task_province_counts: the very rows of the raw rows, every task."""
     tasks = [t for (t,) in query(db, "SELECT uuid::text FROM tasks WHERE user_id = %s ORDER BY uuid",
                                  tenant["id"])]
     checked = 0
