@@ -853,7 +853,7 @@ BEGIN
       ('province', coalesce(nullif(r.province_id, 0)::text, '')),
       ('bill_band', (SELECT b.k::text FROM callreport_bill_bands() b
                       WHERE r.bill BETWEEN b.lo::bigint * 1000 AND b.hi::bigint * 1000 + 999)),
-      ('rounds', least(r.rounds, 10)::text),
+      ('rounds', CASE WHEN r.rounds IS NOT NULL THEN least(r.rounds, 10)::text END),
       ('disposition', coalesce(r.hangup_disposition::text, '')),
       ('dropoff', CASE WHEN r.hangup_disposition = 2
                        THEN callreport_dropoff(r.id, tenant) END)) v(dim, code)

@@ -11,8 +11,10 @@ WITH c AS (
     FROM rollup_hours x
    WHERE callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
      AND x.task_id = $2::uuid AND x.user_id = $1::uuid
-     AND ($3::timestamptz IS NULL OR x.hour >= $3::timestamptz)
-     AND ($4::timestamptz IS NULL OR x.hour < $4::timestamptz + interval '1 second')
+     AND x.hour >= CASE WHEN $3::timestamptz IS NULL THEN '-infinity'::timestamptz
+                                 ELSE $3::timestamptz END
+     AND x.hour < CASE WHEN $4::timestamptz IS NULL THEN 'infinity'::timestamptz
+                                ELSE $4::timestamptz + interval '1 second' END
    GROUP BY 1
   HAVING sum(x.attempts) > 0
   UNION ALL

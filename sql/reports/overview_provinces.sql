@@ -25,8 +25,10 @@ r AS (
     FROM rollup_counts x
    WHERE callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
      AND x.task_id = $2::uuid AND x.user_id = $1::uuid AND x.dim = 'province'
-     AND ($3::timestamptz IS NULL OR x.day >= $3::timestamptz::date)
-     AND ($4::timestamptz IS NULL OR x.day <= $4::timestamptz::date)
+     AND x.day >= CASE WHEN $3::timestamptz IS NULL THEN '-infinity'::date
+                                ELSE $3::timestamptz::date END
+     AND x.day <= CASE WHEN $4::timestamptz IS NULL THEN 'infinity'::date
+                                ELSE $4::timestamptz::date END
    GROUP BY 1
   UNION ALL
   SELECT nullif(x.province_id, 0) AS province_id, count(*) AS n

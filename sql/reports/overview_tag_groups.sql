@@ -14,8 +14,10 @@ c AS (
     FROM rollup_counts x
    WHERE callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
      AND x.task_id = $2::uuid AND x.user_id = $1::uuid AND x.dim = 'tag_group'
-     AND ($3::timestamptz IS NULL OR x.day >= $3::timestamptz::date)
-     AND ($4::timestamptz IS NULL OR x.day <= $4::timestamptz::date)
+     AND x.day >= CASE WHEN $3::timestamptz IS NULL THEN '-infinity'::date
+                                ELSE $3::timestamptz::date END
+     AND x.day <= CASE WHEN $4::timestamptz IS NULL THEN 'infinity'::date
+                                ELSE $4::timestamptz::date END
    GROUP BY 1
   UNION ALL
   -- A record's tags by its key (record_tags_pkey), record by record, as overview_tags.sql
@@ -35,8 +37,10 @@ SELECT tg.id,
        CASE WHEN callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
             THEN (SELECT coalesce(sum(d.calls), 0) FROM rollup_days d
                    WHERE d.task_id = $2::uuid AND d.user_id = $1::uuid
-                     AND ($3::timestamptz IS NULL OR d.day >= $3::timestamptz::date)
-                     AND ($4::timestamptz IS NULL OR d.day <= $4::timestamptz::date))
+                     AND d.day >= CASE WHEN $3::timestamptz IS NULL THEN '-infinity'::date
+                                ELSE $3::timestamptz::date END
+                     AND d.day <= CASE WHEN $4::timestamptz IS NULL THEN 'infinity'::date
+                                ELSE $4::timestamptz::date END)
             ELSE (SELECT count(*) FROM rec) END AS base,
        (SELECT string_agg('tags%5B%5D=' || x.tag_id, '&' ORDER BY x.tag_id)
           FROM tag_group_tags x

@@ -15,8 +15,10 @@ c AS (
     FROM rollup_counts x
    WHERE callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
      AND x.task_id = $2::uuid AND x.user_id = $1::uuid AND x.dim = 'tag'
-     AND ($3::timestamptz IS NULL OR x.day >= $3::timestamptz::date)
-     AND ($4::timestamptz IS NULL OR x.day <= $4::timestamptz::date)
+     AND x.day >= CASE WHEN $3::timestamptz IS NULL THEN '-infinity'::date
+                                ELSE $3::timestamptz::date END
+     AND x.day <= CASE WHEN $4::timestamptz IS NULL THEN 'infinity'::date
+                                ELSE $4::timestamptz::date END
    GROUP BY 1
   UNION ALL
   SELECT t.tag_id, count(*) AS n
@@ -33,8 +35,10 @@ SELECT g.id,
        CASE WHEN callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
             THEN (SELECT coalesce(sum(d.calls), 0) FROM rollup_days d
                    WHERE d.task_id = $2::uuid AND d.user_id = $1::uuid
-                     AND ($3::timestamptz IS NULL OR d.day >= $3::timestamptz::date)
-                     AND ($4::timestamptz IS NULL OR d.day <= $4::timestamptz::date))
+                     AND d.day >= CASE WHEN $3::timestamptz IS NULL THEN '-infinity'::date
+                                ELSE $3::timestamptz::date END
+                     AND d.day <= CASE WHEN $4::timestamptz IS NULL THEN 'infinity'::date
+                                ELSE $4::timestamptz::date END)
             ELSE (SELECT count(*) FROM rec) END AS base,
        CASE WHEN g.color ~ '^#[0-9A-Fa-f]{3,8}$' THEN g.color END AS color
   FROM c

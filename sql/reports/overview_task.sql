@@ -21,16 +21,20 @@ rd AS (
     FROM rollup_days d
    WHERE (SELECT k.rolled FROM k)
      AND d.task_id = $2::uuid AND d.user_id = $1::uuid
-     AND ($3::timestamptz IS NULL OR d.day >= $3::timestamptz::date)
-     AND ($4::timestamptz IS NULL OR d.day <= $4::timestamptz::date)),
+     AND d.day >= CASE WHEN $3::timestamptz IS NULL THEN '-infinity'::date
+                                ELSE $3::timestamptz::date END
+     AND d.day <= CASE WHEN $4::timestamptz IS NULL THEN 'infinity'::date
+                                ELSE $4::timestamptz::date END),
 rh AS (
   SELECT coalesce(sum(x.n) FILTER (WHERE x.code = '1'), 0) AS robot_hangups,
          coalesce(sum(x.n) FILTER (WHERE x.code = '2'), 0) AS customer_hangups
     FROM rollup_counts x
    WHERE (SELECT k.rolled FROM k)
      AND x.task_id = $2::uuid AND x.user_id = $1::uuid AND x.dim = 'disposition'
-     AND ($3::timestamptz IS NULL OR x.day >= $3::timestamptz::date)
-     AND ($4::timestamptz IS NULL OR x.day <= $4::timestamptz::date)),
+     AND x.day >= CASE WHEN $3::timestamptz IS NULL THEN '-infinity'::date
+                                ELSE $3::timestamptz::date END
+     AND x.day <= CASE WHEN $4::timestamptz IS NULL THEN 'infinity'::date
+                                ELSE $4::timestamptz::date END),
 -- The numbers of the period: every day's, less those seen on an earlier day of it.
 rn AS (
   SELECT (SELECT coalesce(sum(x.dialled), 0) FROM rollup_numbers x

@@ -38,8 +38,10 @@ ro AS (
    WHERE callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
      AND ($3::timestamptz IS NULL OR $4::timestamptz - $3::timestamptz >= interval '1 day')
      AND d.task_id = $2::uuid AND d.user_id = $1::uuid
-     AND ($3::timestamptz IS NULL OR d.day >= $3::timestamptz::date)
-     AND ($4::timestamptz IS NULL OR d.day <= $4::timestamptz::date)
+     AND d.day >= CASE WHEN $3::timestamptz IS NULL THEN '-infinity'::date
+                                ELSE $3::timestamptz::date END
+     AND d.day <= CASE WHEN $4::timestamptz IS NULL THEN 'infinity'::date
+                                ELSE $4::timestamptz::date END
    GROUP BY 1
   UNION ALL
   SELECT o.hour, sum(o.attempts), sum(o.connected), sum(o.calls)

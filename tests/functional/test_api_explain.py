@@ -354,8 +354,8 @@ OVERVIEW_PARTS = ["overview_task", "overview_status", "overview_levels", "overvi
 @pytest.mark.parametrize("name", OVERVIEW_PARTS)
 def test_overview_over_a_period(big, generic, name):
     """Every part of the task overview (report/overview.c) over a period reads the task's rows of
-    the period by index (records_task_*, call_histories_task, numbers' pkey), and a record's tags
-    and transcript by its key. (The whole life of this task, most of the table, is read whole,
+    the period by index (records_task_*, call_histories_task, numbers' pkey) or the rollups, and
+    a record's tags by its key. (The whole life of this task, most of the table, is read whole,
     and computed ahead by the import.)"""
     day, t, task = big["day"], big["tenant"], big["task"]
     week = query(big["conn"], "SELECT (%s::date + 6)::text", day)[0][0]
@@ -367,4 +367,6 @@ def test_overview_over_a_period(big, generic, name):
         if name in ("overview_tags", "overview_tag_groups"):
             assert ("Index Scan", "record_tags", "record_tags_pkey") in found, (name, what, found)
         if name == "overview_hangup":
-            assert any(s[2] == "record_details_record" for s in found), (what, found)
+            # Whole days: the rollups' drop-off rows (dim 'dropoff'), no transcript read.
+            assert any(s[1] == "rollup_counts" or s[2] == "rollup_counts_pkey" for s in found) \
+                and not any(s[1] == "record_details" for s in found), (what, found)
