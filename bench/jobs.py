@@ -9,10 +9,10 @@ to its URL's 303 (polled every 50 ms), against the same file built in the reques
 second lighttpd on --port with export_async_rows = 0 (no jobs) and no runner, timed to
 the last byte; the two in turn, the median of --rounds. The two files are checked to be
 the same: their parts (names, sizes, CRCs) but for the workbook's creation time.
-Then, while a job of that file runs: wrk on the job's progress page and its JSON (p99
-under 10 ms is the aim), and acme's interactive requests against the same requests idle
-(p99 within 1.3x). Writes its section to bench/results.md in place of the previous run's.
-usage: bench/jobs.py [--rows N] [--seconds N] [--conns N] [--port N] [--rounds N]
+Then wrk: acme's interactive requests with no job running and while a job of that file
+runs, in turn (p99 within 1.3x is the aim), and while one runs the job's progress page and
+its JSON (p99 under 10 ms), the medians of a few measures. Writes its section to bench/results.md in place of the previous run's.
+usage: bench/jobs.py [--rows N] [--seconds N] [--conns N] [--port N] [--rounds N] [--page-rounds N]
   --rows 200000 with make demo SCALE=200000 (scripts/demo.sh start 200000): a quick run.
 The demo's server: BENCH_URL (bench/bench.py), http://127.0.0.1:8080 unless set.
 Timings are never in the tests (tests/functional/test_jobs.py).
@@ -186,6 +186,8 @@ def main():
     ap.add_argument("--seconds", type=int, default=5)
     ap.add_argument("--conns", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--page-rounds", type=int, default=5,
+                    help="measures of the job's JSON and of its page, in turn")
     ap.add_argument("--port", type=int, default=8091, help="the in-request server's port")
     a = ap.parse_args()
     etoken, etask, etotal = tenant("demo", a.rows)
@@ -244,8 +246,8 @@ def main():
             raise SystemExit(f"bench/jobs.py: the job's file is not the in-request one: {differ}")
         load1 = load()
         # Each of acme's requests with no job running, then while one runs (in turn: both
-        # see the same machine); then, while one runs, the job's JSON and its page in turn,
-        # --rounds times each (the median p99).
+        # see the same machine), --rounds times; then, while one runs, the job's JSON and its
+        # page in turn, --page-rounds times each. The medians.
         eps = [{"name": "v1/setting/record_level", "method": "GET", "path": "/v1/setting/record_level"},
                {"name": "v1/task/number", "method": "GET", "path": f"/v1/task/number?task_id={otask}&page=2"},
                {"name": "tasks page", "method": "GET", "path": "/tasks?format=html"}]
@@ -278,14 +280,16 @@ def main():
             while state(BASE, cur["url"], etoken)[1]["state"] in ("queued", "running"):
                 time.sleep(0.05)
             cur["url"] = None
-        idle, busy = {}, {}
-        for ep in eps:
-            none_running()
-            idle[ep["name"]] = run_wrk(ep, otoken, a.conns, a.seconds)
-            running()
-            busy[ep["name"]] = run_wrk(ep, otoken, a.conns, a.seconds)
-        prog = {"job JSON": [], "progress page": []}
+        idle = {ep["name"]: [] for ep in eps}
+        busy = {ep["name"]: [] for ep in eps}
         for _ in range(a.rounds):
+            for ep in eps:
+                none_running()
+                idle[ep["name"]].append(run_wrk(ep, otoken, a.conns, a.seconds))
+                running()
+                busy[ep["name"]].append(run_wrk(ep, otoken, a.conns, a.seconds))
+        prog = {"job JSON": [], "progress page": []}
+        for _ in range(a.page_rounds):
             for name, suffix in (("job JSON", ""), ("progress page", "?format=html")):
                 url = running()
                 prog[name].append(run_wrk({"name": name, "method": "GET", "path": url + suffix},
@@ -302,7 +306,7 @@ def main():
     lines = [HEADING, "",
              f"Run {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M')} UTC "
              f"with bench/jobs.py --rows {a.rows} --seconds {a.seconds} --conns {a.conns} "
-             f"--rounds {a.rounds}; {machine()}; load average {load0} before, "
+             f"--rounds {a.rounds} --page-rounds {a.page_rounds}; {machine()}; load average {load0} before, "
              f"{load1} after the files, {load2} at the end.", "",
              f"The XLSX of tenant demo's task of {etotal} numbers ({sizes[0]} bytes built in the "
              f"request, {sizes[1]} as a job; the same {parts} parts, by name, size and CRC-32"
@@ -319,27 +323,30 @@ def main():
              f"{statistics.median(job_cpu) / statistics.median(sync_cpu):.2f}x. A job's process runs "
              f"at nice 10, below the web workers: on a machine whose CPUs others keep busy (the CPU "
              f"pressure above) it waits where the in-request build does not.", "",
-             f"Each of acme's requests with no job running, then while one such job runs (in turn); "
-             f"then, while one runs, the job's JSON and its progress page in turn, {a.rounds} times "
-             f"each: the median p99 (each measure's in parentheses, and the median p50). A new job "
-             f"started before a "
-             f"measure when the last had ended or was cancelled: {len(started)} jobs. wrk, "
-             f"{a.conns} connections, {a.seconds} s a measure.", "",
-             "| request | idle req/s | idle p99 ms | busy req/s | busy p99 ms | busy p99 / idle p99 "
-             "| non-2xx |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+             f"Each of acme's requests with no job running, then while one such job runs, in turn, "
+             f"{a.rounds} times; then, while one runs, the job's JSON and its progress page in turn, "
+             f"{a.page_rounds} times each. The median of each (p99 ms: each measure's in "
+             f"parentheses). A new job started before a measure when the last had ended or was "
+             f"cancelled: {len(started)} jobs. wrk, {a.conns} connections, {a.seconds} s a measure.", "",
+             "| request | idle req/s | idle p50 ms | idle p99 ms | busy req/s | busy p50 ms | busy p99 ms "
+             "| busy p99 / idle p99 | non-2xx |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+
+    def med(rs, k):
+        return statistics.median(r[k] for r in rs)
+
+    def each(rs):
+        return ", ".join(f"{r['p99']:.2f}" for r in rs)
     for ep in eps:
-        n = ep["name"]
-        lines.append(f"| acme {n} | {idle[n]['rps']:.0f} | {idle[n]['p99']:.2f} | {busy[n]['rps']:.0f} | "
-                     f"{busy[n]['p99']:.2f} | {busy[n]['p99'] / idle[n]['p99']:.2f} (aim <= 1.3) | "
-                     f"{idle[n]['errors'] + busy[n]['errors']} |")
+        i, b = idle[ep["name"]], busy[ep["name"]]
+        lines.append(f"| acme {ep['name']} | {med(i, 'rps'):.0f} | {med(i, 'p50'):.2f} | "
+                     f"{med(i, 'p99'):.2f} ({each(i)}) | {med(b, 'rps'):.0f} | {med(b, 'p50'):.2f} | "
+                     f"{med(b, 'p99'):.2f} ({each(b)}) | {med(b, 'p99') / med(i, 'p99'):.2f} "
+                     f"(aim <= 1.3) | {sum(r['errors'] for r in i + b)} |")
     for ep in mine:
-        n = ep["name"]
-        ms = [r["p99"] for r in prog[n]]
-        lines.append(f"| demo's {n} | | | {statistics.median(r['rps'] for r in prog[n]):.0f} | "
-                     f"{statistics.median(ms):.2f} ({', '.join(f'{x:.2f}' for x in ms)}; p50 "
-                     f"{statistics.median(r['p50'] for r in prog[n]):.2f}) (aim < 10) "
-                     f"| | {sum(r['errors'] for r in prog[n])} |")
+        b = prog[ep["name"]]
+        lines.append(f"| demo's {ep['name']} | | | | {med(b, 'rps'):.0f} | {med(b, 'p50'):.2f} | "
+                     f"{med(b, 'p99'):.2f} ({each(b)}) (aim < 10) | | {sum(r['errors'] for r in b)} |")
     section = "\n".join(lines)
     print(section)
     path = os.path.join(ROOT, "bench", "results.md")
