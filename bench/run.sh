@@ -4,8 +4,9 @@
 #                   against their ceiling (pgbench running the same statements)
 #   bench/exports.py  other tenants' JSON p99 while one tenant asks for more big exports
 #                   than its cap, against the idle p99 (a ratio)
-#   bench/jobs.py   export jobs: a big XLSX as a job against the same file built in the
-#                   request, the job's page and JSON p99, other pages' p99 while it runs
+#   bench/jobs.py   export jobs: the million-number task's XLSX as a job against the same
+#                   file built in the request, the job's page and JSON p99, other pages'
+#                   p99 while it runs (--rows 200000: a quick run on make demo SCALE=200000)
 #   bench/lists.sh  issue 17's files: the call-back list's XLSX, CSV against XLSX
 #   bench/xlsx.sh   the XLSX export against a bare libxlsxwriter program and Python
 #   bench/year.py   the start page, the comparison, the overview and the lists on a year
