@@ -52,7 +52,8 @@ class Copy:
         self.db.autocommit = True
 
     def cli(self, *args, check=True, env=None):
-        e = dict(os.environ, CALLREPORT_CONF=self.conf, **(env or {}))
+        e = dict(os.environ, CALLREPORT_CONF=self.conf)
+        e.update(env or {})
         p = subprocess.run([CLI, *args], capture_output=True, text=True, env=e)
         if check and p.returncode != 0:
             raise AssertionError(f"callreport {' '.join(args)}: {p.returncode}\n{p.stdout}\n{p.stderr}")
@@ -412,3 +413,72 @@ def test_bad_input_stops_the_window(source, copy, db, data, where, fn, field):
     else:
         assert query(c.db, "SELECT count(*) FROM records WHERE task_id = %s", source["task"])[0][0] == 100
     c.db.close()
+
+
+def test_configuration_keys_task_list_dry_run(source, copy, db):
+    """No argument but --user: the URL, token and rate from sync.alpha.* lines; every task of
+    the platform's list; --dry-run reads and writes nothing; --since bounds a first sync."""
+    since = "2026-10-25 00:00:00"
+    conf = copy.conf + ".sync"
+    with open(copy.conf) as f, open(conf, "w") as g:
+        g.write(f.read() + f"sync.alpha.from = {BASE_URL}\nsync.alpha.token = {source['token']}\n"
+                f"sync.alpha.rate = 200\nsync.alpha.since = {since}\n")
+    before = copy.rows(with_xmin=True)
+    p = copy.cli("sync", "--user", "alpha", "--dry-run", env={"CALLREPORT_CONF": conf})
+    tasks = query(db, "SELECT count(*) FROM tasks WHERE user_id = %s", source["tenant_id"])[0][0]
+    # The task synced already has no new record; the others, theirs since --since.
+    new = query(db, "SELECT count(*) FROM records WHERE user_id = %s AND task_id <> %s"
+                " AND callreport_ts(calldate) >= %s", source["tenant_id"], source["task"], since)[0][0]
+    numbers = query(db, "SELECT count(*) FROM numbers WHERE user_id = %s", source["tenant_id"])[0][0]
+    assert 0 < new < query(db, "SELECT count(*) FROM records WHERE user_id = %s AND task_id <> %s",
+                           source["tenant_id"], source["task"])[0][0]
+    assert f"(dry run: nothing written): {tasks} tasks, 0 skipped" in p.stdout, p.stdout
+    assert f" {new} new records, 0 transcripts, {numbers} numbers" in p.stdout, p.stdout
+    assert copy.rows(with_xmin=True) == before
+    # Without a token anywhere: exit 2, naming the key.
+    p = copy.cli("sync", "--user", "nobody", check=False)
+    assert p.returncode == 2 and "sync.nobody.from" in p.stderr
+
+
+def test_held_elsewhere_and_other_tenant(source, copy, db):
+    """A record held already with another callee, and an id another tenant holds: the window
+    stops naming the URL, the page and the field; nothing of it is written."""
+    c = Copy("callreport_sync_held")
+    c.tenant(source["tenant_id"])
+    # Tenant "other" holds the id of the first record of page 2 (the 101st newest).
+    rid = query(db, "SELECT id::text FROM records WHERE task_id = %s ORDER BY calldate DESC, id DESC"
+                " OFFSET 100 LIMIT 1", source["task"])[0][0]
+    path = os.path.join(ROOT, "tests", "out", "sync-other.jsonl")
+    with open(path, "w") as f:
+        for line in [
+            {"kind": "group", "id": 990001, "name": "g"},
+            {"kind": "task", "uuid": "99000000-0000-4000-8000-000000000001", "name": "t", "group_id": 990001},
+            {"kind": "level", "id": "99000000-0000-4000-8000-000000000002", "name": "A级", "alias": "a",
+             "score_min": 0, "score_max": 1000},
+            {"kind": "record", "id": rid, "task_id": "99000000-0000-4000-8000-000000000001",
+             "callee": "13800000000", "calldate": "2026-10-01 10:00:00", "score": 1},
+        ]:
+            f.write(json.dumps(line) + "\n")
+    c.cli("import", "--user", "other", path)
+    p = c.sync(BASE_URL, source["token"], "--task", source["task"], check=False)
+    assert p.returncode == 1
+    line = next(x for x in p.stderr.splitlines() if "another tenant" in x)
+    assert f"{BASE_URL}/v1/task/query_done_task_phones (page 2): field id: record {rid} belongs" \
+        " to another tenant; nothing of the window was written" in line, line
+    assert query(c.db, "SELECT count(*) FROM records WHERE task_id = %s", source["task"])[0][0] == 100
+    c.db.close()
+    # A record held already comes with another callee (the copy holds the whole task).
+    first = query(copy.db, "SELECT id::text, callee FROM records WHERE task_id = %s"
+                  " ORDER BY calldate DESC, id DESC LIMIT 1", source["task"])[0]
+    proxy = Proxy([(times("query_done_task_phones", 1), Rewrite(
+        lambda d: (d["data"][0].update(callee="19900000000"), d)[1]))])
+    before = copy.rows(with_xmin=True)
+    try:
+        p = copy.sync(proxy.url, source["token"], "--task", source["task"], check=False)
+    finally:
+        proxy.close()
+    assert p.returncode == 1
+    assert f"{proxy.url}/v1/task/query_done_task_phones (page 1): record {first[0]}: field callee:" \
+        f" the record is here already with callee {first[1]}; nothing of the window was written" \
+        in p.stderr, p.stderr
+    assert copy.rows(with_xmin=True) == before
