@@ -307,8 +307,10 @@ win_tag(struct win *w, struct json_object *tag, const char *src)
 	for (i = 0; i < n; i++) {
 		struct json_object *g = json_object_array_get_idx(groups, i), *sc = get(g, "tag_scene");
 
-		if (sc != NULL)
-			win_line(w, "tag_scene", "id", pick(sc, scene_keys), src);
+		if (sc != NULL) {
+			win_line(w, "tag_scene", "id", line = pick(sc, scene_keys), src);
+			json_object_put(line);
+		}
 		win_line(w, "tag_group", "id", line = pick(g, group_keys), src);
 		json_object_put(line);
 		if (get(g, "id") != NULL)
