@@ -222,8 +222,8 @@ class Proxy:
                 h = {"Authorization": self.headers["Authorization"]}
                 if body:
                     h["Content-Type"] = self.headers.get("Content-Type", "application/json")
-                r = (post if method == "POST" else get)(self.path, body=body, headers=h) \
-                    if method == "POST" else get(self.path, headers=h)
+                r = post(self.path, body=body, headers=h) if method == "POST" \
+                    else get(self.path, headers=h)
                 out = r.body
                 for action in matched:
                     if getattr(action, "rewrite", None):
@@ -340,6 +340,7 @@ def test_401_halfway_stops_whole_windows(source, copy):
     assert p.returncode == 1
     assert "HTTP 401: token expired: the platform refuses the token" in p.stderr
     assert len(proxy.log) == 250, "nothing is asked after a 401"
+    assert source["token"] not in p.stdout + p.stderr
     n = query(c.db, "SELECT count(*) FROM records")[0][0]
     assert 0 < n < query(copy.db, "SELECT count(*) FROM records")[0][0]
     # Only whole windows (pages of 100 records, each with every transcript row of the source).
