@@ -415,6 +415,8 @@ struct imp {
 	bool         move_numbers;  /* a number may go to another task */
 	struct buf   touched;       /* the tasks the file writes, as a uuid[] literal */
 	bool         touched_all;   /* or all of the tenant's (levels changed) */
+	const struct import_stream *stream; /* import_stream's: an open file and a hook */
+	long long    links_changed; /* link rows deleted or written */
 };
 
 /* Prints "PATH:LINE: " (LINE 0: "PATH: ") and the message to err; returns -1. */
@@ -1084,6 +1086,19 @@ insert_kind(struct imp *im, const struct kind *k)
 	return 0;
 }
 
+/* Runs a command on a link table, counting the rows it changed; returns 0 or -1. */
+static int
+link_cmd(struct imp *im, const char *sql)
+{
+	PGresult *res = run(im, sql, NULL, PGRES_COMMAND_OK);
+
+	if (res == NULL)
+		return -1;
+	im->links_changed += strtoll(PQcmdTuples(res), NULL, 10);
+	PQclear(res);
+	return 0;
+}
+
 /*
  * Replaces the links of the staged owners of l by the file's (link times:
  * the owner's updated_at, else created_at). Returns 0 or -1 after printing
@@ -1116,7 +1131,7 @@ replace_links(struct imp *im, const struct link *l)
 	          l->owner_col, l->target_col);
 	sql_slot(sql, "s", k, f);
 	buf_puts(sql, "::uuid[]), false)");
-	if (run_cmd(im, sql->p, NULL) == -1)
+	if (link_cmd(im, sql->p) == -1)
 		goto out;
 
 	buf_reset(sql);
@@ -1135,7 +1150,7 @@ replace_links(struct imp *im, const struct link *l)
 		        " IS DISTINCT FROM (EXCLUDED.created_at, EXCLUDED.updated_at)");
 	else
 		buf_puts(sql, "NOTHING");
-	if (run_cmd(im, sql->p, NULL) == -1)
+	if (link_cmd(im, sql->p) == -1)
 		goto out;
 	rc = 0;
 out:
@@ -1446,6 +1461,30 @@ touched_tasks(struct imp *im)
 	return 0;
 }
 
+/* Runs import_stream's statement before COMMIT ($1 the tenant); returns 0 or -1. */
+static int
+stream_hook(struct imp *im)
+{
+	const struct import_stream *st = im->stream;
+	const char *p[IMPORT_STREAM_PARAMS + 1];
+	PGresult *res;
+	int i;
+
+	if (st->commit_sql == NULL)
+		return 0;
+	p[0] = im->tenant;
+	for (i = 0; i < st->nparams && i < IMPORT_STREAM_PARAMS; i++)
+		p[i + 1] = st->params[i];
+	res = PQexecParams(im->conn, st->commit_sql, i + 1, NULL, p, NULL, NULL, 0);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK) {
+		fail_db(im, res);
+		PQclear(res);
+		return -1;
+	}
+	PQclear(res);
+	return 0;
+}
+
 static int
 import_file(struct imp *im, const char *tenant, const char *timezone, json_tokener *tok,
             FILE *progress)
@@ -1458,9 +1497,11 @@ import_file(struct imp *im, const char *tenant, const char *timezone, json_token
 	memset(im->counts, 0, sizeof(im->counts));
 	memset(im->rows, 0, sizeof(im->rows));
 	memset(im->unsorted, 0, sizeof(im->unsorted));
-	im->lines = im->added = im->changed = 0;
+	im->lines = im->added = im->changed = im->links_changed = 0;
 	buf_reset(&im->copy);
-	if ((fp = fopen(im->path, "r")) == NULL) {
+	if (im->stream != NULL)
+		fp = im->stream->fp;
+	else if ((fp = fopen(im->path, "r")) == NULL) {
 		fail(im, 0, "cannot open: %s", strerror(errno));
 		goto out;
 	}
@@ -1512,6 +1553,12 @@ import_file(struct imp *im, const char *tenant, const char *timezone, json_token
 	}
 	if (touched_tasks(im) == -1 || apply_stage(im) == -1)
 		goto out;
+	if (im->stream != NULL && stream_hook(im) == -1)
+		goto out;
+	/* import_stream's: nothing written, nothing to recompute (nor a data version to bump). */
+	if (im->stream != NULL && im->stream->keep_unchanged && im->added == 0 &&
+	    im->changed == 0 && im->links_changed == 0)
+		goto commit;
 	/*
 	 * The per-task counts and the rollups of the tasks written recomputed,
 	 * and the data version bumped (cached answers carry it in their ETags):
@@ -1533,6 +1580,7 @@ import_file(struct imp *im, const char *tenant, const char *timezone, json_token
 	}
 	if (store_overview(im) == -1)
 		goto out;
+commit:
 	if (run_cmd(im, "COMMIT", NULL) == -1)
 		goto out;
 	in_txn = false;
@@ -1544,7 +1592,7 @@ out:
 	if (in_txn && PQtransactionStatus(im->conn) != PQTRANS_IDLE)
 		PQclear(PQexec(im->conn, "ROLLBACK"));
 	PQclear(res);
-	if (fp != NULL)
+	if (fp != NULL && im->stream == NULL)
 		fclose(fp);
 	return rc;
 }
@@ -1591,6 +1639,37 @@ import_files(PGconn *conn, const char *tenant, int nfiles, char *const files[],
 	PQclear(res);
 	rc = 0;
 out:
+	if (tok != NULL)
+		json_tokener_free(tok);
+	buf_free(&im.copy);
+	buf_free(&im.sql);
+	buf_free(&im.msg);
+	buf_free(&im.touched);
+	return rc;
+}
+
+int
+import_stream(PGconn *conn, const char *tenant, const struct import_stream *st,
+              const char *timezone, FILE *err, FILE *progress)
+{
+	struct imp im;
+	json_tokener *tok = NULL;
+	int rc = 1;
+
+	memset(&im, 0, sizeof(im));
+	im.conn = conn;
+	im.err = err;
+	im.path = st->name;
+	im.stream = st;
+	if (tenant == NULL || *tenant == '\0')
+		fail(&im, 0, "empty tenant name");
+	else if ((tok = json_tokener_new()) == NULL)
+		fail(&im, 0, "out of memory");
+	else {
+		json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+		if (import_file(&im, tenant, timezone, tok, progress) == 0)
+			rc = 0;
+	}
 	if (tok != NULL)
 		json_tokener_free(tok);
 	buf_free(&im.copy);
