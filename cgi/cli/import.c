@@ -979,19 +979,24 @@ check_ref(struct imp *im, const struct ref *r)
 		fail(im, 0, "internal error: bad reference %s.%s", r->kind, r->field);
 		goto out;
 	}
+	/*
+	 * Each value once, with the first line that names it: a million
+	 * numbers name five tasks, so five look-ups, not a million.
+	 */
 	buf_reset(sql);
-	buf_puts(sql, "SELECT s.line, e.v FROM import_stage s CROSS JOIN LATERAL ");
+	buf_puts(sql, "SELECT d.line, d.v FROM (SELECT min(s.line) AS line, e.v"
+	        " FROM import_stage s CROSS JOIN LATERAL ");
 	buf_puts(sql, (r->flags & REF_ARRAY) ? "unnest(" : "(SELECT ");
 	sql_slot(sql, "s", src, f);
 	buf_printf(sql, "%s) AS e(v) WHERE s.kind = '%s' AND e.v IS NOT NULL",
 	          (r->flags & REF_ARRAY) ? "::text[]" : "", r->kind);
 	if (f->flags & IMP_ZERO)
 		buf_puts(sql, " AND e.v <> '0'");
-	buf_printf(sql, " AND NOT EXISTS (SELECT 1 FROM %s t WHERE t.\"%s\" = e.v::%s",
-	          r->table, r->column, imp_type_sql[dst->fields[0].type]);
+	buf_printf(sql, " GROUP BY e.v) d WHERE NOT EXISTS (SELECT 1 FROM %s t WHERE"
+	          " t.\"%s\" = d.v::%s", r->table, r->column, imp_type_sql[dst->fields[0].type]);
 	buf_printf(sql, " AND t.user_id = '%s'", im->tenant);
 	buf_printf(sql, ") AND NOT EXISTS (SELECT 1 FROM import_stage s2"
-	          " WHERE s2.kind = '%s' AND s2.id = e.v) ORDER BY s.line LIMIT 1", dst->name);
+	          " WHERE s2.kind = '%s' AND s2.id = d.v) ORDER BY d.line LIMIT 1", dst->name);
 	if ((res = run(im, sql->p, NULL, PGRES_TUPLES_OK)) == NULL)
 		goto out;
 	if (PQntuples(res) > 0) {
@@ -1119,22 +1124,36 @@ replace_links(struct imp *im, const struct link *l)
 	if (run_cmd(im, sql->p, NULL) == -1)
 		goto out;
 
+	/*
+	 * The links kept whose times changed, then the new ones, in the order
+	 * of the key: not INSERT ... ON CONFLICT, whose insertion in two steps
+	 * (a speculative row, then its confirmation) made it the slowest of
+	 * an import's statements for the rows it writes.
+	 */
+	if (l->times) {
+		buf_reset(sql);
+		buf_printf(sql, "UPDATE %s l SET created_at = n.t, updated_at = n.t FROM"
+		          " (SELECT s.id::uuid AS o, e.v, %s AS t FROM import_stage s CROSS JOIN"
+		          " LATERAL unnest(", l->table, ts.p);
+		sql_slot(sql, "s", k, f);
+		buf_printf(sql, "::uuid[]) AS e(v) WHERE s.kind = '%s') n WHERE l.%s = n.o AND"
+		          " l.%s = n.v AND (l.created_at, l.updated_at) IS DISTINCT FROM (n.t, n.t)",
+		          l->kind, l->owner_col, l->target_col);
+		if (run_cmd(im, sql->p, NULL) == -1)
+			goto out;
+	}
 	buf_reset(sql);
-	buf_printf(sql, "INSERT INTO %s AS l (%s, %s, user_id%s) SELECT DISTINCT s.id::uuid,"
-	          " e.v, '%s'::uuid", l->table, l->owner_col, l->target_col,
-	          l->times ? ", created_at, updated_at" : "", im->tenant);
+	buf_printf(sql, "INSERT INTO %s (%s, %s, user_id%s) SELECT n.o, n.v, '%s'::uuid%s"
+	          " FROM (SELECT DISTINCT s.id::uuid AS o, e.v", l->table, l->owner_col,
+	          l->target_col, l->times ? ", created_at, updated_at" : "", im->tenant,
+	          l->times ? ", n.t, n.t" : "");
 	if (l->times)
-		buf_printf(sql, ", %s, %s", ts.p, ts.p);
+		buf_printf(sql, ", %s AS t", ts.p);
 	buf_puts(sql, " FROM import_stage s CROSS JOIN LATERAL unnest(");
 	sql_slot(sql, "s", k, f);
-	buf_printf(sql, "::uuid[]) AS e(v) WHERE s.kind = '%s' ON CONFLICT (%s, %s) DO ",
-	          l->kind, l->owner_col, l->target_col);
-	if (l->times)
-		buf_puts(sql, "UPDATE SET created_at = EXCLUDED.created_at,"
-		        " updated_at = EXCLUDED.updated_at WHERE (l.created_at, l.updated_at)"
-		        " IS DISTINCT FROM (EXCLUDED.created_at, EXCLUDED.updated_at)");
-	else
-		buf_puts(sql, "NOTHING");
+	buf_printf(sql, "::uuid[]) AS e(v) WHERE s.kind = '%s') n WHERE NOT EXISTS (SELECT"
+	          " FROM %s l WHERE l.%s = n.o AND l.%s = n.v) ORDER BY n.o, n.v",
+	          l->kind, l->table, l->owner_col, l->target_col);
 	if (run_cmd(im, sql->p, NULL) == -1)
 		goto out;
 	rc = 0;
@@ -1266,6 +1285,22 @@ apply_stage(struct imp *im)
 
 		if (!im->unsorted[i])
 			continue;
+		/*
+		 * Whether any id comes twice, first: comparing every line's
+		 * fields as text and sorting them costs ten times as much, and
+		 * a file rarely repeats a row (ids in random order, UUIDs, are
+		 * "unsorted" without any repeat).
+		 */
+		buf_reset(&im->sql);
+		buf_printf(&im->sql, "SELECT EXISTS (SELECT FROM import_stage WHERE kind = '%s'"
+		          " GROUP BY id HAVING count(*) > 1)", kinds[i].name);
+		if ((res = run(im, im->sql.p, NULL, PGRES_TUPLES_OK)) == NULL)
+			return -1;
+		if (strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
+			PQclear(res);
+			continue;
+		}
+		PQclear(res);
 		if (check_repeats(im, &kinds[i]) == -1)
 			return -1;
 		buf_reset(&im->sql);
@@ -1279,10 +1314,6 @@ apply_stage(struct imp *im)
 		PQclear(res);
 	}
 	if (!im->move_numbers && check_moves(im) == -1)
-		return -1;
-	/* The checks of the small kinds read the stage through this index. */
-	if (run_cmd(im, "CREATE INDEX ON import_stage (kind)", NULL) == -1 ||
-	    run_cmd(im, "ANALYZE import_stage", NULL) == -1)
 		return -1;
 	for (i = 0; i < NKINDS; i++)
 		if (!kinds[i].own_ids && im->counts[i] > 0 && check_owner(im, &kinds[i]) == -1)
@@ -1425,8 +1456,17 @@ touched_tasks(struct imp *im)
 	          " l.name IS DISTINCT FROM ", im->tenant);
 	k = kind_by_name("level", 5);
 	sql_slot(&im->sql, "s", k, field_by_name(k, "name"));
-	buf_puts(&im->sql, ") OR EXISTS (SELECT FROM import_stage s WHERE s.kind = 'tag'),"
-	    " coalesce(array_agg(DISTINCT t.t), '{}')::text FROM (");
+	buf_puts(&im->sql, ") OR EXISTS (SELECT FROM import_stage s WHERE s.kind = 'tag')");
+	if ((res = run(im, im->sql.p, NULL, PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	im->touched_all = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	buf_reset(&im->touched);
+	/* All of them: the list is not needed (a first import's, which names every row). */
+	if (im->touched_all)
+		return 0;
+	buf_reset(&im->sql);
+	buf_puts(&im->sql, "SELECT coalesce(array_agg(DISTINCT t.t), '{}')::text FROM (");
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		k = kind_by_name(rows[i].kind, strlen(rows[i].kind));
 		buf_printf(&im->sql, "%sSELECT ", i ? " UNION ALL " : "");
@@ -1439,9 +1479,7 @@ touched_tasks(struct imp *im)
 	buf_puts(&im->sql, ") AS t(t)");
 	if ((res = run(im, im->sql.p, NULL, PGRES_TUPLES_OK)) == NULL)
 		return -1;
-	im->touched_all = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-	buf_reset(&im->touched);
-	buf_puts(&im->touched, PQgetvalue(res, 0, 1));
+	buf_puts(&im->touched, PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }
@@ -1510,6 +1548,10 @@ import_file(struct imp *im, const char *tenant, const char *timezone, json_token
 		fail(im, 0, "no data: the file holds no JSON object");
 		goto out;
 	}
+	/* Every statement below reads the stage kind by kind, through this index. */
+	if (run_cmd(im, "CREATE INDEX ON import_stage (kind)", NULL) == -1 ||
+	    run_cmd(im, "ANALYZE import_stage", NULL) == -1)
+		goto out;
 	if (touched_tasks(im) == -1 || apply_stage(im) == -1)
 		goto out;
 	/*
@@ -1571,7 +1613,10 @@ import_files(PGconn *conn, const char *tenant, int nfiles, char *const files[],
 		fail(&im, 0, "out of memory");
 		goto out;
 	}
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	/* Not JSON_TOKENER_VALIDATE_UTF8: stage_file checks each line with utf8_valid first,
+	 * which refuses more (overlong forms, surrogates); the tokener's check was a
+	 * second pass over every byte. */
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	for (i = 0; i < nfiles; i++) {
 		im.path = files[i];
 		if (import_file(&im, tenant, timezone, tok, progress) == -1)
