@@ -37,14 +37,14 @@ while [ $# -gt 0 ]; do
 done
 [[ $numbers =~ ^[0-9]+$ ]] && [ "$numbers" -ge 10 ] || { echo "import.sh: bad --numbers" >&2; exit 2; }
 make -s --no-print-directory all
-[ -x /usr/bin/time ] || { echo "$0: /usr/bin/time missing (apt-get install time)" >&2; exit 1; }
-dir=$root/var/bench/import
-mkdir -p "$dir/tmp" "$dir/rows"
-cr=$root/bin/callreport
 idb=callreport_bench_import
 cdb=callreport_bench_copy
-scripts/pg.sh start >/dev/null
-psql_db() { local d=$1; shift; scripts/pg.sh psql "$d" -X -At "$@"; }
+# lib.sh: the configuration (its database: the import's), psql_db, measure.
+db=$idb
+. bench/lib.sh
+work=$dir/import
+mkdir -p "$work/rows"
+psql_in() { local d=$1; shift; scripts/pg.sh psql "$d" -X -At "$@"; }
 
 # The tables a file's rows go to, in the order of their references.
 tables="regions levels tag_scenes tag_groups tags tag_group_tags groups utterances tasks
@@ -53,36 +53,16 @@ tables="regions levels tag_scenes tag_groups tags tag_group_tags groups utteranc
 # fresh DB: an empty database with the schema.
 fresh() { scripts/pg.sh dropdb "$1" >/dev/null; scripts/pg.sh createdb "$1" >/dev/null; }
 
-# measure LOG CMD...: runs CMD under /usr/bin/time -v; sets $wall (s) and $rss (MiB).
-measure() {
-	local log=$1
-	shift
-	/usr/bin/time -v "$@" 2> "$log" || { cat "$log" >&2; exit 1; }
-	wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0;
-		for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.2f", s }' "$log")
-	rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$log")
-}
-
 # import_run N: a fresh database, the demo file of N numbers imported into it; sets
 # $wall, $rss, $lines.
 import_run() {
-	local file=$dir/demo-$1.jsonl
+	local file=$work/demo-$1.jsonl
 	"$cr" demo-data --tenant demo --numbers "$1" > "$file"
 	lines=$(wc -l < "$file")
 	fresh "$idb"
-	cat > "$dir/callreport.conf" <<-CONF
-	# written by bench/import.sh
-	db = $(scripts/pg.sh conninfo "$idb" callreport_web)
-	admin_db = $(scripts/pg.sh conninfo "$idb" callreport_admin)
-	template_dir = $root/templates
-	static_dir = $root/static
-	tmp_dir = $dir/tmp
-	timezone = Asia/Shanghai
-	CONF
-	psql_db postgres -c "CHECKPOINT" >/dev/null
-	measure "$dir/import.log" env CALLREPORT_CONF="$dir/callreport.conf" \
-		"$cr" import --user demo "$file"
-	grep -v '^\s' "$dir/import.log" | grep . >&2 || true
+	psql_in postgres -c "CHECKPOINT" >/dev/null
+	measure "$work/import.out" "$cr" import --user demo "$file"
+	cat "$work/import.out" >&2
 	rm -f "$file"
 }
 
@@ -98,33 +78,33 @@ imp_t=$wall imp_r=$rss imp_lines=$lines
 # cannot write them, the copies compute them as the real tables do).
 fresh "$cdb"
 rows=0
-script=$dir/copy.sql
+script=$work/copy.sql
 : > "$script"
 : > "$script.fk"
 for t in $tables; do
-	cols=$(psql_db "$idb" -c "SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum)
+	cols=$(psql_in "$idb" -c "SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum)
 		FROM pg_attribute WHERE attrelid = 'public.$t'::regclass AND attnum > 0
 		AND NOT attisdropped AND attgenerated = ''")
-	psql_db "$idb" -c "COPY (SELECT $cols FROM $t) TO STDOUT" > "$dir/rows/$t"
-	rows=$((rows + $(wc -l < "$dir/rows/$t")))
-	psql_db "$cdb" -c "CREATE TABLE copy_$t (LIKE public.$t INCLUDING ALL)" >/dev/null
-	echo "\\copy copy_$t ($cols) FROM '$dir/rows/$t'" >> "$script"
-	echo "\\copy public.$t ($cols) FROM '$dir/rows/$t'" >> "$script.fk"
+	psql_in "$idb" -c "COPY (SELECT $cols FROM $t) TO STDOUT" > "$work/rows/$t"
+	rows=$((rows + $(wc -l < "$work/rows/$t")))
+	psql_in "$cdb" -c "CREATE TABLE copy_$t (LIKE public.$t INCLUDING ALL)" >/dev/null
+	echo "\\copy copy_$t ($cols) FROM '$work/rows/$t'" >> "$script"
+	echo "\\copy public.$t ($cols) FROM '$work/rows/$t'" >> "$script.fk"
 done
-psql_db postgres -c "CHECKPOINT" >/dev/null
-measure "$dir/copy.log" scripts/pg.sh psql "$cdb" -X -q -1 -f "$script"
+psql_in postgres -c "CHECKPOINT" >/dev/null
+measure /dev/null scripts/pg.sh psql "$cdb" -X -q -1 -f "$script"
 copy_t=$wall copy_r=$rss
 # The same rows into the tables themselves (their foreign keys checked row by row, as
 # the import's are), the tenant's row first (not timed).
-psql_db "$idb" -c "COPY (SELECT id, name FROM tenants) TO STDOUT" \
-	| psql_db "$cdb" -c "COPY tenants (id, name) FROM STDIN" >/dev/null
-psql_db postgres -c "CHECKPOINT" >/dev/null
-measure "$dir/copyfk.log" scripts/pg.sh psql "$cdb" -X -q -1 -f "$script.fk"
+psql_in "$idb" -c "COPY (SELECT id, name FROM tenants) TO STDOUT" \
+	| psql_in "$cdb" -c "COPY tenants (id, name) FROM STDIN" >/dev/null
+psql_in postgres -c "CHECKPOINT" >/dev/null
+measure /dev/null scripts/pg.sh psql "$cdb" -X -q -1 -f "$script.fk"
 fk_t=$wall
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
 scripts/pg.sh dropdb "$cdb" >/dev/null
 scripts/pg.sh dropdb "$idb" >/dev/null
-rm -rf "$dir/rows"
+rm -rf "$work/rows"
 
 ratio=$(awk -v a="$copy_t" -v b="$imp_t" 'BEGIN { printf "%.2f", a / b }')
 fk_ratio=$(awk -v a="$fk_t" -v b="$imp_t" 'BEGIN { printf "%.2f", a / b }')
@@ -159,13 +139,4 @@ section=$({
 })
 echo "$section"
 [ "${BENCH_WRITE:-1}" = 1 ] || exit 0
-/usr/bin/python3 - "$section" <<'PY'
-import re, sys
-path = "bench/results.md"
-old = open(path).read()
-old = re.sub(r"## Import against COPY .*?(?=^## |\Z)", "", old, flags=re.S | re.M)
-sec = sys.argv[1].rstrip() + "\n\n"
-i = old.find("## XLSX export")
-new = old + "\n" + sec if i < 0 else old[:i] + sec + old[i:]
-open(path, "w").write(new)
-PY
+/usr/bin/python3 bench/put_section.py "## Import against COPY " "$section"
