@@ -16,7 +16,8 @@
  * scale with the file, not with what it repeats: a reference is checked once
  * per distinct value (a million numbers name five tasks), repeated lines are
  * looked for in full only when some id comes twice, the stage's kind and id
- * compare as bytes (COLLATE "C"), and links go in without ON CONFLICT.
+ * compare as bytes (COLLATE "C"), and the links of new rows are not looked
+ * for to be deleted.
  *
  * The buffers are util.h's, with its policy: out of memory ends the program.
  * The file stays all or nothing: the server rolls back the open transaction
@@ -1126,8 +1127,8 @@ replace_links(struct imp *im, const struct link *l)
 	buf_puts(&ts, "::timestamptz)");
 
 	/*
-	 * When every owner was new (a first import), none had links: only the
-	 * INSERT below has anything to do.
+	 * When every owner was new (a first import), none had links: there is
+	 * nothing to delete.
 	 */
 	if (im->kind_added == im->rows[k - kinds])
 		goto insert;
@@ -1140,37 +1141,23 @@ replace_links(struct imp *im, const struct link *l)
 	if (run_cmd(im, sql->p, NULL) == -1)
 		goto out;
 
-	/*
-	 * The links kept whose times changed, then the new ones, in the order
-	 * of the key: not INSERT ... ON CONFLICT, whose insertion in two steps
-	 * (a speculative row, then its confirmation) made it the slowest of
-	 * an import's statements for the rows it writes.
-	 */
-	if (l->times) {
-		buf_reset(sql);
-		buf_printf(sql, "UPDATE %s l SET created_at = n.t, updated_at = n.t FROM"
-		          " (SELECT s.id::uuid AS o, e.v, %s AS t FROM import_stage s CROSS JOIN"
-		          " LATERAL unnest(", l->table, ts.p);
-		sql_slot(sql, "s", k, f);
-		buf_printf(sql, "::uuid[]) AS e(v) WHERE s.kind = '%s') n WHERE l.%s = n.o AND"
-		          " l.%s = n.v AND (l.created_at, l.updated_at) IS DISTINCT FROM (n.t, n.t)",
-		          l->kind, l->owner_col, l->target_col);
-		if (run_cmd(im, sql->p, NULL) == -1)
-			goto out;
-	}
 insert:
 	buf_reset(sql);
-	buf_printf(sql, "INSERT INTO %s (%s, %s, user_id%s) SELECT n.o, n.v, '%s'::uuid%s"
-	          " FROM (SELECT DISTINCT s.id::uuid AS o, e.v", l->table, l->owner_col,
-	          l->target_col, l->times ? ", created_at, updated_at" : "", im->tenant,
-	          l->times ? ", n.t, n.t" : "");
+	buf_printf(sql, "INSERT INTO %s AS l (%s, %s, user_id%s) SELECT DISTINCT s.id::uuid,"
+	          " e.v, '%s'::uuid", l->table, l->owner_col, l->target_col,
+	          l->times ? ", created_at, updated_at" : "", im->tenant);
 	if (l->times)
-		buf_printf(sql, ", %s AS t", ts.p);
+		buf_printf(sql, ", %s, %s", ts.p, ts.p);
 	buf_puts(sql, " FROM import_stage s CROSS JOIN LATERAL unnest(");
 	sql_slot(sql, "s", k, f);
-	buf_printf(sql, "::uuid[]) AS e(v) WHERE s.kind = '%s') n WHERE NOT EXISTS (SELECT"
-	          " FROM %s l WHERE l.%s = n.o AND l.%s = n.v) ORDER BY n.o, n.v",
-	          l->kind, l->table, l->owner_col, l->target_col);
+	buf_printf(sql, "::uuid[]) AS e(v) WHERE s.kind = '%s' ON CONFLICT (%s, %s) DO ",
+	          l->kind, l->owner_col, l->target_col);
+	if (l->times)
+		buf_puts(sql, "UPDATE SET created_at = EXCLUDED.created_at,"
+		        " updated_at = EXCLUDED.updated_at WHERE (l.created_at, l.updated_at)"
+		        " IS DISTINCT FROM (EXCLUDED.created_at, EXCLUDED.updated_at)");
+	else
+		buf_puts(sql, "NOTHING");
 	if (run_cmd(im, sql->p, NULL) == -1)
 		goto out;
 	rc = 0;
