@@ -33,6 +33,9 @@ CXXFLAGS ?= -O2 -g
 CXXFLAGS += -std=c++17 -Wall -Wextra -Werror -Icgi
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcrypt
+# libcurl: the command-line tool's alone (callreport sync, cgi/cli/upstream.c).
+PKG_CFLAGS += $(shell pkg-config --cflags libcurl 2>/dev/null)
+CLI_LIBS   = $(shell pkg-config --libs libcurl 2>/dev/null)
 
 -include Makefile.local
 
@@ -108,7 +111,7 @@ bin/callreport.fcgi: $(CORE_O) build/web/main.o
 bin/callreport: $(CLI_O) $(CORE_O)
 	@mkdir -p bin
 	@[ -n "$(Q)" ] && echo "  LINK    $@" || true
-	$(Q)$(CXX) -o $@ $^ $(PKG_LIBS)
+	$(Q)$(CXX) -o $@ $^ $(PKG_LIBS) $(CLI_LIBS)
 
 INSTALL_O = $(filter-out build/base/config.o,$(CORE_O)) build/install/base/config.o
 
@@ -118,7 +121,7 @@ build/install/callreport.fcgi: $(INSTALL_O) build/web/main.o
 
 build/install/callreport: $(CLI_O) $(INSTALL_O)
 	@[ -n "$(Q)" ] && echo "  LINK    $@" || true
-	$(Q)$(CXX) -o $@ $^ $(PKG_LIBS)
+	$(Q)$(CXX) -o $@ $^ $(PKG_LIBS) $(CLI_LIBS)
 
 -include $(OBJ:.o=.d) build/install/base/config.d
 
@@ -278,7 +281,7 @@ build/san/log: FORCE
 build/san/bin/callreport: $(call san,$(CLI_O) $(CORE_O)) build/san/obj/options-cli.o
 	@mkdir -p $(@D)
 	@[ -n "$(Q)" ] && echo "  LINK    $@" || true
-	$(Q)$(SAN_CXX) $(SAN) -o $@ $^ $(PKG_LIBS)
+	$(Q)$(SAN_CXX) $(SAN) -o $@ $^ $(PKG_LIBS) $(CLI_LIBS)
 
 build/san/bin/callreport.fcgi: $(call san,$(CORE_O) build/web/main.o) build/san/obj/options-fcgi.o
 	@mkdir -p $(@D)

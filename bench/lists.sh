@@ -77,13 +77,4 @@ section=$({
 })
 echo "$section"
 # results.md: what is there, with this section before the XLSX export's (an earlier run's replaced).
-/usr/bin/python3 - "$section" <<'PY'
-import re, sys
-path = "bench/results.md"
-old = open(path).read()
-old = re.sub(r"## Call-back list and CSV files .*?(?=^## |\Z)", "", old, flags=re.S | re.M)
-sec = sys.argv[1].rstrip() + "\n\n"
-i = old.find("## XLSX export")
-new = old + "\n" + sec if i < 0 else old[:i] + sec + old[i:]
-open(path, "w").write(new)
-PY
+/usr/bin/python3 bench/put_section.py "## Call-back list and CSV files " "$section"

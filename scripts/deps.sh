@@ -19,7 +19,7 @@ set -euo pipefail
 
 build="build-essential pkg-config libfcgi-dev libfcgi-bin libpq-dev libxlsxwriter-dev
 	libctemplate-dev libjson-c-dev libssl-dev libcrypt-dev postgresql postgresql-client
-	lighttpd lighttpd-modules-lua multiwatch procps curl"
+	lighttpd lighttpd-modules-lua multiwatch procps curl libcurl4-openssl-dev"
 # Installed when Debian has them, skipped otherwise. (On Debian 12 postgresql-contrib is a
 # small package depending on postgresql-15, which already ships pg_trgm.)
 build_opt="postgresql-contrib"

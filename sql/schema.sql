@@ -1228,3 +1228,31 @@ GRANT SELECT ON export_jobs TO callreport_web;
 GRANT INSERT (report, title, format, method, path, query, body, ctype, clock, total)
   ON export_jobs TO callreport_web;
 GRANT UPDATE (cancel) ON export_jobs TO callreport_web;
+
+-- Where `callreport sync` (cgi/cli/sync.c) stands in each task of a tenant, written in
+-- the transaction of the window it follows, so that a killed sync resumes there.
+-- Call records are read newest first in passes: a pass reads the calls from
+-- pass_start (the last pass's newest call less a look-back, or --since) to pass_end
+-- (the newest call when the pass began), page by page; next_page is the first page
+-- not yet written. high_water is the newest call of the last finished pass.
+-- Numbers are read in ascending id a page at a time: numbers_page is the next page
+-- of the current pass through them (1: a new pass). Times in the platform's words.
+CREATE TABLE IF NOT EXISTS sync_state (
+  user_id      uuid NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  task_id      uuid NOT NULL,
+  source       text NOT NULL,          -- the platform's URL the state is of
+  high_water   text,                   -- YYYY-MM-DD HH:MM:SS, the platform's zone
+  pass_start   text,
+  pass_end     text,
+  next_page    int NOT NULL DEFAULT 1,
+  numbers_page int NOT NULL DEFAULT 1,
+  updated_at   timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (user_id, task_id, source)
+);
+ALTER TABLE sync_state ENABLE ROW LEVEL SECURITY;
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_policies WHERE tablename = 'sync_state' AND policyname = 'tenant') THEN
+    CREATE POLICY tenant ON sync_state USING (user_id = callreport_tenant())
+      WITH CHECK (user_id = callreport_tenant());
+  END IF;
+END $$;

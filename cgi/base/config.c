@@ -174,6 +174,14 @@ config_parse(struct config *c, const char *text, size_t len, const char *name)
 		*eq++ = '\0';
 		p = trim(p);
 		eq = trim(eq);
+		if (strncmp(p, "sync.", 5) == 0 && strchr(p + 5, '.') != NULL &&
+		    strchr(p + 5, '.') != p + 5 && strchr(p + 5, '.')[1] != '\0') {
+			c->sync = xrealloc(c->sync, (c->nsync + 2) * sizeof(*c->sync));
+			c->sync[c->nsync++] = xstrdup(p + 5);
+			c->sync[c->nsync++] = xstrdup(eq);
+			free(line);
+			continue;
+		}
 		if ((k = find(p)) == NULL) {
 			if (is_obsolete(p)) {
 				fprintf(stderr, "callreport: %s:%zu: %s is "
@@ -259,5 +267,21 @@ config_free(struct config *c)
 		if (keys[i].type == K_STR)
 			free(*(char **)((char *)c + keys[i].off));
 	free(c->path);
+	for (i = 0; i < c->nsync; i++)
+		free(c->sync[i]);
+	free(c->sync);
 	memset(c, 0, sizeof(*c));
+}
+
+const char *
+config_sync(const struct config *c, const char *tenant, const char *key)
+{
+	size_t i, n = strlen(tenant);
+	const char *v = NULL;
+
+	for (i = 0; i + 1 < c->nsync; i += 2)
+		if (strncmp(c->sync[i], tenant, n) == 0 && c->sync[i][n] == '.' &&
+		    strcmp(c->sync[i] + n + 1, key) == 0)
+			v = c->sync[i + 1];
+	return v;
 }

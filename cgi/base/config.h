@@ -36,6 +36,9 @@ struct config {
 	long	 jobs_retention;	/* seconds a finished file is kept */
 	long	 xlsx_rows_per_sheet;	/* test/ops knob: data rows a sheet; 0 = Excel's 1,048,575 */
 	char	*path;			/* the file read, or NULL */
+	/* sync.TENANT.KEY = VALUE lines (callreport sync): names and values, in pairs. */
+	char	**sync;
+	size_t	 nsync;			/* strings in sync (two a line) */
 };
 
 /*
@@ -53,5 +56,10 @@ int	 config_load(struct config *);
 int	 config_parse(struct config *, const char *text, size_t len,
 	    const char *name);
 void	 config_free(struct config *);
+/*
+ * The value of sync.TENANT.KEY (callreport sync, docs/config.md), the last
+ * line's when the file says it twice, or NULL.
+ */
+const char *config_sync(const struct config *, const char *tenant, const char *key);
 
 #endif

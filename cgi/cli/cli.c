@@ -19,6 +19,7 @@
 #include "cli/import.h"
 #include "cli/jobs.h"
 #include "cli/recordings.h"
+#include "cli/sync.h"
 #include "cli/tenant.h"
 #include "cli/reportlist.h"
 #include "sqltext.h"
@@ -429,6 +430,11 @@ main(int argc, char *argv[])
 		return 1;
 	if (strcmp(cmd, "export") == 0) {
 		rc = export_main(&cfg, argc - 1, argv + 1);
+		config_free(&cfg);
+		return rc;
+	}
+	if (strcmp(cmd, "sync") == 0) {
+		rc = sync_main(&cfg, argc - 1, argv + 1);
 		config_free(&cfg);
 		return rc;
 	}

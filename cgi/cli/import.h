@@ -23,4 +23,28 @@
 int import_files(PGconn *conn, const char *tenant, int nfiles, char *const files[],
                  const char *timezone, bool move_numbers, FILE *err, FILE *progress);
 
+/* The most parameters of import_stream's statement, besides the tenant. */
+#define IMPORT_STREAM_PARAMS 8
+
+/*
+ * One import from an open stream (callreport sync: a window of the platform's
+ * data written as JSON Lines), with the rules and the one transaction of
+ * import_files (no move of numbers between tasks). name stands for the file in
+ * messages. commit_sql (may be NULL) runs in the transaction after the rows are
+ * written and before COMMIT, with $1 the tenant's id and $2.. params. With
+ * keep_unchanged, an import that adds, changes and unlinks nothing leaves the
+ * rollups, overviews and data version as they were. fp is not closed.
+ */
+struct import_stream {
+	const char         *name;
+	FILE               *fp;
+	const char         *commit_sql;
+	int                 nparams;
+	const char *const  *params;
+	bool                keep_unchanged;
+};
+
+int import_stream(PGconn *conn, const char *tenant, const struct import_stream *st,
+                  const char *timezone, FILE *err, FILE *progress);
+
 #endif

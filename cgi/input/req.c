@@ -72,13 +72,15 @@ req_user(const struct req *req)
 
 int
 req_one_row(struct req *req, const char *sql, int n, const char *const *params,
-    PGresult **res)
+    bool end, PGresult **res)
 {
+	struct db_q q = { sql, n, params, NULL };
 	enum db_err e;
 
 	*res = NULL;
-	if ((e = db_exec(req->db, sql, n, params, res)) != DB_OK)
+	if ((e = db_batch(req->db, &q, 1, end)) != DB_OK)
 		return req_db_fail(req, e);
+	*res = q.res;
 	if (PQntuples(*res) == 0) {
 		PQclear(*res);
 		*res = NULL;

@@ -132,12 +132,14 @@ int		 req_redirect(struct req *, const char *to);
 /* Fails the request for a database error (enum db_err): 503 with Retry-After, or 500. */
 int		 req_db_fail(struct req *, int dberr);
 /*
- * Runs sql, which finds one row of the caller's, into *res (a PGresult).
+ * Runs sql, which finds one row of the caller's, into *res (a PGresult);
+ * with end, the transaction ends in the same round trip (a deferred begin
+ * goes with it: the request's one round trip to the database).
  * Returns 0; 404 when there is no row (*res cleared, the error set: a row of
  * another tenant answers as a missing one); or a database failure's status.
  */
 struct pg_result;
 int		 req_one_row(struct req *, const char *sql, int n,
-		    const char *const *params, struct pg_result **res);
+		    const char *const *params, bool end, struct pg_result **res);
 
 #endif

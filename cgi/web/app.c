@@ -63,11 +63,11 @@ static const struct route routes[] = {
 	{ "GET", "/compare", REPORT_COMPARE, NULL, R_HTML | R_FORM },
 	{ "GET", "/callbacks", REPORT_CALLBACKS, NULL, R_HTML | R_FORM },
 	/* Export jobs: JSON by default (an API client polls them), HTML for a browser. */
-	{ "GET", "/exports", -1, jobs_page_list, 0 },
-	{ "GET", "/exports/:job_id", -1, jobs_page_show, 0 },
+	{ "GET", "/exports", -1, jobs_page_list, R_READ },
+	{ "GET", "/exports/:job_id", -1, jobs_page_show, R_READ },
 	{ "POST", "/exports/:job_id", -1, jobs_page_cancel, R_WRITE },
 	{ "DELETE", "/exports/:job_id", -1, jobs_page_cancel, R_WRITE },
-	{ "GET", "/exports/:job_id/file", -1, jobs_page_file, 0 },
+	{ "GET", "/exports/:job_id/file", -1, jobs_page_file, R_READ },
 };
 #define NROUTES (sizeof(routes) / sizeof(routes[0]))
 
@@ -177,10 +177,12 @@ authenticate(struct req *req, const struct route *rt)
 		return req_db_fail(req, e);
 	/*
 	 * A report's begin may go with its first statements (one round trip
-	 * instead of two): not for a conditional request, whose data version
-	 * decides whether the report runs at all.
+	 * instead of two), and a handler's that only reads (R_READ: a job's
+	 * progress, polled while the job runs): not for a conditional request,
+	 * whose data version decides whether the report runs at all.
 	 */
-	defer = rt->report >= 0 && !(rt->flags & R_WRITE) && !req->no_defer &&
+	defer = (rt->report >= 0 || (rt->flags & R_READ)) &&
+	    !(rt->flags & R_WRITE) && !req->no_defer &&
 	    req_env(req, "HTTP_IF_NONE_MATCH") == NULL;
 	if ((e = db_begin(req->db, kind, cred, req->tenant, defer)) != DB_OK)
 		return req_db_fail(req, e);
@@ -411,7 +413,10 @@ run_checked(struct req *req, const struct route *rt)
 	enum db_err e;
 
 	run(req, rt);
-	/* Only a report defers its begin, and a report writes nothing: end too. */
+	/*
+	 * Only a report or an R_READ handler defers its begin, and neither
+	 * writes: end too.
+	 */
 	if (req->db->pending &&
 	    (e = db_settle(req->db, true)) != DB_OK && e != DB_STALE) {
 		reset_response(req);

@@ -44,15 +44,21 @@ job_id(struct req *req, const char **id)
 	return 0;
 }
 
-/* Reads the caller's job id into *res; returns 0, 404 (set) or a failure's status. */
+/*
+ * Reads the caller's job id into *res; returns 0, 404 (set) or a failure's
+ * status. With end, the request's transaction ends in the same round trip:
+ * a page that reads nothing else (its route R_READ: the begin goes with it
+ * too) asks the database once.
+ */
 static int
-job_row(struct req *req, const char *id, PGresult **res)
+job_row(struct req *req, const char *id, bool end, PGresult **res)
 {
 	const char *p[3] = { req->tenant, id,
 	    arena_printf(req->a, "%ld", req->cfg->jobs_retention) };
 
 	return req_one_row(req, arena_printf(req->a, "SELECT %s FROM export_jobs "
-	    "WHERE user_id = $1 AND id = $2::uuid", job_cols(req->a, 3)), 3, p, res);
+	    "WHERE user_id = $1 AND id = $2::uuid", job_cols(req->a, 3)), 3, p,
+	    end, res);
 }
 
 /* Starts the v1 envelope of an answer about jobs. */
@@ -152,6 +158,7 @@ jobs_page_list(struct req *req)
 {
 	const char *p[2] = { req->tenant,
 	    arena_printf(req->a, "%ld", req->cfg->jobs_retention) };
+	struct db_q q = { NULL, 2, p, NULL };
 	struct tpl_dict *d;
 	struct json j;
 	PGresult *res;
@@ -159,10 +166,13 @@ jobs_page_list(struct req *req)
 	int i, n;
 
 	page_format(req);
-	if ((e = db_exec(req->db, arena_printf(req->a, "SELECT %s FROM export_jobs "
+	/* One round trip: the begin (deferred: R_READ), the list, the end. */
+	q.sql = arena_printf(req->a, "SELECT %s FROM export_jobs "
 	    "WHERE user_id = $1 ORDER BY created_at DESC, id LIMIT %d",
-	    job_cols(req->a, 2), LIST_MAX), 2, p, &res)) != DB_OK)
+	    job_cols(req->a, 2), LIST_MAX);
+	if ((e = db_batch(req->db, &q, 1, true)) != DB_OK)
 		return req_db_fail(req, e);
+	res = q.res;
 	n = PQntuples(res);
 	if (req->fmt == FMT_JSON) {
 		envelope(req, &j, 200, "获取导出任务成功");
@@ -201,7 +211,7 @@ jobs_page_show(struct req *req)
 	bool waiting;
 
 	page_format(req);
-	if ((st = job_id(req, &id)) != 0 || (st = job_row(req, id, &res)) != 0)
+	if ((st = job_id(req, &id)) != 0 || (st = job_row(req, id, true, &res)) != 0)
 		return st;
 	req_header(req, "Cache-Control", "private, no-store");
 	state = PQgetvalue(res, 0, JC_STATE);
@@ -248,7 +258,7 @@ jobs_page_cancel(struct req *req)
 	    2, p, &res)) != DB_OK)
 		return req_db_fail(req, e);
 	PQclear(res);
-	if ((st = job_row(req, id, &res)) != 0)
+	if ((st = job_row(req, id, false, &res)) != 0)
 		return st;
 	if (req->fmt == FMT_HTML) {
 		PQclear(res);
@@ -271,7 +281,7 @@ jobs_page_file(struct req *req)
 	int rc;
 
 	page_format(req);
-	if ((rc = job_id(req, &id)) != 0 || (rc = job_row(req, id, &res)) != 0)
+	if ((rc = job_id(req, &id)) != 0 || (rc = job_row(req, id, true, &res)) != 0)
 		return rc;
 	if (strcmp(PQgetvalue(res, 0, JC_STATE), "done") != 0) {
 		req_error(req, 409, arena_printf(req->a, "the export is %s, not done",

@@ -33,7 +33,7 @@ record_row(struct req *req, PGresult **res)
 		req->err_label = "通话记录ID";
 		return 400;
 	}
-	return req_one_row(req, sql_record_task, 2, p, res);
+	return req_one_row(req, sql_record_task, 2, p, false, res);
 }
 
 /*

@@ -14,6 +14,11 @@ enum rflag {
 	R_HTML = 0x02,		/* a browser page: HTML unless asked otherwise */
 	R_WRITE = 0x04,		/* writes: runs on db (the primary), never read_db */
 	R_FORM = 0x08,		/* a page's GET form: form_decode() cleans its fields */
+	/*
+	 * A handler that only reads, in one statement (or one db_batch): its
+	 * begin goes in the same round trip, as a report's does (app.c).
+	 */
+	R_READ = 0x10,
 };
 
 /* A route: method and path pattern (":name" segments become parameters). */

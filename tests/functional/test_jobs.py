@@ -362,6 +362,90 @@ def test_bad_job_ids(server, data):
     assert get("/exports", None, base=BASE).status == 401
 
 
+def secs_text(s):
+    """The page's "m:ss" (or "h:mm:ss") of a number of seconds (jobs_page.c)."""
+    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+
+
+def eta(elapsed, rows, total):
+    """The seconds a running job still needs at its pace, rounded as job_eta does."""
+    return int(elapsed * (total - rows) / rows + 0.5)
+
+
+def test_progress_page_shows_what_the_json_says(server, data, db):
+    """The progress page (HTML) and the job's JSON from the same row, at each state:
+    queued (0 rows, reloads itself, a cancel button), running (rows of the total, the
+    percent, the time so far and the estimate), done (no reload, the download link)."""
+    tok, task = data["alpha"]["token"], data["alpha"]["tasks"][0]
+    _, jid = make_job(tok, task)
+    html = {"Accept": "text/html"}
+
+    def both():
+        p = get(f"/exports/{jid}", tok, base=BASE, headers=html)
+        j = get(f"/exports/{jid}", tok, base=BASE)
+        assert p.status == 200 and p.header("Content-Type").startswith("text/html")
+        assert p.header("Cache-Control") == j.header("Cache-Control") == "private, no-store"
+        return p.text, j
+    try:
+        page, j = both()
+        d = j.json()["data"]
+        assert j.status == 200 and d["state"] == "queued" and d["rows"] == 0
+        assert 'data-state="queued"' in page and '<meta http-equiv="refresh" content="2">' in page
+        assert f'<dd id="job-rows">0 / {d["total"]}</dd>' in page
+        assert 'id="job-cancel"' in page and 'id="job-file"' not in page and "预计剩余" not in page
+        # Running: a quarter written in 30 s (the row set as the runner would).
+        total = d["total"]
+        rows = total // 4
+        query(db, "UPDATE export_jobs SET state = 'running', rows_done = %s, "
+                  "started_at = now() - interval '30 seconds' WHERE id = %s RETURNING id", rows, jid)
+        page, j = both()
+        d = j.json()["data"]
+        assert d["state"] == "running" and d["rows"] == rows and d["percent"] == rows * 100 // total
+        assert 30 <= d["elapsed"] <= 32 and d["eta"] == eta(d["elapsed"], rows, total)
+        assert 'data-state="running"' in page and '<meta http-equiv="refresh" content="2">' in page
+        assert f'<dd id="job-rows">{rows} / {total}</dd>' in page
+        assert f'<progress id="job-progress" max="{total}" value="{rows}">{d["percent"]}%</progress>' in page
+        # (the page was made just before the JSON: a second sooner at most)
+        assert any(f"<dt>已用时间</dt><dd>{secs_text(e)}</dd>" in page
+                   and f"<dt>预计剩余</dt><dd>{secs_text(eta(e, rows, total))}</dd>" in page
+                   for e in (d["elapsed"] - 1, d["elapsed"])), page
+        assert 'id="job-cancel"' in page and 'id="job-file"' not in page
+        # Done: the link to the file, no reload, no button.
+        query(db, "UPDATE export_jobs SET state = 'done', rows_done = total, finished_at = now(), "
+                  "size = 12345 WHERE id = %s RETURNING id", jid)
+        page, j = both()
+        assert j.status == 303 and j.header("Location") == f"/exports/{jid}/file"
+        d = j.json()["data"]
+        assert d["state"] == "done" and d["percent"] == 100 and d["size"] == 12345 and d["eta"] is None
+        assert 'data-state="done"' in page and "http-equiv" not in page
+        assert f'<a id="job-file" href="/exports/{jid}/file">' in page and "12.1 KB" in page
+        assert 'id="job-cancel"' not in page and f'<dd id="job-rows">{total} / {total}</dd>' in page
+    finally:
+        query(db, "UPDATE export_jobs SET state = 'cancelled' WHERE id = %s RETURNING id", jid)
+
+
+def test_revoked_token_refused_on_the_job_pages(server, data):
+    """The pages of jobs send their begin with their one statement (a worker's guess of
+    the tenant a token stands for, checked in the same round trip): a token revoked after
+    every worker has seen it is refused at once, on the JSON, the page, the file and the list."""
+    tok = cli("token", "--user", "alpha").stdout.strip()
+    _, jid = make_job(tok, data["alpha"]["tasks"][0])
+    paths = [f"/exports/{jid}", f"/exports/{jid}?format=html", f"/exports/{jid}/file", "/exports"]
+    for _ in range(4):
+        for path in paths:
+            assert get(path, tok, base=BASE).status in (200, 409), path
+    line = next(x for x in cli("token", "--user", "alpha", "--list").stdout.splitlines()
+                if tok[:10] in x)
+    cli("token", "--user", "alpha", "--revoke", line.split()[0])
+    for _ in range(4):
+        for path in paths:
+            r = get(path, tok, base=BASE)
+            assert r.status == 401, (path, r.status)
+    r = get(f"/exports/{jid}", data["alpha"]["token"], base=BASE)
+    assert r.status == 200 and r.json()["data"]["id"] == jid
+    assert request("DELETE", f"/exports/{jid}", data["alpha"]["token"], base=BASE).status == 200
+
+
 def test_cancel_stops_a_running_job(server, jobs_tenant, db):
     """(e) A cancel (POST on the job's URL, as the page's button does) stops a running job
     between batches: cancelled, no file, no temporary file."""
