@@ -271,6 +271,7 @@ GATED = {
     "overview_bills": lambda t, s, e, ps, pe, tasks: [t, s, e],
     "overview_rounds": lambda t, s, e, ps, pe, tasks: [t, s, e],
     "overview_hangup": lambda t, s, e, ps, pe, tasks: [t, s, e],
+    "tasks": lambda t, s, e, ps, pe, tasks: [s, e, ps, pe, None, None],
 }
 # The overview's statements that read the rollups for a task's whole life too (no period).
 WHOLE_LIFE = ["overview_task", "overview_levels", "overview_causes", "overview_hours",
@@ -307,7 +308,7 @@ def answers(tenant, name, params, raw):
 def test_every_statement_with_rollups_answers_as_the_raw_rows(db, tenant):
     """Each statement with a rollup part (the start page, its trend, the comparison, the
     overview's headline, statuses, levels, causes, hours, tags, tag groups, operators,
-    provinces, talk times, rounds, drop-off and trend) gives, for whole days, the very rows its raw
+    provinces, talk times, rounds, drop-off and trend; the task list) gives, for whole days, the very rows its raw
     part gives, over randomized periods and tasks (1 day: by hour)."""
     tasks = [t for (t,) in query(db, "SELECT uuid::text FROM tasks WHERE user_id = %s ORDER BY uuid",
                                  tenant["id"])]
