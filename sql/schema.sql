@@ -875,16 +875,17 @@ BEGIN
              OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_ok
       FROM d
     WINDOW w AS (PARTITION BY d.task_id, d.number_id ORDER BY d.day)),
-  -- Each number by its key (LIMIT 1: a lookup per number; a join may be planned as a walk
-  -- of the tenant's numbers per row when the new tenant's statistics say it has none).
+  -- Each number by its primary key alone (a lookup per number). Not a join, nor a test of
+  -- user_id: in the import's transaction a new tenant's statistics say it has no rows, and
+  -- either was planned as a walk of the tenant's numbers (numbers_number_rev) per row. The
+  -- number of a tenant's attempt is the tenant's (the import checks it).
   x AS (
     SELECT p.task_id, v.dim, v.code, p.day, p.ok, p.prev_day, p.prev_ok
       FROM p
       CROSS JOIN LATERAL (
         SELECT n.status, n.operator, n.province_id
           FROM numbers n
-         WHERE n.id = p.number_id AND n.user_id = tenant
-         LIMIT 1) n
+         WHERE n.id = p.number_id) n
       CROSS JOIN LATERAL (VALUES
         ('status', n.status::text),
         ('operator', CASE WHEN n.operator IN (1, 2, 3) THEN n.operator::text ELSE '' END),
