@@ -933,6 +933,23 @@ CREATE OR REPLACE FUNCTION callreport_rollup_span(tenant uuid, s timestamptz, e 
                       AND z.version = 2)
          ELSE callreport_rollup_days(tenant, s, s, e) END $$;
 
+-- A task's rollup_counts of one dimension, added up by code over the days from s to e (both
+-- NULL: every day), when the rollups answer for them (callreport_rollup_span); no rows
+-- otherwise, when the statement's raw part counts instead. Inlined by the planner into the
+-- statement that calls it (one SELECT, STABLE), so that its bounds are index bounds.
+CREATE OR REPLACE FUNCTION callreport_rollup_counts(tenant uuid, task uuid, d text,
+    s timestamptz, e timestamptz)
+  RETURNS TABLE (code text, n bigint)
+  LANGUAGE sql STABLE
+  AS $$
+  SELECT x.code, sum(x.n)
+    FROM rollup_counts x
+   WHERE callreport_rollup_span(tenant, s, e)
+     AND x.task_id = task AND x.user_id = tenant AND x.dim = d
+     AND x.day >= CASE WHEN s IS NULL THEN '-infinity'::date ELSE s::date END
+     AND x.day <= CASE WHEN e IS NULL THEN 'infinity'::date ELSE e::date END
+   GROUP BY x.code $$;
+
 -- What every write of a tenant's rows keeps besides them, in its transaction: the
 -- per-task counts recomputed, and the data version bumped (cached answers of the
 -- tenant are stale: their ETags carry it). Called by the import and the year of demo
@@ -1035,7 +1052,8 @@ GRANT EXECUTE ON FUNCTION callreport_tenant(), callreport_label(text, text),
   callreport_ts(timestamptz), callreport_mark(numeric, numeric, numeric, numeric),
   callreport_thresholds(uuid), callreport_rollup_days(uuid, timestamptz, timestamptz,
     timestamptz), callreport_rollup_span(uuid, timestamptz, timestamptz),
-  callreport_bill_bands(), callreport_dropoff(uuid, uuid)
+  callreport_bill_bands(), callreport_dropoff(uuid, uuid),
+  callreport_rollup_counts(uuid, uuid, text, timestamptz, timestamptz)
   TO callreport_web;
 
 -- Credentials are reached by the web role only through these functions

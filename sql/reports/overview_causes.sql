@@ -6,15 +6,9 @@
 -- calls; NULL: none[]=hangupcause lists them). A period of whole days, and the whole life,
 -- are counted from the rollups (rollup_counts, dim 'cause', '' for none; sql/schema.sql), else from the records.
 WITH c AS (
-  SELECT nullif(x.code, '') AS code, sum(x.n) AS n
-    FROM rollup_counts x
-   WHERE callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
-     AND x.task_id = $2::uuid AND x.user_id = $1::uuid AND x.dim = 'cause'
-     AND x.day >= CASE WHEN $3::timestamptz IS NULL THEN '-infinity'::date
-                                ELSE $3::timestamptz::date END
-     AND x.day <= CASE WHEN $4::timestamptz IS NULL THEN 'infinity'::date
-                                ELSE $4::timestamptz::date END
-   GROUP BY 1
+  SELECT nullif(x.code, '') AS code, x.n AS n
+    FROM callreport_rollup_counts($1::uuid, $2::uuid, 'cause', $3::timestamptz,
+                                  $4::timestamptz) x
   UNION ALL
   SELECT nullif(r.hangupcause, ''), count(*)
     FROM records r

@@ -7,15 +7,9 @@
 -- row's calls). A period of whole days, and the whole life, are counted from the rollups
 -- (rollup_counts, dim 'dropoff'), any other period from the records.
 WITH h AS (
-  SELECT x.code AS label, sum(x.n) AS n
-    FROM rollup_counts x
-   WHERE callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
-     AND x.task_id = $2::uuid AND x.user_id = $1::uuid AND x.dim = 'dropoff'
-     AND x.day >= CASE WHEN $3::timestamptz IS NULL THEN '-infinity'::date
-                                ELSE $3::timestamptz::date END
-     AND x.day <= CASE WHEN $4::timestamptz IS NULL THEN 'infinity'::date
-                                ELSE $4::timestamptz::date END
-   GROUP BY 1
+  SELECT x.code AS label, x.n AS n
+    FROM callreport_rollup_counts($1::uuid, $2::uuid, 'dropoff', $3::timestamptz,
+                                  $4::timestamptz) x
   UNION ALL
   SELECT callreport_dropoff(r.id, $1::uuid), count(*)
     FROM records r

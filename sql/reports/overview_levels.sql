@@ -5,15 +5,9 @@
 -- without a level, which none[]=level lists).
 -- A period of whole days, and the whole life, are counted from the rollups (rollup_counts, dim 'level'; sql/schema.sql).
 WITH c AS (
-  SELECT nullif(x.code, '')::uuid AS level_id, sum(x.n) AS n
-    FROM rollup_counts x
-   WHERE callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
-     AND x.task_id = $2::uuid AND x.user_id = $1::uuid AND x.dim = 'level'
-     AND x.day >= CASE WHEN $3::timestamptz IS NULL THEN '-infinity'::date
-                                ELSE $3::timestamptz::date END
-     AND x.day <= CASE WHEN $4::timestamptz IS NULL THEN 'infinity'::date
-                                ELSE $4::timestamptz::date END
-   GROUP BY 1
+  SELECT nullif(x.code, '')::uuid AS level_id, x.n AS n
+    FROM callreport_rollup_counts($1::uuid, $2::uuid, 'level', $3::timestamptz,
+                                  $4::timestamptz) x
   UNION ALL
   SELECT r.level_id, count(*) AS n
     FROM records r

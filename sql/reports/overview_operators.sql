@@ -26,15 +26,9 @@ c AS (
 -- The call records by operator: from the rollups (rollup_counts, dim 'operator') for whole
 -- days and the whole life, else from the records.
 r AS (
-  SELECT nullif(x.code, '')::int AS operator, sum(x.n) AS n
-    FROM rollup_counts x
-   WHERE callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
-     AND x.task_id = $2::uuid AND x.user_id = $1::uuid AND x.dim = 'operator'
-     AND x.day >= CASE WHEN $3::timestamptz IS NULL THEN '-infinity'::date
-                                ELSE $3::timestamptz::date END
-     AND x.day <= CASE WHEN $4::timestamptz IS NULL THEN 'infinity'::date
-                                ELSE $4::timestamptz::date END
-   GROUP BY 1
+  SELECT nullif(x.code, '')::int AS operator, x.n AS n
+    FROM callreport_rollup_counts($1::uuid, $2::uuid, 'operator', $3::timestamptz,
+                                  $4::timestamptz) x
   UNION ALL
   SELECT CASE WHEN x.operator IN (1, 2, 3) THEN x.operator END AS operator, count(*) AS n
     FROM records x

@@ -21,15 +21,9 @@ c AS (
 -- The call records by province: from the rollups (rollup_counts, dim 'province') for whole
 -- days and the whole life, else from the records.
 r AS (
-  SELECT nullif(x.code, '')::int AS province_id, sum(x.n) AS n
-    FROM rollup_counts x
-   WHERE callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
-     AND x.task_id = $2::uuid AND x.user_id = $1::uuid AND x.dim = 'province'
-     AND x.day >= CASE WHEN $3::timestamptz IS NULL THEN '-infinity'::date
-                                ELSE $3::timestamptz::date END
-     AND x.day <= CASE WHEN $4::timestamptz IS NULL THEN 'infinity'::date
-                                ELSE $4::timestamptz::date END
-   GROUP BY 1
+  SELECT nullif(x.code, '')::int AS province_id, x.n AS n
+    FROM callreport_rollup_counts($1::uuid, $2::uuid, 'province', $3::timestamptz,
+                                  $4::timestamptz) x
   UNION ALL
   SELECT nullif(x.province_id, 0) AS province_id, count(*) AS n
     FROM records x

@@ -4,15 +4,9 @@
 -- and the whole life, are counted from the rollups (rollup_counts, dim 'rounds':
 -- least(rounds, 10)), any other period from the records.
 WITH c AS (
-  SELECT x.code::int AS k, sum(x.n) AS n
-    FROM rollup_counts x
-   WHERE callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
-     AND x.task_id = $2::uuid AND x.user_id = $1::uuid AND x.dim = 'rounds'
-     AND x.day >= CASE WHEN $3::timestamptz IS NULL THEN '-infinity'::date
-                                ELSE $3::timestamptz::date END
-     AND x.day <= CASE WHEN $4::timestamptz IS NULL THEN 'infinity'::date
-                                ELSE $4::timestamptz::date END
-   GROUP BY 1
+  SELECT x.code::int AS k, x.n AS n
+    FROM callreport_rollup_counts($1::uuid, $2::uuid, 'rounds', $3::timestamptz,
+                                  $4::timestamptz) x
   UNION ALL
   SELECT least(r.rounds, 10) AS k, count(*) AS n
     FROM records r

@@ -11,15 +11,9 @@ WITH rec AS (
     AND ($3::timestamptz IS NULL OR r.calldate >= $3::timestamptz)
     AND ($4::timestamptz IS NULL OR r.calldate < $4::timestamptz + interval '1 second')),
 c AS (
-  SELECT x.code::uuid AS tag_id, sum(x.n) AS n
-    FROM rollup_counts x
-   WHERE callreport_rollup_span($1::uuid, $3::timestamptz, $4::timestamptz)
-     AND x.task_id = $2::uuid AND x.user_id = $1::uuid AND x.dim = 'tag'
-     AND x.day >= CASE WHEN $3::timestamptz IS NULL THEN '-infinity'::date
-                                ELSE $3::timestamptz::date END
-     AND x.day <= CASE WHEN $4::timestamptz IS NULL THEN 'infinity'::date
-                                ELSE $4::timestamptz::date END
-   GROUP BY 1
+  SELECT x.code::uuid AS tag_id, x.n AS n
+    FROM callreport_rollup_counts($1::uuid, $2::uuid, 'tag', $3::timestamptz,
+                                  $4::timestamptz) x
   UNION ALL
   SELECT t.tag_id, count(*) AS n
     FROM rec

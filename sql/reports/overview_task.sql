@@ -28,13 +28,8 @@ rd AS (
 rh AS (
   SELECT coalesce(sum(x.n) FILTER (WHERE x.code = '1'), 0) AS robot_hangups,
          coalesce(sum(x.n) FILTER (WHERE x.code = '2'), 0) AS customer_hangups
-    FROM rollup_counts x
-   WHERE (SELECT k.rolled FROM k)
-     AND x.task_id = $2::uuid AND x.user_id = $1::uuid AND x.dim = 'disposition'
-     AND x.day >= CASE WHEN $3::timestamptz IS NULL THEN '-infinity'::date
-                                ELSE $3::timestamptz::date END
-     AND x.day <= CASE WHEN $4::timestamptz IS NULL THEN 'infinity'::date
-                                ELSE $4::timestamptz::date END),
+    FROM callreport_rollup_counts($1::uuid, $2::uuid, 'disposition', $3::timestamptz,
+                                  $4::timestamptz) x),
 -- The numbers of the period: every day's, less those seen on an earlier day of it.
 rn AS (
   SELECT (SELECT coalesce(sum(x.dialled), 0) FROM rollup_numbers x
