@@ -1655,32 +1655,59 @@ out:
 	return rc;
 }
 
+/*
+ * imp_begin: im set up for conn, err and the path its failures name, and the tokener
+ * every file of one call is read with; NULL (the failure said, as for a file) when tenant
+ * is empty or memory is out.
+ * Not JSON_TOKENER_VALIDATE_UTF8: stage_file checks each line with utf8_valid first, which
+ * refuses more (overlong forms, surrogates); the tokener's check was a second pass over
+ * every byte.
+ */
+static json_tokener *
+imp_begin(struct imp *im, PGconn *conn, const char *tenant, const char *path, FILE *err)
+{
+	json_tokener *tok;
+
+	memset(im, 0, sizeof(*im));
+	im->conn = conn;
+	im->err = err;
+	im->path = path;
+	if (tenant == NULL || *tenant == '\0') {
+		fail(im, 0, "empty tenant name");
+		return NULL;
+	}
+	if ((tok = json_tokener_new()) == NULL) {
+		fail(im, 0, "out of memory");
+		return NULL;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	return tok;
+}
+
+/* imp_end: what imp_begin and the files of the call took. */
+static void
+imp_end(struct imp *im, json_tokener *tok)
+{
+	if (tok != NULL)
+		json_tokener_free(tok);
+	buf_free(&im->copy);
+	buf_free(&im->sql);
+	buf_free(&im->msg);
+	buf_free(&im->touched);
+}
+
 int
 import_files(PGconn *conn, const char *tenant, int nfiles, char *const files[],
              const char *timezone, bool move_numbers, FILE *err, FILE *progress)
 {
 	struct imp im;
-	json_tokener *tok = NULL;
+	json_tokener *tok;
 	PGresult *res;
 	int i, rc = 1;
 
-	memset(&im, 0, sizeof(im));
-	im.conn = conn;
+	if ((tok = imp_begin(&im, conn, tenant, "import", err)) == NULL)
+		goto out;
 	im.move_numbers = move_numbers;
-	im.err = err;
-	im.path = "import";
-	if (tenant == NULL || *tenant == '\0') {
-		fail(&im, 0, "empty tenant name");
-		goto out;
-	}
-	if ((tok = json_tokener_new()) == NULL) {
-		fail(&im, 0, "out of memory");
-		goto out;
-	}
-	/* Not JSON_TOKENER_VALIDATE_UTF8: stage_file checks each line with utf8_valid first,
-	 * which refuses more (overlong forms, surrogates); the tokener's check was a
-	 * second pass over every byte. */
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	for (i = 0; i < nfiles; i++) {
 		im.path = files[i];
 		if (import_file(&im, tenant, timezone, tok, progress) == -1)
@@ -1700,12 +1727,7 @@ import_files(PGconn *conn, const char *tenant, int nfiles, char *const files[],
 	PQclear(res);
 	rc = 0;
 out:
-	if (tok != NULL)
-		json_tokener_free(tok);
-	buf_free(&im.copy);
-	buf_free(&im.sql);
-	buf_free(&im.msg);
-	buf_free(&im.touched);
+	imp_end(&im, tok);
 	return rc;
 }
 
@@ -1714,28 +1736,14 @@ import_stream(PGconn *conn, const char *tenant, const struct import_stream *st,
               const char *timezone, FILE *err, FILE *progress)
 {
 	struct imp im;
-	json_tokener *tok = NULL;
+	json_tokener *tok;
 	int rc = 1;
 
-	memset(&im, 0, sizeof(im));
-	im.conn = conn;
-	im.err = err;
-	im.path = st->name;
-	im.stream = st;
-	if (tenant == NULL || *tenant == '\0')
-		fail(&im, 0, "empty tenant name");
-	else if ((tok = json_tokener_new()) == NULL)
-		fail(&im, 0, "out of memory");
-	else {
-		json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	if ((tok = imp_begin(&im, conn, tenant, st->name, err)) != NULL) {
+		im.stream = st;
 		if (import_file(&im, tenant, timezone, tok, progress) == 0)
 			rc = 0;
 	}
-	if (tok != NULL)
-		json_tokener_free(tok);
-	buf_free(&im.copy);
-	buf_free(&im.sql);
-	buf_free(&im.msg);
-	buf_free(&im.touched);
+	imp_end(&im, tok);
 	return rc;
 }
