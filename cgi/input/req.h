@@ -98,6 +98,8 @@ struct req {
 	const char		*file_dir;
 	long long		 now;
 	int			(*progress)(struct req *, long rows);
+	/* Called every few hundred rows of a job: it may wait there (give_way). */
+	void			(*pause)(struct req *);
 	void			*job;
 	bool			 job_cancelled;	/* progress stopped the rows */
 };

@@ -331,6 +331,8 @@ cursor_poll(struct rowsrc *s)
 	struct cursor_src *c = (struct cursor_src *)s;
 
 	db_cursor_poll(&c->cur);
+	if (c->req->pause != NULL)
+		c->req->pause(c->req);
 	if (!c->gone && req_gone(c->req))
 		c->gone = s->failed = true;
 }

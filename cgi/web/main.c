@@ -9,6 +9,7 @@
 #include <fcgiapp.h>
 
 #include "base/arena.h"
+#include "base/beacon.h"
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/log.h"
@@ -52,6 +53,9 @@ main(void)
 		log_line(NULL, "template_dir %s is not usable", cfg.template_dir);
 	/* What a worker killed before this one left in tmp_dir. */
 	file_clean(cfg.tmp_dir);
+	/* Tells the export jobs when requests are served (cli/jobs.c gives way). */
+	if (beacon_open(cfg.jobs_dir) != 0)
+		log_line(NULL, "beacon: %s", strerror(errno));
 	/* Reports read from read_db when set; sign-in and sign-out write to db. */
 	db_init(&db, cfg.read_db[0] ? cfg.read_db : cfg.db, cfg.timezone,
 	    cfg.statement_timeout, cfg.lock_timeout, cfg.prepare);
@@ -130,8 +134,10 @@ main(void)
 		req.conn_fd = fr.ipcFd;
 		req.out = fr.out;
 		req.envp = fr.envp;
+		beacon_touch();
 		app_serve(&req);
 		FCGX_Finish_r(&fr);
+		beacon_touch();
 		arena_reset(a);
 		/*
 		 * Recycling bounds a slow leak: it counts the requests that did
