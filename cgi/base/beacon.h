@@ -1,4 +1,4 @@
-/* beacon.h: when the web workers last served a request, for the export jobs to give way. */
+/* beacon.h: whether the web workers are serving requests, for the export jobs to give way. */
 #ifndef CR_BEACON_H
 #define CR_BEACON_H
 
@@ -13,9 +13,14 @@ extern "C" {
  * the calls below do nothing (beacon_quiet_ms says "quiet").
  */
 int	 beacon_open(const char *key);
-/* Records that a worker begins or ends a request now. */
-void	 beacon_touch(void);
-/* Milliseconds since the last touch (a large number when never, or no beacon). */
+/* A worker begins a request (it takes a slot of the beacon the first time). */
+void	 beacon_begin(void);
+/* It has answered it. */
+void	 beacon_end(void);
+/*
+ * 0 while a worker serves a request; else milliseconds since a request
+ * last ended (a large number when never, or with no beacon).
+ */
 long	 beacon_quiet_ms(void);
 /* Milliseconds on the monotonic clock (the beacon's). */
 long long beacon_now_ms(void);

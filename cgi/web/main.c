@@ -134,10 +134,10 @@ main(void)
 		req.conn_fd = fr.ipcFd;
 		req.out = fr.out;
 		req.envp = fr.envp;
-		beacon_touch();
+		beacon_begin();
 		app_serve(&req);
 		FCGX_Finish_r(&fr);
-		beacon_touch();
+		beacon_end();
 		arena_reset(a);
 		/*
 		 * Recycling bounds a slow leak: it counts the requests that did

@@ -11,12 +11,14 @@ cancel. CALLREPORT_JOBS_TEST_DELAY_MS (a test hook of the runner, cli/jobs.c) sl
 batch so that a test can act in the middle of a job.
 """
 import glob
+import http.client
 import io
 import json
 import os
 import resource
 import signal
 import subprocess
+import threading
 import time
 import urllib.parse
 
@@ -463,6 +465,52 @@ def test_cancel_stops_a_running_job(server, jobs_tenant, db):
     r = get(f"/exports/{jid}", tok, base=BASE)
     assert r.status == 200 and r.json()["data"]["state"] == "cancelled"
     assert get(f"/exports/{jid}/file", tok, base=BASE).status == 409
+
+
+def test_job_waits_while_the_pages_are_served(server, jobs_tenant, db):
+    """A running job gives way to the web workers (cli/jobs.c, give_way; base/beacon.c):
+    while requests are served back to back it writes no batch (unhindered it writes one
+    every few tenths of a second), and once they stop it goes on and completes."""
+    tok, task = jobs_tenant["token"], jobs_tenant["big_task"]
+    _, jid = make_job(tok, task)
+    stop, statuses = threading.Event(), set()
+
+    def hammer():
+        u = urllib.parse.urlsplit(BASE)
+        c = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+        while not stop.is_set():
+            c.request("GET", "/v1/setting/record_level", headers={"Authorization": "Bearer " + tok})
+            r = c.getresponse()
+            r.read()
+            statuses.add(r.status)
+        c.close()
+
+    with Runner(server["conf"], delay_ms=300):
+        wait_for(lambda: job_state(db, jid)["rows"] > 0, 60, 0.05, "the job to write rows")
+        start = job_state(db, jid)["rows"]
+        time.sleep(2.0)
+        alone = job_state(db, jid)["rows"] - start
+        threads = [threading.Thread(target=hammer) for _ in range(3)]
+        for t in threads:
+            t.start()
+        try:
+            time.sleep(1.0)
+            before = job_state(db, jid)["rows"]
+            time.sleep(3.0)
+            now = job_state(db, jid)
+            during = now["rows"] - before
+            # (still running: a job that had ended would prove nothing)
+            assert now["state"] == "running" and now["rows"] < BIG, now
+        finally:
+            stop.set()
+            for t in threads:
+                t.join()
+        wait_for(lambda: job_state(db, jid)["state"] == "done", 120, 0.2, "the job to end")
+    st = job_state(db, jid)
+    # Alone, two seconds wrote at least a batch (10,000 rows): the pages' three seconds did not.
+    assert alone >= 10000 and during < 10000, (alone, during)
+    assert statuses <= {200, 429} and 200 in statuses, statuses
+    assert st["rows"] == BIG and st["size"] > 0
 
 
 def test_runner_killed_job_runs_again(server, jobs_tenant, db):
