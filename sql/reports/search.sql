@@ -6,9 +6,41 @@
 -- $1 tenant, $2 q (4 to 20 digits), $3 limit (NULL: all), $4 offset
 --
 -- A number ends with q when its reversed text begins with reverse(q): the range
--- [reverse(q), reverse(q) || U+10FFFF) of number_rev is what the indexes numbers_number_rev
--- and call_histories_number_rev serve (text_pattern_ops compares bytes: every text that
+-- [reverse(q), reverse(q) || U+10FFFF) of number_rev is what the indexes numbers_search
+-- and call_histories_search serve (text_pattern_ops compares bytes: every text that
 -- begins with reverse(q) lies in it, and no other). The filters are search.count.sql's.
+--
+-- The page is chosen first (k): both indexes carry the time and ids the order needs, so
+-- the rows of the range are sorted from the indexes alone (index-only scans: the last 4
+-- digits of a year's numbers match thousands of rows, scattered over the tables), and only
+-- the page's rows are then read, by their primary keys.
+WITH k AS (
+  SELECT 'number' AS kind, n.id AS number_id, NULL::bigint AS call_history_id, n.calldate AS at
+    FROM numbers n
+   WHERE n.user_id = $1::uuid
+     AND n.number_rev ~>=~ reverse($2::text)
+     AND n.number_rev ~<~ (reverse($2::text) || chr(1114111))
+  UNION ALL
+  SELECT 'call', h.number_id, h.id, h.call_time
+    FROM call_histories h
+   WHERE h.user_id = $1::uuid
+     AND h.number_rev ~>=~ reverse($2::text)
+     AND h.number_rev ~<~ (reverse($2::text) || chr(1114111))
+   ORDER BY at DESC NULLS LAST, kind DESC, number_id DESC, call_history_id DESC
+   LIMIT $3::bigint OFFSET $4::bigint
+), x AS (
+  SELECT k.kind, k.number_id, k.call_history_id, k.at,
+         coalesce(n.number, h.number) AS number,
+         coalesce(n.task_id, h.task_id) AS task_id,
+         coalesce(n.status, h.status) AS status,
+         coalesce(n.bill, h.bill) AS bill,
+         CASE k.kind WHEN 'number' THEN n.hangupcause ELSE h.hangup_cause END AS hangup_cause,
+         CASE k.kind WHEN 'number' THEN n.callid ELSE h.call_id END AS call_id
+    FROM k
+    LEFT JOIN numbers n ON k.kind = 'number' AND n.id = k.number_id AND n.user_id = $1::uuid
+    LEFT JOIN call_histories h ON k.kind = 'call' AND h.id = k.call_history_id
+                              AND h.user_id = $1::uuid
+)
 SELECT x.kind,
        CASE x.kind WHEN 'number' THEN '号码' ELSE '呼叫' END AS kind_str,
        x.number,
@@ -30,22 +62,8 @@ SELECT x.kind,
             AND r.user_id = $1::uuid
           ORDER BY r.calldate DESC, r.id DESC
           LIMIT 1) END AS record_id
-  FROM (SELECT 'number' AS kind, n.id AS number_id, NULL::bigint AS call_history_id,
-               n.number, n.task_id, n.calldate AS at, n.status, n.bill,
-               n.hangupcause AS hangup_cause, n.callid AS call_id
-          FROM numbers n
-         WHERE n.user_id = $1::uuid
-           AND n.number_rev ~>=~ reverse($2::text)
-           AND n.number_rev ~<~ (reverse($2::text) || chr(1114111))
-        UNION ALL
-        SELECT 'call', h.number_id, h.id, h.number, h.task_id, h.call_time, h.status, h.bill,
-               h.hangup_cause, h.call_id
-          FROM call_histories h
-         WHERE h.user_id = $1::uuid
-           AND h.number_rev ~>=~ reverse($2::text)
-           AND h.number_rev ~<~ (reverse($2::text) || chr(1114111))) x
+  FROM x
   JOIN tasks t ON t.uuid = x.task_id AND t.user_id = $1::uuid
   LEFT JOIN status_labels s ON s.code = x.status
   LEFT JOIN label_sets hc ON hc.kind = 'hangupcause' AND hc.code = x.hangup_cause
  ORDER BY x.at DESC NULLS LAST, x.kind DESC, x.number_id DESC, x.call_history_id DESC
- LIMIT $3::bigint OFFSET $4::bigint
