@@ -13,7 +13,8 @@
 -- The page is chosen first (k): both indexes carry the time and ids the order needs, so
 -- the rows of the range are sorted from the indexes alone (index-only scans: the last 4
 -- digits of a year's numbers match thousands of rows, scattered over the tables), and only
--- the page's rows are then read, by their primary keys.
+-- the page's rows are then read, by their primary keys. Without parallel workers
+-- (callreport_serial(): the generic plan guesses a range of tens of thousands of rows).
 WITH k AS (
   SELECT 'number' AS kind, n.id AS number_id, NULL::bigint AS call_history_id, n.calldate AS at
     FROM numbers n
@@ -26,20 +27,30 @@ WITH k AS (
    WHERE h.user_id = $1::uuid
      AND h.number_rev ~>=~ reverse($2::text)
      AND h.number_rev ~<~ (reverse($2::text) || chr(1114111))
+     AND callreport_serial()
    ORDER BY at DESC NULLS LAST, kind DESC, number_id DESC, call_history_id DESC
    LIMIT $3::bigint OFFSET $4::bigint
 ), x AS (
-  SELECT k.kind, k.number_id, k.call_history_id, k.at,
-         coalesce(n.number, h.number) AS number,
-         coalesce(n.task_id, h.task_id) AS task_id,
-         coalesce(n.status, h.status) AS status,
-         coalesce(n.bill, h.bill) AS bill,
-         CASE k.kind WHEN 'number' THEN n.hangupcause ELSE h.hangup_cause END AS hangup_cause,
-         CASE k.kind WHEN 'number' THEN n.callid ELSE h.call_id END AS call_id
+  -- (Each kind joined to its own table: the call record of a call is looked up by the
+  -- call's task and call id, both columns of records_task_callid.)
+  SELECT k.kind, k.number_id, k.call_history_id, k.at, n.number, n.task_id, n.status,
+         n.bill, n.hangupcause AS hangup_cause, NULL::uuid AS record_id
     FROM k
-    LEFT JOIN numbers n ON k.kind = 'number' AND n.id = k.number_id AND n.user_id = $1::uuid
-    LEFT JOIN call_histories h ON k.kind = 'call' AND h.id = k.call_history_id
-                              AND h.user_id = $1::uuid
+    JOIN numbers n ON n.id = k.number_id AND n.user_id = $1::uuid
+   WHERE k.kind = 'number'
+  UNION ALL
+  SELECT k.kind, k.number_id, k.call_history_id, k.at, h.number, h.task_id, h.status,
+         h.bill, h.hangup_cause,
+         (SELECT r.id
+            FROM records r
+           WHERE r.task_id = h.task_id
+             AND r.callid = h.call_id
+             AND r.user_id = $1::uuid
+           ORDER BY r.calldate DESC, r.id DESC
+           LIMIT 1)
+    FROM k
+    JOIN call_histories h ON h.id = k.call_history_id AND h.user_id = $1::uuid
+   WHERE k.kind = 'call'
 )
 SELECT x.kind,
        CASE x.kind WHEN 'number' THEN '号码' ELSE '呼叫' END AS kind_str,
@@ -54,14 +65,7 @@ SELECT x.kind,
        coalesce(hc.label, x.hangup_cause) AS hangup_cause_str,
        x.number_id,
        x.call_history_id,
-       CASE WHEN x.kind = 'call' THEN (
-         SELECT r.id
-           FROM records r
-          WHERE r.task_id = x.task_id
-            AND r.callid = x.call_id
-            AND r.user_id = $1::uuid
-          ORDER BY r.calldate DESC, r.id DESC
-          LIMIT 1) END AS record_id
+       x.record_id
   FROM x
   JOIN tasks t ON t.uuid = x.task_id AND t.user_id = $1::uuid
   LEFT JOIN status_labels s ON s.code = x.status
