@@ -178,14 +178,29 @@ def test_periods_not_of_whole_days_from_the_raw_rows(db, tenant):
 
 def test_an_import_updates_the_rollups_of_its_tasks_only(db, tenant):
     """A second file moving one task's calls: that task's rollups follow, the others' rows are
-    not written again (their xmin stays)."""
+    not written again (their xmin stays), nor are their per-task counts (task_number_counts,
+    task_record_counts, task_province_counts: callreport_recount); every task's counts are
+    still its rows'."""
     tasks = [t for (t,) in query(db, "SELECT uuid::text FROM tasks WHERE user_id = %s ORDER BY uuid", tenant["id"])]
     moved, kept = tasks[0], tasks[1]
     before = query(db, "SELECT day, xmin::text FROM rollup_days WHERE task_id = %s ORDER BY day", kept)
+    counts = ("SELECT (SELECT array_agg(xmin::text ORDER BY status, operator) FROM task_number_counts "
+              "WHERE task_id = %s), (SELECT array_agg(xmin::text) FROM task_record_counts WHERE task_id = %s), "
+              "(SELECT array_agg(xmin::text ORDER BY province_id) FROM task_province_counts WHERE task_id = %s)")
+    counts_before = query(db, counts, kept, kept, kept)
+    assert all(counts_before[0]), counts_before
     lines = [ln for ln in redrawn(tenant["demo"], random.Random(SEED + 3), only_task=moved)
              if json.loads(ln).get("task_id") == moved and json.loads(ln)["kind"] in ("call_history", "record")]
     import_lines(lines, "rollup-2.jsonl")
     assert query(db, "SELECT day, xmin::text FROM rollup_days WHERE task_id = %s ORDER BY day", kept) == before
+    assert query(db, counts, kept, kept, kept) == counts_before
+    for t in tasks:
+        assert query(db, "SELECT status, operator, n FROM task_number_counts WHERE task_id = %s "
+                         "ORDER BY 1, 2", t) == \
+            query(db, "SELECT status, coalesce(operator, 0), count(*) FROM numbers WHERE task_id = %s "
+                      "GROUP BY 1, 2 ORDER BY 1, 2", t)
+        assert query(db, "SELECT n FROM task_record_counts WHERE task_id = %s", t) == \
+            query(db, "SELECT count(*) FROM records WHERE task_id = %s HAVING count(*) > 0", t)
     rnd = random.Random(SEED + 4)
     for start, end in periods(rnd, 8):
         check(db, tenant, start, end)
