@@ -189,11 +189,26 @@ def test_an_import_updates_the_rollups_of_its_tasks_only(db, tenant):
               "(SELECT array_agg(xmin::text ORDER BY province_id) FROM task_province_counts WHERE task_id = %s)")
     counts_before = query(db, counts, kept, kept, kept)
     assert all(counts_before[0]), counts_before
+    parts = "SELECT part, result::text FROM task_overview WHERE task_id = %s ORDER BY part"
+    kept_parts = query(db, parts, kept)
+    assert kept_parts
+    inserted = ("SELECT pg_stat_clear_snapshot(), (SELECT n_tup_ins FROM pg_stat_all_tables "
+                "WHERE relid = 'task_overview'::regclass)")
+    ins_before = query(db, inserted)[0][1]
     lines = [ln for ln in redrawn(tenant["demo"], random.Random(SEED + 3), only_task=moved)
              if json.loads(ln).get("task_id") == moved and json.loads(ln)["kind"] in ("call_history", "record")]
     import_lines(lines, "rollup-2.jsonl")
     assert query(db, "SELECT day, xmin::text FROM rollup_days WHERE task_id = %s ORDER BY day", kept) == before
     assert query(db, counts, kept, kept, kept) == counts_before
+    # The overview kept ahead (task_overview): the other task's parts as they were, under the
+    # tenant's new data version (the page uses them); the moved task's computed again.
+    assert query(db, parts, kept) == kept_parts
+    assert query(db, "SELECT DISTINCT t.data_version = o.version FROM task_overview o "
+                     "JOIN tenants t ON t.id = o.user_id WHERE o.user_id = %s", tenant["id"]) == [(True,)]
+    assert query(db, "SELECT count(DISTINCT part) FROM task_overview WHERE task_id = %s", moved) == \
+        query(db, "SELECT count(DISTINCT part) FROM task_overview WHERE task_id = %s", kept)
+    # Only the moved task's parts were computed (inserted) again, not every task's.
+    assert query(db, inserted)[0][1] - ins_before == len(kept_parts)
     for t in tasks:
         assert query(db, "SELECT status, operator, n FROM task_number_counts WHERE task_id = %s "
                          "ORDER BY 1, 2", t) == \
@@ -204,6 +219,22 @@ def test_an_import_updates_the_rollups_of_its_tasks_only(db, tenant):
     rnd = random.Random(SEED + 4)
     for start, end in periods(rnd, 8):
         check(db, tenant, start, end)
+
+
+def test_transcripts_alone_recount_their_records_task(db, tenant):
+    """A file of transcript rows alone (record_detail): the task of their records is recounted
+    (its drop-off counts are rollups), the other tasks' rollups are not written again."""
+    tasks = [t for (t,) in query(db, "SELECT uuid::text FROM tasks WHERE user_id = %s ORDER BY uuid", tenant["id"])]
+    details = [json.loads(ln) for ln in tenant["demo"] if json.loads(ln)["kind"] == "record_detail"]
+    rec_task = dict(query(db, "SELECT id::text, task_id::text FROM records WHERE user_id = %s", tenant["id"]))
+    one = next(d for d in details if rec_task.get(d["record_id"]) == tasks[0])
+    others = [t for t in tasks if t != tasks[0]]
+    stamp = "SELECT task_id::text, min(xmin::text), max(xmin::text) FROM rollup_days WHERE task_id = ANY(%s::uuid[]) GROUP BY 1 ORDER BY 1"
+    before_mine = query(db, stamp, [tasks[0]])
+    before_others = query(db, stamp, others)
+    import_lines([json.dumps(one, ensure_ascii=False)], "rollup-details.jsonl")
+    assert query(db, stamp, others) == before_others
+    assert query(db, stamp, [tasks[0]]) != before_mine
 
 
 def test_a_renamed_level_recounts_every_task(db, tenant):
