@@ -1745,6 +1745,7 @@ import_files(PGconn *conn, const char *tenant, int nfiles, char *const files[],
 	struct imp im;
 	json_tokener *tok;
 	PGresult *res;
+	long long written = 0;
 	int i, rc = 1;
 
 	if ((tok = imp_begin(&im, conn, tenant, "import", err)) == NULL)
@@ -1754,13 +1755,19 @@ import_files(PGconn *conn, const char *tenant, int nfiles, char *const files[],
 		im.path = files[i];
 		if (import_file(&im, tenant, timezone, tok, progress) == -1)
 			goto out;
+		written += im.added + im.changed + im.links_changed;
 	}
 	/*
 	 * The planner's statistics of what was written, now rather than when
 	 * autovacuum comes by: a page asked right after an import was planned on
 	 * the tables as they were before it (the attempts of a task's numbers
 	 * took seconds so). Committed already: a failure here is only a warning.
+	 * Not when nothing was written (2 s of a year of data's tables).
 	 */
+	if (written == 0) {
+		rc = 0;
+		goto out;
+	}
 	res = PQexec(conn, "ANALYZE numbers, call_histories, records, record_tags, "
 	    "record_details");
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
