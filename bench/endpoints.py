@@ -50,7 +50,7 @@ def endpoints(ids):
         {"name": "call-back list (365 days)", "method": "GET",
          "path": "/callbacks?start_at=2025-11-21%2000:00:00&end_at=2026-11-20%2023:59:59"
                  + tasks_q + "&format=json", "target_p99": 50,
-         "sql": [("callbacks.count.sql", year + [None, None, tasks, None, None]),
+         "sql": [("callbacks.count.sql", year + [None, None, tasks, None, None, "15", "0"]),
                  ("callbacks.sql", year + [None, None, tasks, None, None, "15", "0"])]},
         {"name": "number search (last 4 digits)", "method": "GET",
          "path": f"/search?q={q}&format=json", "target_p99": 20,

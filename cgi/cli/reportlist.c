@@ -137,6 +137,9 @@ report_json(struct json *j, const struct report *r)
 	/* Paged: count_sql, and LIMIT and OFFSET the last two parameters. */
 	json_key(j, "paged");
 	json_boolean(j, r->count_sql != NULL);
+	/* count_sql takes LIMIT and OFFSET too (struct report's count_paged). */
+	json_key(j, "count_paged");
+	json_boolean(j, r->count_paged);
 	json_key(j, "needs_row");
 	json_boolean(j, report_needs_row(r));
 	key_str(j, "sql", r->sql);

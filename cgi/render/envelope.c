@@ -121,6 +121,11 @@ paged(struct json *j, struct run *run, int *colno)
 	rows(j, run, colno, true);
 	json_key(j, "total");
 	json_int(j, run->total);
+	/* A bound, not the count: there are more rows (struct report's count_paged). */
+	if (run->total_capped) {
+		json_key(j, "total_capped");
+		json_boolean(j, true);
+	}
 	json_key(j, "last_page");
 	json_int(j, run->last_page);
 	json_obj_close(j);

@@ -415,7 +415,7 @@ html_report(struct req *req, struct run *run)
 {
 	const struct report *r = run->r;
 	struct tpl_dict *d, *s, *pager;
-	const char *task = NULL, *path, *colon, *title = r->title;
+	const char *task = NULL, *path, *colon, *total, *title = r->title;
 	size_t i;
 	int status, is = REPORT_FIELD(r, "start_at"), ie = REPORT_FIELD(r, "end_at");
 
@@ -442,14 +442,16 @@ html_report(struct req *req, struct run *run)
 		    (int)(colon - r->page_path), r->page_path, task, colon + 8);
 	else
 		path = arena_printf(req->a, "%s%s", req->cfg->base_path, req->path);
-	tpl_set_int(d, "TOTAL", run->total);
+	total = run->total_capped ? arena_printf(req->a, "%ld+", run->total) :
+	    arena_printf(req->a, "%ld", run->total);
+	tpl_set(d, "TOTAL", total);
 	tpl_set_int(d, "PAGE", run->page);
 	tpl_set_int(d, "LAST_PAGE", run->last_page);
 	tpl_set(d, "PATH", path);
 	tpl_set(d, "XLSX_QUERY", html_query(req, run, 0, "xlsx"));
 	pager = tpl_include(d, "PAGER", "pager.tpl");
 	tpl_set(pager, "PATH", path);
-	tpl_set_int(pager, "TOTAL", run->total);
+	tpl_set(pager, "TOTAL", total);
 	tpl_set_int(pager, "PAGE", run->page);
 	tpl_set_int(pager, "LAST_PAGE", run->last_page);
 	if (run->page > 1) {

@@ -115,6 +115,13 @@ struct report {
 	size_t			 nfields;
 	const char		*sql;
 	const char		*count_sql;
+	/*
+	 * count_sql takes the page's LIMIT and OFFSET too, as the last two
+	 * parameters (LIMIT NULL: a file's whole selection), and may stop
+	 * counting past the page: a boolean column "capped" before the total
+	 * says the total is a bound, and there are more (run->total_capped).
+	 */
+	bool			 count_paged;
 	const struct column	*cols;
 	size_t			 ncols;
 	const char		*tpl;		/* ctemplate file */
@@ -208,6 +215,7 @@ struct run {
 	const char		**params;	/* SQL parameters */
 	int			 nparams;
 	long			 page, per_page, total, last_page;
+	bool			 total_capped;	/* more rows than total (count_paged) */
 	long			 page_max;	/* the deepest page answered (max_offset), or 0: any */
 	PGresult		*rows;		/* one page (JSON, HTML) */
 	PGresult		*extra;		/* the page statement's rows (HTML), or NULL */

@@ -272,12 +272,16 @@ bad_input(struct req *req, struct run *run)
 static int
 counted(struct req *req, struct run *run, PGresult *res)
 {
+	int k;
+
 	if (PQntuples(res) == 0) {
 		PQclear(res);
 		req_error(req, 404, "not found");
 		return 404;
 	}
 	run->total = atol(PQgetvalue(res, 0, PQnfields(res) - 1));
+	k = PQfnumber(res, "capped");
+	run->total_capped = k >= 0 && strcmp(PQgetvalue(res, 0, k), "t") == 0;
 	PQclear(res);
 	run->last_page = run->total == 0 ? 1 :
 	    (run->total + run->per_page - 1) / run->per_page;
@@ -624,8 +628,11 @@ report_serve(struct req *req, const struct report *r)
 		    (e = slot(req, &q[0], NULL, req->cfg->export_max, "CRFUL")) != DB_OK))
 			return req_db_fail(req, e);
 		if (r->count_sql != NULL) {
-			if ((e = db_exec(req->db, r->count_sql, run.nparams,
-			    run.params, &res)) != DB_OK)
+			/* A paged count of the whole selection: LIMIT NULL, OFFSET 0. */
+			run.params[run.nparams] = NULL;
+			run.params[run.nparams + 1] = "0";
+			if ((e = db_exec(req->db, r->count_sql, run.nparams +
+			    (r->count_paged ? 2 : 0), run.params, &res)) != DB_OK)
 				return req_db_fail(req, e);
 			if ((status = counted(req, &run, res)) != 0)
 				return status;
@@ -668,10 +675,11 @@ report_serve(struct req *req, const struct report *r)
 		slot_q(req, &q[nq++], "tenant:", req->cfg->tenant_max_requests, "CRBSY");
 	icount = nq;
 	if (r->count_sql != NULL) {
-		q[nq++] = (struct db_q){ r->count_sql, run.nparams, run.params, NULL };
 		run.params[run.nparams++] = arena_printf(req->a, "%ld", run.per_page);
 		run.params[run.nparams++] = arena_printf(req->a, "%ld",
 		    (run.page - 1) * run.per_page);
+		q[nq++] = (struct db_q){ r->count_sql,
+		    r->count_paged ? run.nparams : run.nparams - 2, run.params, NULL };
 		if (run.page > 1) {
 			if ((e = db_batch(req->db, q, nq, false)) != DB_OK)
 				return req_db_fail(req, e);

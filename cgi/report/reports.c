@@ -772,6 +772,7 @@ const struct report reports[REPORT__MAX] = {
 		FIELDS(f_callbacks), COLUMNS(c_callbacks),
 		.xlsx_cols = x_callbacks,
 		.sql = sql_callbacks, .count_sql = sql_callbacks_count,
+		.count_paged = true,	/* its total capped on a page (callbacks.count.sql) */
 		.tpl = "callbacks.tpl", .sheet = "意向客户", .file = "callbacks",
 		.html = hook_callbacks, .page_sql = sql_callbacks_form, .page_key = "start_at",
 		.period_default = "7d",

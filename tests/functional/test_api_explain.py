@@ -344,7 +344,7 @@ def test_callbacks(big, generic):
     }
     for what, p in cases.items():
         params = [t] + year + p
-        count = explain(big, "callbacks.count", params, generic)
+        count = explain(big, "callbacks.count", params + ["15", "0"], generic)
         page = explain(big, "callbacks", params + ["15", "0"], generic)
         # The numbers are every call of the period: when the tenant's calls are most of the
         # table (tenant big here), PostgreSQL may read it whole instead of records_user_callee,

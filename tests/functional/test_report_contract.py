@@ -8,7 +8,8 @@ with no parameter types given, so that PostgreSQL infers each $k from the text, 
 is described (run with every parameter NULL: no tenant, no row). Then
 
 - parameters: $1 is the tenant (uuid), then one per field without F_NOSQL in declared
-  order, then LIMIT and OFFSET for a paged report's page (count_sql has neither); a
+  order, then LIMIT and OFFSET for a paged report's page (count_sql has neither, but
+  when the entry's count_paged says it takes them too: a page's capped total); a
   page statement takes $1 the tenant and $2 its page_key field. Each $k has a type
   that holds every value the field lets through (field_types). A $k the text does not
   use fails: PostgreSQL cannot type it, and neither could the program's prepare. LIMIT
@@ -133,7 +134,7 @@ def expected_params(r, kind):
                 (f"field {r['page_key']}", field_types(f) if f else {"(no such field)"})]
     out = [("the tenant", {"uuid"})]
     out += [(f"field {f['name']}", field_types(f)) for f in r["fields"] if f["sql"]]
-    if r["paged"] and kind != "count_sql":
+    if r["paged"] and (kind != "count_sql" or r["count_paged"]):
         out += page_params(r)
     return out
 
