@@ -105,12 +105,17 @@ def null_params(sql, params):
     return "".join(out) + sql[i:]
 
 
-def explain(big, name, params, generic):
+def explain(big, name, params, generic, walk_only=False):
     """Returns the scans of the plan of sql/reports/NAME.sql for params ($n is
     params[n-1]), as the web role with the tenant set, in the deployment's zone:
     generic, the plan of the program's prepared statement (prepare = 1); else the
-    plan for these values (prepare = 0)."""
+    plan for these values (prepare = 0). walk_only: callbacks.sql without the
+    grouping's branch (its walk's plan alone)."""
     sql = sql_text(name)
+    if walk_only:
+        cut = "WHERE NOT (SELECT ok.walked FROM ok)"
+        assert sql.count(cut) == 1
+        sql = sql.replace(cut, "WHERE false AND NOT (SELECT ok.walked FROM ok)")
     with big["conn"].cursor() as c:
         c.execute("BEGIN")
         try:
@@ -354,6 +359,16 @@ def test_callbacks(big, generic):
             assert any(s[1] == "records" for s in found), (what, found)
         assert any(s[1] == "records" and s[2] == "records_user_callee" and s[0] == "Index Scan"
                    for s in page), (what, page)
+        # The walk of a first page (callbacks.walk.sql): the period's calls newest first by
+        # records_user_calldate, its horizon an index-only scan of it, each number's calls
+        # by records_user_callee; never a sequential scan (the grouping's branch may read
+        # the table, as the count does). With the values known (prepare = 0) and a task
+        # narrowing it, the task's calls may come from the task's indexes and be sorted.
+        walk = explain(big, "callbacks", params + ["15", "0"], generic, walk_only=True)
+        no_seq_scan(walk, f"walk, {what}")
+        assert ("Index Only Scan", "records", "records_user_calldate") in walk, (what, walk)
+        assert any(s[1:] == ("records", "records_user_callee") for s in walk), (what, walk)
+        assert not generic or ("Index Scan", "records", "records_user_calldate") in walk, (what, walk)
 
 
 OVERVIEW_PARTS = ["overview_task", "overview_status", "overview_levels", "overview_tags", "overview_tag_groups",

@@ -14,11 +14,14 @@ import datetime
 import io
 import json
 import os
+import re
+import subprocess
 
 import openpyxl
+import psycopg2
 import pytest
 
-from conftest import OUT, cli, get, query
+from conftest import OUT, ROOT, SUPER_DSN, cli, get, query
 from html_lib import Doc, alpha_sid, check_page, doc, login, page  # noqa: F401 (fixtures)
 from test_html_pages import rows_of
 
@@ -338,3 +341,202 @@ def test_recomputed_from_raw_rows(data, db):
     assert short(d["data"]) == want[:100]
     d = listed(data["alpha"]["token"], dict(period, per_page=100, page=7))
     assert short(d["data"]) == want[600:700]
+
+
+# --- The walk and the grouping (issue 17: the first pages without grouping every call) ---
+#
+# callbacks.sql picks a page's numbers one of two ways (callbacks.walk.sql, the newest calls
+# of the period; callbacks.numbers.sql, every call grouped by number) and must give the
+# same rows either way. Tenant "mu": random calls (ties of time within a number and across
+# numbers, calls without a level, per-call operators and provinces, tags), and random
+# filters and pages; each statement run as the program runs it, as the web role under
+# row-level security, and with each way forced.
+
+MU_LEVELS = [(f"9c0b0000-0000-4000-8000-00000000000{i}", n, lo, hi) for i, (n, lo, hi) in
+             enumerate((("A级", 300, 1000), ("B级", 200, 299), ("C级", 50, 199), ("D级", 0, 49)), 1)]
+MU_TAGS = [f"9c0b0000-0000-4000-8000-0000000000f{i}" for i in range(1, 4)]
+MU_TASKS = [f"9c0b0000-0000-4000-8000-0000000000a{i}" for i in range(1, 4)]
+MU_NUMBERS = [f"1390000{i:04d}" for i in range(90)]
+UNKNOWN = "00000000-0000-4000-8000-000000000000"
+
+
+def lines_mu(rng):
+    out = [{"kind": "level", "id": lid, "name": n, "alias": n, "score_min": lo, "score_max": hi}
+           for lid, n, lo, hi in MU_LEVELS]
+    out += [{"kind": "group", "id": 892000101, "name": "话术"}]
+    out += [{"kind": "region", "id": i, "pid": None, "city": f"省{i}"} for i in (1, 2, 3)]
+    out += [{"kind": "task", "uuid": t, "name": f"任务{i}", "group_id": 892000101,
+             "create_datetime": f"2026-01-0{i + 1} 08:00:00"} for i, t in enumerate(MU_TASKS)]
+    out += [{"kind": "tag_scene", "id": "9c0b0000-0000-4000-8000-0000000000e1", "name": "场景"},
+            {"kind": "tag_group", "id": "9c0b0000-0000-4000-8000-0000000000e2", "name": "组",
+             "tag_scene_id": "9c0b0000-0000-4000-8000-0000000000e1"}]
+    out += [{"kind": "tag", "id": t, "name": f"标签{i}", "created_at": f"2026-01-0{i + 1} 08:00:00",
+             "tag_group_ids": ["9c0b0000-0000-4000-8000-0000000000e2"]} for i, t in enumerate(MU_TAGS)]
+    # A few instants (ties across numbers and within one), most calls in March.
+    instants = [f"2026-03-{d:02d} {h:02d}:00:00" for d in range(1, 32) for h in (9, 15)]
+    instants += ["2026-02-27 09:00:00", "2026-04-01 09:00:00"]
+    for i in range(700):
+        level = rng.choice(MU_LEVELS + [None] * 2)
+        rec = {"kind": "record", "id": f"9c0b0000-0000-4000-8000-{i:012d}", "task_id": rng.choice(MU_TASKS),
+               "callee": rng.choice(MU_NUMBERS[:rng.choice((10, 40, 90))]), "calldate": rng.choice(instants),
+               "score": (level[2] if level else -10), "bill": rng.randrange(0, 60000),
+               "tag_ids": rng.sample(MU_TAGS, rng.choice((0, 0, 0, 1, 2))), "operator": rng.randint(1, 3),
+               "province_id": rng.randint(1, 3), "callid": f"m-{i}", "group_id": 892000101}
+        if level:
+            rec["level_id"] = level[0]
+        out.append(rec)
+    return out
+
+
+@pytest.fixture(scope="module")
+def mu(db):
+    import random
+    if not query(db, "SELECT FROM tenants WHERE name = 'mu'"):
+        path = os.path.join(OUT, "mu.jsonl")
+        with open(path, "w", encoding="utf-8") as f:
+            for line in lines_mu(random.Random(17)):
+                f.write(json.dumps(line, ensure_ascii=False) + "\n")
+        cli("import", "--user", "mu", path)
+    tenant = query(db, "SELECT id::text FROM tenants WHERE name = 'mu'")[0][0]
+    conn = psycopg2.connect(SUPER_DSN)
+    conn.autocommit = True
+    yield {"tenant": tenant, "conn": conn, "token": cli("token", "--user", "mu").stdout.strip()}
+    conn.close()
+
+
+def statement(name):
+    return subprocess.run([os.path.join(ROOT, "scripts", "embed-sql.sh"), "--text",
+                           os.path.join(ROOT, "sql", "reports", name + ".sql")],
+                          check=True, capture_output=True, text=True).stdout
+
+
+BUDGET = "5000 /* WALK_BUDGET */"
+WALKS = "  SELECT CASE WHEN $11::bigint IS NULL"
+GROUPED_ONLY = "  SELECT CASE WHEN true OR $11::bigint IS NULL"
+WALK_ONLY = "WHERE NOT (SELECT ok.walked FROM ok)"
+
+
+def variants():
+    """The page statement as the program runs it, and with each way forced: 'grouped' (the
+    walk never taken), 'walk' (no horizon, the grouping's branch cut off: rows only if the
+    walk holds the page), and small budgets (the horizon inside the period: the walk holds
+    the page or gives up to the grouping)."""
+    sql = statement("callbacks")
+    assert sql.count(BUDGET) == 1 and sql.count(WALKS) == 1 and sql.count(WALK_ONLY) == 1
+    out = {"program": sql, "grouped": sql.replace(WALKS, GROUPED_ONLY),
+           "walk": sql.replace(BUDGET, "1000000000").replace(WALK_ONLY, "WHERE false AND " + WALK_ONLY[6:])}
+    for b in (0, 3, 40, 300):
+        out[f"budget {b}"] = sql.replace(BUDGET, str(b))
+    return out
+
+
+def run_as_web(mu, sql, params):
+    """Rows of sql for params ($k is params[k-1]) as the web role of tenant mu, in the zone."""
+    with mu["conn"].cursor() as c:
+        c.execute("BEGIN")
+        try:
+            c.execute("SET LOCAL ROLE callreport_web")
+            c.execute("SELECT set_config('callreport.tenant', %s, true), "
+                      "set_config('TimeZone', 'Asia/Shanghai', true)", (mu["tenant"],))
+            c.execute(re.sub(r"\$(\d+)", lambda m: c.mogrify("%s", (params[int(m.group(1)) - 1],)).decode(), sql))
+            return c.fetchall()
+        finally:
+            c.execute("ROLLBACK")
+
+
+def mu_cases(rng):
+    """Random filters and pages over tenant mu: (params $2..$10, per_page, page)."""
+    ranges = [[lo, hi] for _, _, lo, hi in MU_LEVELS] + [[0, 1000], [250, 1000], [0, 199]]
+    for _ in range(70):
+        d1, d2 = sorted(rng.sample(range(1, 32), 2))
+        start, end = rng.choice([("2026-03-01 00:00:00", "2026-03-31 23:59:59"),
+                                 ("2026-02-01 00:00:00", "2026-04-30 23:59:59"),
+                                 (f"2026-03-{d1:02d} 09:00:00", f"2026-03-{d2:02d} 15:00:00")])
+        pick = lambda xs: "{%s}" % ",".join(map(str, rng.sample(xs, rng.randint(1, len(xs)))))
+        levels = tags = tasks = operator = province = None
+        if rng.random() < 0.35:
+            levels = "{%s}" % ",".join("{%d,%d}" % tuple(x) for x in rng.sample(ranges, rng.randint(1, 2)))
+        if rng.random() < 0.25:
+            tags = pick(MU_TAGS + [UNKNOWN])
+        if rng.random() < 0.35:
+            tasks = pick(MU_TASKS + [UNKNOWN])
+        if rng.random() < 0.25:
+            operator = pick([1, 2, 3])
+        if rng.random() < 0.25:
+            province = pick([1, 2, 3])
+        per_page = rng.choice((1, 2, 5, 15, 100))
+        page = rng.choice((1, 1, 2, 3, 7))
+        yield [start, end, None, None, levels, tags, tasks, operator, province], per_page, page
+
+
+def test_walk_and_grouping_agree(mu):
+    """Every way of the page statement gives the same rows, over random data, filters and pages;
+    the walk alone holds every first page here (its period is the whole selection), and the
+    count (the same numbers) agrees with the pages."""
+    import random
+    sqls = variants()
+    count = statement("callbacks.count")
+    rng = random.Random(1717)
+    walked = 0
+    for p, per_page, page in mu_cases(rng):
+        params = [mu["tenant"]] + p
+        limit, offset = str(per_page), str((page - 1) * per_page)
+        want = run_as_web(mu, sqls["grouped"], params + [limit, offset])
+        everything = run_as_web(mu, sqls["grouped"], params + [None, "0"])
+        assert want == everything[(page - 1) * per_page:page * per_page], p
+        for name, sql in sqls.items():
+            got = run_as_web(mu, sql, params + [limit, offset])
+            if name == "walk" and not got and want:
+                raise AssertionError(f"the walk gave up: {p} {per_page} {page}")
+            assert got == want, (name, p, per_page, page)
+        walked += bool(want)
+        (capped, total), = run_as_web(mu, count, params + [limit, offset])
+        assert (capped, total) == (False, len(everything)), p
+        (capped, total), = run_as_web(mu, count, params + [None, "0"])
+        assert (capped, total) == (False, len(everything)), p
+    assert walked > 30
+
+
+def test_count_capped(mu):
+    """A page's total stops at its offset and 10000 more (here 3: the cap's text replaced);
+    a file's counts every number."""
+    count = statement("callbacks.count")
+    assert count.count("10000 /* CAP */") == 3
+    small = count.replace("10000 /* CAP */", "3")
+    params = [mu["tenant"], "2026-03-01 00:00:00", "2026-03-31 23:59:59"] + [None] * 7
+    everything = len(run_as_web(mu, variants()["grouped"], params + [None, "0"]))
+    assert everything > 20
+    assert run_as_web(mu, small, params + ["15", "0"]) == [(True, 3)]
+    assert run_as_web(mu, small, params + ["15", "15"]) == [(True, 18)]
+    assert run_as_web(mu, small, params + ["15", str(everything - 3)]) == [(False, everything)]
+    assert run_as_web(mu, small, params + [None, "0"]) == [(False, everything)]
+
+
+def test_mu_over_http(mu):
+    """The program's answers (prepared statements, its own parameters) are the grouping's rows."""
+    import random
+    grouped = variants()["grouped"]
+    rng = random.Random(4242)
+    names = ["start_at", "end_at", None, None, "levels", "tags", "tasks", "operator", "province"]
+    for p, per_page, page in list(mu_cases(rng))[:25]:
+        q = {"per_page": per_page, "page": page}
+        for k, v in zip(names, p):
+            if k is None or v is None:
+                continue
+            if k == "levels":
+                for i, (lo, hi) in enumerate(json.loads(v.replace("{", "[").replace("}", "]"))):
+                    q[f"levels[{i}][]"] = [lo, hi]
+            elif k in ("tags", "tasks", "province", "operator"):
+                vals = v.strip("{}").split(",")
+                if k == "operator":
+                    vals = [{"1": "yd", "2": "lt", "3": "dx"}[x] for x in vals]
+                q[f"{k}[]"] = vals
+            else:
+                q[k] = v
+        params = [mu["tenant"]] + p
+        want = run_as_web(mu, grouped, params + [str(per_page), str((page - 1) * per_page)])
+        everything = run_as_web(mu, grouped, params + [None, "0"])
+        d = listed(mu["token"], q)
+        assert d["total"] == len(everything) and "total_capped" not in d, (q, d["total"])
+        assert [(r["number"], r["record_id"], r["calls"], r["last_call"]) for r in d["data"]] == \
+            [(w[0], w[11], w[6], w[5]) for w in want], q
