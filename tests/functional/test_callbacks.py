@@ -540,3 +540,48 @@ def test_mu_over_http(mu):
         assert d["total"] == len(everything) and "total_capped" not in d, (q, d["total"])
         assert [(r["number"], r["record_id"], r["calls"], r["last_call"]) for r in d["data"]] == \
             [(w[0], w[11], w[6], w[5]) for w in want], q
+
+
+@pytest.fixture(scope="module")
+def nu(db):
+    """Tenant "nu": 10050 numbers called once each in March 2026, in one task."""
+    if not query(db, "SELECT FROM tenants WHERE name = 'nu'"):
+        path = os.path.join(OUT, "nu.jsonl")
+        task = "9c0c0000-0000-4000-8000-0000000000a1"
+        with open(path, "w", encoding="utf-8") as f:
+            for line in ({"kind": "group", "id": 893000101, "name": "话术"},
+                         {"kind": "task", "uuid": task, "name": "大任务", "group_id": 893000101,
+                          "create_datetime": "2026-01-01 08:00:00"}):
+                f.write(json.dumps(line, ensure_ascii=False) + "\n")
+            for i in range(10050):
+                f.write(json.dumps({"kind": "record", "id": f"9c0c0000-0000-4000-8000-{i:012d}", "task_id": task,
+                                    "callee": f"1370{i:07d}", "score": -10, "bill": 1000,
+                                    "calldate": f"2026-03-{1 + i % 28:02d} {8 + i % 12:02d}:{i % 60:02d}:00",
+                                    "callid": f"n-{i}", "group_id": 893000101}) + "\n")
+        cli("import", "--user", "nu", path)
+        cli("passwd", "--user", "nu", input="nu-password\n")
+    r, sid = login("nu", "nu-password")
+    assert r.status == 303 and sid
+    return {"token": cli("token", "--user", "nu").stdout.strip(), "sid": sid}
+
+
+def test_total_capped(nu):
+    """Past 10000 numbers beyond the page's offset, a page's total is that bound: JSON says
+    total_capped, HTML 10000+; a page far enough counts them all; a file has every number."""
+    d = listed(nu["token"], MARCH)
+    assert (d["total"], d["total_capped"], d["last_page"]) == (10000, True, 667)
+    newest = max(f"2026-03-{1 + i % 28:02d} {8 + i % 12:02d}:{i % 60:02d}:00" for i in range(10050))
+    assert len(d["data"]) == 15 and d["data"][0]["last_call"] == newest
+    d = listed(nu["token"], dict(MARCH, page=2))
+    assert (d["total"], d["total_capped"], d["last_page"]) == (10015, True, 668)
+    d = listed(nu["token"], dict(MARCH, per_page=100, page=100))
+    assert (d["total"], d["last_page"]) == (10050, 101) and "total_capped" not in d
+    assert len(d["data"]) == 100
+    d = listed(nu["token"], dict(MARCH, per_page=100, page=101))
+    assert len(d["data"]) == 50 and "total_capped" not in d
+    text = page("/callbacks", nu["sid"], params=MARCH)
+    check_page(text)
+    assert 'id="total">10000+<' in text and "共 10000+ 条" in text
+    r = ask(nu["token"], MARCH, "csv")
+    assert r.status == 200
+    assert len(list(csv.reader(io.StringIO(r.body[3:].decode("utf-8"), newline="")))) == 10051
