@@ -20,16 +20,17 @@
 -- whole selection of a file, a deep page, a rare level or filter. The branch not taken
 -- is not run (a one-time filter). tests/functional/test_callbacks.py compares the two.
 --
--- The walk's budget (WALK_BUDGET, 5000 calls): the walk reads at most the period's
+-- The walk's budget (WALK_BUDGET, 3000 calls): the walk reads at most the period's
 -- WALK_BUDGET newest calls (from h.at on), then gives up to the grouping. Measured on the
 -- year of data (3.6M call records of 205 tasks, every task chosen, 2 cores, wall time of
--- the prepared statement, median of 3 to 7): the first page 3 to 11 ms (the horizon
--- 0.9 ms, a walk of some 200 calls), page 30 (450 rows) 41 to 80 ms, against 4 to 6 s
--- grouped; page 41 (615 rows) is past the A numbers of the newest 5000 calls: the walk
--- gives up (its cost lost in the grouping's noise, at most 5000 probes, ~100 ms) and
--- the page is the grouping's, 5 s. So the crossover is where the page leaves the first
--- rank's numbers of the budget's calls, which the statement finds itself; past 1000
--- rows it does not try.
+-- the prepared statement, median of 3 to 15): the first page 3.5 ms (the horizon 0.5 ms,
+-- a walk of some 200 calls; with a budget of 20000 the horizon alone was 5.8 ms), and,
+-- with a budget of 5000, page 30 (450 rows) 41 to 80 ms against 4 to 6 s grouped, page 41
+-- (615 rows) past the A numbers of the newest 5000 calls: the walk gave up (its cost lost
+-- in the grouping's noise, at most the budget's probes, ~20 us each) and the page was the
+-- grouping's, 5 s. So the crossover is where the page leaves the first rank's numbers of
+-- the budget's calls (some 270 rows of this data with 3000), which the statement finds
+-- itself; past 1000 rows it does not try.
 WITH lr AS (
   -- @include callbacks.ranks
 ), h AS (
@@ -41,7 +42,7 @@ WITH lr AS (
              AND c.calldate >= $2::timestamptz
              AND c.calldate < $3::timestamptz + interval '1 second'
            ORDER BY c.calldate DESC
-          OFFSET 5000 /* WALK_BUDGET */ LIMIT 1) AS at
+          OFFSET 3000 /* WALK_BUDGET */ LIMIT 1) AS at
 ), w AS (
   -- @include callbacks.walk
 ), ok AS (
