@@ -15,8 +15,13 @@ AND ($7::int IS NULL OR n.province_id = $7::int)
 AND ($8::timestamptz IS NULL AND $9::timestamptz IS NULL AND $10::int IS NULL OR EXISTS (
       SELECT FROM call_histories ph
        WHERE ph.number_id = n.id AND ph.user_id = $1::uuid
-         AND ($8::timestamptz IS NULL OR ph.call_time >= $8::timestamptz)
-         AND ($9::timestamptz IS NULL OR ph.call_time < $9::timestamptz + interval '1 second')
+         -- (Bounds rather than "$8 IS NULL OR ...": either plan of this EXISTS, a probe a
+         -- number or one hashed pass over the tenant's attempts of the period, reads an
+         -- index, call_histories_number or call_histories_user_time.)
+         AND ph.call_time >= CASE WHEN $8::timestamptz IS NULL THEN '-infinity'::timestamptz
+                                  ELSE $8::timestamptz END
+         AND ph.call_time < CASE WHEN $9::timestamptz IS NULL THEN 'infinity'::timestamptz
+                                 ELSE $9::timestamptz + interval '1 second' END
          AND ($10::int IS NULL OR extract(hour FROM ph.call_time) = $10::int)))
 AND ($11::text[] IS NULL OR (
       ('province' <> ALL ($11::text[]) OR coalesce(n.province_id, 0) = 0)
