@@ -18,12 +18,9 @@
 -- start_at/end_at are read in the transaction's TimeZone (the deployment's) and
 -- hold whole seconds: end_at takes every call up to the end of that second.
 --
--- The page is chosen first (the subquery p: filters, order, LIMIT/OFFSET over the
+-- The page is chosen first (the subquery r: filters, order, LIMIT/OFFSET over the
 -- records_task_calldate index), and only its rows get their tags, groups and labels:
--- the rows skipped by OFFSET cost an index entry each, not their tags' subqueries. p
--- takes only the ids, so that with no filter but those records_task_cover carries, the
--- skipped rows are read from that index alone (page 1000 of a task: 15,000 rows of the
--- table otherwise); the page's rows are then read by primary key.
+-- the rows skipped by OFFSET cost an index entry each, not their tags' subqueries.
 -- A record's tags are read once (the lateral rtags) for both the JSON and the text of
 -- HTML and XLSX, and so are its tags' groups (rgroups).
 -- Labels are joins to label_sets, not callreport_label() calls (a call a row costs
@@ -52,14 +49,12 @@ SELECT rtags.tags,
        p.city AS province_name,
        c.city AS city_name
   FROM (SELECT r.*
-          FROM (SELECT r.id
-                  FROM records r
-                 WHERE r.task_id = $2::uuid
-                   AND r.user_id = $1::uuid
-                   -- @include done_phones.where
-                 ORDER BY r.calldate DESC, r.id DESC
-                 LIMIT $17::bigint OFFSET $18::bigint) p
-          JOIN records r ON r.id = p.id AND r.user_id = $1::uuid) r
+          FROM records r
+         WHERE r.task_id = $2::uuid
+           AND r.user_id = $1::uuid
+           -- @include done_phones.where
+         ORDER BY r.calldate DESC, r.id DESC
+         LIMIT $17::bigint OFFSET $18::bigint) r
   LEFT JOIN levels l ON l.id = r.level_id AND l.user_id = $1::uuid
   LEFT JOIN regions c ON c.id = r.city_id AND c.user_id = $1::uuid
   LEFT JOIN regions p ON p.id = r.province_id AND p.user_id = $1::uuid

@@ -60,17 +60,13 @@ SELECT n.number,
           WHERE h.number_id = n.id
             AND h.user_id = $1::uuid)
        END AS call_history
-  -- The page's ids first (p), then their rows by primary key: with no filter but those
-  -- numbers_task_cover carries, the rows skipped by OFFSET are read from that index alone.
   FROM (SELECT n.*
-          FROM (SELECT n.id
-                  FROM numbers n
-                 WHERE n.task_id = ANY (ARRAY[$2::uuid])
-                   AND n.user_id = $1::uuid
-                   -- @include task_number.where
-                 ORDER BY n.task_id, n.id
-                 LIMIT $12::bigint OFFSET $13::bigint) p
-          JOIN numbers n ON n.id = p.id AND n.user_id = $1::uuid) n
+          FROM numbers n
+         WHERE n.task_id = ANY (ARRAY[$2::uuid])
+           AND n.user_id = $1::uuid
+           -- @include task_number.where
+         ORDER BY n.task_id, n.id
+         LIMIT $12::bigint OFFSET $13::bigint) n
   LEFT JOIN regions c ON c.id = n.city_id AND c.user_id = $1::uuid
   LEFT JOIN regions p ON p.id = n.province_id AND p.user_id = $1::uuid
   LEFT JOIN status_labels s ON s.code = n.status
