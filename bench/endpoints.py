@@ -9,9 +9,8 @@ report's declared order, then LIMIT and OFFSET for paged reports).
 def endpoints(ids):
     """ids: task, record, tenant ids of the benchmark tenant (from bench.py); tasks: every
     task of the tenant as a PostgreSQL array; q: the last 4 digits of a number of task."""
-    task, record, tasks, q = ids["task"], ids["record"], ids["tasks"], ids["q"]
+    task, record, q = ids["task"], ids["record"], ids["q"]
     year = ["2025-11-21 00:00:00", "2026-11-20 23:59:59", "2024-11-21 00:00:00", "2025-11-20 23:59:59"]
-    tasks_q = "".join(f"&tasks[]={t}" for t in tasks.strip("{}").split(","))
     return [
         {"name": "v1/task/number", "method": "GET",
          "path": f"/v1/task/number?task_id={task}&page=2&status[]=1",
@@ -45,13 +44,14 @@ def endpoints(ids):
                  ("done_phones.sql", [task, None, None, None, None, None, None, None, None, "15", "15"]),
                  ("records_form.sql", [task])]},
         # Issue 17's lists: the call-back list over the year before the demo's last day and
-        # every task of the tenant (the demo has 5; the target's 200 await a year of data), its
+        # every task of the tenant (no tasks[]: all of them; the year of data's 205 task ids
+        # in the query string make a request line of 9 KB, which lighttpd refuses, 431), its
         # first page; the number search by last 4 digits.
         {"name": "call-back list (365 days)", "method": "GET",
          "path": "/callbacks?start_at=2025-11-21%2000:00:00&end_at=2026-11-20%2023:59:59"
-                 + tasks_q + "&format=json", "target_p99": 50,
-         "sql": [("callbacks.count.sql", year + [None, None, tasks, None, None, "15", "0"]),
-                 ("callbacks.sql", year + [None, None, tasks, None, None, "15", "0"])]},
+                 "&format=json", "target_p99": 50,
+         "sql": [("callbacks.count.sql", year + [None, None, None, None, None, "15", "0"]),
+                 ("callbacks.sql", year + [None, None, None, None, None, "15", "0"])]},
         {"name": "number search (last 4 digits)", "method": "GET",
          "path": f"/search?q={q}&format=json", "target_p99": 20,
          "sql": [("search.count.sql", [q]), ("search.sql", [q, "15", "0"])]},
