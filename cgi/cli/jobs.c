@@ -75,7 +75,7 @@
 static volatile sig_atomic_t stopping;
 /*
  * A test hook (tests/functional/test_jobs.py), never set in production:
- * CALLREPORT_JOBS_TEST_DELAY_MS slows every batch of a job by so many ms,
+ * CALLREPORT_JOBS_TEST_DELAY_MS slows every 10,000 rows of a job by so many ms,
  * so that a test can kill the runner, cancel or watch the progress page in
  * the middle of a job of a few thousand rows.
  */
@@ -101,6 +101,7 @@ struct job {
 	long		 written;	/* rows of the last progress written */
 	time_t		 at;		/* and when */
 	long long	 run_until;	/* beacon ms: runs on, whatever the workers do */
+	long		 delayed;	/* rows the test hook has slowed */
 };
 
 /* Returns the start time of process pid (clock ticks since boot), or 0. */
@@ -336,8 +337,11 @@ progress(struct req *req, long rows)
 	PGresult *r;
 	int stop = 0;
 
-	if (test_delay_ms > 0)
-		usleep((useconds_t)test_delay_ms * 1000);
+	/* (The test hook's delay is per 10,000 rows, whatever the batches.) */
+	if (test_delay_ms > 0 && rows > j->delayed) {
+		usleep((useconds_t)(test_delay_ms * 1000 * (rows - j->delayed) / 10000));
+		j->delayed = rows;
+	}
 	if (rows > 0 && rows - j->written < PROGRESS_ROWS &&
 	    time(NULL) == j->at)
 		return 0;

@@ -17,6 +17,12 @@
 #include "store/db.h"
 
 #define FETCH_ROWS	10000		/* rows per FETCH of a whole selection */
+/*
+ * An export job's: the next batch is asked for as soon as one arrives, and
+ * PostgreSQL computes it at the workers' priority while the job waits for
+ * them (req.pause): small batches keep that burst short.
+ */
+#define JOB_FETCH_ROWS	1000
 
 /* A page's round trip: the slot, the count, the rows, the page statement, the parts. */
 _Static_assert(4 + REPORT_PARTS <= DB_BATCH, "a page's statements fit in one db_batch");
@@ -315,6 +321,9 @@ cursor_next(struct rowsrc *s)
 		c->req->job_cancelled = c->gone = s->failed = true;
 		return NULL;
 	}
+	/* A job waits for the pages here too, before it asks for the next batch. */
+	if (c->req->pause != NULL)
+		c->req->pause(c->req);
 	if (res != NULL)
 		c->first = NULL;
 	else if ((res = db_cursor_next(&c->cur, &c->e)) == NULL && c->e != DB_OK)
@@ -457,7 +466,7 @@ selection(struct req *req, struct run *run)
 	if (renderers[req->fmt].parts && (status = parts(req, run)) != 0)
 		goto out;
 	if ((c.e = db_cursor_open(&c.cur, req->db, run->sql, run->nparams,
-	    run->params, FETCH_ROWS)) != DB_OK ||
+	    run->params, req->pause != NULL ? JOB_FETCH_ROWS : FETCH_ROWS)) != DB_OK ||
 	    ((c.first = db_cursor_next(&c.cur, &c.e)) == NULL && c.e != DB_OK))
 		goto failed;
 	if (report_needs_row(r) && (c.first == NULL || PQntuples(c.first) == 0)) {

@@ -8,7 +8,7 @@ starts, kills and stops runners itself. Both servers share jobs_dir (tests/out/j
 A tenant "jobs" gets the demo data with one task grown to BIG numbers in SQL (copies of
 its rows, recounted), for the long jobs: the browser download, the runner killed, the
 cancel. CALLREPORT_JOBS_TEST_DELAY_MS (a test hook of the runner, cli/jobs.c) slows each
-batch so that a test can act in the middle of a job.
+10,000 rows so that a test can act in the middle of a job.
 """
 import glob
 import http.client
