@@ -16,6 +16,7 @@ import json
 import os
 import re
 import subprocess
+import urllib.parse
 
 import openpyxl
 import psycopg2
@@ -24,6 +25,7 @@ import pytest
 from conftest import OUT, ROOT, SUPER_DSN, cli, get, query
 from html_lib import Doc, alpha_sid, check_page, doc, login, page  # noqa: F401 (fixtures)
 from test_html_pages import rows_of
+from test_xlsx_cleanup import soffice
 
 ZONE = datetime.timezone(datetime.timedelta(hours=8))  # Asia/Shanghai: no daylight saving
 FMT = "%Y-%m-%d %H:%M:%S"
@@ -282,9 +284,10 @@ def test_xlsx_and_csv(kappa):
     assert rows[1][rows[0].index("标签")] == "有意向、要资料"
 
 
-def test_sales_lead_way(kappa):
+def test_sales_lead_way(kappa, tmp_path):
     """Start page -> the call-back list for 近7天, levels A and B -> XLSX: the workbook's first
-    three columns are 号码, 意向等级, 标签."""
+    three columns are 号码, 意向等级, 标签; LibreOffice reads its numbers as written and prints
+    it on landscape pages, the header row on each (issue 17's "Done when")."""
     d = doc(page("/", kappa["sid"], params={"period": "7d"}))
     link = next(e for e in d.elements if e["tag"] == "a" and e["attrs"].get("id") == "callbacks")
     href = link["attrs"]["href"]
@@ -298,9 +301,43 @@ def test_sales_lead_way(kappa):
     assert "format=xlsx" in q and "levels" in q
     r = get("/callbacks", kappa["token"], raw_query=q)
     assert r.status == 200, r.text
-    ws = openpyxl.load_workbook(io.BytesIO(r.body), read_only=True)["意向客户"]
-    head = next(ws.iter_rows(values_only=True))
-    assert list(head[:3]) == ["号码", "意向等级", "标签"]
+    wb = openpyxl.load_workbook(io.BytesIO(r.body))
+    assert list(next(wb["意向客户"].iter_rows(values_only=True))[:3]) == ["号码", "意向等级", "标签"]
+    # The same workbook for kappa's March (its calls are not of the last 7 days): the rows
+    # read back by LibreOffice.
+    params = [(k, v) for k, v in urllib.parse.parse_qsl(q) if k not in ("period", "start_at", "end_at")]
+    params += [("start_at", "2026-03-01 00:00:00"), ("end_at", "2026-03-31 23:59:59")]
+    r = get("/callbacks", kappa["token"], raw_query=urllib.parse.urlencode(params))
+    assert r.status == 200, r.text
+    wb = openpyxl.load_workbook(io.BytesIO(r.body))
+    ws = wb["意向客户"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert list(rows[0][:3]) == ["号码", "意向等级", "标签"]
+    numbers = [str(x[0]) for x in rows[1:]]
+    assert numbers and all(re.fullmatch(r"\+?\d{7,}", n) for n in numbers), numbers
+    # The print setup the workbook carries: landscape, the header row repeated.
+    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows.replace("$", "") == "1:1"
+    # LibreOffice (soffice --headless): the rows' sheet as CSV, the numbers as written (never
+    # 1.39E+10), and the workbook as PDF, every page landscape with the header on it.
+    src = tmp_path / "callbacks.xlsx"
+    src.write_bytes(r.body)
+    sheet = wb.sheetnames.index("意向客户") + 1
+    soffice(src, "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,%d" % sheet,
+            tmp_path)
+    out = [f for f in os.listdir(tmp_path) if f.endswith(".csv")]
+    assert len(out) == 1, out
+    lines = list(csv.reader(open(tmp_path / out[0], encoding="utf-8")))
+    assert lines[0][:3] == ["号码", "意向等级", "标签"]
+    assert [x[0] for x in lines[1:]] == numbers
+    soffice(src, "pdf", tmp_path)
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(tmp_path / "callbacks.pdf")],
+                          capture_output=True, text=True, check=True).stdout
+    sizes = re.findall(r"^Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info, re.M)
+    assert sizes and all(float(w) > float(h) for w, h in sizes)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "callbacks.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout.split("\f")
+    data_pages = [p for p in text if any(n in p for n in numbers)]
+    assert data_pages and all(re.search(r"号码\s+意向等级\s+标签", p) for p in data_pages)
 
 
 def expected(db, tenant, start_at, end_at):
