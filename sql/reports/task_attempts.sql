@@ -41,8 +41,10 @@ SELECT n.number,
       FROM call_histories h
      WHERE h.number_id = n.id
        AND h.user_id = $1::uuid) h
-    ON ($8::timestamptz IS NULL OR h.call_time >= $8::timestamptz)
-   AND ($9::timestamptz IS NULL OR h.call_time < $9::timestamptz + interval '1 second')
+    ON h.call_time >= CASE WHEN $8::timestamptz IS NULL THEN '-infinity'::timestamptz
+                           ELSE $8::timestamptz END
+   AND h.call_time < CASE WHEN $9::timestamptz IS NULL THEN 'infinity'::timestamptz
+                          ELSE $9::timestamptz + interval '1 second' END
    AND ($10::int IS NULL OR extract(hour FROM h.call_time) = $10::int)
   LEFT JOIN status_labels hs ON hs.code = h.status
   LEFT JOIN label_sets cs ON cs.kind = 'call_status' AND cs.code = h.call_status
