@@ -480,6 +480,21 @@ show(struct imp *im, const char *s, size_t n)
  * when its status is want, else prints the error, frees it and returns NULL.
  */
 static PGresult *
+run_n(struct imp *im, const char *sql, int n, const char *const *p,
+      ExecStatusType want)
+{
+	PGresult *res = PQexecParams(im->conn, sql, n, NULL, p, NULL, NULL, 0);
+
+	if (res == NULL || PQresultStatus(res) != want) {
+		fail_db(im, res);
+		PQclear(res);
+		return NULL;
+	}
+	return res;
+}
+
+/* As run_n, with one parameter p1, or none (NULL: PQexec, several statements). */
+static PGresult *
 run(struct imp *im, const char *sql, const char *p1, ExecStatusType want)
 {
 	/* The connection is read before the test of p1: the callers pass
@@ -489,9 +504,8 @@ run(struct imp *im, const char *sql, const char *p1, ExecStatusType want)
 	PGresult *res;
 
 	if (p1 != NULL)
-		res = PQexecParams(conn, sql, 1, NULL, &p1, NULL, NULL, 0);
-	else
-		res = PQexec(conn, sql);
+		return run_n(im, sql, 1, &p1, want);
+	res = PQexec(conn, sql);
 	if (res == NULL || PQresultStatus(res) != want) {
 		fail_db(im, res);
 		PQclear(res);
@@ -1415,31 +1429,20 @@ store_overview(struct imp *im)
 	    "WHERE id = $1::uuid", im->tenant, PGRES_TUPLES_OK)) == NULL)
 		goto out;
 	p[2] = PQgetvalue(version, 0, 0);
-	r = PQexecParams(im->conn, "UPDATE task_overview SET version = $3::bigint "
+	if ((r = run_n(im, "UPDATE task_overview SET version = $3::bigint "
 	    "WHERE user_id = $1::uuid AND $2::uuid[] IS NOT NULL "
-	    "AND task_id <> ALL ($2::uuid[])", 3, NULL, p, NULL, NULL, 0);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		fail_db(im, r);
-		PQclear(r);
+	    "AND task_id <> ALL ($2::uuid[])", 3, p, PGRES_COMMAND_OK)) == NULL)
 		goto out;
-	}
 	PQclear(r);
-	r = PQexecParams(im->conn, "DELETE FROM task_overview WHERE user_id = $1::uuid "
-	    "AND ($2::uuid[] IS NULL OR task_id = ANY ($2::uuid[]))", 2, NULL, p,
-	    NULL, NULL, 0);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		fail_db(im, r);
-		PQclear(r);
+	if ((r = run_n(im, "DELETE FROM task_overview WHERE user_id = $1::uuid "
+	    "AND ($2::uuid[] IS NULL OR task_id = ANY ($2::uuid[]))", 2, p,
+	    PGRES_COMMAND_OK)) == NULL)
 		goto out;
-	}
 	PQclear(r);
-	if ((tasks = PQexecParams(im->conn, "SELECT uuid::text FROM tasks "
-	    "WHERE user_id = $1::uuid AND ($2::uuid[] IS NULL OR uuid = ANY ($2::uuid[]))",
-	    2, NULL, p, NULL, NULL, 0)) == NULL ||
-	    PQresultStatus(tasks) != PGRES_TUPLES_OK) {
-		fail_db(im, tasks);
+	if ((tasks = run_n(im, "SELECT uuid::text FROM tasks WHERE user_id = $1::uuid "
+	    "AND ($2::uuid[] IS NULL OR uuid = ANY ($2::uuid[]))", 2, p,
+	    PGRES_TUPLES_OK)) == NULL)
 		goto out;
-	}
 	p[3] = PQgetvalue(version, 0, 0);
 	for (i = 0; i < PQntuples(tasks); i++)
 		for (k = 0; k < overview_nparts; k++) {
@@ -1447,26 +1450,18 @@ store_overview(struct imp *im)
 			/* The task's whole life: no period ($3, $4 NULL). */
 			q[0] = p[0];
 			q[1] = p[1];
-			r = PQexecParams(im->conn, overview_parts[k].sql, 4, NULL, q,
-			    NULL, NULL, 0);
-			if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-				fail_db(im, r);
-				PQclear(r);
+			if ((r = run_n(im, overview_parts[k].sql, 4, q,
+			    PGRES_TUPLES_OK)) == NULL)
 				goto out;
-			}
 			buf_reset(&js);
 			overview_result_json(&js, &overview_parts[k], r);
 			PQclear(r);
 			p[2] = overview_parts[k].section;
 			p[4] = js.p;
-			r = PQexecParams(im->conn, "INSERT INTO task_overview (user_id, "
+			if ((r = run_n(im, "INSERT INTO task_overview (user_id, "
 			    "task_id, part, version, result) VALUES ($1::uuid, $2::uuid, "
-			    "$3, $4::bigint, $5::jsonb)", 5, NULL, p, NULL, NULL, 0);
-			if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-				fail_db(im, r);
-				PQclear(r);
+			    "$3, $4::bigint, $5::jsonb)", 5, p, PGRES_COMMAND_OK)) == NULL)
 				goto out;
-			}
 			PQclear(r);
 		}
 	rc = 0;

@@ -18,13 +18,9 @@ SELECT h.id,
        h.record_file,
        h.calling_number,
        s.label AS status_str,
-       (SELECT r.id
-          FROM records r
-         WHERE r.task_id = h.task_id
-           AND r.callid = h.call_id
-           AND r.user_id = $1::uuid
-         ORDER BY r.calldate DESC, r.id DESC
-         LIMIT 1) AS record_id
+       (
+         -- @include call_history.record
+       ) AS record_id
   FROM call_histories h
   LEFT JOIN status_labels s ON s.code = h.status
   LEFT JOIN label_sets cs ON cs.kind = 'call_status' AND cs.code = h.call_status

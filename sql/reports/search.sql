@@ -41,13 +41,9 @@ WITH k AS (
   UNION ALL
   SELECT k.kind, k.number_id, k.call_history_id, k.at, h.number, h.task_id, h.status,
          h.bill, h.hangup_cause,
-         (SELECT r.id
-            FROM records r
-           WHERE r.task_id = h.task_id
-             AND r.callid = h.call_id
-             AND r.user_id = $1::uuid
-           ORDER BY r.calldate DESC, r.id DESC
-           LIMIT 1)
+         (
+           -- @include call_history.record
+         )
     FROM k
     JOIN call_histories h ON h.id = k.call_history_id AND h.user_id = $1::uuid
    WHERE k.kind = 'call'
