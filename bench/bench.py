@@ -14,16 +14,17 @@ usage: bench/bench.py [--seconds N] [--conns 1,8,32] [--only NAME[,NAME...]]
 """
 import argparse
 import datetime
-import hashlib
 import json
 import os
 import platform
 import re
+import shutil
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
+import threading
+import urllib.parse
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.dirname(__file__))
@@ -80,6 +81,63 @@ def cpu_snapshot():
     return snap
 
 
+class Switches:
+    """The context switches of the backends of role callreport_web (the program's and
+    pgbench's; the postmaster's children) while a run lasts: sampled every 0.1 s by a thread, so that a backend that ends
+    meanwhile (a worker recycled) keeps what it did up to its last sample."""
+
+    def __init__(self):
+        pid = open(os.path.join(ROOT, "var", "pg", "data", "postmaster.pid")).readline().strip()
+        self.children = f"/proc/{pid}/task/{pid}/children"
+        self.seen = {}	# pid -> [first, last]
+        self.others = set()	# not a backend of role callreport_web
+        self.stop = threading.Event()
+
+    def sample(self):
+        try:
+            pids = open(self.children).read().split()
+        except OSError:
+            return
+        for p in pids:
+            if p not in self.seen and p not in self.others:
+                try:
+                    with open(f"/proc/{p}/cmdline", "rb") as f:
+                        if not f.read().startswith(b"postgres: callreport_web "):
+                            self.others.add(p)
+                            continue
+                except OSError:
+                    continue
+            if p in self.others:
+                continue
+            try:
+                with open(f"/proc/{p}/status") as f:
+                    n = sum(int(l.split()[1]) for l in f if "ctxt_switches" in l)
+            except (OSError, ValueError, IndexError):
+                continue
+            if p in self.seen:
+                self.seen[p][1] = n
+            else:
+                self.seen[p] = [n if self.started else 0, n]
+
+    def __enter__(self):
+        self.started = False
+        self.sample()
+        self.started = True
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+        return self
+
+    def _run(self):
+        while not self.stop.wait(0.1):
+            self.sample()
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+        self.sample()
+        self.total = sum(last - first for first, last in self.seen.values())
+
+
 def client_cpu():
     r = resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime
@@ -90,10 +148,12 @@ def accounted(run, *args):
     (result["cpu"]; "client" is the load generator). The window is a little wider
     than the run (the generator's start and end) and takes in every process of the
     machine: run the bench on an otherwise idle machine."""
-    before, c0 = cpu_snapshot(), client_cpu()
-    r = run(*args)
-    after, c1 = cpu_snapshot(), client_cpu()
+    with Switches() as sw:
+        before, c0 = cpu_snapshot(), client_cpu()
+        r = run(*args)
+        after, c1 = cpu_snapshot(), client_cpu()
     n = r["n"]
+    r["switches"] = sw.total / n if n else 0
     cpu = {"client": c1 - c0}
     for group in set(before) | set(after):
         cpu[group] = after.get(group, 0.0) - before.get(group, 0.0)
@@ -105,13 +165,13 @@ def accounted(run, *args):
     return r
 
 
-def run_wrk(ep, token, conns, seconds):
+def run_wrk(ep, token, conns, seconds, base=None):
     env = dict(os.environ, BENCH_METHOD=ep["method"], BENCH_TOKEN=token,
                BENCH_BODY=json.dumps(ep["body"]) if ep.get("body") else "")
     # (--timeout: a slow request is measured, not dropped as wrk's 2 s socket timeout)
     out = sh("wrk", "-t", str(min(conns, 2)), "-c", str(conns), "-d", f"{seconds}s", "--latency",
              "--timeout", "60s",
-             "-s", os.path.join(ROOT, "bench", "wrk.lua"), BASE + ep["path"], env=env)
+             "-s", os.path.join(ROOT, "bench", "wrk.lua"), (base or BASE) + ep["path"], env=env)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p50 = ms(re.search(r"\s50%\s+(\S+)", out).group(1))
     p99 = ms(re.search(r"\s99%\s+(\S+)", out).group(1))
@@ -120,55 +180,51 @@ def run_wrk(ep, token, conns, seconds):
             "n": int(re.search(r"(\d+) requests in", out).group(1))}
 
 
-def statement(path, params):
-    """An SQL file (its includes done, as the program runs it) with $k replaced by
-    pgbench variables :pk (NULL stays NULL)."""
-    sql = sh(os.path.join(ROOT, "scripts", "embed-sql.sh"), "--text",
-             os.path.join(ROOT, "sql", "reports", path))
-    def strip(line):
-        """The line without its -- comment (one outside quotes)."""
-        quoted = False
-        for i, ch in enumerate(line):
-            if ch == "'":
-                quoted = not quoted
-            elif not quoted and line.startswith("--", i):
-                return line[:i]
-        return line
-    sql = "\n".join(strip(line) for line in sql.splitlines())
-
-    def sub(m):
-        k = int(m.group(1))
-        return "NULL" if params[k - 1] is None else f":p{k}"
-    return re.sub(r"\$(\d+)", sub, sql).strip().rstrip(";")
+def strip(line):
+    """The line without its -- comment (one outside quotes)."""
+    quoted = False
+    for i, ch in enumerate(line):
+        if ch == "'":
+            quoted = not quoted
+        elif not quoted and line.startswith("--", i):
+            return line[:i]
+    return line
 
 
-def pgbench_script(ep, token, tenant, pipelined):
-    """The transaction the program runs for ep: begin, the statement timeout, the
-    authenticating SELECT (cgi/store/db.c) with the token's hash, the report's statements,
-    ROLLBACK. pipelined: in one round trip, as the program sends them (a libpq
-    pipeline); else one statement a round trip."""
-    h = hashlib.sha256(token.encode()).hexdigest()
-    lines = ["BEGIN;",
-             "SET LOCAL statement_timeout = 5000;",
-             "SELECT set_config('callreport.tenant', coalesce(a.tenant::text, ''), true), "
-             "set_config('TimeZone', 'Asia/Shanghai', true), "
-             "set_config('plan_cache_mode', 'force_generic_plan', true), "
-             f"a.version, a.name FROM callreport_begin('token', '{h}') a;"]
-    defs = {}
-    for path, params in ep["sql"]:
-        params = [tenant] + params
-        lines.append(statement(path, params).replace("\n", " ") + ";")
-        for k, v in enumerate(params, 1):
-            if v is not None:
-                defs[f"p{k}"] = v
-    lines.append("ROLLBACK;")
-    if pipelined:
-        lines = ["\\startpipeline"] + lines + ["\\endpipeline"]
+def pgbench_script(ep, pipelined):
+    """The transaction of one of the program's requests for ep, as the counting proxy
+    saw it (ep["flights"], bench/pgcount.py): every statement with its parameters, in
+    its round trips. pipelined: each round trip of several statements one pipeline, as
+    the program sends it; else one statement a round trip. Parameters become pgbench
+    variables (-D); a NULL one, NULL."""
+    lines, defs = [], {}
+    for flight in ep["flights"]:
+        block = []
+        for text, params in flight:
+            sql = " ".join(strip(line) for line in text.splitlines()).strip().rstrip(";")
+
+            def sub(m):
+                v = params[int(m.group(1)) - 1]
+                if v is None:
+                    return "NULL"
+                name = f"v{len(defs) + 1}"
+                defs[name] = v
+                return f":{name}"
+            sql = re.sub(r"\$(\d+)", sub, sql)
+            # A tenant's slot (callreport_slot, tenant_max_requests) is taken per pgbench
+            # client: the same statement at the cost of its first, free slot, which is
+            # what a request pays when it is answered (more clients than the tenant's
+            # slots would fail the ceiling as the program answers 429).
+            sql = re.sub(r"callreport_slot\((:v\d+)", r"callreport_slot(\1::text || :client_id::text", sql)
+            block.append(sql + ";")
+        if pipelined and len(block) > 1:
+            block = ["\\startpipeline"] + block + ["\\endpipeline"]
+        lines += block
     return "\n".join(lines) + "\n", defs
 
 
-def run_pgbench(ep, token, tenant, conns, seconds, tmp, pipelined):
-    script, defs = pgbench_script(ep, token, tenant, pipelined)
+def run_pgbench(ep, conns, seconds, tmp, pipelined, host=None, rate=None):
+    script, defs = pgbench_script(ep, pipelined)
     f = os.path.join(tmp, "script.sql")
     with open(f, "w") as fp:
         fp.write(script)
@@ -177,9 +233,9 @@ def run_pgbench(ep, token, tenant, conns, seconds, tmp, pipelined):
     for old in os.listdir(tmp):
         if old.startswith("log"):
             os.unlink(os.path.join(tmp, old))
-    args = ["pgbench", "-n", "-h", ci["host"], "-p", ci["port"], "-U", "callreport_web",
+    args = ["pgbench", "-n", "-h", host or ci["host"], "-p", ci["port"], "-U", "callreport_web",
             "-c", str(conns), "-j", str(min(conns, 2)), "-T", str(seconds), "-M", "prepared",
-            "-f", f, "--log", "--log-prefix", prefix]
+            "-f", f, "--log", "--log-prefix", prefix] + (["-R", f"{rate:.0f}"] if rate else [])
     for k, v in defs.items():
         args += ["-D", f"{k}={v}"]
     out = sh(*args, ci["dbname"])
@@ -205,6 +261,158 @@ def twin_ratio(page, twin, token, conns, seconds, rounds=2):
     return t / p if p else 0.0
 
 
+def statements_on():
+    """Turns pg_stat_statements' tracking on for connections made from now on (the
+    cluster loads it idle, scripts/pg.sh); False when it is not loaded."""
+    if "pg_stat_statements" not in psql("SHOW shared_preload_libraries"):
+        print("note: pg_stat_statements is not loaded (restart the cluster: scripts/pg.sh stop; "
+              "scripts/pg.sh start); no statements counted", file=sys.stderr)
+        return False
+    psql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+    psql("ALTER SYSTEM SET compute_query_id = on")
+    psql("ALTER SYSTEM SET pg_stat_statements.track = 'top'")
+    psql("SELECT pg_reload_conf()")
+    return True
+
+
+def statements_off():
+    psql("ALTER SYSTEM RESET compute_query_id")
+    psql("ALTER SYSTEM RESET pg_stat_statements.track")
+    psql("SELECT pg_reload_conf()")
+
+
+def statements_read(n):
+    """The statements role callreport_web ran since the last reset, as (calls a
+    request, text) with the text's spaces collapsed; then resets."""
+    rows = json.loads(psql(
+        "SELECT coalesce(json_agg(json_build_object('calls', s.calls, 'query', "
+        "left(regexp_replace(s.query, '\\s+', ' ', 'g'), 100)) ORDER BY s.calls DESC, s.query), '[]') "
+        "FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid "
+        "WHERE r.rolname = 'callreport_web'"))
+    psql("SELECT pg_stat_statements_reset()")
+    return [(r["calls"] / n, r["query"]) for r in rows if n]
+
+
+def per_request(snap, n):
+    to, back = snap["client"], snap["server"]
+    return {"n": n, "trips": snap["trips"] / n, "to": sum(to.values()) / n,
+            "from": sum(back.values()) / n, "conns": snap["conns"],
+            "to_types": {k: v / n for k, v in sorted(to.items())},
+            "from_types": {k: v / n for k, v in sorted(back.items())}}
+
+
+class Counting:
+    """What each endpoint asks of PostgreSQL, a request: its messages each way, its round
+    trips (bench/pgcount.py, a counting proxy) and its statements (pg_stat_statements),
+    from the program (a second lighttpd on port, its workers connected through the
+    proxy) and from pgbench running the ceiling's transaction through the same proxy,
+    one connection each, for seconds each. The proxy also keeps the statements of the
+    program's last request: they are the ceiling's transaction (pgbench_script)."""
+
+    def __init__(self, token, conf, port, seconds):
+        self.token, self.conf, self.port, self.seconds = token, conf, port, seconds
+
+    def __enter__(self):
+        import pgcount
+        ci = conninfo("callreport_web")
+        self.dir = tempfile.mkdtemp(prefix="pgcount")
+        self.counter = pgcount.Counter(self.dir, ci["port"],
+                                       os.path.join(ci["host"], f".s.PGSQL.{ci['port']}"))
+        cf = os.path.join(self.dir, "callreport.conf")
+        with open(cf, "w") as f:
+            f.write(re.sub(r"host=\S+", f"host={self.dir}", open(self.conf).read()))
+        self.web = os.path.join(ROOT, "scripts", "web.sh")
+        sh(self.web, "start", str(self.port), cf, env=dict(os.environ, CALLREPORT_JOBS="0"))
+        self.base = f"http://127.0.0.1:{self.port}"
+        return self
+
+    def __exit__(self, *exc):
+        sh(self.web, "stop", str(self.port))
+        self.counter.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def count(self, ep):
+        """Counts ep a request; sets ep["flights"] (the ceiling's transaction)."""
+        row = {}
+        tracked = statements_on()
+        try:
+            run_wrk(ep, self.token, 1, 1, self.base)	# the workers' connections made and warm
+            if tracked:
+                statements_read(1)
+            self.counter.reset()
+            w = run_wrk(ep, self.token, 1, self.seconds, self.base)
+            row["cr"] = per_request(self.counter.snapshot(), w["n"])
+            row["cr"]["stmts"] = statements_read(w["n"]) if tracked else []
+            row["cr"]["errors"] = w["errors"]
+            ep["flights"] = self.counter.request(max(1, round(row["cr"]["trips"])))
+            self.counter.reset()
+            p = run_pgbench(ep, 1, self.seconds, self.dir, True, host=self.dir)
+            row["pg"] = per_request(self.counter.snapshot(), p["n"])
+            row["pg"]["stmts"] = statements_read(p["n"]) if tracked else []
+        finally:
+            if tracked:
+                statements_off()
+        print(f"{ep['name']:34} a request: round trips {row['cr']['trips']:.2f} (pgbench "
+              f"{row['pg']['trips']:.2f}), messages {row['cr']['to']:.1f}+{row['cr']['from']:.1f} "
+              f"(pgbench {row['pg']['to']:.1f}+{row['pg']['from']:.1f}), statements "
+              f"{sum(c for c, _ in row['cr']['stmts']):.2f} (pgbench "
+              f"{sum(c for c, _ in row['pg']['stmts']):.2f})", flush=True)
+        return row
+
+
+def protocol_table(rows, counts, c):
+    """The counting pass beside the context switches of the run at c connections."""
+    def types(t):
+        return " ".join(f"{k}{v:.2g}" for k, v in t.items())
+    out = ["### What a request asks of PostgreSQL", "",
+           "Counted on one connection through a proxy that parses the protocol (bench/pgcount.py): "
+           "the messages each way and the round trips (a flight of messages to the server after "
+           "its last answer), for the program (a second lighttpd whose workers connect through "
+           "the proxy) and for pgbench running the ceiling's transaction; the statements from "
+           "pg_stat_statements (calls a request; a function's own statements not counted, "
+           "track = top). Context switches: of every PostgreSQL process (voluntary and not, "
+           "/proc/PID/status) a request, in the timed run at "
+           f"{c} connections. Message types: the protocol's letters (to the server: B bind, "
+           "E execute, D describe, P parse, S sync, Q simple query; from it: 1 parse done, "
+           "2 bind done, T row description, D data row, C command done, Z ready, n no data).", "",
+           "| endpoint | round trips | pgbench | messages to PostgreSQL | pgbench | messages from it "
+           "| pgbench | statements | pgbench | context switches | pgbench |",
+           "|---|---|---|---|---|---|---|---|---|---|---|"]
+    detail = []
+    for r in rows:
+        if r["conns"] != c or r["endpoint"] not in counts:
+            continue
+        k = counts[r["endpoint"]]
+        w, p = k["cr"], k["pg"]
+        out.append(f"| {r['endpoint']} | {w['trips']:.2f} | {p['trips']:.2f} | {w['to']:.1f} | "
+                   f"{p['to']:.1f} | {w['from']:.1f} | {p['from']:.1f} | "
+                   f"{sum(x for x, _ in w['stmts']):.2f} | {sum(x for x, _ in p['stmts']):.2f} | "
+                   f"{r['cr'].get('switches', 0):.2f} | {r['ceil'].get('switches', 0):.2f} |")
+        detail += [f"- **{r['endpoint']}**: to PostgreSQL {types(w['to_types'])} (pgbench "
+                   f"{types(p['to_types'])}); from it {types(w['from_types'])} (pgbench "
+                   f"{types(p['from_types'])})."]
+        for who, st in (("program", w["stmts"]), ("pgbench", p["stmts"])):
+            detail.append(f"  - {who}: " + "; ".join(f"{x:.2f}× `{q}`" for x, q in st if x >= 0.01))
+    return out + ["", "Messages and statements a request:", ""] + detail
+
+
+def web(conf):
+    """(Re)starts the lighttpd of BASE (the demo's) with conf."""
+    port = str(urllib.parse.urlsplit(BASE).port or 80)
+    subprocess.run([os.path.join(ROOT, "scripts", "web.sh"), "start", port, conf], check=True,
+                   capture_output=True)
+
+
+def one_tenant_conf(name, who):
+    """var/NAME: the demo's configuration with tenant_max_requests = 0, for a benchmark whose
+    connections are all one tenant's (its default 2 answers most of them 429 at 8
+    connections, and a benchmark of fast 429s measures nothing). Returns its path."""
+    conf = os.path.join(ROOT, "var", name)
+    with open(os.path.join(ROOT, "var", "callreport.conf")) as f, open(conf, "w") as g:
+        g.write(f.read() + f"\n# {who}: its connections are one tenant's\ntenant_max_requests = 0\n")
+    return conf
+
+
 def machine():
     cpu = "unknown"
     for line in open("/proc/cpuinfo"):
@@ -223,8 +431,11 @@ def main():
     ap.add_argument("--only", default="")
     ap.add_argument("--account", type=int, default=8,
                     help="the connection count at which CPU is accounted per process group")
+    ap.add_argument("--count-port", type=int, default=8091,
+                    help="the port of the counting pass's lighttpd")
+    ap.add_argument("--count-seconds", type=int, default=2,
+                    help="seconds of each counting run")
     a = ap.parse_args()
-    conns = [int(x) for x in a.conns.split(",")]
     token = [l.split()[1] for l in open(os.path.join(ROOT, "var", "demo-tokens")) if l.startswith("demo ")][0]
     tenant = psql("SELECT id FROM tenants WHERE name = 'demo'")
     task = psql(f"SELECT task_id FROM numbers WHERE user_id = '{tenant}' GROUP BY task_id ORDER BY count(*) DESC LIMIT 1")
@@ -232,13 +443,29 @@ def main():
     total = psql(f"SELECT count(*) FROM numbers WHERE task_id = '{task}'")
     tasks = psql(f"SELECT array_agg(uuid ORDER BY uuid) FROM tasks WHERE user_id = '{tenant}'")
     q = psql(f"SELECT right(number, 4) FROM numbers WHERE task_id = '{task}' ORDER BY id DESC LIMIT 1")
-    rows, floor = [], {}
+    # The demo's server, for the run, with the demo's configuration but for the tenant's
+    # share of the workers (its default 2 would answer most requests 429 at 8 connections).
+    conf = one_tenant_conf("bench.conf", "bench/bench.py")
+    web(conf)
+    try:
+        rows, floor, counts = run(a, conf, token, tenant, task, record, tasks, q)
+    finally:
+        web(os.path.join(ROOT, "var", "callreport.conf"))
+    write(rows, floor, task, total, a, counts)
+
+
+def run(a, conf, token, tenant, task, record, tasks, q):
+    """Every endpoint at every connection count; returns the rows, the HTTP floor and the
+    counting pass."""
+    rows, floor, counts = [], {}, {}
+    conns = [int(x) for x in a.conns.split(",")]
 
     def measure(c):
         """How runs at c connections are made: with their CPU accounted, or not."""
         return accounted if c == a.account else lambda run, *args: run(*args)
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, \
+            Counting(token, conf, a.count_port, a.count_seconds) as counting:
         eps = endpoints({"task": task, "record": record, "tasks": tasks, "q": q})
         by_name = {ep["name"]: ep for ep in eps}
         for c in conns:
@@ -250,14 +477,21 @@ def main():
         for ep in eps:
             if a.only and not any(o in ep["name"] for o in a.only.split(",")):
                 continue
+            # First the counting pass, which also gives the ceiling its transaction.
+            counts[ep["name"]] = counting.count(ep)
             for c in conns:
                 w = measure(c)(run_wrk, ep, token, c, a.seconds)
-                p = measure(c)(run_pgbench, ep, token, tenant, c, a.seconds, tmp, True)
-                s = run_pgbench(ep, token, tenant, c, a.seconds, tmp, False)
+                p = measure(c)(run_pgbench, ep, c, a.seconds, tmp, True)
+                s = run_pgbench(ep, c, a.seconds, tmp, False)
                 row = {"endpoint": ep["name"], "conns": c, "cr": w, "ceil": p, "single": s,
                        "ratio": w["rps"] / p["rps"] if p["rps"] else 0,
                        "ratio1": w["rps"] / s["rps"] if s["rps"] else 0, "twin": ep.get("twin"),
                        "target": ep.get("target_p99")}
+                if c == a.account:
+                    # The ceiling at the program's own rate: its backends wait for each
+                    # transaction as the program's wait for each request.
+                    row["paced"] = accounted(run_pgbench, ep, c, a.seconds, tmp, True, None,
+                                             w["rps"])
                 if ep.get("twin") in by_name:
                     row["twin_ratio"] = twin_ratio(ep, by_name[ep["twin"]], token, c, a.seconds)
                 rows.append(row)
@@ -265,7 +499,7 @@ def main():
                       f"p99 {w['p99']:6.2f} ms | ceiling {p['rps']:8.0f}/s p50 {p['p50']:6.2f} "
                       f"p99 {p['p99']:6.2f} ms | ratio {row['ratio']:.2f} | one statement a trip "
                       f"{s['rps']:8.0f}/s ratio {row['ratio1']:.2f}", flush=True)
-    write(rows, floor, task, total, a)
+    return rows, floor, counts
 
 
 def cpu_table(rows, floor, c):
@@ -282,12 +516,17 @@ def cpu_table(rows, floor, c):
            "in all for callreport to reach 0.8 of the ceiling on this machine, whose two cores "
            "are saturated at 8 connections. The HTTP floor row is a request the program answers "
            "without the database; its total is what lighttpd, a worker and wrk cost before any "
-           "report work.", "",
+           "report work. The paced ceiling is pgbench again, at the program's own rate (-R, "
+           "the requests a second callreport answered in its run): its backends then wait for "
+           "each transaction as the program's wait for each request, which costs PostgreSQL "
+           "CPU (a wake-up, cold caches) that the ceiling at full speed never pays; × is "
+           "callreport's postgres over the paced ceiling's.", "",
            "| endpoint | postgres | worker | lighttpd | wrk | other | total | ceiling: postgres "
-           "| pgbench | other | total | 0.8 allows | HTTP floor + ceiling's postgres |",
-           "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+           "| pgbench | other | total | 0.8 allows | HTTP floor + ceiling's postgres "
+           "| paced ceiling: postgres | × |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
            f"| {FLOOR['name']} | " + " | ".join(f"{f.get(g, 0):.0f}" for g in groups) +
-           f" | {ftotal:.0f} | | | | | | |"]
+           f" | {ftotal:.0f} | | | | | | | | |"]
     for r in rows:
         if r["conns"] != c or "cpu" not in r["cr"]:
             continue
@@ -296,41 +535,51 @@ def cpu_table(rows, floor, c):
         out.append(f"| {r['endpoint']} | " + " | ".join(f"{w.get(g, 0):.0f}" for g in groups) +
                    f" | {sum(w.values()):.0f} | {p.get('postgres', 0):.0f} | {p.get('client', 0):.0f} | "
                    f"{p.get('other', 0) + p.get('worker', 0) + p.get('lighttpd', 0):.0f} | "
-                   f"{ptotal:.0f} | {1.25 * ptotal:.0f} | {ftotal + p.get('postgres', 0):.0f} |")
+                   f"{ptotal:.0f} | {1.25 * ptotal:.0f} | {ftotal + p.get('postgres', 0):.0f} | "
+                   + (f"{r['paced']['cpu'].get('postgres', 0):.0f} | "
+                      f"{w.get('postgres', 0) / r['paced']['cpu']['postgres']:.2f} |"
+                      if r.get("paced", {}).get("cpu", {}).get("postgres") else " | |"))
     return out
 
 
-def write(rows, floor, task, total, a):
-    out = [f"# Benchmark results", "",
+def write(rows, floor, task, total, a, counts):
+    out = ["# Benchmark results", "",
            f"Run {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')} with `make bench` "
            f"(bench/bench.py --seconds {a.seconds}).", "",
            f"Machine: {machine()}.", "",
            f"Data: the demo task with {total} numbers (`make demo SCALE=1000000`); "
-           "callreport through lighttpd (4 FastCGI workers under multiwatch) measured with wrk. "
-           "The ceiling is pgbench running the same statements with the same parameters as role "
-           "callreport_web, -M prepared (named prepared statements with generic plans, as the "
-           "program with its default prepare = 1), in one round trip as the program sends them: "
-           "begin, statement timeout, the authenticating SELECT, the report's statements and "
-           "ROLLBACK in one pipeline (\\startpipeline). \"One statement a trip\" is the same "
-           "transaction with pgbench's plain protocol, each statement waiting for the one before. "
+           "callreport through lighttpd (4 FastCGI workers under multiwatch) measured with wrk, "
+           "with the demo's configuration but tenant_max_requests = 0 (var/bench.conf: every "
+           "connection is the one demo tenant's, whose default share of 2 would answer most "
+           "requests 429). The ceiling is pgbench running, as role callreport_web, the very "
+           "transaction of one of the program's requests, as a proxy that parses the protocol "
+           "saw it (bench/pgcount.py): every statement with its parameters, in its round trips "
+           "(the begin, the per-request settings, the authenticating SELECT, the tenant's slot "
+           "when there is one, the report's statements, ROLLBACK; each round trip of several "
+           "statements one pipeline, \\startpipeline), -M prepared (named prepared statements "
+           "with generic plans, as the program with its default prepare = 1). \"One statement a "
+           "trip\" is the same transaction with each statement waiting for the one before. "
            "HTML time / JSON time: the page's requests a second against its JSON twin's, measured "
            "in alternation (twin, page, twin, page) just after the page's own row. The HTTP floor: "
            "a request the program answers at once, without the database (an unknown path, 404), "
            "through the same lighttpd and wrk.", "",
-           "| endpoint | conns | callreport req/s | p50 ms | p99 ms | ceiling tx/s | p50 ms | p99 ms "
-           "| ratio | one statement a trip tx/s | ratio to it | HTML time / JSON time |",
-           "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+           "| endpoint | conns | callreport req/s | non-2xx | p50 ms | p99 ms | ceiling tx/s | p50 ms "
+           "| p99 ms | ratio | one statement a trip tx/s | ratio to it | HTML time / JSON time |",
+           "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         twin = f"{r['twin_ratio']:.2f}" if "twin_ratio" in r else ""
-        out.append(f"| {r['endpoint']} | {r['conns']} | {r['cr']['rps']:.0f} | {r['cr']['p50']:.2f} | "
+        out.append(f"| {r['endpoint']} | {r['conns']} | {r['cr']['rps']:.0f} | {r['cr']['errors']} | "
+                   f"{r['cr']['p50']:.2f} | "
                    f"{r['cr']['p99']:.2f} | {r['ceil']['rps']:.0f} | {r['ceil']['p50']:.2f} | "
                    f"{r['ceil']['p99']:.2f} | {r['ratio']:.2f} | {r['single']['rps']:.0f} | "
                    f"{r['ratio1']:.2f} | {twin} |")
     for c, f in floor.items():
-        out.append(f"| {FLOOR['name']} | {c} | {f['rps']:.0f} | {f['p50']:.2f} | {f['p99']:.2f} "
-                   "| | | | | | | |")
+        out.append(f"| {FLOOR['name']} | {c} | {f['rps']:.0f} | {f['n']} | {f['p50']:.2f} | "
+                   f"{f['p99']:.2f} | | | | | | | |")
     if a.account in floor and "cpu" in floor[a.account]:
         out += [""] + cpu_table(rows, floor, a.account)
+    if counts:
+        out += [""] + protocol_table(rows, counts, a.account)
     targets = [r for r in rows if r.get("target")]
     if targets:
         out += ["", "### Issue 17's latency targets", "",

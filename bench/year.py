@@ -19,14 +19,13 @@ import argparse
 import datetime
 import os
 import statistics
-import subprocess
 import sys
 import time
 import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from bench import BASE, ROOT, machine, psql, run_wrk  # noqa: E402
+from bench import BASE, ROOT, machine, one_tenant_conf, psql, run_wrk, web  # noqa: E402
 
 HEADING = "## The manager's morning on a year of data"
 
@@ -49,22 +48,13 @@ def fetch_seconds(url, token):
     return time.monotonic() - t, n
 
 
-def web(conf):
-    port = str(urllib.parse.urlsplit(BASE).port or 80)
-    subprocess.run([os.path.join(ROOT, "scripts", "web.sh"), "start", port, conf], check=True,
-                   capture_output=True)
-
-
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=int, default=8)
     ap.add_argument("--conns", type=int, default=8)
     a = ap.parse_args()
     demo_conf = os.path.join(ROOT, "var", "callreport.conf")
-    conf = os.path.join(ROOT, "var", "bench-year.conf")
-    with open(demo_conf) as f, open(conf, "w") as g:
-        g.write(f.read() + "\n# bench/year.py: its connections are one tenant's\ntenant_max_requests = 0\n")
-    web(conf)
+    web(one_tenant_conf("bench-year.conf", "bench/year.py"))
     try:
         run(a)
     finally:

@@ -140,6 +140,12 @@ start() {
 		echo "max_connections = 200"
 		echo "wal_level = replica"
 		echo "max_wal_senders = 5"
+		# Which statements a request runs, for make bench: bench/bench.py turns both on
+		# (ALTER SYSTEM) for its counting pass only, on connections made meanwhile.
+		# Otherwise loaded and idle: no query ids computed, nothing tracked.
+		echo "shared_preload_libraries = 'pg_stat_statements'"
+		echo "compute_query_id = off"
+		echo "pg_stat_statements.track = 'none'"
 		if [ "${CALLREPORT_PG_FAST:-0}" = 1 ]; then
 			echo "# CALLREPORT_PG_FAST=1: tests only, a crash may lose or corrupt data"
 			echo "fsync = off"
