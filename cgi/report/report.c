@@ -564,6 +564,7 @@ report_serve(struct req *req, const struct report *r)
 	PGresult *res = NULL;
 	enum db_err e;
 	int ip, ipp, nq, irows, icount, iextra, ipart, n, k, status = 0;
+	bool ahead;	/* the count in a round trip of its own, before the rows */
 	bool moving;
 	size_t i;
 
@@ -675,10 +676,15 @@ report_serve(struct req *req, const struct report *r)
 	 * The tenant's slot, the count, the page and the page statement of
 	 * HTML in one round trip (with a deferred begin, the request's only
 	 * one). Nothing more is asked: the transaction ends in the same round
-	 * trip. Past the first page the slot and count go first, alone: a page
-	 * past the last one is answered empty without its statement
-	 * (page=1000000000 made the OFFSET walk the whole selection).
+	 * trip. A page deeper than max_offset rows goes ahead of its count
+	 * only with the slot and the count, alone: a page past the last one is
+	 * answered empty without its statement (page=1000000000 made the
+	 * OFFSET walk the whole selection). A page within max_offset skips so
+	 * few rows that its statement runs beside its count whatever the
+	 * count says: one round trip, one wake-up of the backend, not two.
 	 */
+	ahead = r->count_sql != NULL && run.page > 1 &&
+	    !(run.page_max > 0 && run.page <= run.page_max);
 	nq = 0;
 	if (req->cfg->tenant_max_requests > 0)
 		slot_q(req, &q[nq++], "tenant:", req->cfg->tenant_max_requests, "CRBSY");
@@ -689,7 +695,7 @@ report_serve(struct req *req, const struct report *r)
 		    (run.page - 1) * run.per_page);
 		q[nq++] = (struct db_q){ r->count_sql,
 		    r->count_paged ? run.nparams : run.nparams - 2, run.params, NULL };
-		if (run.page > 1) {
+		if (ahead) {
 			if ((e = db_batch(req->db, q, nq, false)) != DB_OK)
 				return req_db_fail(req, e);
 			for (k = 0; k < icount; k++)
@@ -713,7 +719,7 @@ report_serve(struct req *req, const struct report *r)
 		    "%ld rows); narrow the filters, or take the whole selection "
 		    "as format=xlsx or format=csv", run.page_max, run.per_page,
 		    req->cfg->max_offset));
-	if (r->count_sql != NULL && run.page > 1 && run.page > run.last_page)
+	if (ahead && run.page > run.last_page)
 		run.rows = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
 	else
 		q[nq++] = (struct db_q){ run.sql, run.nparams, run.params, NULL };
@@ -742,10 +748,10 @@ report_serve(struct req *req, const struct report *r)
 	run.extra = iextra >= 0 ? q[iextra].res : NULL;
 	for (i = 0; ipart >= 0 && i < r->nparts && i < REPORT_PARTS; i++)
 		run.parts[i] = q[ipart + (int)i].res;
-	if (irows > 0 && run.page == 1)
+	if (irows > 0 && !ahead)
 		for (k = 0; k < icount; k++)
 			PQclear(q[k].res);
-	if (r->count_sql != NULL && run.page == 1)
+	if (r->count_sql != NULL && !ahead)
 		status = counted(req, &run, q[icount].res);
 	if (status == 0 && report_needs_row(r) && PQntuples(run.rows) == 0) {
 		req_error(req, 404, "not found");
