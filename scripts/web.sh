@@ -6,6 +6,7 @@
 #        var/lighttpd-PORT.error.log (lighttpd's and the program's stderr),
 #        var/jobs-PORT.pid and var/jobs-PORT.log: the export job runner (bin/callreport
 #        jobs) started beside lighttpd and stopped with it; CALLREPORT_JOBS=0: none.
+# CALLREPORT_MW_RETRY: multiwatch's -r (restarts of a worker within 10 s of its start; 3).
 # CALLREPORT_BIN: the directory of the programs instead of bin/ (tests/sanitize/run.sh
 # serves build/san/bin/callreport.fcgi so).
 set -euo pipefail
@@ -163,7 +164,7 @@ start() {
 	out=$var/lighttpd-$port.conf
 	errlog=$var/lighttpd-$port.error.log
 	sed -e "s|@ROOT@|$(sed_escape "$root")|g" -e "s|@VAR@|$(sed_escape "$var")|g" \
-	    -e "s|@PORT@|$port|g" -e "s|@WORKERS@|${CALLREPORT_WORKERS:-4}|g" -e "s|@CONF@|$(sed_escape "$conf")|g" \
+	    -e "s|@PORT@|$port|g" -e "s|@WORKERS@|${CALLREPORT_WORKERS:-4}|g" -e "s|@MW_RETRY@|${CALLREPORT_MW_RETRY:-3}|g" -e "s|@CONF@|$(sed_escape "$conf")|g" \
 	    -e "s|@BIN@|$(sed_escape "$bin")|g" \
 	    -e "s|@PREFIX@|$(sed_escape "$prefix")|g" -e "s|@MOUNT@|$(sed_escape "$mount")|g" \
 	    "$root/conf/lighttpd.conf.in" > "$out.tmp"

@@ -42,6 +42,8 @@ tmp_dir = $root/tests/out
 jobs_dir = $root/tests/out/jobs
 statement_timeout = ${CALLREPORT_TEST_STATEMENT_TIMEOUT:-5000}
 max_requests = 0
+worker_max_rss = 0
+worker_max_age = 0
 # The budgets of a tenant's requests and of files at once (test_zz_security_7_budgets
 # sets its own): the suites ask concurrently as one tenant.
 tenant_max_requests = 0

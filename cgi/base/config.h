@@ -26,6 +26,8 @@ struct config {
 	long	 export_max;		/* everyone's files at once (503); 0 = any */
 	long	 max_offset;		/* rows a page may skip (deeper: 400 naming page); 0 = any */
 	long	 max_requests;		/* a worker exits after this many answered below 500; 0 = never */
+	long	 worker_max_rss;	/* MiB: a worker exits once its peak resident set passes it; 0 = never */
+	long	 worker_max_age;	/* seconds (plus up to a quarter, by pid): a worker's life; 0 = any */
 	long	 worker_min_age;	/* seconds: never recycled younger (a supervisor's failed start) */
 	long	 login_max_failures;	/* per user and per address, per window */
 	long	 login_window;		/* seconds */

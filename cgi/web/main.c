@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <stdbool.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <fcgiapp.h>
@@ -19,6 +21,53 @@
 #include "web/app.h"
 
 static volatile sig_atomic_t stopping;
+
+/*
+ * Whether the worker should end after the request it just answered, for its
+ * supervisor to start a fresh one. By memory, the peak resident set (one
+ * getrusage a request): bounds a slow leak. By age, an hour and up to a
+ * quarter more (by pid, so that workers started together do not all end
+ * together): a worker on the primary because its standby was away
+ * (read_db) comes back to it. Not by a count of requests: fast answers (a
+ * 404, a 429, the 503s of an outage) leak nothing and burnt through 10,000
+ * requests in seconds, and each recycle costs a process, a backend and its
+ * caches. Never younger than worker_min_age: multiwatch, systemd and
+ * mod_fcgid take an exit soon after the start for a failed start, and give
+ * up on it. max_requests (0 by default) still counts the requests answered
+ * below 500, for those who want it.
+ */
+static bool
+recycle_due(const struct config *cfg, long served, double born)
+{
+	struct rusage ru;
+	double age = clock_monotonic() - born;
+
+	if (age < cfg->worker_min_age)
+		return false;
+	if (cfg->max_requests > 0 && served >= cfg->max_requests)
+		return true;
+	if (cfg->worker_max_age > 0 && age >= cfg->worker_max_age +
+	    getpid() % (cfg->worker_max_age / 4 + 1))
+		return true;
+	return cfg->worker_max_rss > 0 && getrusage(RUSAGE_SELF, &ru) == 0 &&
+	    ru.ru_maxrss >= cfg->worker_max_rss * 1024;
+}
+
+/*
+ * A new worker's connection, made before its first request: the backend's
+ * start, the sign-in, the begin's statements prepared and callreport_begin
+ * compiled, all off the first request's time (a recycled worker's first
+ * request paid them all). A database that is down is left for the first
+ * request to find (503).
+ */
+static void
+warm(struct db *d)
+{
+	char tenant[37];
+
+	if (db_begin(d, DB_CRED_NONE, "", tenant, false) == DB_OK)
+		db_end(d, false);
+}
 
 /*
  * SIGTERM, SIGUSR1 (graceful stop) and SIGUSR2 (graceful restart under a
@@ -97,6 +146,7 @@ main(void)
 	sigdelset(&waitmask, SIGUSR1);
 	sigdelset(&waitmask, SIGUSR2);
 	fcntl(0, F_SETFL, fcntl(0, F_GETFL) | O_NONBLOCK);
+	warm(&db);
 	if ((ep = epoll_create1(EPOLL_CLOEXEC)) < 0) {
 		log_line(NULL, "epoll_create1: %s", strerror(errno));
 		goto out;
@@ -139,17 +189,9 @@ main(void)
 		FCGX_Finish_r(&fr);
 		beacon_end();
 		arena_reset(a);
-		/*
-		 * Recycling bounds a slow leak: it counts the requests that did
-		 * their work, not the fast 5xx of an outage (they burnt through
-		 * 10,000 in seconds), and never ends a worker younger than
-		 * worker_min_age: multiwatch, systemd and mod_fcgid take an exit
-		 * soon after the start for a failed start, and give up on it.
-		 */
 		if (req.status < 500)
 			served++;
-		if (cfg.max_requests > 0 && served >= cfg.max_requests &&
-		    clock_monotonic() - born >= cfg.worker_min_age)
+		if (recycle_due(&cfg, served, born))
 			break;	/* the supervisor starts a fresh worker */
 	}
 out:
