@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import urllib.parse
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
@@ -77,7 +78,9 @@ def cpu_snapshot():
             continue
         comm, rest = st[st.index("(") + 1:st.rindex(")")], st[st.rindex(")") + 2:].split()
         group = GROUPS.get(comm, "other")
-        snap[group] = snap.get(group, 0.0) + sum(int(x) for x in rest[11:15]) / TICK
+        # Not init's reaped children: a daemon (lighttpd) stopped by web.sh is reaped by
+        # it, and a whole earlier server's CPU would land in "other" of the run.
+        snap[group] = snap.get(group, 0.0) + sum(int(x) for x in rest[11:13 if pid == "1" else 15]) / TICK
     return snap
 
 
@@ -261,22 +264,32 @@ def twin_ratio(page, twin, token, conns, seconds, rounds=2):
     return t / p if p else 0.0
 
 
-def statements_on():
-    """Turns pg_stat_statements' tracking on for connections made from now on (the
-    cluster loads it idle, scripts/pg.sh); False when it is not loaded."""
-    if "pg_stat_statements" not in psql("SHOW shared_preload_libraries"):
+def query_ids(on):
+    """Query ids computed (compute_query_id) for statements prepared from now on, or not:
+    pg_stat_statements tracks only those. On before the counting pass's workers start
+    (they prepare their begin before their first request); False when
+    pg_stat_statements is not loaded (the cluster loads it idle, scripts/pg.sh)."""
+    if on and "pg_stat_statements" not in psql("SHOW shared_preload_libraries"):
         print("note: pg_stat_statements is not loaded (restart the cluster: scripts/pg.sh stop; "
               "scripts/pg.sh start); no statements counted", file=sys.stderr)
         return False
-    psql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
-    psql("ALTER SYSTEM SET compute_query_id = on")
+    if on:
+        psql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        psql("ALTER SYSTEM SET compute_query_id = on")
+    else:
+        psql("ALTER SYSTEM RESET compute_query_id")
+    psql("SELECT pg_reload_conf()")
+    return on
+
+
+def statements_on():
+    """Turns pg_stat_statements' tracking on (never during a timed run)."""
     psql("ALTER SYSTEM SET pg_stat_statements.track = 'top'")
     psql("SELECT pg_reload_conf()")
     return True
 
 
 def statements_off():
-    psql("ALTER SYSTEM RESET compute_query_id")
     psql("ALTER SYSTEM RESET pg_stat_statements.track")
     psql("SELECT pg_reload_conf()")
 
@@ -322,19 +335,22 @@ class Counting:
         with open(cf, "w") as f:
             f.write(re.sub(r"host=\S+", f"host={self.dir}", open(self.conf).read()))
         self.web = os.path.join(ROOT, "scripts", "web.sh")
+        self.ids = query_ids(True)
         sh(self.web, "start", str(self.port), cf, env=dict(os.environ, CALLREPORT_JOBS="0"))
         self.base = f"http://127.0.0.1:{self.port}"
         return self
 
     def __exit__(self, *exc):
         sh(self.web, "stop", str(self.port))
+        if self.ids:
+            query_ids(False)
         self.counter.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def count(self, ep):
         """Counts ep a request; sets ep["flights"] (the ceiling's transaction)."""
         row = {}
-        tracked = statements_on()
+        tracked = self.ids and statements_on()
         try:
             run_wrk(ep, self.token, 1, 1, self.base)	# the workers' connections made and warm
             if tracked:
@@ -418,13 +434,116 @@ def recycling(eps, token, conf, seconds, conns):
             row[name] = accounted(run_wrk, ep, token, conns, seconds)
             row[name]["recycles"] = int(psql(sessions)) - s0
         st, rc = row["steady"], row["recycled"]
-        extra = sum(rc["cpu"].values()) - sum(st["cpu"].values())
-        row["cost_ms"] = extra * rc["n"] / rc["recycles"] / 1000 if rc["recycles"] else 0
+        per = rc["n"] / rc["recycles"] / 1000 if rc["recycles"] else 0
+        row["cost_ms"] = (sum(rc["cpu"].values()) - sum(st["cpu"].values())) * per
+        row["cost"] = {g: (rc["cpu"].get(g, 0) - st["cpu"].get(g, 0)) * per
+                       for g in ("postgres", "worker")}
         out.append(row)
         print(f"{ep['name']:34} recycles {rc['recycles']} in {seconds} s: p99 {rc['p99']:.2f} ms "
               f"(steady {st['p99']:.2f}), a recycle {row['cost_ms']:.1f} ms of CPU", flush=True)
     web(conf)
     return out
+
+
+def proc_cpu(pid):
+    """CPU seconds of a process so far (its own; the scheduler's count, in ns)."""
+    with open(f"/proc/{pid}/schedstat") as f:
+        return int(f.read().split()[0]) / 1e9
+
+
+def backends():
+    """The pids of the backends of role callreport_web now."""
+    pid = open(os.path.join(ROOT, "var", "pg", "data", "postmaster.pid")).readline().strip()
+    out = set()
+    for p in open(f"/proc/{pid}/task/{pid}/children").read().split():
+        try:
+            with open(f"/proc/{p}/cmdline", "rb") as f:
+                if f.read().startswith(b"postgres: callreport_web "):
+                    out.add(p)
+        except OSError:
+            pass
+    return out
+
+
+def fresh_worker(eps, token, conf, port, steady=200):
+    """What a new worker costs, by parts: a lighttpd with one worker started on port; the
+    worker's CPU and its backend's until it waits for its first request (its start and
+    its warm connection), then each endpoint's first request (latency, and the CPU of
+    both beyond a steady request of the same endpoint: statements prepared and planned,
+    caches filled) against the mean of the next steady ones. One row an endpoint, each
+    with a worker of its own."""
+    import http.client
+    out = []
+    base = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, CALLREPORT_WORKERS="1", CALLREPORT_JOBS="0")
+    fconf = conf + ".fresh"	# its workers told from the others by their CALLREPORT_CONF
+    shutil.copyfile(conf, fconf)
+    for ep in eps:
+        before = backends()
+        sh(os.path.join(ROOT, "scripts", "web.sh"), "start", str(port), fconf, env=env)
+        try:
+            worker = backend = None
+            for _ in range(100):
+                worker = [p for p in os.listdir("/proc") if p.isdigit() and os.path.exists(
+                    f"/proc/{p}/cmdline") and open(f"/proc/{p}/cmdline", "rb").read().split(
+                    b"\0")[0].endswith(b"callreport.fcgi") and open(f"/proc/{p}/environ", "rb")
+                    .read().find(fconf.encode()) >= 0]
+                new = backends() - before
+                if worker and new:
+                    worker, backend = worker[0], new.pop()
+                    break
+                time.sleep(0.05)
+            time.sleep(0.3)	# its warm-up done: it waits in accept
+            w0, b0 = proc_cpu(worker), proc_cpu(backend)
+            u = urllib.parse.urlsplit(base + ep["path"])
+            c = http.client.HTTPConnection(u.hostname, u.port)
+            body = json.dumps(ep["body"]) if ep.get("body") else None
+            hdr = {"Authorization": "Bearer " + token}
+            if body:
+                hdr["Content-Type"] = "application/json"
+
+            def one():
+                t = time.monotonic()
+                c.request(ep["method"], u.path + ("?" + u.query if u.query else ""), body=body,
+                          headers=hdr)
+                r = c.getresponse()
+                r.read()
+                assert r.status == 200, (ep["name"], r.status)
+                return (time.monotonic() - t) * 1000
+            first = one()
+            w1, b1 = proc_cpu(worker), proc_cpu(backend)
+            lat = [one() for _ in range(steady)]
+            w2, b2 = proc_cpu(worker), proc_cpu(backend)
+            c.close()
+        finally:
+            sh(os.path.join(ROOT, "scripts", "web.sh"), "stop", str(port))
+        row = {"endpoint": ep["name"], "start_worker": w0 * 1000, "start_backend": b0 * 1000,
+               "first_ms": first, "steady_ms": sorted(lat)[len(lat) // 2],
+               "first_worker": (w1 - w0 - (w2 - w1) / steady) * 1000,
+               "first_backend": (b1 - b0 - (b2 - b1) / steady) * 1000}
+        out.append(row)
+        print(f"{ep['name']:34} new worker: start {row['start_worker']:.1f} + backend "
+              f"{row['start_backend']:.1f} ms CPU; first request {first:.2f} ms (steady "
+              f"{row['steady_ms']:.2f}), beyond steady: worker {row['first_worker']:.1f}, "
+              f"postgres {row['first_backend']:.1f} ms CPU", flush=True)
+    return out
+
+
+def fresh_table(rows):
+    return ["#### A new worker, by parts", "",
+            "A lighttpd with one worker, for each endpoint: the CPU of the worker (its start: "
+            "the program loaded, the configuration and templates read) and of its backend (the "
+            "backend's start, the sign-in, the begin prepared: the warm connection) until it "
+            "waits for its first request; then that first request's latency against a steady "
+            "one's (the median of the next 200 on the same kept-alive connection), and the CPU "
+            "it took beyond a steady request's (its statements prepared and planned, the "
+            "backend's caches filled). CPU from /proc/PID/schedstat.", "",
+            "| endpoint | worker start, ms CPU | backend start and warm-up, ms CPU | first "
+            "request, ms | steady request, ms | first request's extra: worker, ms CPU | "
+            "postgres, ms CPU |", "|---|---|---|---|---|---|---|"] + [
+        f"| {r['endpoint']} | {r['start_worker']:.0f} | {r['start_backend']:.0f} | "
+        f"{r['first_ms']:.2f} | {r['steady_ms']:.2f} | {r['first_worker']:.0f} | "
+        f"{r['first_backend']:.0f} |" for r in rows]
 
 
 def recycling_table(rows, conns, seconds):
@@ -437,11 +556,13 @@ def recycling_table(rows, conns, seconds):
            "its begin before its first request). A recycle's cost: the run's extra CPU, every "
            "process group, over its recycles.", "",
            "| endpoint | steady req/s | p99 ms | recycled req/s | p99 ms | recycles | CPU a "
-           "recycle, ms | non-2xx |", "|---|---|---|---|---|---|---|---|"]
+           "recycle, ms | of which postgres | of which the workers | non-2xx |",
+           "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         st, rc = r["steady"], r["recycled"]
         out.append(f"| {r['endpoint']} | {st['rps']:.0f} | {st['p99']:.2f} | {rc['rps']:.0f} | "
                    f"{rc['p99']:.2f} | {rc['recycles']} | {r['cost_ms']:.1f} | "
+                   f"{r['cost']['postgres']:.1f} | {r['cost']['worker']:.1f} | "
                    f"{st['errors'] + rc['errors']} |")
     return out
 
@@ -485,6 +606,10 @@ def main():
                     help="the port of the counting pass's lighttpd")
     ap.add_argument("--count-seconds", type=int, default=2,
                     help="seconds of each counting run")
+    ap.add_argument("--no-recycle", dest="recycle", action="store_false",
+                    help="no recycling runs")
+    ap.add_argument("--no-timed", dest="timed", action="store_false",
+                    help="the recycling runs only (and no results.md)")
     a = ap.parse_args()
     token = [l.split()[1] for l in open(os.path.join(ROOT, "var", "demo-tokens")) if l.startswith("demo ")][0]
     tenant = psql("SELECT id FROM tenants WHERE name = 'demo'")
@@ -498,14 +623,20 @@ def main():
     conf = one_tenant_conf("bench.conf", "bench/bench.py")
     web(conf)
     try:
-        rows, floor, counts = run(a, conf, token, tenant, task, record, tasks, q)
+        rows, floor, counts = run(a, conf, token, tenant, task, record, tasks, q) if a.timed \
+            else ([], {}, {})
+        # Issue 21's endpoints (the JSON ones and both pages: a p99 target of 20 ms).
         eps = [ep for ep in endpoints({"task": task, "record": record, "tasks": tasks, "q": q})
-               if ep["name"] in ("v1/setting/record_level", "v1/task/number", "numbers page (HTML)")
+               if ep.get("target_p99") == 20 and "search" not in ep["name"]
                and (not a.only or any(o in ep["name"] for o in a.only.split(",")))]
-        recycled = recycling(eps, token, conf, a.seconds, a.account)
+        recycled = recycling(eps, token, conf, a.seconds, a.account) if a.recycle else []
+        fresh = fresh_worker(eps, token, conf, a.count_port) if a.recycle else []
     finally:
         web(os.path.join(ROOT, "var", "callreport.conf"))
-    write(rows, floor, task, total, a, counts, recycled)
+    if a.timed:
+        write(rows, floor, task, total, a, counts, recycled, fresh)
+    else:
+        print("\n".join(recycling_table(recycled, a.account, a.seconds) + [""] + fresh_table(fresh)))
 
 
 def run(a, conf, token, tenant, task, record, tasks, q):
@@ -596,7 +727,7 @@ def cpu_table(rows, floor, c):
     return out
 
 
-def write(rows, floor, task, total, a, counts, recycled):
+def write(rows, floor, task, total, a, counts, recycled, fresh):
     out = ["# Benchmark results", "",
            f"Run {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')} with `make bench` "
            f"(bench/bench.py --seconds {a.seconds}).", "",
@@ -640,6 +771,9 @@ def write(rows, floor, task, total, a, counts, recycled):
         out += [""] + t[:2] + here + t[2:]
     if recycled:
         t = recycling_table(recycled, a.account, a.seconds)
+        out += [""] + t[:2] + here + t[2:]
+    if fresh:
+        t = fresh_table(fresh)
         out += [""] + t[:2] + here + t[2:]
     targets = [r for r in rows if r.get("target") and r["conns"] == a.account]
     if targets:
