@@ -417,8 +417,8 @@ def recycling(eps, token, conf, seconds, conns):
     recycled every second or so (worker_max_age = 1, worker_min_age = 1) against the
     same run without (the configuration measured). Recycles are counted as PostgreSQL's
     new sessions (pg_stat_database: a new worker connects before its first request).
-    A recycle's cost: the extra CPU of the run (every group, µs a request, times its
-    requests) over its recycles."""
+    What a recycle costs is fresh_worker's: the difference of two runs' CPU, over some
+    thirty recycles, is within the runs' noise."""
     often = conf + ".recycle"
     with open(conf) as f, open(often, "w") as g:
         g.write(f.read() + "\n# bench/bench.py: recycled every second\nworker_max_age = 1\n"
@@ -431,16 +431,12 @@ def recycling(eps, token, conf, seconds, conns):
             web(cf, {"CALLREPORT_MW_RETRY": "1000000"})
             run_wrk(ep, token, conns, 1)
             s0 = int(psql(sessions))
-            row[name] = accounted(run_wrk, ep, token, conns, seconds)
+            row[name] = run_wrk(ep, token, conns, seconds)
             row[name]["recycles"] = int(psql(sessions)) - s0
         st, rc = row["steady"], row["recycled"]
-        per = rc["n"] / rc["recycles"] / 1000 if rc["recycles"] else 0
-        row["cost_ms"] = (sum(rc["cpu"].values()) - sum(st["cpu"].values())) * per
-        row["cost"] = {g: (rc["cpu"].get(g, 0) - st["cpu"].get(g, 0)) * per
-                       for g in ("postgres", "worker")}
         out.append(row)
         print(f"{ep['name']:34} recycles {rc['recycles']} in {seconds} s: p99 {rc['p99']:.2f} ms "
-              f"(steady {st['p99']:.2f}), a recycle {row['cost_ms']:.1f} ms of CPU", flush=True)
+              f"(steady {st['p99']:.2f}, {st['recycles']} recycles)", flush=True)
     web(conf)
     return out
 
@@ -553,16 +549,13 @@ def recycling_table(rows, conns, seconds):
            "second), against the same run with the configuration measured (by memory, "
            "worker_max_rss = 128 MiB, and by age, worker_max_age = 3600 s: none in a run). "
            "Recycles: PostgreSQL's new sessions in the run (a new worker connects and prepares "
-           "its begin before its first request). A recycle's cost: the run's extra CPU, every "
-           "process group, over its recycles.", "",
-           "| endpoint | steady req/s | p99 ms | recycled req/s | p99 ms | recycles | CPU a "
-           "recycle, ms | of which postgres | of which the workers | non-2xx |",
-           "|---|---|---|---|---|---|---|---|---|---|"]
+           "its begin before its first request). What one costs: the next table.", "",
+           "| endpoint | steady req/s | p99 ms | recycles | recycled req/s | p99 ms | recycles "
+           "| non-2xx |", "|---|---|---|---|---|---|---|---|"]
     for r in rows:
         st, rc = r["steady"], r["recycled"]
-        out.append(f"| {r['endpoint']} | {st['rps']:.0f} | {st['p99']:.2f} | {rc['rps']:.0f} | "
-                   f"{rc['p99']:.2f} | {rc['recycles']} | {r['cost_ms']:.1f} | "
-                   f"{r['cost']['postgres']:.1f} | {r['cost']['worker']:.1f} | "
+        out.append(f"| {r['endpoint']} | {st['rps']:.0f} | {st['p99']:.2f} | {st['recycles']} | "
+                   f"{rc['rps']:.0f} | {rc['p99']:.2f} | {rc['recycles']} | "
                    f"{st['errors'] + rc['errors']} |")
     return out
 
