@@ -73,9 +73,10 @@ def one(conn, sql, *args):
         return c.fetchone()[0]
 
 
-def web_sessions(conn):
+def web_sessions(conn, before=None):
+    """The program's sessions on a server (those begun before a time only, when given)."""
     return one(conn, "SELECT count(*) FROM pg_stat_activity WHERE usename = 'callreport_web' "
-                     "AND datname = %s", DBNAME)
+                     "AND datname = %s AND backend_start < coalesce(%s::timestamptz, 'infinity')", DBNAME, before)
 
 
 def scans(conn):
@@ -87,10 +88,12 @@ def scans(conn):
 
 def restart_web(*servers):
     """Restarts the program: its backends on servers exit and so write out their
-    statistics."""
+    statistics (the new workers connect at once, before any request: only the old
+    workers' sessions are waited for)."""
+    since = [one(c, "SELECT now()") for c in servers]
     sh("scripts/web.sh", "start", str(PORT), os.path.join(VAR, "replica.conf"))
     for _ in range(100):
-        if all(web_sessions(c) == 0 for c in servers):
+        if all(web_sessions(c, t) == 0 for c, t in zip(servers, since)):
             return
         time.sleep(0.1)
     raise AssertionError("the old workers' sessions stay")
