@@ -221,8 +221,17 @@ tpl_root(const char *dir)
 		size_t n = name.size();
 
 		if (n > 4 && name.compare(n - 4, 4, ".tpl") == 0 &&
-		    slurp(std::string(dir) + "/" + name, text))
+		    slurp(std::string(dir) + "/" + name, text)) {
 			learn(text);
+			/*
+			 * Parsed now, at the worker's start, not by the first
+			 * page that shows it: a new worker's first page took 4
+			 * ms of the worker's CPU more than the next (bench.py,
+			 * "A new worker, by parts").
+			 */
+			ctemplate::mutable_default_template_cache()->LoadTemplate(
+			    name, ctemplate::STRIP_BLANK_LINES);
+		}
 	}
 	closedir(d);
 	return 0;
