@@ -419,20 +419,19 @@ def recycling(eps, token, conf, seconds, conns):
     new sessions (pg_stat_database: a new worker connects before its first request).
     What a recycle costs is fresh_worker's: the difference of two runs' CPU, over some
     thirty recycles, is within the runs' noise."""
-    often = conf + ".recycle"
-    with open(conf) as f, open(often, "w") as g:
-        g.write(f.read() + "\n# bench/bench.py: recycled every second\nworker_max_age = 1\n"
-                "worker_min_age = 1\n")
+    often = one_tenant_conf("bench-recycle.conf", "bench/bench.py, recycled every second",
+                            "worker_max_age = 1\nworker_min_age = 1\n")
     out = []
     sessions = "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
     for ep in eps:
         row = {"endpoint": ep["name"]}
         for name, cf in (("steady", conf), ("recycled", often)):
-            web(cf, {"CALLREPORT_MW_RETRY": "1000000"})
+            web(cf, {"CALLREPORT_MW_RETRY": "1000000", "CALLREPORT_JOBS": "0"})
             run_wrk(ep, token, conns, 1)
             s0 = int(psql(sessions))
             row[name] = run_wrk(ep, token, conns, seconds)
-            row[name]["recycles"] = int(psql(sessions)) - s0
+            # (less the session of the psql that read s0)
+            row[name]["recycles"] = int(psql(sessions)) - s0 - 1
         st, rc = row["steady"], row["recycled"]
         out.append(row)
         print(f"{ep['name']:34} recycles {rc['recycles']} in {seconds} s: p99 {rc['p99']:.2f} ms "
@@ -445,6 +444,21 @@ def proc_cpu(pid):
     """CPU seconds of a process so far (its own; the scheduler's count, in ns)."""
     with open(f"/proc/{pid}/schedstat") as f:
         return int(f.read().split()[0]) / 1e9
+
+
+def workers(port):
+    """The pids of the FastCGI workers of our lighttpd on port (its descendants)."""
+    with open(os.path.join(ROOT, "var", f"lighttpd-{port}.pid")) as f:
+        todo, out = [f.read().strip()], []
+    while todo:
+        p = todo.pop()
+        try:
+            todo += open(f"/proc/{p}/task/{p}/children").read().split()
+            if open(f"/proc/{p}/cmdline", "rb").read().split(b"\0")[0].endswith(b"callreport.fcgi"):
+                out.append(p)
+        except OSError:
+            pass
+    return out
 
 
 def backends():
@@ -472,18 +486,13 @@ def fresh_worker(eps, token, conf, port, steady=200):
     out = []
     base = f"http://127.0.0.1:{port}"
     env = dict(os.environ, CALLREPORT_WORKERS="1", CALLREPORT_JOBS="0")
-    fconf = conf + ".fresh"	# its workers told from the others by their CALLREPORT_CONF
-    shutil.copyfile(conf, fconf)
     for ep in eps:
         before = backends()
-        sh(os.path.join(ROOT, "scripts", "web.sh"), "start", str(port), fconf, env=env)
+        sh(os.path.join(ROOT, "scripts", "web.sh"), "start", str(port), conf, env=env)
         try:
             worker = backend = None
             for _ in range(100):
-                worker = [p for p in os.listdir("/proc") if p.isdigit() and os.path.exists(
-                    f"/proc/{p}/cmdline") and open(f"/proc/{p}/cmdline", "rb").read().split(
-                    b"\0")[0].endswith(b"callreport.fcgi") and open(f"/proc/{p}/environ", "rb")
-                    .read().find(fconf.encode()) >= 0]
+                worker = workers(port)
                 new = backends() - before
                 if worker and new:
                     worker, backend = worker[0], new.pop()
@@ -567,13 +576,15 @@ def web(conf, env=None):
                    capture_output=True, env=dict(os.environ, **(env or {})))
 
 
-def one_tenant_conf(name, who):
+def one_tenant_conf(name, who, extra=""):
     """var/NAME: the demo's configuration with tenant_max_requests = 0, for a benchmark whose
     connections are all one tenant's (its default 2 answers most of them 429 at 8
-    connections, and a benchmark of fast 429s measures nothing). Returns its path."""
+    connections, and a benchmark of fast 429s measures nothing), then the lines extra.
+    Returns its path."""
     conf = os.path.join(ROOT, "var", name)
     with open(os.path.join(ROOT, "var", "callreport.conf")) as f, open(conf, "w") as g:
-        g.write(f.read() + f"\n# {who}: its connections are one tenant's\ntenant_max_requests = 0\n")
+        g.write(f.read() + f"\n# {who}: its connections are one tenant's\ntenant_max_requests = 0\n"
+                + extra)
     return conf
 
 

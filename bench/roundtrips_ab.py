@@ -29,9 +29,7 @@ def main():
     eps = [e for e in endpoints({"task": task, "record": "", "tasks": "", "q": ""})
            if e["name"] in names]
     one = bench.one_tenant_conf("ab-a.conf", "bench/roundtrips_ab.py")
-    two = bench.one_tenant_conf("ab-b.conf", "bench/roundtrips_ab.py")
-    with open(two, "a") as f:
-        f.write("max_offset = 0\n")
+    two = bench.one_tenant_conf("ab-b.conf", "bench/roundtrips_ab.py", "max_offset = 0\n")
     res = {}
     try:
         for _ in range(3):

@@ -476,21 +476,27 @@ show(struct imp *im, const char *s, size_t n)
 }
 
 /*
- * Runs sql with no parameters (or one, p1, if not NULL). Returns the result
- * when its status is want, else prints the error, frees it and returns NULL.
+ * Returns res when its status is want, else prints the error, frees it and
+ * returns NULL.
  */
 static PGresult *
-run_n(struct imp *im, const char *sql, int n, const char *const *p,
-      ExecStatusType want)
+checked(struct imp *im, PGresult *res, ExecStatusType want)
 {
-	PGresult *res = PQexecParams(im->conn, sql, n, NULL, p, NULL, NULL, 0);
-
 	if (res == NULL || PQresultStatus(res) != want) {
 		fail_db(im, res);
 		PQclear(res);
 		return NULL;
 	}
 	return res;
+}
+
+/* Runs sql with the n parameters p; the result as checked() returns it. */
+static PGresult *
+run_n(struct imp *im, const char *sql, int n, const char *const *p,
+      ExecStatusType want)
+{
+	return checked(im, PQexecParams(im->conn, sql, n, NULL, p, NULL, NULL, 0),
+	    want);
 }
 
 /* As run_n, with one parameter p1, or none (NULL: PQexec, several statements). */
@@ -501,17 +507,9 @@ run(struct imp *im, const char *sql, const char *p1, ExecStatusType want)
 	 * im->tenant (an array in *im) as p1, and the analyzer, seeing p1 tested
 	 * against NULL first, took that for a doubt that im is NULL. */
 	PGconn *conn = im->conn;
-	PGresult *res;
 
-	if (p1 != NULL)
-		return run_n(im, sql, 1, &p1, want);
-	res = PQexec(conn, sql);
-	if (res == NULL || PQresultStatus(res) != want) {
-		fail_db(im, res);
-		PQclear(res);
-		return NULL;
-	}
-	return res;
+	return checked(im, p1 != NULL ? PQexecParams(conn, sql, 1, NULL, &p1,
+	    NULL, NULL, 0) : PQexec(conn, sql), want);
 }
 
 /* Runs a command; returns 0, or -1 after printing the error. */

@@ -676,10 +676,10 @@ report_serve(struct req *req, const struct report *r)
 	 * The tenant's slot, the count, the page and the page statement of
 	 * HTML in one round trip (with a deferred begin, the request's only
 	 * one). Nothing more is asked: the transaction ends in the same round
-	 * trip. A page deeper than max_offset rows goes ahead of its count
-	 * only with the slot and the count, alone: a page past the last one is
-	 * answered empty without its statement (page=1000000000 made the
-	 * OFFSET walk the whole selection). A page within max_offset skips so
+	 * trip. A page deeper than max_offset rows sends the slot and its count
+	 * first, alone (ahead): a page past the last one is then answered
+	 * empty without its statement (page=1000000000 made the OFFSET walk
+	 * the whole selection). A page within max_offset skips so
 	 * few rows that its statement runs beside its count whatever the
 	 * count says: one round trip, one wake-up of the backend, not two.
 	 */

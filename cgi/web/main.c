@@ -25,9 +25,8 @@ static volatile sig_atomic_t stopping;
 /*
  * Whether the worker should end after the request it just answered, for its
  * supervisor to start a fresh one. By memory, the peak resident set (one
- * getrusage a request): bounds a slow leak. By age, an hour and up to a
- * quarter more (by pid, so that workers started together do not all end
- * together): a worker on the primary because its standby was away
+ * getrusage a request): bounds a slow leak. By age, life seconds
+ * (worker_life): a worker on the primary because its standby was away
  * (read_db) comes back to it. Not by a count of requests: fast answers (a
  * 404, a 429, the 503s of an outage) leak nothing and burnt through 10,000
  * requests in seconds, and each recycle costs a process, a backend and its
@@ -37,7 +36,7 @@ static volatile sig_atomic_t stopping;
  * below 500, for those who want it.
  */
 static bool
-recycle_due(const struct config *cfg, long served, double born)
+recycle_due(const struct config *cfg, long served, double born, long life)
 {
 	struct rusage ru;
 	double age = clock_monotonic() - born;
@@ -46,11 +45,23 @@ recycle_due(const struct config *cfg, long served, double born)
 		return false;
 	if (cfg->max_requests > 0 && served >= cfg->max_requests)
 		return true;
-	if (cfg->worker_max_age > 0 && age >= cfg->worker_max_age +
-	    getpid() % (cfg->worker_max_age / 4 + 1))
+	if (life > 0 && age >= life)
 		return true;
 	return cfg->worker_max_rss > 0 && getrusage(RUSAGE_SELF, &ru) == 0 &&
 	    ru.ru_maxrss >= cfg->worker_max_rss * 1024;
+}
+
+/*
+ * This worker's life in seconds, or 0 (no limit): worker_max_age and up to a
+ * quarter more, by pid, so that workers started together do not all end
+ * together.
+ */
+static long
+worker_life(const struct config *cfg)
+{
+	if (cfg->worker_max_age <= 0)
+		return 0;
+	return cfg->worker_max_age + getpid() % (cfg->worker_max_age / 4 + 1);
 }
 
 /*
@@ -92,12 +103,13 @@ main(void)
 	FCGX_Request fr;
 	struct sigaction sa;
 	sigset_t stopsigs, waitmask;
-	long served = 0;
+	long served = 0, life;
 	double born = clock_monotonic();
 	int ep = -1;
 
 	if (config_load(&cfg))
 		return 1;
+	life = worker_life(&cfg);
 	if (tpl_root(cfg.template_dir))
 		log_line(NULL, "template_dir %s is not usable", cfg.template_dir);
 	/* What a worker killed before this one left in tmp_dir. */
@@ -191,7 +203,7 @@ main(void)
 		arena_reset(a);
 		if (req.status < 500)
 			served++;
-		if (recycle_due(&cfg, served, born))
+		if (recycle_due(&cfg, served, born, life))
 			break;	/* the supervisor starts a fresh worker */
 	}
 out:

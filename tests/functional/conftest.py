@@ -4,6 +4,7 @@ tests/run.sh starts PostgreSQL and lighttpd and exports CR_* variables; the
 data are the demo generator's for two tenants, alpha and beta, imported with
 the real `callreport import`, plus the fixture files of tests/fixtures/.
 """
+import contextlib
 import http.client
 import json
 import os
@@ -112,6 +113,24 @@ def db():
     conn.autocommit = True
     yield conn
     conn.close()
+
+
+@contextlib.contextmanager
+def as_web(conn, tenant, first=()):
+    """A cursor in a transaction as the program's (cgi/store/db.c): the web role under
+    row-level security, the tenant set, the deployment's zone; rolled back at the end.
+    first: statements run before the role is taken (as the superuser)."""
+    with conn.cursor() as c:
+        c.execute("BEGIN")
+        try:
+            for sql, args in first:
+                c.execute(sql, args)
+            c.execute("SET LOCAL ROLE callreport_web")
+            c.execute("SELECT set_config('callreport.tenant', %s, true), "
+                      "set_config('TimeZone', 'Asia/Shanghai', true)", (tenant,))
+            yield c
+        finally:
+            c.execute("ROLLBACK")
 
 
 def query(conn, sql, *args):

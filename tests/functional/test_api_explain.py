@@ -22,7 +22,7 @@ import subprocess
 import psycopg2
 import pytest
 
-from conftest import CLI, OUT, ROOT, SUPER_DSN, cli, query
+from conftest import CLI, OUT, ROOT, SUPER_DSN, as_web, cli, query
 
 BIG_NUMBERS = 50000
 WATCHED = {"numbers", "records", "record_details", "call_histories", "record_tags",
@@ -116,12 +116,8 @@ def explain(big, name, params, generic, walk_only=False):
         cut = "WHERE NOT (SELECT ok.walked FROM ok)"
         assert sql.count(cut) == 1
         sql = sql.replace(cut, "WHERE false AND NOT (SELECT ok.walked FROM ok)")
-    with big["conn"].cursor() as c:
-        c.execute("BEGIN")
-        try:
-            c.execute("SET LOCAL ROLE callreport_web")
-            c.execute("SELECT set_config('callreport.tenant', %s, true), "
-                      "set_config('TimeZone', 'Asia/Shanghai', true)", (big["tenant"],))
+    try:
+        with as_web(big["conn"], big["tenant"]) as c:
             if generic:
                 types = ", ".join("text" if p is None else "unknown" for p in params)
                 c.execute(f"PREPARE q ({types}) AS " + null_params(sql, params))
@@ -132,8 +128,8 @@ def explain(big, name, params, generic, walk_only=False):
                 lit = lambda m: c.mogrify("%s", (params[int(m.group(1)) - 1],)).decode()
                 c.execute("EXPLAIN (FORMAT JSON) " + re.sub(r"\$(\d+)", lit, sql))
             plan = c.fetchone()[0]
-        finally:
-            c.execute("ROLLBACK")
+    finally:
+        with big["conn"].cursor() as c:
             c.execute("DEALLOCATE ALL")
     return scans(plan, [])
 

@@ -22,8 +22,8 @@ import openpyxl
 import psycopg2
 import pytest
 
-from conftest import OUT, ROOT, SUPER_DSN, cli, get, query
-from html_lib import Doc, alpha_sid, check_page, doc, login, page  # noqa: F401 (fixtures)
+from conftest import OUT, ROOT, SUPER_DSN, as_web, cli, get, query
+from html_lib import alpha_sid, check_page, doc, login, page  # noqa: F401 (fixtures)
 from test_html_pages import rows_of
 from test_xlsx_cleanup import soffice
 
@@ -475,16 +475,9 @@ def variants():
 
 def run_as_web(mu, sql, params):
     """Rows of sql for params ($k is params[k-1]) as the web role of tenant mu, in the zone."""
-    with mu["conn"].cursor() as c:
-        c.execute("BEGIN")
-        try:
-            c.execute("SET LOCAL ROLE callreport_web")
-            c.execute("SELECT set_config('callreport.tenant', %s, true), "
-                      "set_config('TimeZone', 'Asia/Shanghai', true)", (mu["tenant"],))
-            c.execute(re.sub(r"\$(\d+)", lambda m: c.mogrify("%s", (params[int(m.group(1)) - 1],)).decode(), sql))
-            return c.fetchall()
-        finally:
-            c.execute("ROLLBACK")
+    with as_web(mu["conn"], mu["tenant"]) as c:
+        c.execute(re.sub(r"\$(\d+)", lambda m: c.mogrify("%s", (params[int(m.group(1)) - 1],)).decode(), sql))
+        return c.fetchall()
 
 
 def mu_cases(rng):
@@ -521,17 +514,17 @@ def test_walk_and_grouping_agree(mu):
     count = statement("callbacks.count")
     rng = random.Random(1717)
     walked = 0
-    for p, per_page, page in mu_cases(rng):
+    for p, per_page, pg in mu_cases(rng):
         params = [mu["tenant"]] + p
-        limit, offset = str(per_page), str((page - 1) * per_page)
+        limit, offset = str(per_page), str((pg - 1) * per_page)
         want = run_as_web(mu, sqls["grouped"], params + [limit, offset])
         everything = run_as_web(mu, sqls["grouped"], params + [None, "0"])
-        assert want == everything[(page - 1) * per_page:page * per_page], p
+        assert want == everything[(pg - 1) * per_page:pg * per_page], p
         for name, sql in sqls.items():
             got = run_as_web(mu, sql, params + [limit, offset])
             if name == "walk" and not got and want:
-                raise AssertionError(f"the walk gave up: {p} {per_page} {page}")
-            assert got == want, (name, p, per_page, page)
+                raise AssertionError(f"the walk gave up: {p} {per_page} {pg}")
+            assert got == want, (name, p, per_page, pg)
         walked += bool(want)
         (capped, total), = run_as_web(mu, count, params + [limit, offset])
         assert (capped, total) == (False, len(everything)), p
@@ -561,8 +554,8 @@ def test_mu_over_http(mu):
     grouped = variants()["grouped"]
     rng = random.Random(4242)
     names = ["start_at", "end_at", None, None, "levels", "tags", "tasks", "operator", "province"]
-    for p, per_page, page in list(mu_cases(rng))[:25]:
-        q = {"per_page": per_page, "page": page}
+    for p, per_page, pg in list(mu_cases(rng))[:25]:
+        q = {"per_page": per_page, "page": pg}
         for k, v in zip(names, p):
             if k is None or v is None:
                 continue
@@ -577,7 +570,7 @@ def test_mu_over_http(mu):
             else:
                 q[k] = v
         params = [mu["tenant"]] + p
-        want = run_as_web(mu, grouped, params + [str(per_page), str((page - 1) * per_page)])
+        want = run_as_web(mu, grouped, params + [str(per_page), str((pg - 1) * per_page)])
         everything = run_as_web(mu, grouped, params + [None, "0"])
         d = listed(mu["token"], q)
         assert d["total"] == len(everything) and "total_capped" not in d, (q, d["total"])

@@ -40,7 +40,7 @@ import subprocess
 import psycopg2
 import pytest
 
-from conftest import CLI, ROOT, SUPER_DSN
+from conftest import CLI, ROOT, SUPER_DSN, as_web
 
 # A tenant that owns nothing: describing a statement returns no row.
 TENANT = "00000000-0000-4000-8000-00000000c0de"
@@ -184,12 +184,8 @@ def describe(conn, text):
     security, a tenant set, the deployment's zone, no parameter types given) and
     describes it. Returns ([parameter type], [(column, type)]), or raises
     psycopg2.Error with PostgreSQL's message."""
-    with conn.cursor() as c:
-        c.execute("BEGIN")
-        try:
-            c.execute("SET LOCAL ROLE callreport_web")
-            c.execute("SELECT set_config('callreport.tenant', %s, true), "
-                      "set_config('TimeZone', 'Asia/Shanghai', true)", (TENANT,))
+    try:
+        with as_web(conn, TENANT) as c:
             c.execute("PREPARE contract AS " + text)
             c.execute("SELECT parameter_types::text[] FROM pg_prepared_statements "
                       "WHERE name = 'contract'")
@@ -202,8 +198,8 @@ def describe(conn, text):
             c.execute("SELECT t::regtype::text FROM unnest(%s::oid[]) WITH ORDINALITY AS x(t, n) "
                       "ORDER BY n", ([oid for _, oid in desc],))
             cols = [(name, t) for (name, _), (t,) in zip(desc, c.fetchall())]
-        finally:
-            c.execute("ROLLBACK")
+    finally:
+        with conn.cursor() as c:
             c.execute("DEALLOCATE ALL")
     return params, cols
 

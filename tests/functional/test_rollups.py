@@ -14,7 +14,7 @@ import random
 
 import pytest
 
-from conftest import OUT, SUPER_DSN, cli, get, query
+from conftest import OUT, SUPER_DSN, as_web, cli, get, query
 from test_start_page import ZONE, as_decimal, figures, total, want_row
 
 import psycopg2
@@ -338,20 +338,14 @@ def answers(tenant, name, params, raw):
     from test_api_explain import null_params, sql_text
     params = [tenant["id"]] + params
     conn = psycopg2.connect(SUPER_DSN)
+    # raw: the rollups made for another zone, so that the statement reads the raw rows
+    first = [("UPDATE rollup_zones SET zone = 'UTC' WHERE user_id = %s", (tenant["id"],))] if raw else []
     try:
-        with conn.cursor() as c:
-            c.execute("BEGIN")
-            if raw:
-                c.execute("UPDATE rollup_zones SET zone = 'UTC' WHERE user_id = %s", (tenant["id"],))
-            c.execute("SET LOCAL ROLE callreport_web")
-            c.execute("SELECT set_config('callreport.tenant', %s, true), "
-                      "set_config('TimeZone', 'Asia/Shanghai', true)", (tenant["id"],))
+        with as_web(conn, tenant["id"], first) as c:
             types = ", ".join("text" if p is None else "unknown" for p in params)
             c.execute(f"PREPARE q ({types}) AS " + null_params(sql_text(name), params))
             c.execute("EXECUTE q (%s)" % ", ".join(["%s"] * len(params)), params)
-            rows = c.fetchall()
-            c.execute("ROLLBACK")
-            return rows
+            return c.fetchall()
     finally:
         conn.close()
 
