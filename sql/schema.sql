@@ -721,13 +721,26 @@ CREATE OR REPLACE FUNCTION callreport_dropoff(rid uuid, tenant uuid)
 
 -- Recomputes the rollups of a tenant's tasks (task_ids: those tasks; NULL: all of them, as
 -- also when the rollups were made in another zone) from the raw rows, in the
--- transaction's zone.
-CREATE OR REPLACE FUNCTION callreport_rollup(tenant uuid, task_ids uuid[] DEFAULT NULL)
+-- transaction's zone. days: only those days of those tasks (NULL, or no tasks given: every
+-- day), the days a write touched (cgi/cli/import.c, touched_days). A day's figures are
+-- its own rows', but for the repeats (rollup_repeats, rollup_number_repeats: each
+-- number's previous day), read from the whole history of the numbers called that day;
+-- the days of a number's later calls are the writer's to name (a number written names
+-- every day it was called). Its statements are planned for the values given
+-- (force_custom_plan), so that a NULL drops its condition and a day's rows are read by
+-- the indexes on (task, time).
+DROP FUNCTION IF EXISTS callreport_rollup(uuid, uuid[]);
+CREATE OR REPLACE FUNCTION callreport_rollup(tenant uuid, task_ids uuid[] DEFAULT NULL,
+    days date[] DEFAULT NULL)
   RETURNS void
   LANGUAGE plpgsql
+  SET plan_cache_mode = force_custom_plan
   AS $$
 DECLARE
   tz text := current_setting('TimeZone');
+  -- The span of days, midnight to midnight: an index range before each day's test.
+  lo timestamptz;
+  hi timestamptz;
 BEGIN
   IF NOT EXISTS (SELECT FROM rollup_zones z
                   WHERE z.user_id = tenant AND z.zone = tz AND z.version = 2) THEN
@@ -735,18 +748,32 @@ BEGIN
     INSERT INTO rollup_zones (user_id, zone, version) VALUES (tenant, tz, 2)
       ON CONFLICT (user_id) DO UPDATE SET zone = excluded.zone, version = excluded.version;
   END IF;
+  IF task_ids IS NULL THEN
+    days := NULL;
+  ELSIF days IS NOT NULL THEN
+    IF cardinality(days) = 0 THEN
+      RETURN;
+    END IF;
+    SELECT min(d)::timestamptz, (max(d) + 1)::timestamptz INTO lo, hi FROM unnest(days) d;
+  END IF;
   DELETE FROM rollup_hours x
-   WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids));
+   WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids))
+     AND (days IS NULL OR (x.hour >= lo AND x.hour < hi AND x.hour::date = ANY (days)));
   DELETE FROM rollup_days x
-   WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids));
+   WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids))
+     AND (days IS NULL OR x.day = ANY (days));
   DELETE FROM rollup_repeats x
-   WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids));
+   WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids))
+     AND (days IS NULL OR x.day = ANY (days));
   DELETE FROM rollup_counts x
-   WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids));
+   WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids))
+     AND (days IS NULL OR x.day = ANY (days));
   DELETE FROM rollup_numbers x
-   WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids));
+   WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids))
+     AND (days IS NULL OR x.day = ANY (days));
   DELETE FROM rollup_number_repeats x
-   WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids));
+   WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids))
+     AND (days IS NULL OR x.day = ANY (days));
 
   INSERT INTO rollup_hours (user_id, task_id, hour, attempts, connected, dialled, answered,
                             calls, a_count, b_count, bill_sum, bill_n, rounds_sum, rounds_n,
@@ -758,6 +785,8 @@ BEGIN
            count(DISTINCT h.number_id) FILTER (WHERE h.status = 1) AS answered
       FROM call_histories h
      WHERE h.user_id = tenant AND (task_ids IS NULL OR h.task_id = ANY (task_ids))
+       AND (days IS NULL OR (h.call_time >= lo AND h.call_time < hi
+                             AND h.call_time::date = ANY (days)))
      GROUP BY 1, 2),
   r AS (
     SELECT r.task_id, date_trunc('hour', r.calldate) AS hour, count(*) AS calls,
@@ -769,6 +798,8 @@ BEGIN
       FROM records r
       LEFT JOIN levels l ON l.id = r.level_id AND l.user_id = tenant
      WHERE r.user_id = tenant AND (task_ids IS NULL OR r.task_id = ANY (task_ids))
+       AND (days IS NULL OR (r.calldate >= lo AND r.calldate < hi
+                             AND r.calldate::date = ANY (days)))
      GROUP BY 1, 2)
   SELECT tenant, k.task_id, k.hour, coalesce(a.attempts, 0), coalesce(a.connected, 0),
          coalesce(a.dialled, 0), coalesce(a.answered, 0), coalesce(r.calls, 0),
@@ -779,22 +810,37 @@ BEGIN
     LEFT JOIN a ON a.task_id = k.task_id AND a.hour = k.hour
     LEFT JOIN r ON r.task_id = k.task_id AND r.hour = k.hour;
 
-  INSERT INTO rollup_repeats (user_id, task_id, day, answered, prev_day, n)
-  WITH d AS (
-    SELECT h.task_id, h.number_id, h.call_time::date AS day, bool_or(h.status = 1) AS ok
+  -- The days each number was called, from its whole history: every number's when days
+  -- is NULL, else those of the numbers called on one of the days (m), whose previous days
+  -- may be before them. Read twice below (the repeats of the task, then by the number's
+  -- status, operator and province), into a table of the transaction.
+  IF to_regclass('pg_temp.rollup_number_days') IS NULL THEN
+    CREATE TEMP TABLE rollup_number_days (task_id uuid, number_id bigint, day date,
+      ok boolean) ON COMMIT DROP;
+  END IF;
+  INSERT INTO rollup_number_days (task_id, number_id, day, ok)
+  WITH m AS (
+    SELECT DISTINCT h.task_id, h.number_id
       FROM call_histories h
-     WHERE h.user_id = tenant AND (task_ids IS NULL OR h.task_id = ANY (task_ids))
-     GROUP BY 1, 2, 3),
-  p AS (
+     WHERE h.user_id = tenant AND h.task_id = ANY (task_ids)
+       AND h.call_time >= lo AND h.call_time < hi AND h.call_time::date = ANY (days))
+  SELECT h.task_id, h.number_id, h.call_time::date, bool_or(h.status = 1)
+    FROM call_histories h
+   WHERE h.user_id = tenant AND (task_ids IS NULL OR h.task_id = ANY (task_ids))
+     AND (days IS NULL OR (h.task_id, h.number_id) IN (SELECT m.task_id, m.number_id FROM m))
+   GROUP BY 1, 2, 3;
+
+  INSERT INTO rollup_repeats (user_id, task_id, day, answered, prev_day, n)
+  WITH p AS (
     SELECT d.task_id, d.day, false AS answered,
            lag(d.day) OVER (PARTITION BY d.task_id, d.number_id ORDER BY d.day) AS prev_day
-      FROM d
+      FROM rollup_number_days d
     UNION ALL
     SELECT d.task_id, d.day, true,
            lag(d.day) OVER (PARTITION BY d.task_id, d.number_id ORDER BY d.day)
-      FROM d WHERE d.ok)
+      FROM rollup_number_days d WHERE d.ok)
   SELECT tenant, p.task_id, p.day, p.answered, p.prev_day, count(*)
-    FROM p WHERE p.prev_day IS NOT NULL
+    FROM p WHERE p.prev_day IS NOT NULL AND (days IS NULL OR p.day = ANY (days))
    GROUP BY 2, 3, 4, 5;
 
   INSERT INTO rollup_days (user_id, task_id, day, attempts, connected, dialled, answered,
@@ -812,57 +858,70 @@ BEGIN
                  sum(x.score_sum) AS score_sum
             FROM rollup_hours x
            WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids))
+             AND (days IS NULL OR (x.hour >= lo AND x.hour < hi
+                                   AND x.hour::date = ANY (days)))
            GROUP BY 1, 2, 3) x
     LEFT JOIN (
-      SELECT h.task_id, h.call_time::date AS day, count(DISTINCT h.number_id) AS dialled,
-             count(DISTINCT h.number_id) FILTER (WHERE h.status = 1) AS answered
-        FROM call_histories h
-       WHERE h.user_id = tenant AND (task_ids IS NULL OR h.task_id = ANY (task_ids))
+      SELECT d.task_id, d.day, count(*) AS dialled, count(*) FILTER (WHERE d.ok) AS answered
+        FROM rollup_number_days d
+       WHERE days IS NULL OR d.day = ANY (days)
        GROUP BY 1, 2) n ON n.task_id = x.task_id AND n.day = x.day
     LEFT JOIN (
       SELECT p.task_id, p.day, sum(p.n) FILTER (WHERE NOT p.answered) AS redialled,
              sum(p.n) FILTER (WHERE p.answered) AS reanswered
         FROM rollup_repeats p
        WHERE p.user_id = tenant AND (task_ids IS NULL OR p.task_id = ANY (task_ids))
+         AND (days IS NULL OR p.day = ANY (days))
        GROUP BY 1, 2) p ON p.task_id = x.task_id AND p.day = x.day;
 
+  -- The tenant's widest gap; for some days only, at least the one it was (a gap too wide
+  -- only makes a period read a few more days of repeats).
   UPDATE rollup_zones z
-     SET max_gap = (SELECT coalesce(max(p.day - p.prev_day), 0) FROM rollup_repeats p
-                     WHERE p.user_id = tenant)
+     SET max_gap = CASE WHEN days IS NULL
+                        THEN (SELECT coalesce(max(p.day - p.prev_day), 0) FROM rollup_repeats p
+                               WHERE p.user_id = tenant)
+                        ELSE greatest(z.max_gap,
+                               (SELECT max(p.day - p.prev_day) FROM rollup_repeats p
+                                 WHERE p.user_id = tenant AND p.task_id = ANY (task_ids)
+                                   AND p.day = ANY (days))) END
    WHERE z.user_id = tenant;
 
   INSERT INTO rollup_counts (user_id, task_id, dim, day, code, n)
+  WITH r AS (
+    SELECT r.*
+      FROM records r
+     WHERE r.user_id = tenant AND (task_ids IS NULL OR r.task_id = ANY (task_ids))
+       AND (days IS NULL OR (r.calldate >= lo AND r.calldate < hi
+                             AND r.calldate::date = ANY (days))))
   SELECT tenant, r.task_id, 'level', r.calldate::date, coalesce(r.level_id::text, ''), count(*)
-    FROM records r
-   WHERE r.user_id = tenant AND (task_ids IS NULL OR r.task_id = ANY (task_ids))
+    FROM r
    GROUP BY 2, 4, 5
   UNION ALL
   SELECT tenant, r.task_id, 'cause', r.calldate::date, coalesce(r.hangupcause, ''), count(*)
-    FROM records r
-   WHERE r.user_id = tenant AND (task_ids IS NULL OR r.task_id = ANY (task_ids))
+    FROM r
    GROUP BY 2, 4, 5
   UNION ALL
   SELECT tenant, h.task_id, 'status', h.call_time::date, h.status::text, count(*)
     FROM call_histories h
    WHERE h.user_id = tenant AND (task_ids IS NULL OR h.task_id = ANY (task_ids))
+     AND (days IS NULL OR (h.call_time >= lo AND h.call_time < hi
+                           AND h.call_time::date = ANY (days)))
    GROUP BY 2, 4, 5
   UNION ALL
   SELECT tenant, r.task_id, 'tag', r.calldate::date, rt.tag_id::text, count(*)
-    FROM records r
+    FROM r
     JOIN record_tags rt ON rt.record_id = r.id AND rt.user_id = tenant
-   WHERE r.user_id = tenant AND (task_ids IS NULL OR r.task_id = ANY (task_ids))
    GROUP BY 2, 4, 5
   UNION ALL
   SELECT tenant, r.task_id, 'tag_group', r.calldate::date, gt.tag_group_id::text,
          count(DISTINCT r.id)
-    FROM records r
+    FROM r
     JOIN record_tags rt ON rt.record_id = r.id AND rt.user_id = tenant
     JOIN tag_group_tags gt ON gt.tag_id = rt.tag_id AND gt.user_id = tenant
-   WHERE r.user_id = tenant AND (task_ids IS NULL OR r.task_id = ANY (task_ids))
    GROUP BY 2, 4, 5
   UNION ALL
   SELECT tenant, r.task_id, v.dim, r.calldate::date, v.code, count(*)
-    FROM records r
+    FROM r
     CROSS JOIN LATERAL (VALUES
       ('operator', CASE WHEN r.operator IN (1, 2, 3) THEN r.operator::text ELSE '' END),
       ('province', coalesce(nullif(r.province_id, 0)::text, '')),
@@ -872,23 +931,17 @@ BEGIN
       ('disposition', coalesce(r.hangup_disposition::text, '')),
       ('dropoff', CASE WHEN r.hangup_disposition = 2
                        THEN callreport_dropoff(r.id, tenant) END)) v(dim, code)
-   WHERE r.user_id = tenant AND (task_ids IS NULL OR r.task_id = ANY (task_ids))
-     AND v.code IS NOT NULL
+   WHERE v.code IS NOT NULL
    GROUP BY 2, 3, 4, 5;
 
   -- The numbers of each day by their status, operator and province (rollup_numbers), and
   -- their repeats: per number, its previous day with an attempt (prev_day) and with an
   -- answered one (prev_ok).
-  WITH d AS (
-    SELECT h.task_id, h.number_id, h.call_time::date AS day, bool_or(h.status = 1) AS ok
-      FROM call_histories h
-     WHERE h.user_id = tenant AND (task_ids IS NULL OR h.task_id = ANY (task_ids))
-     GROUP BY 1, 2, 3),
-  p AS (
+  WITH p AS (
     SELECT d.task_id, d.number_id, d.day, d.ok, lag(d.day) OVER w AS prev_day,
            max(d.day) FILTER (WHERE d.ok)
              OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_ok
-      FROM d
+      FROM rollup_number_days d
     WINDOW w AS (PARTITION BY d.task_id, d.number_id ORDER BY d.day)),
   -- Each number by its primary key alone (a lookup per number). Not a join, nor a test of
   -- user_id: in the import's transaction a new tenant's statistics say it has no rows, and
@@ -904,7 +957,8 @@ BEGIN
       CROSS JOIN LATERAL (VALUES
         ('status', n.status::text),
         ('operator', CASE WHEN n.operator IN (1, 2, 3) THEN n.operator::text ELSE '' END),
-        ('province', coalesce(nullif(n.province_id, 0)::text, ''))) v(dim, code)),
+        ('province', coalesce(nullif(n.province_id, 0)::text, ''))) v(dim, code)
+     WHERE days IS NULL OR p.day = ANY (days)),
   c AS (
     INSERT INTO rollup_numbers (user_id, task_id, dim, day, code, dialled, answered)
     SELECT tenant, x.task_id, x.dim, x.day, x.code, count(*), count(*) FILTER (WHERE x.ok)
@@ -918,6 +972,7 @@ BEGIN
   SELECT tenant, x.task_id, x.dim, x.day, x.code, true, x.prev_ok, count(*)
     FROM x WHERE x.ok AND x.prev_ok IS NOT NULL
    GROUP BY 2, 3, 4, 5, 7;
+  TRUNCATE rollup_number_days;
 END $$;
 
 -- Whether the rollups answer for the days from s to e (inclusive whole seconds), cut at
@@ -969,9 +1024,12 @@ CREATE OR REPLACE FUNCTION callreport_rollup_counts(tenant uuid, task uuid, d te
 -- per-task counts recomputed, and the data version bumped (cached answers of the
 -- tenant are stale: their ETags carry it). Called by the import and the year of demo
 -- data (sql/demo/year.sql).
--- task_ids: the tasks the write touched, for the rollups (NULL: all; callreport_rollup).
+-- task_ids: the tasks the write touched (NULL: all); days: the days of theirs it touched, for
+-- the rollups (NULL: all; callreport_rollup).
 DROP FUNCTION IF EXISTS callreport_recount(uuid);
-CREATE OR REPLACE FUNCTION callreport_recount(tenant uuid, task_ids uuid[] DEFAULT NULL)
+DROP FUNCTION IF EXISTS callreport_recount(uuid, uuid[]);
+CREATE OR REPLACE FUNCTION callreport_recount(tenant uuid, task_ids uuid[] DEFAULT NULL,
+    days date[] DEFAULT NULL)
   RETURNS void
   LANGUAGE plpgsql
   AS $$
@@ -1003,7 +1061,7 @@ BEGIN
     FROM numbers
    WHERE user_id = tenant AND (task_ids IS NULL OR task_id = ANY (task_ids))
    GROUP BY 1, 2, 3;
-  PERFORM callreport_rollup(tenant, task_ids);
+  PERFORM callreport_rollup(tenant, task_ids, days);
 END
   $$;
 

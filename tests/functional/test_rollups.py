@@ -416,3 +416,90 @@ def test_the_numbers_of_a_period_by_status_operator_and_province(db, tenant):
         rows = answers(tenant, "overview_provinces", [task, s, e], False)
         assert {r[7]: (int(r[2]), int(r[3])) for r in rows} == prov, (s, e, task)
         assert sum(int(r[2]) for r in rows) == len(raw)
+
+
+ROLLUP_TABLES = {
+    "rollup_hours": "task_id, hour",
+    "rollup_days": "task_id, day",
+    "rollup_repeats": "task_id, day, answered, prev_day",
+    "rollup_counts": "task_id, dim, day, code",
+    "rollup_numbers": "task_id, dim, day, code",
+    "rollup_number_repeats": "task_id, dim, day, code, answered, prev_day",
+}
+
+
+def rollups(c, tid):
+    """Every rollup row of the tenant, table by table, in key order."""
+    out = {}
+    for table, key in ROLLUP_TABLES.items():
+        c.execute(f"SELECT row_to_json(x)::text FROM (SELECT * FROM {table} WHERE user_id = %s "
+                  f"ORDER BY {key}) x", (tid,))
+        out[table] = [r[0] for r in c.fetchall()]
+    return out
+
+
+def assert_as_a_full_recount(tid):
+    """The rollups the imports left (each recomputing the days it wrote) are those a recount of
+    every task and day makes from the raw rows; max_gap at least the widest gap."""
+    conn = psycopg2.connect(SUPER_DSN)
+    try:
+        with conn.cursor() as c:
+            c.execute("BEGIN")
+            c.execute("SET LOCAL TimeZone = 'Asia/Shanghai'")
+            kept = rollups(c, tid)
+            c.execute("SELECT max_gap FROM rollup_zones WHERE user_id = %s", (tid,))
+            gap = c.fetchone()[0]
+            c.execute("SELECT callreport_rollup(%s)", (tid,))
+            full = rollups(c, tid)
+            c.execute("SELECT max_gap FROM rollup_zones WHERE user_id = %s", (tid,))
+            exact = c.fetchone()[0]
+            c.execute("ROLLBACK")
+    finally:
+        conn.close()
+    assert all(full[t] for t in ROLLUP_TABLES), {t: len(v) for t, v in full.items()}
+    for t in ROLLUP_TABLES:
+        assert kept[t] == full[t], (t, sorted(set(kept[t]) ^ set(full[t]))[:6])
+    assert gap >= exact
+
+
+def test_the_days_written_are_rolled_up_as_a_full_recount(db, tenant):
+    """Small imports into stored tasks (a sync's windows): each recomputes only the days it
+    wrote, yet the rollups stay those of a full recount after each of them: a number's status
+    changed (its every day: rollup_numbers), an attempt moved to another day and one added on a
+    new day (the repeats of the number's later days), a record moved to another day with another
+    level, a transcript row (the drop-off of its record's day)."""
+    tid = tenant["id"]
+    lines = [json.loads(ln) for ln in tenant["demo"]]
+    # A number called on three days at least, and its attempts as stored now.
+    nid, = query(db, "SELECT number_id FROM call_histories WHERE user_id = %s GROUP BY 1 "
+                     "HAVING count(DISTINCT call_time::date) >= 3 ORDER BY 1 LIMIT 1", tid)[0]
+    number = next(o for o in lines if o["kind"] == "number" and o["id"] == nid)
+    attempts = [o for o in lines if o["kind"] == "call_history" and o["number_id"] == nid]
+    status, = query(db, "SELECT status FROM numbers WHERE id = %s", nid)[0]
+    import_lines([json.dumps(dict(number, status=7 if status != 7 else 6), ensure_ascii=False)],
+                 "days-1.jsonl")
+    assert query(db, "SELECT status FROM numbers WHERE id = %s", nid)[0][0] != status
+    assert_as_a_full_recount(tid)
+
+    top, = query(db, "SELECT max(id) FROM call_histories")[0]
+    moved = dict(attempts[0], call_time="2026-01-31 23:59:59", status=1)
+    added = dict(attempts[0], id=top + 1, call_time="2026-03-01 00:00:01", status=4)
+    import_lines([json.dumps(moved, ensure_ascii=False), json.dumps(added, ensure_ascii=False)],
+                 "days-2.jsonl")
+    assert query(db, "SELECT call_time::text FROM call_histories WHERE id = %s", top + 1)
+    assert_as_a_full_recount(tid)
+
+    rid, day = query(db, "SELECT id::text, calldate::date FROM records WHERE user_id = %s "
+                         "ORDER BY id LIMIT 1", tid)[0]
+    record = next(o for o in lines if o["kind"] == "record" and o["id"] == rid)
+    levels = [o["id"] for o in lines if o["kind"] == "level"]
+    other = next(x for x in levels if x != record.get("level_id"))
+    import_lines([json.dumps(dict(record, calldate="2026-02-28 23:59:59", level_id=other),
+                             ensure_ascii=False)], "days-3.jsonl")
+    assert query(db, "SELECT calldate::date::text FROM records WHERE id = %s", rid) != [(str(day),)]
+    assert_as_a_full_recount(tid)
+
+    detail = next(o for o in lines if o["kind"] == "record_detail")
+    import_lines([json.dumps(dict(detail, answer_text="改过的话术"), ensure_ascii=False)],
+                 "days-4.jsonl")
+    assert_as_a_full_recount(tid)
