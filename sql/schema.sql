@@ -719,74 +719,95 @@ CREATE OR REPLACE FUNCTION callreport_dropoff(rid uuid, tenant uuid)
                     ORDER BY d.sequence DESC, d.id DESC
                     LIMIT 1), '（机器人未开口）') $$;
 
--- Recomputes the rollups of a tenant's tasks (task_ids: those tasks; NULL: all of them, as
--- also when the rollups were made in another zone) from the raw rows, in the
--- transaction's zone. days: only those days of those tasks (NULL, or no tasks given: every
--- day), the days a write touched (cgi/cli/import.c, touched_days). A day's figures are
--- its own rows', but for the repeats (rollup_repeats, rollup_number_repeats: each
--- number's previous day), read from the whole history of the numbers called that day;
--- the days of a number's later calls are the writer's to name (a number written names
--- every day it was called). Its statements are planned for the values given
--- (force_custom_plan), so that a NULL drops its condition and a day's rows are read by
--- the indexes on (task, time).
-DROP FUNCTION IF EXISTS callreport_rollup(uuid, uuid[]);
-CREATE OR REPLACE FUNCTION callreport_rollup(tenant uuid, task_ids uuid[] DEFAULT NULL,
-    days date[] DEFAULT NULL)
+-- The rollups are sums: of each call attempt's, number's and call record's part (its
+-- contribution). A number's part is read from its whole history (its days, and the
+-- repeats: each day's previous one), a record's from the record with its tags, level and
+-- transcript. So a write changes them by the parts of the numbers and records it touched:
+-- their parts before it are taken away, their parts after it added (callreport_rollup_add
+-- with -1, then 1; callreport_rollup_merge), and a sync's window of 15 records or 500
+-- numbers costs what those rows cost, not what their task or their days hold. A first
+-- import, a level renamed or a tag written (every record's part may change), or rollups of
+-- another zone are made again whole instead (callreport_rollup).
+--
+-- The transaction's tables of it: rollup_touch, the numbers and records a write touches
+-- (filled by the writer: cgi/cli/import.c, touch_rows); rollup_number_days, the days of
+-- the numbers being read (task, number, day, whether one attempt was answered); and the
+-- parts added up so far, one table per rollup (rollup_delta_*).
+CREATE OR REPLACE FUNCTION callreport_rollup_tables()
+  RETURNS void
+  LANGUAGE plpgsql
+  AS $$
+BEGIN
+  IF to_regclass('pg_temp.rollup_touch') IS NOT NULL THEN
+    RETURN;
+  END IF;
+  CREATE TEMP TABLE rollup_touch (number_id bigint, record_id uuid) ON COMMIT DROP;
+  CREATE TEMP TABLE rollup_number_days (task_id uuid, number_id bigint, day date,
+    ok boolean) ON COMMIT DROP;
+  CREATE TEMP TABLE rollup_delta_hours (task_id uuid, hour timestamptz, attempts bigint,
+    connected bigint, dialled bigint, answered bigint, calls bigint, a_count bigint,
+    b_count bigint, bill_sum bigint, bill_n bigint, rounds_sum bigint, rounds_n bigint,
+    score_sum bigint) ON COMMIT DROP;
+  CREATE TEMP TABLE rollup_delta_days (task_id uuid, day date, attempts bigint,
+    connected bigint, dialled bigint, answered bigint, calls bigint, a_count bigint,
+    b_count bigint, bill_sum bigint, bill_n bigint, redialled bigint, reanswered bigint,
+    rounds_sum bigint, rounds_n bigint, score_sum bigint) ON COMMIT DROP;
+  CREATE TEMP TABLE rollup_delta_repeats (task_id uuid, day date, answered boolean,
+    prev_day date, n bigint) ON COMMIT DROP;
+  CREATE TEMP TABLE rollup_delta_counts (task_id uuid, dim text, day date, code text,
+    n bigint) ON COMMIT DROP;
+  CREATE TEMP TABLE rollup_delta_numbers (task_id uuid, dim text, day date, code text,
+    dialled bigint, answered bigint) ON COMMIT DROP;
+  CREATE TEMP TABLE rollup_delta_number_repeats (task_id uuid, dim text, day date,
+    code text, answered boolean, prev_day date, n bigint) ON COMMIT DROP;
+END $$;
+
+-- Adds sgn (1 or -1) times the parts of a tenant's rows to the rollup_delta_* tables:
+-- touched, the numbers and records of rollup_touch; else every row of the tasks task_ids
+-- (NULL: of all the tenant's tasks). In the transaction's zone. Its statements are planned
+-- for the values given (force_custom_plan), so that a NULL drops its condition.
+CREATE OR REPLACE FUNCTION callreport_rollup_add(tenant uuid, task_ids uuid[],
+    touched boolean, sgn integer)
   RETURNS void
   LANGUAGE plpgsql
   SET plan_cache_mode = force_custom_plan
   AS $$
 DECLARE
-  tz text := current_setting('TimeZone');
-  -- The span of days, midnight to midnight: an index range before each day's test.
-  lo timestamptz;
-  hi timestamptz;
+  -- The numbers and records touched (NULL: not only those), as arrays: a condition on a
+  -- constant array is planned as an index look-up per key.
+  nums bigint[];
+  recs uuid[];
 BEGIN
-  IF NOT EXISTS (SELECT FROM rollup_zones z
-                  WHERE z.user_id = tenant AND z.zone = tz AND z.version = 2) THEN
+  IF touched THEN
+    SELECT coalesce(array_agg(DISTINCT t.number_id) FILTER (WHERE t.number_id IS NOT NULL),
+                    '{}'),
+           coalesce(array_agg(DISTINCT t.record_id) FILTER (WHERE t.record_id IS NOT NULL),
+                    '{}')
+      INTO nums, recs
+      FROM rollup_touch t;
     task_ids := NULL;
-    INSERT INTO rollup_zones (user_id, zone, version) VALUES (tenant, tz, 2)
-      ON CONFLICT (user_id) DO UPDATE SET zone = excluded.zone, version = excluded.version;
   END IF;
-  IF task_ids IS NULL THEN
-    days := NULL;
-  ELSIF days IS NOT NULL THEN
-    IF cardinality(days) = 0 THEN
-      RETURN;
-    END IF;
-    SELECT min(d)::timestamptz, (max(d) + 1)::timestamptz INTO lo, hi FROM unnest(days) d;
-  END IF;
-  DELETE FROM rollup_hours x
-   WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids))
-     AND (days IS NULL OR (x.hour >= lo AND x.hour < hi AND x.hour::date = ANY (days)));
-  DELETE FROM rollup_days x
-   WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids))
-     AND (days IS NULL OR x.day = ANY (days));
-  DELETE FROM rollup_repeats x
-   WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids))
-     AND (days IS NULL OR x.day = ANY (days));
-  DELETE FROM rollup_counts x
-   WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids))
-     AND (days IS NULL OR x.day = ANY (days));
-  DELETE FROM rollup_numbers x
-   WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids))
-     AND (days IS NULL OR x.day = ANY (days));
-  DELETE FROM rollup_number_repeats x
-   WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids))
-     AND (days IS NULL OR x.day = ANY (days));
+  TRUNCATE rollup_number_days;
+  INSERT INTO rollup_number_days (task_id, number_id, day, ok)
+  SELECT h.task_id, h.number_id, h.call_time::date, bool_or(h.status = 1)
+    FROM call_histories h
+   WHERE h.user_id = tenant
+     AND (nums IS NULL OR h.number_id = ANY (nums))
+     AND (task_ids IS NULL OR h.task_id = ANY (task_ids))
+   GROUP BY 1, 2, 3;
 
-  INSERT INTO rollup_hours (user_id, task_id, hour, attempts, connected, dialled, answered,
-                            calls, a_count, b_count, bill_sum, bill_n, rounds_sum, rounds_n,
-                            score_sum)
+  -- Per task and hour (rollup_hours), and per task and day (rollup_days: the hours added
+  -- up, the numbers of the day, and those of them called on an earlier day too: the
+  -- repeats, rollup_repeats).
   WITH a AS (
     SELECT h.task_id, date_trunc('hour', h.call_time) AS hour, count(*) AS attempts,
            count(*) FILTER (WHERE h.status = 1) AS connected,
            count(DISTINCT h.number_id) AS dialled,
            count(DISTINCT h.number_id) FILTER (WHERE h.status = 1) AS answered
       FROM call_histories h
-     WHERE h.user_id = tenant AND (task_ids IS NULL OR h.task_id = ANY (task_ids))
-       AND (days IS NULL OR (h.call_time >= lo AND h.call_time < hi
-                             AND h.call_time::date = ANY (days)))
+     WHERE h.user_id = tenant
+       AND (nums IS NULL OR h.number_id = ANY (nums))
+       AND (task_ids IS NULL OR h.task_id = ANY (task_ids))
      GROUP BY 1, 2),
   r AS (
     SELECT r.task_id, date_trunc('hour', r.calldate) AS hour, count(*) AS calls,
@@ -797,130 +818,100 @@ BEGIN
            sum(r.score) AS score_sum
       FROM records r
       LEFT JOIN levels l ON l.id = r.level_id AND l.user_id = tenant
-     WHERE r.user_id = tenant AND (task_ids IS NULL OR r.task_id = ANY (task_ids))
-       AND (days IS NULL OR (r.calldate >= lo AND r.calldate < hi
-                             AND r.calldate::date = ANY (days)))
-     GROUP BY 1, 2)
-  SELECT tenant, k.task_id, k.hour, coalesce(a.attempts, 0), coalesce(a.connected, 0),
-         coalesce(a.dialled, 0), coalesce(a.answered, 0), coalesce(r.calls, 0),
-         coalesce(r.a_count, 0), coalesce(r.b_count, 0), coalesce(r.bill_sum, 0),
-         coalesce(r.bill_n, 0), coalesce(r.rounds_sum, 0), coalesce(r.rounds_n, 0),
-         coalesce(r.score_sum, 0)
-    FROM (SELECT a.task_id, a.hour FROM a UNION SELECT r.task_id, r.hour FROM r) k
-    LEFT JOIN a ON a.task_id = k.task_id AND a.hour = k.hour
-    LEFT JOIN r ON r.task_id = k.task_id AND r.hour = k.hour;
-
-  -- The days each number was called, from its whole history: every number's when days
-  -- is NULL, else those of the numbers called on one of the days (m), whose previous days
-  -- may be before them. Read twice below (the repeats of the task, then by the number's
-  -- status, operator and province), into a table of the transaction.
-  IF to_regclass('pg_temp.rollup_number_days') IS NULL THEN
-    CREATE TEMP TABLE rollup_number_days (task_id uuid, number_id bigint, day date,
-      ok boolean) ON COMMIT DROP;
-  END IF;
-  INSERT INTO rollup_number_days (task_id, number_id, day, ok)
-  WITH m AS (
-    SELECT DISTINCT h.task_id, h.number_id
-      FROM call_histories h
-     WHERE h.user_id = tenant AND h.task_id = ANY (task_ids)
-       AND h.call_time >= lo AND h.call_time < hi AND h.call_time::date = ANY (days))
-  SELECT h.task_id, h.number_id, h.call_time::date, bool_or(h.status = 1)
-    FROM call_histories h
-   WHERE h.user_id = tenant AND (task_ids IS NULL OR h.task_id = ANY (task_ids))
-     AND (days IS NULL OR (h.task_id, h.number_id) IN (SELECT m.task_id, m.number_id FROM m))
-   GROUP BY 1, 2, 3;
-
-  INSERT INTO rollup_repeats (user_id, task_id, day, answered, prev_day, n)
-  WITH p AS (
+     WHERE r.user_id = tenant
+       AND (recs IS NULL OR r.id = ANY (recs))
+       AND (task_ids IS NULL OR r.task_id = ANY (task_ids))
+     GROUP BY 1, 2),
+  k AS (
+    SELECT k.task_id, k.hour, coalesce(a.attempts, 0) AS attempts,
+           coalesce(a.connected, 0) AS connected, coalesce(a.dialled, 0) AS dialled,
+           coalesce(a.answered, 0) AS answered, coalesce(r.calls, 0) AS calls,
+           coalesce(r.a_count, 0) AS a_count, coalesce(r.b_count, 0) AS b_count,
+           coalesce(r.bill_sum, 0) AS bill_sum, coalesce(r.bill_n, 0) AS bill_n,
+           coalesce(r.rounds_sum, 0) AS rounds_sum, coalesce(r.rounds_n, 0) AS rounds_n,
+           coalesce(r.score_sum, 0) AS score_sum
+      FROM (SELECT a.task_id, a.hour FROM a UNION SELECT r.task_id, r.hour FROM r) k
+      LEFT JOIN a ON a.task_id = k.task_id AND a.hour = k.hour
+      LEFT JOIN r ON r.task_id = k.task_id AND r.hour = k.hour),
+  kh AS (
+    INSERT INTO rollup_delta_hours
+    SELECT k.task_id, k.hour, sgn * k.attempts, sgn * k.connected, sgn * k.dialled,
+           sgn * k.answered, sgn * k.calls, sgn * k.a_count, sgn * k.b_count,
+           sgn * k.bill_sum, sgn * k.bill_n, sgn * k.rounds_sum, sgn * k.rounds_n,
+           sgn * k.score_sum
+      FROM k),
+  p AS (
     SELECT d.task_id, d.day, false AS answered,
            lag(d.day) OVER (PARTITION BY d.task_id, d.number_id ORDER BY d.day) AS prev_day
       FROM rollup_number_days d
     UNION ALL
     SELECT d.task_id, d.day, true,
            lag(d.day) OVER (PARTITION BY d.task_id, d.number_id ORDER BY d.day)
-      FROM rollup_number_days d WHERE d.ok)
-  SELECT tenant, p.task_id, p.day, p.answered, p.prev_day, count(*)
-    FROM p WHERE p.prev_day IS NOT NULL AND (days IS NULL OR p.day = ANY (days))
-   GROUP BY 2, 3, 4, 5;
-
-  INSERT INTO rollup_days (user_id, task_id, day, attempts, connected, dialled, answered,
-                           calls, a_count, b_count, bill_sum, bill_n, redialled, reanswered,
-                           rounds_sum, rounds_n, score_sum)
-  SELECT x.user_id, x.task_id, x.day, x.attempts, x.connected, coalesce(n.dialled, 0),
-         coalesce(n.answered, 0), x.calls, x.a_count, x.b_count, x.bill_sum, x.bill_n,
-         coalesce(p.redialled, 0), coalesce(p.reanswered, 0), x.rounds_sum, x.rounds_n,
-         x.score_sum
-    FROM (SELECT x.user_id, x.task_id, x.hour::date AS day, sum(x.attempts) AS attempts,
-                 sum(x.connected) AS connected, sum(x.calls) AS calls,
-                 sum(x.a_count) AS a_count, sum(x.b_count) AS b_count,
-                 sum(x.bill_sum) AS bill_sum, sum(x.bill_n) AS bill_n,
-                 sum(x.rounds_sum) AS rounds_sum, sum(x.rounds_n) AS rounds_n,
-                 sum(x.score_sum) AS score_sum
-            FROM rollup_hours x
-           WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids))
-             AND (days IS NULL OR (x.hour >= lo AND x.hour < hi
-                                   AND x.hour::date = ANY (days)))
-           GROUP BY 1, 2, 3) x
+      FROM rollup_number_days d WHERE d.ok),
+  rep AS (
+    SELECT p.task_id, p.day, p.answered, p.prev_day, count(*) AS n
+      FROM p WHERE p.prev_day IS NOT NULL
+     GROUP BY 1, 2, 3, 4),
+  kr AS (
+    INSERT INTO rollup_delta_repeats
+    SELECT rep.task_id, rep.day, rep.answered, rep.prev_day, sgn * rep.n FROM rep)
+  INSERT INTO rollup_delta_days
+  SELECT x.task_id, x.day, sgn * x.attempts, sgn * x.connected, sgn * coalesce(n.dialled, 0),
+         sgn * coalesce(n.answered, 0), sgn * x.calls, sgn * x.a_count, sgn * x.b_count,
+         sgn * x.bill_sum, sgn * x.bill_n, sgn * coalesce(p.redialled, 0),
+         sgn * coalesce(p.reanswered, 0), sgn * x.rounds_sum, sgn * x.rounds_n,
+         sgn * x.score_sum
+    FROM (SELECT k.task_id, k.hour::date AS day, sum(k.attempts) AS attempts,
+                 sum(k.connected) AS connected, sum(k.calls) AS calls,
+                 sum(k.a_count) AS a_count, sum(k.b_count) AS b_count,
+                 sum(k.bill_sum) AS bill_sum, sum(k.bill_n) AS bill_n,
+                 sum(k.rounds_sum) AS rounds_sum, sum(k.rounds_n) AS rounds_n,
+                 sum(k.score_sum) AS score_sum
+            FROM k GROUP BY 1, 2) x
     LEFT JOIN (
       SELECT d.task_id, d.day, count(*) AS dialled, count(*) FILTER (WHERE d.ok) AS answered
         FROM rollup_number_days d
-       WHERE days IS NULL OR d.day = ANY (days)
        GROUP BY 1, 2) n ON n.task_id = x.task_id AND n.day = x.day
     LEFT JOIN (
-      SELECT p.task_id, p.day, sum(p.n) FILTER (WHERE NOT p.answered) AS redialled,
-             sum(p.n) FILTER (WHERE p.answered) AS reanswered
-        FROM rollup_repeats p
-       WHERE p.user_id = tenant AND (task_ids IS NULL OR p.task_id = ANY (task_ids))
-         AND (days IS NULL OR p.day = ANY (days))
-       GROUP BY 1, 2) p ON p.task_id = x.task_id AND p.day = x.day;
+      SELECT rep.task_id, rep.day, sum(rep.n) FILTER (WHERE NOT rep.answered) AS redialled,
+             sum(rep.n) FILTER (WHERE rep.answered) AS reanswered
+        FROM rep GROUP BY 1, 2) p ON p.task_id = x.task_id AND p.day = x.day;
 
-  -- The tenant's widest gap; for some days only, at least the one it was (a gap too wide
-  -- only makes a period read a few more days of repeats).
-  UPDATE rollup_zones z
-     SET max_gap = CASE WHEN days IS NULL
-                        THEN (SELECT coalesce(max(p.day - p.prev_day), 0) FROM rollup_repeats p
-                               WHERE p.user_id = tenant)
-                        ELSE greatest(z.max_gap,
-                               (SELECT max(p.day - p.prev_day) FROM rollup_repeats p
-                                 WHERE p.user_id = tenant AND p.task_id = ANY (task_ids)
-                                   AND p.day = ANY (days))) END
-   WHERE z.user_id = tenant;
-
-  INSERT INTO rollup_counts (user_id, task_id, dim, day, code, n)
+  INSERT INTO rollup_delta_counts (task_id, dim, day, code, n)
   WITH r AS (
     SELECT r.*
       FROM records r
-     WHERE r.user_id = tenant AND (task_ids IS NULL OR r.task_id = ANY (task_ids))
-       AND (days IS NULL OR (r.calldate >= lo AND r.calldate < hi
-                             AND r.calldate::date = ANY (days))))
-  SELECT tenant, r.task_id, 'level', r.calldate::date, coalesce(r.level_id::text, ''), count(*)
+     WHERE r.user_id = tenant
+       AND (recs IS NULL OR r.id = ANY (recs))
+       AND (task_ids IS NULL OR r.task_id = ANY (task_ids)))
+  SELECT r.task_id, 'level', r.calldate::date, coalesce(r.level_id::text, ''), sgn * count(*)
     FROM r
-   GROUP BY 2, 4, 5
+   GROUP BY 1, 3, 4
   UNION ALL
-  SELECT tenant, r.task_id, 'cause', r.calldate::date, coalesce(r.hangupcause, ''), count(*)
+  SELECT r.task_id, 'cause', r.calldate::date, coalesce(r.hangupcause, ''), sgn * count(*)
     FROM r
-   GROUP BY 2, 4, 5
+   GROUP BY 1, 3, 4
   UNION ALL
-  SELECT tenant, h.task_id, 'status', h.call_time::date, h.status::text, count(*)
+  SELECT h.task_id, 'status', h.call_time::date, h.status::text, sgn * count(*)
     FROM call_histories h
-   WHERE h.user_id = tenant AND (task_ids IS NULL OR h.task_id = ANY (task_ids))
-     AND (days IS NULL OR (h.call_time >= lo AND h.call_time < hi
-                           AND h.call_time::date = ANY (days)))
-   GROUP BY 2, 4, 5
+   WHERE h.user_id = tenant
+     AND (nums IS NULL OR h.number_id = ANY (nums))
+     AND (task_ids IS NULL OR h.task_id = ANY (task_ids))
+   GROUP BY 1, 3, 4
   UNION ALL
-  SELECT tenant, r.task_id, 'tag', r.calldate::date, rt.tag_id::text, count(*)
+  SELECT r.task_id, 'tag', r.calldate::date, rt.tag_id::text, sgn * count(*)
     FROM r
     JOIN record_tags rt ON rt.record_id = r.id AND rt.user_id = tenant
-   GROUP BY 2, 4, 5
+   GROUP BY 1, 3, 4
   UNION ALL
-  SELECT tenant, r.task_id, 'tag_group', r.calldate::date, gt.tag_group_id::text,
-         count(DISTINCT r.id)
+  SELECT r.task_id, 'tag_group', r.calldate::date, gt.tag_group_id::text,
+         sgn * count(DISTINCT r.id)
     FROM r
     JOIN record_tags rt ON rt.record_id = r.id AND rt.user_id = tenant
     JOIN tag_group_tags gt ON gt.tag_id = rt.tag_id AND gt.user_id = tenant
-   GROUP BY 2, 4, 5
+   GROUP BY 1, 3, 4
   UNION ALL
-  SELECT tenant, r.task_id, v.dim, r.calldate::date, v.code, count(*)
+  SELECT r.task_id, v.dim, r.calldate::date, v.code, sgn * count(*)
     FROM r
     CROSS JOIN LATERAL (VALUES
       ('operator', CASE WHEN r.operator IN (1, 2, 3) THEN r.operator::text ELSE '' END),
@@ -932,7 +923,7 @@ BEGIN
       ('dropoff', CASE WHEN r.hangup_disposition = 2
                        THEN callreport_dropoff(r.id, tenant) END)) v(dim, code)
    WHERE v.code IS NOT NULL
-   GROUP BY 2, 3, 4, 5;
+   GROUP BY 1, 2, 3, 4;
 
   -- The numbers of each day by their status, operator and province (rollup_numbers), and
   -- their repeats: per number, its previous day with an attempt (prev_day) and with an
@@ -957,22 +948,204 @@ BEGIN
       CROSS JOIN LATERAL (VALUES
         ('status', n.status::text),
         ('operator', CASE WHEN n.operator IN (1, 2, 3) THEN n.operator::text ELSE '' END),
-        ('province', coalesce(nullif(n.province_id, 0)::text, ''))) v(dim, code)
-     WHERE days IS NULL OR p.day = ANY (days)),
+        ('province', coalesce(nullif(n.province_id, 0)::text, ''))) v(dim, code)),
   c AS (
-    INSERT INTO rollup_numbers (user_id, task_id, dim, day, code, dialled, answered)
-    SELECT tenant, x.task_id, x.dim, x.day, x.code, count(*), count(*) FILTER (WHERE x.ok)
+    INSERT INTO rollup_delta_numbers (task_id, dim, day, code, dialled, answered)
+    SELECT x.task_id, x.dim, x.day, x.code, sgn * count(*), sgn * count(*) FILTER (WHERE x.ok)
       FROM x
-     GROUP BY 2, 3, 4, 5)
-  INSERT INTO rollup_number_repeats (user_id, task_id, dim, day, code, answered, prev_day, n)
-  SELECT tenant, x.task_id, x.dim, x.day, x.code, false, x.prev_day, count(*)
+     GROUP BY 1, 2, 3, 4)
+  INSERT INTO rollup_delta_number_repeats (task_id, dim, day, code, answered, prev_day, n)
+  SELECT x.task_id, x.dim, x.day, x.code, false, x.prev_day, sgn * count(*)
     FROM x WHERE x.prev_day IS NOT NULL
-   GROUP BY 2, 3, 4, 5, 7
+   GROUP BY 1, 2, 3, 4, 6
   UNION ALL
-  SELECT tenant, x.task_id, x.dim, x.day, x.code, true, x.prev_ok, count(*)
+  SELECT x.task_id, x.dim, x.day, x.code, true, x.prev_ok, sgn * count(*)
     FROM x WHERE x.ok AND x.prev_ok IS NOT NULL
-   GROUP BY 2, 3, 4, 5, 7;
+   GROUP BY 1, 2, 3, 4, 6;
   TRUNCATE rollup_number_days;
+END $$;
+
+-- Adds the parts gathered (rollup_delta_*) to the tenant's rollups, each key once; a row
+-- whose figures all come to nothing goes (a full recount makes no row for it), and keys
+-- whose parts cancel out are not written. max_gap: exact, read from every repeat, when
+-- exact; else at least the widest gap added (one too wide only makes a period read a few
+-- more days of repeats).
+CREATE OR REPLACE FUNCTION callreport_rollup_merge(tenant uuid, exact boolean)
+  RETURNS void
+  LANGUAGE plpgsql
+  AS $$
+BEGIN
+  INSERT INTO rollup_hours AS x (user_id, task_id, hour, attempts, connected, dialled,
+                                 answered, calls, a_count, b_count, bill_sum, bill_n,
+                                 rounds_sum, rounds_n, score_sum)
+  SELECT tenant, d.task_id, d.hour, sum(d.attempts), sum(d.connected), sum(d.dialled),
+         sum(d.answered), sum(d.calls), sum(d.a_count), sum(d.b_count), sum(d.bill_sum),
+         sum(d.bill_n), sum(d.rounds_sum), sum(d.rounds_n), sum(d.score_sum)
+    FROM rollup_delta_hours d
+   GROUP BY d.task_id, d.hour
+  HAVING (sum(d.attempts), sum(d.connected), sum(d.dialled), sum(d.answered), sum(d.calls),
+          sum(d.a_count), sum(d.b_count), sum(d.bill_sum), sum(d.bill_n),
+          sum(d.rounds_sum), sum(d.rounds_n), sum(d.score_sum))
+         IS DISTINCT FROM (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+  ON CONFLICT (user_id, hour, task_id) DO UPDATE
+     SET attempts = x.attempts + excluded.attempts,
+         connected = x.connected + excluded.connected,
+         dialled = x.dialled + excluded.dialled, answered = x.answered + excluded.answered,
+         calls = x.calls + excluded.calls, a_count = x.a_count + excluded.a_count,
+         b_count = x.b_count + excluded.b_count, bill_sum = x.bill_sum + excluded.bill_sum,
+         bill_n = x.bill_n + excluded.bill_n,
+         rounds_sum = x.rounds_sum + excluded.rounds_sum,
+         rounds_n = x.rounds_n + excluded.rounds_n,
+         score_sum = x.score_sum + excluded.score_sum;
+  DELETE FROM rollup_hours x USING (SELECT DISTINCT task_id, hour FROM rollup_delta_hours) d
+   WHERE x.user_id = tenant AND x.task_id = d.task_id AND x.hour = d.hour
+     AND x.attempts = 0 AND x.calls = 0;
+
+  INSERT INTO rollup_days AS x (user_id, task_id, day, attempts, connected, dialled,
+                                answered, calls, a_count, b_count, bill_sum, bill_n,
+                                redialled, reanswered, rounds_sum, rounds_n, score_sum)
+  SELECT tenant, d.task_id, d.day, sum(d.attempts), sum(d.connected), sum(d.dialled),
+         sum(d.answered), sum(d.calls), sum(d.a_count), sum(d.b_count), sum(d.bill_sum),
+         sum(d.bill_n), sum(d.redialled), sum(d.reanswered), sum(d.rounds_sum),
+         sum(d.rounds_n), sum(d.score_sum)
+    FROM rollup_delta_days d
+   GROUP BY d.task_id, d.day
+  HAVING (sum(d.attempts), sum(d.connected), sum(d.dialled), sum(d.answered), sum(d.calls),
+          sum(d.a_count), sum(d.b_count), sum(d.bill_sum), sum(d.bill_n),
+          sum(d.redialled), sum(d.reanswered), sum(d.rounds_sum), sum(d.rounds_n),
+          sum(d.score_sum))
+         IS DISTINCT FROM (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+  ON CONFLICT (user_id, day, task_id) DO UPDATE
+     SET attempts = x.attempts + excluded.attempts,
+         connected = x.connected + excluded.connected,
+         dialled = x.dialled + excluded.dialled, answered = x.answered + excluded.answered,
+         calls = x.calls + excluded.calls, a_count = x.a_count + excluded.a_count,
+         b_count = x.b_count + excluded.b_count, bill_sum = x.bill_sum + excluded.bill_sum,
+         bill_n = x.bill_n + excluded.bill_n,
+         redialled = x.redialled + excluded.redialled,
+         reanswered = x.reanswered + excluded.reanswered,
+         rounds_sum = x.rounds_sum + excluded.rounds_sum,
+         rounds_n = x.rounds_n + excluded.rounds_n,
+         score_sum = x.score_sum + excluded.score_sum;
+  DELETE FROM rollup_days x USING (SELECT DISTINCT task_id, day FROM rollup_delta_days) d
+   WHERE x.user_id = tenant AND x.task_id = d.task_id AND x.day = d.day
+     AND x.attempts = 0 AND x.calls = 0;
+
+  INSERT INTO rollup_repeats AS x (user_id, task_id, day, answered, prev_day, n)
+  SELECT tenant, d.task_id, d.day, d.answered, d.prev_day, sum(d.n)
+    FROM rollup_delta_repeats d
+   GROUP BY d.task_id, d.day, d.answered, d.prev_day
+  HAVING sum(d.n) <> 0
+  ON CONFLICT (user_id, day, task_id, answered, prev_day) DO UPDATE SET n = x.n + excluded.n;
+  DELETE FROM rollup_repeats x
+   USING (SELECT DISTINCT task_id, day, answered, prev_day FROM rollup_delta_repeats) d
+   WHERE x.user_id = tenant AND x.task_id = d.task_id AND x.day = d.day
+     AND x.answered = d.answered AND x.prev_day = d.prev_day AND x.n = 0;
+
+  INSERT INTO rollup_counts AS x (user_id, task_id, dim, day, code, n)
+  SELECT tenant, d.task_id, d.dim, d.day, d.code, sum(d.n)
+    FROM rollup_delta_counts d
+   GROUP BY d.task_id, d.dim, d.day, d.code
+  HAVING sum(d.n) <> 0
+  ON CONFLICT (task_id, dim, day, code) DO UPDATE SET n = x.n + excluded.n;
+  DELETE FROM rollup_counts x
+   USING (SELECT DISTINCT task_id, dim, day, code FROM rollup_delta_counts) d
+   WHERE x.task_id = d.task_id AND x.dim = d.dim AND x.day = d.day AND x.code = d.code
+     AND x.user_id = tenant AND x.n = 0;
+
+  INSERT INTO rollup_numbers AS x (user_id, task_id, dim, day, code, dialled, answered)
+  SELECT tenant, d.task_id, d.dim, d.day, d.code, sum(d.dialled), sum(d.answered)
+    FROM rollup_delta_numbers d
+   GROUP BY d.task_id, d.dim, d.day, d.code
+  HAVING (sum(d.dialled), sum(d.answered)) IS DISTINCT FROM (0, 0)
+  ON CONFLICT (task_id, dim, day, code) DO UPDATE
+     SET dialled = x.dialled + excluded.dialled, answered = x.answered + excluded.answered;
+  DELETE FROM rollup_numbers x
+   USING (SELECT DISTINCT task_id, dim, day, code FROM rollup_delta_numbers) d
+   WHERE x.task_id = d.task_id AND x.dim = d.dim AND x.day = d.day AND x.code = d.code
+     AND x.user_id = tenant AND x.dialled = 0;
+
+  INSERT INTO rollup_number_repeats AS x (user_id, task_id, dim, day, code, answered,
+                                          prev_day, n)
+  SELECT tenant, d.task_id, d.dim, d.day, d.code, d.answered, d.prev_day, sum(d.n)
+    FROM rollup_delta_number_repeats d
+   GROUP BY d.task_id, d.dim, d.day, d.code, d.answered, d.prev_day
+  HAVING sum(d.n) <> 0
+  ON CONFLICT (task_id, dim, day, code, answered, prev_day) DO UPDATE SET n = x.n + excluded.n;
+  DELETE FROM rollup_number_repeats x
+   USING (SELECT DISTINCT task_id, dim, day, code, answered, prev_day
+            FROM rollup_delta_number_repeats) d
+   WHERE x.task_id = d.task_id AND x.dim = d.dim AND x.day = d.day AND x.code = d.code
+     AND x.answered = d.answered AND x.prev_day = d.prev_day AND x.user_id = tenant
+     AND x.n = 0;
+
+  UPDATE rollup_zones z
+     SET max_gap = CASE WHEN exact
+                        THEN (SELECT coalesce(max(p.day - p.prev_day), 0) FROM rollup_repeats p
+                               WHERE p.user_id = tenant)
+                        ELSE greatest(z.max_gap,
+                               (SELECT max(d.day - d.prev_day) FROM rollup_delta_repeats d
+                                 WHERE d.n > 0)) END
+   WHERE z.user_id = tenant;
+  TRUNCATE rollup_delta_hours, rollup_delta_days, rollup_delta_repeats, rollup_delta_counts,
+    rollup_delta_numbers, rollup_delta_number_repeats, rollup_touch;
+END $$;
+
+-- Before a write: takes the parts of the numbers and records it will touch (rollup_touch,
+-- filled by the writer) away; callreport_rollup(tenant, ..., true) adds their parts after
+-- it. In the zone of the write.
+CREATE OR REPLACE FUNCTION callreport_rollup_before(tenant uuid)
+  RETURNS void
+  LANGUAGE plpgsql
+  AS $$
+BEGIN
+  PERFORM callreport_rollup_add(tenant, NULL, true, -1);
+END $$;
+
+-- Makes the rollups of a tenant's tasks again (task_ids: those tasks; NULL: all of them)
+-- from the raw rows, in the transaction's zone; or, touched, brings them up to date with a
+-- write: the parts of the rows of rollup_touch after it added to what
+-- callreport_rollup_before took away. Whole, for all tasks, when the rollups were made in
+-- another zone or an older layout.
+DROP FUNCTION IF EXISTS callreport_rollup(uuid, uuid[]);
+CREATE OR REPLACE FUNCTION callreport_rollup(tenant uuid, task_ids uuid[] DEFAULT NULL,
+    touched boolean DEFAULT false)
+  RETURNS void
+  LANGUAGE plpgsql
+  SET plan_cache_mode = force_custom_plan
+  AS $$
+DECLARE
+  tz text := current_setting('TimeZone');
+BEGIN
+  PERFORM callreport_rollup_tables();
+  IF NOT EXISTS (SELECT FROM rollup_zones z
+                  WHERE z.user_id = tenant AND z.zone = tz AND z.version = 2) THEN
+    task_ids := NULL;
+    touched := false;
+    INSERT INTO rollup_zones (user_id, zone, version) VALUES (tenant, tz, 2)
+      ON CONFLICT (user_id) DO UPDATE SET zone = excluded.zone, version = excluded.version;
+  END IF;
+  IF touched THEN
+    PERFORM callreport_rollup_add(tenant, NULL, true, 1);
+  ELSE
+    -- What a write's first half took away is of no use to a recount.
+    TRUNCATE rollup_delta_hours, rollup_delta_days, rollup_delta_repeats,
+      rollup_delta_counts, rollup_delta_numbers, rollup_delta_number_repeats;
+    DELETE FROM rollup_hours x
+     WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids));
+    DELETE FROM rollup_days x
+     WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids));
+    DELETE FROM rollup_repeats x
+     WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids));
+    DELETE FROM rollup_counts x
+     WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids));
+    DELETE FROM rollup_numbers x
+     WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids));
+    DELETE FROM rollup_number_repeats x
+     WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids));
+    PERFORM callreport_rollup_add(tenant, task_ids, false, 1);
+  END IF;
+  PERFORM callreport_rollup_merge(tenant, NOT touched);
 END $$;
 
 -- Whether the rollups answer for the days from s to e (inclusive whole seconds), cut at
@@ -1024,12 +1197,13 @@ CREATE OR REPLACE FUNCTION callreport_rollup_counts(tenant uuid, task uuid, d te
 -- per-task counts recomputed, and the data version bumped (cached answers of the
 -- tenant are stale: their ETags carry it). Called by the import and the year of demo
 -- data (sql/demo/year.sql).
--- task_ids: the tasks the write touched (NULL: all); days: the days of theirs it touched, for
--- the rollups (NULL: all; callreport_rollup).
+-- task_ids: the tasks the write touched (NULL: all); touched: the writer took the parts of
+-- the rows it touched away before it (callreport_rollup_before), so that the rollups take
+-- those rows' new parts alone (callreport_rollup).
 DROP FUNCTION IF EXISTS callreport_recount(uuid);
 DROP FUNCTION IF EXISTS callreport_recount(uuid, uuid[]);
 CREATE OR REPLACE FUNCTION callreport_recount(tenant uuid, task_ids uuid[] DEFAULT NULL,
-    days date[] DEFAULT NULL)
+    touched boolean DEFAULT false)
   RETURNS void
   LANGUAGE plpgsql
   AS $$
@@ -1061,7 +1235,7 @@ BEGIN
     FROM numbers
    WHERE user_id = tenant AND (task_ids IS NULL OR task_id = ANY (task_ids))
    GROUP BY 1, 2, 3;
-  PERFORM callreport_rollup(tenant, task_ids, days);
+  PERFORM callreport_rollup(tenant, task_ids, touched);
 END
   $$;
 

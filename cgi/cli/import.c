@@ -423,7 +423,6 @@ struct imp {
 	long long    kind_added;    /* rows inserted by the last insert_kind */
 	bool         move_numbers;  /* a number may go to another task */
 	struct buf   touched;       /* the tasks the file writes, as a uuid[] literal */
-	struct buf   days;          /* the days of theirs it writes, as a date[] literal */
 	bool         touched_all;   /* or all of the tenant's (levels changed) */
 	bool         overview_all;  /* every task's overview again (not rows alone) */
 	const struct import_stream *stream; /* import_stream's: an open file and a hook */
@@ -1472,51 +1471,43 @@ out:
 }
 
 /*
- * The days the staged file writes, in the transaction's zone, for the rollups
- * of touched_tasks' tasks (callreport_rollup recomputes those days alone): the
- * days of its call attempts and records, the days the same rows had before, the
- * day of the record of each transcript row, and every day a number of the file
- * (a number's line, or the number of an attempt, before and after) was called
- * on: its status, operator and province are counted on each of them
- * (rollup_numbers), and each of its days is the previous day of the next one
- * (the repeats). Runs before the stage is applied.
+ * The numbers and records the staged file writes (rollup_touch), and their parts
+ * of the rollups taken away before it does (callreport_rollup_before,
+ * sql/schema.sql): callreport_recount adds their parts after it. The numbers of
+ * its number lines, and of its call attempts, before and after (an attempt may
+ * go to another number); the records of its record lines, and of its transcript
+ * rows, before and after. Runs before the stage is applied.
  */
 static int
-touched_days(struct imp *im)
+touch_rows(struct imp *im)
 {
 	const struct kind *h = kind_by_name("call_history", 12);
-	const struct kind *r = kind_by_name("record", 6);
 	const struct kind *d = kind_by_name("record_detail", 13);
 	PGresult *res;
 
-	buf_reset(&im->days);
-	buf_reset(&im->sql);
-	buf_puts(&im->sql, "SELECT coalesce(array_agg(DISTINCT t.d), '{}')::text FROM (SELECT (");
-	sql_slot(&im->sql, "s", h, field_by_name(h, "call_time"));
-	buf_puts(&im->sql, ")::timestamptz::date FROM import_stage s WHERE s.kind = 'call_history'"
-	    " UNION ALL SELECT (");
-	sql_slot(&im->sql, "s", r, field_by_name(r, "calldate"));
-	buf_printf(&im->sql, ")::timestamptz::date FROM import_stage s WHERE s.kind = 'record'"
-	    " UNION ALL SELECT x.calldate::date FROM import_stage s JOIN records x ON"
-	    " x.id = s.id::uuid AND x.user_id = '%s' WHERE s.kind = 'record'"
-	    " UNION ALL SELECT x.calldate::date FROM import_stage s JOIN records x ON x.id = (",
-	    im->tenant);
-	sql_slot(&im->sql, "s", d, field_by_name(d, "record_id"));
-	buf_printf(&im->sql, ")::uuid AND x.user_id = '%s' WHERE s.kind = 'record_detail'"
-	    " UNION ALL SELECT x.calldate::date FROM import_stage s JOIN record_details y ON"
-	    " y.id = s.id::uuid AND y.user_id = '%s' JOIN records x ON x.id = y.record_id"
-	    " WHERE s.kind = 'record_detail'"
-	    " UNION ALL SELECT x.call_time::date FROM (SELECT s.id::int8 FROM import_stage s"
-	    " WHERE s.kind = 'number' UNION SELECT (", im->tenant, im->tenant);
-	sql_slot(&im->sql, "s", h, field_by_name(h, "number_id"));
-	buf_printf(&im->sql, ")::int8 FROM import_stage s WHERE s.kind = 'call_history'"
-	    " UNION SELECT y.number_id FROM import_stage s JOIN call_histories y ON"
-	    " y.id = s.id::int8 AND y.user_id = '%s' WHERE s.kind = 'call_history') AS m(n)"
-	    " JOIN call_histories x ON x.number_id = m.n AND x.user_id = '%s') AS t(d)",
-	    im->tenant, im->tenant);
-	if ((res = run(im, im->sql.p, NULL, PGRES_TUPLES_OK)) == NULL)
+	if ((res = run(im, "SELECT callreport_rollup_tables()", NULL, PGRES_TUPLES_OK)) == NULL)
 		return -1;
-	buf_puts(&im->days, PQgetvalue(res, 0, 0));
+	PQclear(res);
+	buf_reset(&im->sql);
+	buf_puts(&im->sql, "INSERT INTO rollup_touch (number_id, record_id)"
+	    " SELECT s.id::int8, NULL::uuid FROM import_stage s WHERE s.kind = 'number'"
+	    " UNION ALL SELECT (");
+	sql_slot(&im->sql, "s", h, field_by_name(h, "number_id"));
+	buf_printf(&im->sql, ")::int8, NULL FROM import_stage s WHERE s.kind = 'call_history'"
+	    " UNION ALL SELECT x.number_id, NULL FROM import_stage s JOIN call_histories x ON"
+	    " x.id = s.id::int8 AND x.user_id = '%s' WHERE s.kind = 'call_history'"
+	    " UNION ALL SELECT NULL, s.id::uuid FROM import_stage s WHERE s.kind = 'record'"
+	    " UNION ALL SELECT NULL, (", im->tenant);
+	sql_slot(&im->sql, "s", d, field_by_name(d, "record_id"));
+	buf_printf(&im->sql, ")::uuid FROM import_stage s WHERE s.kind = 'record_detail'"
+	    " UNION ALL SELECT NULL, x.record_id FROM import_stage s JOIN record_details x ON"
+	    " x.id = s.id::uuid AND x.user_id = '%s' WHERE s.kind = 'record_detail'",
+	    im->tenant);
+	if (run_cmd(im, im->sql.p, NULL) == -1)
+		return -1;
+	if ((res = run(im, "SELECT callreport_rollup_before($1::uuid)", im->tenant,
+	    PGRES_TUPLES_OK)) == NULL)
+		return -1;
 	PQclear(res);
 	return 0;
 }
@@ -1525,8 +1516,8 @@ touched_days(struct imp *im)
  * Finds the tasks the staged file writes, for their rollups (callreport_recount,
  * sql/schema.sql): the tasks its numbers, call attempts and records name, and
  * those the same rows named before (a number may move), and the tasks of the
- * records its transcript rows belong to; and the days of those tasks it writes
- * (touched_days); all of the tenant's when
+ * records its transcript rows belong to; and the rows whose parts of the
+ * rollups change (touch_rows); all of the tenant's when
  * a level is new or renamed (the rollups count the A and B levels) or a tag comes
  * (its groups may change: the rollups count records by tag group). Runs before
  * the stage is applied. overview_all: the file has rows other than those (a
@@ -1587,7 +1578,7 @@ touched_tasks(struct imp *im)
 		return -1;
 	buf_puts(&im->touched, PQgetvalue(res, 0, 0));
 	PQclear(res);
-	return touched_days(im);
+	return touch_rows(im);
 }
 
 /* Runs import_stream's statement before COMMIT ($1 the tenant); returns 0 or -1. */
@@ -1712,11 +1703,11 @@ import_file(struct imp *im, const char *tenant, const char *timezone, json_token
 	PQclear(res);
 	buf_reset(&im->sql);
 	buf_printf(&im->sql, "SELECT callreport_recount($1::uuid, %s)",
-	    im->touched_all ? "NULL" : "$2::uuid[], $3::date[]");
+	    im->touched_all ? "NULL" : "$2::uuid[], true");
 	{
-		const char *p[3] = { im->tenant, im->touched.p, im->days.p };
+		const char *p[2] = { im->tenant, im->touched.p };
 
-		res = PQexecParams(im->conn, im->sql.p, im->touched_all ? 1 : 3, NULL, p,
+		res = PQexecParams(im->conn, im->sql.p, im->touched_all ? 1 : 2, NULL, p,
 		    NULL, NULL, 0);
 	}
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
@@ -1781,7 +1772,6 @@ imp_end(struct imp *im, json_tokener *tok)
 	buf_free(&im->sql);
 	buf_free(&im->msg);
 	buf_free(&im->touched);
-	buf_free(&im->days);
 }
 
 int

@@ -222,24 +222,41 @@ def test_an_import_updates_the_rollups_of_its_tasks_only(db, tenant):
 
 
 def test_transcripts_alone_recount_their_records_task(db, tenant):
-    """A file of transcript rows alone (record_detail): the task of their records is recounted
-    (its drop-off counts are rollups), the other tasks' rollups are not written again."""
+    """A file of transcript rows alone (record_detail): the drop-off of their record's day is a
+    rollup. A line stored already writes nothing, not even the rollups (nor an ANALYZE); a line
+    that changes the robot's last utterance moves its record's call from one drop-off row to
+    another, and the other tasks' rollups are not written again."""
     tasks = [t for (t,) in query(db, "SELECT uuid::text FROM tasks WHERE user_id = %s ORDER BY uuid", tenant["id"])]
-    details = [json.loads(ln) for ln in tenant["demo"] if json.loads(ln)["kind"] == "record_detail"]
-    rec_task = dict(query(db, "SELECT id::text, task_id::text FROM records WHERE user_id = %s", tenant["id"]))
-    one = next(d for d in details if rec_task.get(d["record_id"]) == tasks[0])
+    details = {o["id"]: o for o in (json.loads(ln) for ln in tenant["demo"]) if o["kind"] == "record_detail"}
+    # The utterance a call of tasks[0] that the customer hung up ended on (callreport_dropoff).
+    rid, day, last = next((r, d, x) for r, d, x in query(
+        db, "SELECT r.id::text, r.calldate::date, (SELECT d.id::text FROM record_details d "
+            "WHERE d.record_id = r.id AND d.notify <> 'asrprogress_notify' "
+            "AND coalesce(d.answer_content, '') <> '' ORDER BY d.sequence DESC, d.id DESC LIMIT 1) "
+            "FROM records r WHERE r.task_id = %s AND r.hangup_disposition = 2 ORDER BY r.id",
+        tasks[0]) if x in details)
     others = [t for t in tasks if t != tasks[0]]
-    stamp = "SELECT task_id::text, min(xmin::text), max(xmin::text) FROM rollup_days WHERE task_id = ANY(%s::uuid[]) GROUP BY 1 ORDER BY 1"
-    before_mine = query(db, stamp, [tasks[0]])
-    before_others = query(db, stamp, others)
+    stamp = "SELECT task_id::text, min(xmin::text), max(xmin::text) FROM rollup_counts WHERE task_id = ANY(%s::uuid[]) GROUP BY 1 ORDER BY 1"
+    dropoff = ("SELECT code, n FROM rollup_counts WHERE task_id = %s AND dim = 'dropoff' AND day = %s "
+               "ORDER BY code")
+    before_all = query(db, stamp, tasks)
     analyzed = ("SELECT pg_stat_clear_snapshot(), (SELECT analyze_count FROM pg_stat_all_tables "
                 "WHERE relid = 'numbers'::regclass)")
     analyzed_before = query(db, analyzed)[0][1]
-    import_lines([json.dumps(one, ensure_ascii=False)], "rollup-details.jsonl")
-    assert query(db, stamp, others) == before_others
-    assert query(db, stamp, [tasks[0]]) != before_mine
-    # The line was stored already: nothing written, so the big tables are not analyzed again.
+    import_lines([json.dumps(details[last], ensure_ascii=False)], "rollup-details.jsonl")
+    # The line was stored already: nothing written, so neither the rollups nor an ANALYZE.
+    assert query(db, stamp, tasks) == before_all
     assert query(db, analyzed)[0][1] == analyzed_before
+    rows = dict(query(db, dropoff, tasks[0], day))
+    old = query(db, "SELECT callreport_dropoff(%s, %s)", rid, tenant["id"])[0][0]
+    assert rows.get(old, 0) >= 1
+    import_lines([json.dumps(dict(details[last], answer_text="改过的话术"), ensure_ascii=False)],
+                 "rollup-details-2.jsonl")
+    after = dict(query(db, dropoff, tasks[0], day))
+    assert after.get("改过的话术", 0) == rows.get("改过的话术", 0) + 1
+    assert after.get(old, 0) == rows[old] - 1
+    assert query(db, stamp, others) == [x for x in before_all if x[0] in others]
+    assert_as_a_full_recount(tenant["id"])
 
 
 def test_a_renamed_level_recounts_every_task(db, tenant):
@@ -439,8 +456,8 @@ def rollups(c, tid):
 
 
 def assert_as_a_full_recount(tid):
-    """The rollups the imports left (each recomputing the days it wrote) are those a recount of
-    every task and day makes from the raw rows; max_gap at least the widest gap."""
+    """The rollups the imports left (each by the parts of the rows it wrote) are those a recount
+    of every task and day makes from the raw rows; max_gap at least the widest gap."""
     conn = psycopg2.connect(SUPER_DSN)
     try:
         with conn.cursor() as c:
@@ -462,12 +479,13 @@ def assert_as_a_full_recount(tid):
     assert gap >= exact
 
 
-def test_the_days_written_are_rolled_up_as_a_full_recount(db, tenant):
-    """Small imports into stored tasks (a sync's windows): each recomputes only the days it
-    wrote, yet the rollups stay those of a full recount after each of them: a number's status
-    changed (its every day: rollup_numbers), an attempt moved to another day and one added on a
-    new day (the repeats of the number's later days), a record moved to another day with another
-    level, a transcript row (the drop-off of its record's day)."""
+def test_small_writes_leave_the_rollups_of_a_full_recount(db, tenant):
+    """Small imports into stored tasks (a sync's windows): each takes away the parts of the
+    numbers and records it touches and adds their new ones, yet the rollups stay those of a full
+    recount after each of them: a number's status changed (its every day: rollup_numbers), an
+    attempt moved to another day and one added on a new day (the repeats of the number's later
+    days), a record moved to another day with another level, a transcript row (the drop-off of
+    its record's day)."""
     tid = tenant["id"]
     lines = [json.loads(ln) for ln in tenant["demo"]]
     # A number called on three days at least, and its attempts as stored now.
