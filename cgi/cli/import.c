@@ -425,6 +425,7 @@ struct imp {
 	struct buf   touched;       /* the tasks the file writes, as a uuid[] literal */
 	bool         touched_all;   /* or all of the tenant's (levels changed) */
 	bool         overview_all;  /* every task's overview again (not rows alone) */
+	long long    written[NKINDS]; /* rows (and links) of each kind added or changed */
 	const struct import_stream *stream; /* import_stream's: an open file and a hook */
 	long long    links_changed; /* link rows deleted or written */
 };
@@ -1359,6 +1360,7 @@ apply_stage(struct imp *im)
 			return -1;
 	}
 	for (i = 0; i < NKINDS; i++) {
+		long long before = im->added + im->changed + im->links_changed;
 		size_t j;
 
 		if (im->counts[i] == 0)
@@ -1369,7 +1371,21 @@ apply_stage(struct imp *im)
 			if (strcmp(links[j].kind, kinds[i].name) == 0 &&
 			    replace_links(im, &links[j]) == -1)
 				return -1;
+		im->written[i] = im->added + im->changed + im->links_changed - before;
 	}
+	/*
+	 * Any task's overview may show a row of another kind (a task's name, a
+	 * region, a tag, a tag group...): one written, not only one in the file
+	 * (a sync brings a window's tags again), makes store_overview compute
+	 * every task's again.
+	 */
+	im->overview_all = im->touched_all;
+	for (i = 0; i < NKINDS; i++)
+		if (im->written[i] > 0 && strcmp(kinds[i].name, "number") != 0 &&
+		    strcmp(kinds[i].name, "call_history") != 0 &&
+		    strcmp(kinds[i].name, "record") != 0 &&
+		    strcmp(kinds[i].name, "record_detail") != 0)
+			im->overview_all = true;
 	return 0;
 }
 
@@ -1517,13 +1533,12 @@ touch_rows(struct imp *im)
  * sql/schema.sql): the tasks its numbers, call attempts and records name, and
  * those the same rows named before (a number may move), and the tasks of the
  * records its transcript rows belong to; and the rows whose parts of the
- * rollups change (touch_rows); all of the tenant's when
- * a level is new or renamed (the rollups count the A and B levels) or a tag comes
- * (its groups may change: the rollups count records by tag group). Runs before
- * the stage is applied. overview_all: the file has rows other than those (a
- * task, a region, a tag group...), which any task's overview may show, so
- * store_overview computes them all again. Returns 0, or -1 after printing the
- * error.
+ * rollups change (touch_rows); all of the tenant's when a level is new or
+ * renamed (the rollups count the A and B levels) or a stored tag comes with
+ * other groups (the rollups count records by tag group; a new tag is on no
+ * stored record). A sync brings the tags of the records of each window again:
+ * as they were, they leave the other tasks alone. Runs before the stage is
+ * applied. Returns 0, or -1 after printing the error.
  */
 static int
 touched_tasks(struct imp *im)
@@ -1543,13 +1558,16 @@ touched_tasks(struct imp *im)
 	          " l.name IS DISTINCT FROM ", im->tenant);
 	k = kind_by_name("level", 5);
 	sql_slot(&im->sql, "s", k, field_by_name(k, "name"));
-	buf_puts(&im->sql, ") OR EXISTS (SELECT FROM import_stage s WHERE s.kind = 'tag'),"
-	    " EXISTS (SELECT FROM import_stage s WHERE s.kind NOT IN ('number',"
-	    " 'call_history', 'record', 'record_detail'))");
+	buf_printf(&im->sql, ") OR EXISTS (SELECT FROM import_stage s JOIN tags t ON"
+	    " t.id = s.id::uuid AND t.user_id = '%s' WHERE s.kind = 'tag' AND ARRAY(SELECT"
+	    " g.tag_group_id FROM tag_group_tags g WHERE g.tag_id = t.id ORDER BY 1)"
+	    " IS DISTINCT FROM ARRAY(SELECT DISTINCT e FROM unnest(coalesce((", im->tenant);
+	k = kind_by_name("tag", 3);
+	sql_slot(&im->sql, "s", k, field_by_name(k, "tag_group_ids"));
+	buf_puts(&im->sql, ")::uuid[], '{}')) e ORDER BY 1))");
 	if ((res = run(im, im->sql.p, NULL, PGRES_TUPLES_OK)) == NULL)
 		return -1;
 	im->touched_all = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-	im->overview_all = im->touched_all || strcmp(PQgetvalue(res, 0, 1), "t") == 0;
 	PQclear(res);
 	buf_reset(&im->touched);
 	/* All of them: the list is not needed (a first import's, which names every row). */
@@ -1617,6 +1635,7 @@ import_file(struct imp *im, const char *tenant, const char *timezone, json_token
 	memset(im->counts, 0, sizeof(im->counts));
 	memset(im->rows, 0, sizeof(im->rows));
 	memset(im->unsorted, 0, sizeof(im->unsorted));
+	memset(im->written, 0, sizeof(im->written));
 	im->lines = im->added = im->changed = im->links_changed = 0;
 	buf_reset(&im->copy);
 	if (im->stream != NULL)

@@ -197,7 +197,11 @@ def test_an_import_updates_the_rollups_of_its_tasks_only(db, tenant):
     ins_before = query(db, inserted)[0][1]
     lines = [ln for ln in redrawn(tenant["demo"], random.Random(SEED + 3), only_task=moved)
              if json.loads(ln).get("task_id") == moved and json.loads(ln)["kind"] in ("call_history", "record")]
-    import_lines(lines, "rollup-2.jsonl")
+    # With the tags as stored (a sync brings the tags of its records again): nothing of them
+    # changes, so neither the other tasks' rollups nor their overviews are made again.
+    tags = [ln for ln in tenant["demo"] if json.loads(ln)["kind"] == "tag"]
+    assert tags
+    import_lines(tags + lines, "rollup-2.jsonl")
     assert query(db, "SELECT day, xmin::text FROM rollup_days WHERE task_id = %s ORDER BY day", kept) == before
     assert query(db, counts, kept, kept, kept) == counts_before
     # The overview kept ahead (task_overview): the other task's parts as they were, under the
@@ -520,4 +524,14 @@ def test_small_writes_leave_the_rollups_of_a_full_recount(db, tenant):
     detail = next(o for o in lines if o["kind"] == "record_detail")
     import_lines([json.dumps(dict(detail, answer_text="改过的话术"), ensure_ascii=False)],
                  "days-4.jsonl")
+    assert_as_a_full_recount(tid)
+
+    # A stored tag brought with other groups: every record of it counts by other groups, in
+    # any task (the rollups of every task are made again).
+    used = {t for (t,) in query(db, "SELECT DISTINCT rt.tag_id::text FROM record_tags rt "
+                                    "WHERE rt.user_id = %s", tid)}
+    tag = next(o for o in lines if o["kind"] == "tag" and o["id"] in used and o.get("tag_group_ids"))
+    before = query(db, "SELECT sum(n) FROM rollup_counts WHERE user_id = %s AND dim = 'tag_group'", tid)
+    import_lines([json.dumps(dict(tag, tag_group_ids=[]), ensure_ascii=False)], "days-5.jsonl")
+    assert query(db, "SELECT sum(n) FROM rollup_counts WHERE user_id = %s AND dim = 'tag_group'", tid) != before
     assert_as_a_full_recount(tid)
