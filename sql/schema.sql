@@ -877,19 +877,20 @@ BEGIN
              sum(rep.n) FILTER (WHERE rep.answered) AS reanswered
         FROM rep GROUP BY 1, 2) p ON p.task_id = x.task_id AND p.day = x.day;
 
+  -- Each part reads records itself (not one CTE of them: in the import's transaction the
+  -- statistics of a new tenant's tables say they are empty, and a join to a CTE so judged
+  -- was planned as a scan of record_tags per record).
   INSERT INTO rollup_delta_counts (task_id, dim, day, code, n)
-  WITH r AS (
-    SELECT r.*
-      FROM records r
-     WHERE r.user_id = tenant
-       AND (recs IS NULL OR r.id = ANY (recs))
-       AND (task_ids IS NULL OR r.task_id = ANY (task_ids)))
   SELECT r.task_id, 'level', r.calldate::date, coalesce(r.level_id::text, ''), sgn * count(*)
-    FROM r
+    FROM records r
+   WHERE r.user_id = tenant AND (recs IS NULL OR r.id = ANY (recs))
+     AND (task_ids IS NULL OR r.task_id = ANY (task_ids))
    GROUP BY 1, 3, 4
   UNION ALL
   SELECT r.task_id, 'cause', r.calldate::date, coalesce(r.hangupcause, ''), sgn * count(*)
-    FROM r
+    FROM records r
+   WHERE r.user_id = tenant AND (recs IS NULL OR r.id = ANY (recs))
+     AND (task_ids IS NULL OR r.task_id = ANY (task_ids))
    GROUP BY 1, 3, 4
   UNION ALL
   SELECT h.task_id, 'status', h.call_time::date, h.status::text, sgn * count(*)
@@ -900,19 +901,23 @@ BEGIN
    GROUP BY 1, 3, 4
   UNION ALL
   SELECT r.task_id, 'tag', r.calldate::date, rt.tag_id::text, sgn * count(*)
-    FROM r
+    FROM records r
     JOIN record_tags rt ON rt.record_id = r.id AND rt.user_id = tenant
+   WHERE r.user_id = tenant AND (recs IS NULL OR r.id = ANY (recs))
+     AND (task_ids IS NULL OR r.task_id = ANY (task_ids))
    GROUP BY 1, 3, 4
   UNION ALL
   SELECT r.task_id, 'tag_group', r.calldate::date, gt.tag_group_id::text,
          sgn * count(DISTINCT r.id)
-    FROM r
+    FROM records r
     JOIN record_tags rt ON rt.record_id = r.id AND rt.user_id = tenant
     JOIN tag_group_tags gt ON gt.tag_id = rt.tag_id AND gt.user_id = tenant
+   WHERE r.user_id = tenant AND (recs IS NULL OR r.id = ANY (recs))
+     AND (task_ids IS NULL OR r.task_id = ANY (task_ids))
    GROUP BY 1, 3, 4
   UNION ALL
   SELECT r.task_id, v.dim, r.calldate::date, v.code, sgn * count(*)
-    FROM r
+    FROM records r
     CROSS JOIN LATERAL (VALUES
       ('operator', CASE WHEN r.operator IN (1, 2, 3) THEN r.operator::text ELSE '' END),
       ('province', coalesce(nullif(r.province_id, 0)::text, '')),
@@ -922,7 +927,9 @@ BEGIN
       ('disposition', coalesce(r.hangup_disposition::text, '')),
       ('dropoff', CASE WHEN r.hangup_disposition = 2
                        THEN callreport_dropoff(r.id, tenant) END)) v(dim, code)
-   WHERE v.code IS NOT NULL
+   WHERE r.user_id = tenant AND (recs IS NULL OR r.id = ANY (recs))
+     AND (task_ids IS NULL OR r.task_id = ANY (task_ids))
+     AND v.code IS NOT NULL
    GROUP BY 1, 2, 3, 4;
 
   -- The numbers of each day by their status, operator and province (rollup_numbers), and
