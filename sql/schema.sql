@@ -1098,6 +1098,15 @@ BEGIN
     rollup_delta_numbers, rollup_delta_number_repeats, rollup_touch;
 END $$;
 
+-- Every write of a tenant's rows takes it before it reads the rows it will change, until
+-- its end: the rollups follow a write by the parts of its rows read before and after it,
+-- and two writes of one tenant at once would take the same part away twice. Writes of
+-- other tenants go on.
+CREATE OR REPLACE FUNCTION callreport_write_lock(tenant uuid)
+  RETURNS void
+  LANGUAGE sql
+  AS $$ SELECT pg_advisory_xact_lock(hashtext('callreport write'), hashtext(tenant::text)) $$;
+
 -- Before a write: takes the parts of the numbers and records it will touch (rollup_touch,
 -- filled by the writer) away; callreport_rollup(tenant, ..., true) adds their parts after
 -- it. In the zone of the write.

@@ -1552,6 +1552,11 @@ touched_tasks(struct imp *im)
 	PGresult *res;
 	size_t i;
 
+	/* One write of the tenant at a time from here (callreport_write_lock, schema.sql). */
+	if ((res = run(im, "SELECT callreport_write_lock($1::uuid)", im->tenant,
+	    PGRES_TUPLES_OK)) == NULL)
+		return -1;
+	PQclear(res);
 	buf_reset(&im->sql);
 	buf_printf(&im->sql, "SELECT EXISTS (SELECT FROM import_stage s LEFT JOIN levels l"
 	          " ON l.id = s.id::uuid AND l.user_id = '%s' WHERE s.kind = 'level' AND"

@@ -11,10 +11,12 @@ import datetime
 import json
 import os
 import random
+import subprocess
+import time
 
 import pytest
 
-from conftest import OUT, SUPER_DSN, as_web, cli, get, query
+from conftest import CLI, CONF, OUT, SUPER_DSN, as_web, cli, get, query
 from test_start_page import ZONE, as_decimal, figures, total, want_row
 
 import psycopg2
@@ -535,3 +537,37 @@ def test_small_writes_leave_the_rollups_of_a_full_recount(db, tenant):
     import_lines([json.dumps(dict(tag, tag_group_ids=[]), ensure_ascii=False)], "days-5.jsonl")
     assert query(db, "SELECT sum(n) FROM rollup_counts WHERE user_id = %s AND dim = 'tag_group'", tid) != before
     assert_as_a_full_recount(tid)
+
+
+def test_two_writes_of_a_tenant_take_turns(db, tenant):
+    """The rollups follow a write by the parts of its rows read before and after it, so two
+    writes of one tenant must not overlap: an import waits while another write holds the
+    tenant's write lock (callreport_write_lock), then goes on."""
+    line = next(ln for ln in tenant["demo"] if json.loads(ln)["kind"] == "record_detail")
+    path = os.path.join(OUT, "rollup-lock.jsonl")
+    with open(path, "w") as f:
+        f.write(line + "\n")
+    holder = psycopg2.connect(SUPER_DSN)
+    proc = None
+    try:
+        with holder.cursor() as c:
+            c.execute("SELECT callreport_write_lock(%s)", (tenant["id"],))
+        proc = subprocess.Popen([CLI, "import", "--user", "rollup", path],
+                                env=dict(os.environ, CALLREPORT_CONF=CONF),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        waiting = []
+        for _ in range(200):
+            waiting = query(db, "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                "AND wait_event = 'advisory' AND query LIKE '%%callreport_write_lock%%'")
+            if waiting or proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        assert waiting and proc.poll() is None, proc.poll()
+    finally:
+        holder.rollback()
+        holder.close()
+        if proc is not None:
+            out, err = proc.communicate(timeout=60)
+        os.unlink(path)
+    assert proc.returncode == 0, err
+    assert "1 unchanged" in out, out
