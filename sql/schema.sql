@@ -760,6 +760,90 @@ BEGIN
     dialled bigint, answered bigint) ON COMMIT DROP;
   CREATE TEMP TABLE rollup_delta_number_repeats (task_id uuid, dim text, day date,
     code text, answered boolean, prev_day date, n bigint) ON COMMIT DROP;
+  -- The parts of the per-task counts (callreport_recount): task_number_counts,
+  -- task_province_counts, task_record_counts.
+  CREATE TEMP TABLE rollup_delta_tnc (task_id uuid, status smallint, operator smallint,
+    n bigint) ON COMMIT DROP;
+  CREATE TEMP TABLE rollup_delta_tpc (task_id uuid, province_id int, total bigint,
+    dialled bigint, connected bigint) ON COMMIT DROP;
+  CREATE TEMP TABLE rollup_delta_trc (task_id uuid, n bigint) ON COMMIT DROP;
+END $$;
+
+-- Adds sgn (1 or -1) times the parts of the numbers and records of rollup_touch to the
+-- per-task counts' rollup_delta_* tables (callreport_counts_merge adds them up). Not
+-- zone's: callreport_recount keeps them so even when the rollups are made again whole.
+CREATE OR REPLACE FUNCTION callreport_counts_add(tenant uuid, sgn integer)
+  RETURNS void
+  LANGUAGE plpgsql
+  SET plan_cache_mode = force_custom_plan
+  AS $$
+DECLARE
+  nums bigint[] := (SELECT coalesce(array_agg(DISTINCT t.number_id), '{}')
+                      FROM rollup_touch t WHERE t.number_id IS NOT NULL);
+  recs uuid[] := (SELECT coalesce(array_agg(DISTINCT t.record_id), '{}')
+                    FROM rollup_touch t WHERE t.record_id IS NOT NULL);
+BEGIN
+  INSERT INTO rollup_delta_tnc (task_id, status, operator, n)
+  SELECT n.task_id, n.status, coalesce(n.operator, 0), sgn * count(*)
+    FROM numbers n
+   WHERE n.user_id = tenant AND n.id = ANY (nums)
+   GROUP BY 1, 2, 3;
+  INSERT INTO rollup_delta_tpc (task_id, province_id, total, dialled, connected)
+  SELECT n.task_id, coalesce(n.province_id, 0), sgn * count(*),
+         sgn * count(*) FILTER (WHERE n.status <> 0), sgn * count(*) FILTER (WHERE n.status = 1)
+    FROM numbers n
+   WHERE n.user_id = tenant AND n.id = ANY (nums)
+   GROUP BY 1, 2;
+  INSERT INTO rollup_delta_trc (task_id, n)
+  SELECT r.task_id, sgn * count(*)
+    FROM records r
+   WHERE r.user_id = tenant AND r.id = ANY (recs)
+   GROUP BY 1;
+END $$;
+
+-- Adds the counts' parts gathered (callreport_counts_add) to the per-task counts, as
+-- callreport_rollup_merge does to the rollups: a key whose parts cancel is not written, a
+-- count that comes to nothing goes.
+CREATE OR REPLACE FUNCTION callreport_counts_merge(tenant uuid)
+  RETURNS void
+  LANGUAGE plpgsql
+  AS $$
+BEGIN
+  INSERT INTO task_number_counts AS x (task_id, user_id, status, operator, n)
+  SELECT d.task_id, tenant, d.status, d.operator, sum(d.n)
+    FROM rollup_delta_tnc d
+   GROUP BY d.task_id, d.status, d.operator
+  HAVING sum(d.n) <> 0
+  ON CONFLICT (task_id, status, operator) DO UPDATE SET n = x.n + excluded.n;
+  DELETE FROM task_number_counts x
+   USING (SELECT DISTINCT task_id, status, operator FROM rollup_delta_tnc) d
+   WHERE x.task_id = d.task_id AND x.status = d.status AND x.operator = d.operator
+     AND x.user_id = tenant AND x.n = 0;
+
+  INSERT INTO task_province_counts AS x (task_id, user_id, province_id, total, dialled,
+                                         connected)
+  SELECT d.task_id, tenant, d.province_id, sum(d.total), sum(d.dialled), sum(d.connected)
+    FROM rollup_delta_tpc d
+   GROUP BY d.task_id, d.province_id
+  HAVING (sum(d.total), sum(d.dialled), sum(d.connected)) IS DISTINCT FROM (0, 0, 0)
+  ON CONFLICT (task_id, province_id) DO UPDATE
+     SET total = x.total + excluded.total, dialled = x.dialled + excluded.dialled,
+         connected = x.connected + excluded.connected;
+  DELETE FROM task_province_counts x
+   USING (SELECT DISTINCT task_id, province_id FROM rollup_delta_tpc) d
+   WHERE x.task_id = d.task_id AND x.province_id = d.province_id
+     AND x.user_id = tenant AND x.total = 0;
+
+  INSERT INTO task_record_counts AS x (task_id, user_id, n)
+  SELECT d.task_id, tenant, sum(d.n)
+    FROM rollup_delta_trc d
+   GROUP BY d.task_id
+  HAVING sum(d.n) <> 0
+  ON CONFLICT (task_id) DO UPDATE SET n = x.n + excluded.n;
+  DELETE FROM task_record_counts x
+   USING (SELECT DISTINCT task_id FROM rollup_delta_trc) d
+   WHERE x.task_id = d.task_id AND x.user_id = tenant AND x.n = 0;
+  TRUNCATE rollup_delta_tnc, rollup_delta_tpc, rollup_delta_trc;
 END $$;
 
 -- Adds sgn (1 or -1) times the parts of a tenant's rows to the rollup_delta_* tables:
@@ -1116,6 +1200,7 @@ CREATE OR REPLACE FUNCTION callreport_rollup_before(tenant uuid)
   AS $$
 BEGIN
   PERFORM callreport_rollup_add(tenant, NULL, true, -1);
+  PERFORM callreport_counts_add(tenant, -1);
 END $$;
 
 -- Makes the rollups of a tenant's tasks again (task_ids: those tasks; NULL: all of them)
@@ -1225,6 +1310,14 @@ CREATE OR REPLACE FUNCTION callreport_recount(tenant uuid, task_ids uuid[] DEFAU
   AS $$
 BEGIN
   UPDATE tenants SET data_version = data_version + 1, updated_at = now() WHERE id = tenant;
+  -- By the parts of the rows written, as the rollups (callreport_counts_add).
+  IF touched THEN
+    PERFORM callreport_rollup_tables();
+    PERFORM callreport_counts_add(tenant, 1);
+    PERFORM callreport_counts_merge(tenant);
+    PERFORM callreport_rollup(tenant, task_ids, touched);
+    RETURN;
+  END IF;
   -- The counts of the tasks written only (each is a function of its task's rows alone):
   -- on a year of data, counting every task again made each import, and each window of a
   -- sync, read millions of rows. (plpgsql, not sql: its statements are planned for the
