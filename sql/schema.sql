@@ -726,8 +726,9 @@ CREATE OR REPLACE FUNCTION callreport_dropoff(rid uuid, tenant uuid)
 -- their parts before it are taken away, their parts after it added (callreport_rollup_add
 -- with -1, then 1; callreport_rollup_merge), and a sync's window of 15 records or 500
 -- numbers costs what those rows cost, not what their task or their days hold. A first
--- import, a level renamed or a tag written (every record's part may change), or rollups of
--- another zone are made again whole instead (callreport_rollup).
+-- import, a level renamed or a stored tag with other groups (every record's part may
+-- change), or rollups of another zone are made again whole instead (callreport_rollup).
+-- The per-task counts are kept the same way (callreport_counts_add).
 --
 -- The transaction's tables of it: rollup_touch, the numbers and records a write touches
 -- (filled by the writer: cgi/cli/import.c, touch_rows); rollup_number_days, the days of
