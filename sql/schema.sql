@@ -802,6 +802,40 @@ BEGIN
    GROUP BY 1;
 END $$;
 
+-- Adds the parts of a delta table (rollup_delta_*) to its table, each key once:
+-- keys, the columns a row is keyed by besides user_id (the delta's own); cols, the figures
+-- added up; conflict, the table's unique key; gone, the condition of a row whose figures
+-- came to nothing (a full recount makes no row for it), deleted. A key whose parts cancel
+-- out is not written. The one shape of every merge (callreport_rollup_merge,
+-- callreport_counts_merge); each statement planned for its run (EXECUTE).
+CREATE OR REPLACE FUNCTION callreport_merge_parts(tenant uuid, target text, delta text,
+    keys text[], cols text[], conflict text, gone text)
+  RETURNS void
+  LANGUAGE plpgsql
+  AS $$
+BEGIN
+  EXECUTE format('INSERT INTO %I AS x (user_id, %s, %s) SELECT $1, %s, %s FROM %I d'
+                 ' GROUP BY %s HAVING (%s) IS DISTINCT FROM (%s)'
+                 ' ON CONFLICT (%s) DO UPDATE SET %s',
+                 target, array_to_string(keys, ', '), array_to_string(cols, ', '),
+                 (SELECT string_agg('d.' || k, ', ') FROM unnest(keys) k),
+                 (SELECT string_agg('sum(d.' || c || ')', ', ') FROM unnest(cols) c),
+                 delta,
+                 (SELECT string_agg('d.' || k, ', ') FROM unnest(keys) k),
+                 (SELECT string_agg('sum(d.' || c || ')', ', ') FROM unnest(cols) c),
+                 (SELECT string_agg('0', ', ') FROM unnest(cols) c),
+                 conflict,
+                 (SELECT string_agg(c || ' = x.' || c || ' + excluded.' || c, ', ')
+                    FROM unnest(cols) c))
+    USING tenant;
+  EXECUTE format('DELETE FROM %I x USING (SELECT DISTINCT %s FROM %I) d'
+                 ' WHERE x.user_id = $1 AND %s AND %s',
+                 target, array_to_string(keys, ', '), delta,
+                 (SELECT string_agg('x.' || k || ' = d.' || k, ' AND ') FROM unnest(keys) k),
+                 gone)
+    USING tenant;
+END $$;
+
 -- Adds the counts' parts gathered (callreport_counts_add) to the per-task counts, as
 -- callreport_rollup_merge does to the rollups: a key whose parts cancel is not written, a
 -- count that comes to nothing goes.
@@ -810,40 +844,13 @@ CREATE OR REPLACE FUNCTION callreport_counts_merge(tenant uuid)
   LANGUAGE plpgsql
   AS $$
 BEGIN
-  INSERT INTO task_number_counts AS x (task_id, user_id, status, operator, n)
-  SELECT d.task_id, tenant, d.status, d.operator, sum(d.n)
-    FROM rollup_delta_tnc d
-   GROUP BY d.task_id, d.status, d.operator
-  HAVING sum(d.n) <> 0
-  ON CONFLICT (task_id, status, operator) DO UPDATE SET n = x.n + excluded.n;
-  DELETE FROM task_number_counts x
-   USING (SELECT DISTINCT task_id, status, operator FROM rollup_delta_tnc) d
-   WHERE x.task_id = d.task_id AND x.status = d.status AND x.operator = d.operator
-     AND x.user_id = tenant AND x.n = 0;
-
-  INSERT INTO task_province_counts AS x (task_id, user_id, province_id, total, dialled,
-                                         connected)
-  SELECT d.task_id, tenant, d.province_id, sum(d.total), sum(d.dialled), sum(d.connected)
-    FROM rollup_delta_tpc d
-   GROUP BY d.task_id, d.province_id
-  HAVING (sum(d.total), sum(d.dialled), sum(d.connected)) IS DISTINCT FROM (0, 0, 0)
-  ON CONFLICT (task_id, province_id) DO UPDATE
-     SET total = x.total + excluded.total, dialled = x.dialled + excluded.dialled,
-         connected = x.connected + excluded.connected;
-  DELETE FROM task_province_counts x
-   USING (SELECT DISTINCT task_id, province_id FROM rollup_delta_tpc) d
-   WHERE x.task_id = d.task_id AND x.province_id = d.province_id
-     AND x.user_id = tenant AND x.total = 0;
-
-  INSERT INTO task_record_counts AS x (task_id, user_id, n)
-  SELECT d.task_id, tenant, sum(d.n)
-    FROM rollup_delta_trc d
-   GROUP BY d.task_id
-  HAVING sum(d.n) <> 0
-  ON CONFLICT (task_id) DO UPDATE SET n = x.n + excluded.n;
-  DELETE FROM task_record_counts x
-   USING (SELECT DISTINCT task_id FROM rollup_delta_trc) d
-   WHERE x.task_id = d.task_id AND x.user_id = tenant AND x.n = 0;
+  PERFORM callreport_merge_parts(tenant, 'task_number_counts', 'rollup_delta_tnc',
+    '{task_id,status,operator}', '{n}', 'task_id, status, operator', 'x.n = 0');
+  PERFORM callreport_merge_parts(tenant, 'task_province_counts', 'rollup_delta_tpc',
+    '{task_id,province_id}', '{total,dialled,connected}', 'task_id, province_id',
+    'x.total = 0');
+  PERFORM callreport_merge_parts(tenant, 'task_record_counts', 'rollup_delta_trc',
+    '{task_id}', '{n}', 'task_id', 'x.n = 0');
   TRUNCATE rollup_delta_tnc, rollup_delta_tpc, rollup_delta_trc;
 END $$;
 
@@ -1067,109 +1074,23 @@ CREATE OR REPLACE FUNCTION callreport_rollup_merge(tenant uuid, exact boolean)
   LANGUAGE plpgsql
   AS $$
 BEGIN
-  INSERT INTO rollup_hours AS x (user_id, task_id, hour, attempts, connected, dialled,
-                                 answered, calls, a_count, b_count, bill_sum, bill_n,
-                                 rounds_sum, rounds_n, score_sum)
-  SELECT tenant, d.task_id, d.hour, sum(d.attempts), sum(d.connected), sum(d.dialled),
-         sum(d.answered), sum(d.calls), sum(d.a_count), sum(d.b_count), sum(d.bill_sum),
-         sum(d.bill_n), sum(d.rounds_sum), sum(d.rounds_n), sum(d.score_sum)
-    FROM rollup_delta_hours d
-   GROUP BY d.task_id, d.hour
-  HAVING (sum(d.attempts), sum(d.connected), sum(d.dialled), sum(d.answered), sum(d.calls),
-          sum(d.a_count), sum(d.b_count), sum(d.bill_sum), sum(d.bill_n),
-          sum(d.rounds_sum), sum(d.rounds_n), sum(d.score_sum))
-         IS DISTINCT FROM (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-  ON CONFLICT (user_id, hour, task_id) DO UPDATE
-     SET attempts = x.attempts + excluded.attempts,
-         connected = x.connected + excluded.connected,
-         dialled = x.dialled + excluded.dialled, answered = x.answered + excluded.answered,
-         calls = x.calls + excluded.calls, a_count = x.a_count + excluded.a_count,
-         b_count = x.b_count + excluded.b_count, bill_sum = x.bill_sum + excluded.bill_sum,
-         bill_n = x.bill_n + excluded.bill_n,
-         rounds_sum = x.rounds_sum + excluded.rounds_sum,
-         rounds_n = x.rounds_n + excluded.rounds_n,
-         score_sum = x.score_sum + excluded.score_sum;
-  DELETE FROM rollup_hours x USING (SELECT DISTINCT task_id, hour FROM rollup_delta_hours) d
-   WHERE x.user_id = tenant AND x.task_id = d.task_id AND x.hour = d.hour
-     AND x.attempts = 0 AND x.calls = 0;
-
-  INSERT INTO rollup_days AS x (user_id, task_id, day, attempts, connected, dialled,
-                                answered, calls, a_count, b_count, bill_sum, bill_n,
-                                redialled, reanswered, rounds_sum, rounds_n, score_sum)
-  SELECT tenant, d.task_id, d.day, sum(d.attempts), sum(d.connected), sum(d.dialled),
-         sum(d.answered), sum(d.calls), sum(d.a_count), sum(d.b_count), sum(d.bill_sum),
-         sum(d.bill_n), sum(d.redialled), sum(d.reanswered), sum(d.rounds_sum),
-         sum(d.rounds_n), sum(d.score_sum)
-    FROM rollup_delta_days d
-   GROUP BY d.task_id, d.day
-  HAVING (sum(d.attempts), sum(d.connected), sum(d.dialled), sum(d.answered), sum(d.calls),
-          sum(d.a_count), sum(d.b_count), sum(d.bill_sum), sum(d.bill_n),
-          sum(d.redialled), sum(d.reanswered), sum(d.rounds_sum), sum(d.rounds_n),
-          sum(d.score_sum))
-         IS DISTINCT FROM (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-  ON CONFLICT (user_id, day, task_id) DO UPDATE
-     SET attempts = x.attempts + excluded.attempts,
-         connected = x.connected + excluded.connected,
-         dialled = x.dialled + excluded.dialled, answered = x.answered + excluded.answered,
-         calls = x.calls + excluded.calls, a_count = x.a_count + excluded.a_count,
-         b_count = x.b_count + excluded.b_count, bill_sum = x.bill_sum + excluded.bill_sum,
-         bill_n = x.bill_n + excluded.bill_n,
-         redialled = x.redialled + excluded.redialled,
-         reanswered = x.reanswered + excluded.reanswered,
-         rounds_sum = x.rounds_sum + excluded.rounds_sum,
-         rounds_n = x.rounds_n + excluded.rounds_n,
-         score_sum = x.score_sum + excluded.score_sum;
-  DELETE FROM rollup_days x USING (SELECT DISTINCT task_id, day FROM rollup_delta_days) d
-   WHERE x.user_id = tenant AND x.task_id = d.task_id AND x.day = d.day
-     AND x.attempts = 0 AND x.calls = 0;
-
-  INSERT INTO rollup_repeats AS x (user_id, task_id, day, answered, prev_day, n)
-  SELECT tenant, d.task_id, d.day, d.answered, d.prev_day, sum(d.n)
-    FROM rollup_delta_repeats d
-   GROUP BY d.task_id, d.day, d.answered, d.prev_day
-  HAVING sum(d.n) <> 0
-  ON CONFLICT (user_id, day, task_id, answered, prev_day) DO UPDATE SET n = x.n + excluded.n;
-  DELETE FROM rollup_repeats x
-   USING (SELECT DISTINCT task_id, day, answered, prev_day FROM rollup_delta_repeats) d
-   WHERE x.user_id = tenant AND x.task_id = d.task_id AND x.day = d.day
-     AND x.answered = d.answered AND x.prev_day = d.prev_day AND x.n = 0;
-
-  INSERT INTO rollup_counts AS x (user_id, task_id, dim, day, code, n)
-  SELECT tenant, d.task_id, d.dim, d.day, d.code, sum(d.n)
-    FROM rollup_delta_counts d
-   GROUP BY d.task_id, d.dim, d.day, d.code
-  HAVING sum(d.n) <> 0
-  ON CONFLICT (task_id, dim, day, code) DO UPDATE SET n = x.n + excluded.n;
-  DELETE FROM rollup_counts x
-   USING (SELECT DISTINCT task_id, dim, day, code FROM rollup_delta_counts) d
-   WHERE x.task_id = d.task_id AND x.dim = d.dim AND x.day = d.day AND x.code = d.code
-     AND x.user_id = tenant AND x.n = 0;
-
-  INSERT INTO rollup_numbers AS x (user_id, task_id, dim, day, code, dialled, answered)
-  SELECT tenant, d.task_id, d.dim, d.day, d.code, sum(d.dialled), sum(d.answered)
-    FROM rollup_delta_numbers d
-   GROUP BY d.task_id, d.dim, d.day, d.code
-  HAVING (sum(d.dialled), sum(d.answered)) IS DISTINCT FROM (0, 0)
-  ON CONFLICT (task_id, dim, day, code) DO UPDATE
-     SET dialled = x.dialled + excluded.dialled, answered = x.answered + excluded.answered;
-  DELETE FROM rollup_numbers x
-   USING (SELECT DISTINCT task_id, dim, day, code FROM rollup_delta_numbers) d
-   WHERE x.task_id = d.task_id AND x.dim = d.dim AND x.day = d.day AND x.code = d.code
-     AND x.user_id = tenant AND x.dialled = 0;
-
-  INSERT INTO rollup_number_repeats AS x (user_id, task_id, dim, day, code, answered,
-                                          prev_day, n)
-  SELECT tenant, d.task_id, d.dim, d.day, d.code, d.answered, d.prev_day, sum(d.n)
-    FROM rollup_delta_number_repeats d
-   GROUP BY d.task_id, d.dim, d.day, d.code, d.answered, d.prev_day
-  HAVING sum(d.n) <> 0
-  ON CONFLICT (task_id, dim, day, code, answered, prev_day) DO UPDATE SET n = x.n + excluded.n;
-  DELETE FROM rollup_number_repeats x
-   USING (SELECT DISTINCT task_id, dim, day, code, answered, prev_day
-            FROM rollup_delta_number_repeats) d
-   WHERE x.task_id = d.task_id AND x.dim = d.dim AND x.day = d.day AND x.code = d.code
-     AND x.answered = d.answered AND x.prev_day = d.prev_day AND x.user_id = tenant
-     AND x.n = 0;
+  PERFORM callreport_merge_parts(tenant, 'rollup_hours', 'rollup_delta_hours',
+    '{task_id,hour}', '{attempts,connected,dialled,answered,calls,a_count,b_count,bill_sum,bill_n,rounds_sum,rounds_n,score_sum}',
+    'user_id, hour, task_id', 'x.attempts = 0 AND x.calls = 0');
+  PERFORM callreport_merge_parts(tenant, 'rollup_days', 'rollup_delta_days',
+    '{task_id,day}', '{attempts,connected,dialled,answered,calls,a_count,b_count,bill_sum,bill_n,redialled,reanswered,rounds_sum,rounds_n,score_sum}',
+    'user_id, day, task_id', 'x.attempts = 0 AND x.calls = 0');
+  PERFORM callreport_merge_parts(tenant, 'rollup_repeats', 'rollup_delta_repeats',
+    '{task_id,day,answered,prev_day}', '{n}',
+    'user_id, day, task_id, answered, prev_day', 'x.n = 0');
+  PERFORM callreport_merge_parts(tenant, 'rollup_counts', 'rollup_delta_counts',
+    '{task_id,dim,day,code}', '{n}', 'task_id, dim, day, code', 'x.n = 0');
+  PERFORM callreport_merge_parts(tenant, 'rollup_numbers', 'rollup_delta_numbers',
+    '{task_id,dim,day,code}', '{dialled,answered}', 'task_id, dim, day, code',
+    'x.dialled = 0');
+  PERFORM callreport_merge_parts(tenant, 'rollup_number_repeats',
+    'rollup_delta_number_repeats', '{task_id,dim,day,code,answered,prev_day}', '{n}',
+    'task_id, dim, day, code, answered, prev_day', 'x.n = 0');
 
   UPDATE rollup_zones z
      SET max_gap = CASE WHEN exact
