@@ -114,6 +114,14 @@ struct report {
 	const struct field	*fields;
 	size_t			 nfields;
 	const char		*sql;
+	/*
+	 * A paged report's statement for a page that skips rows (page 2 on):
+	 * the same rows in the same order as sql, with the same parameters,
+	 * the page's keys chosen first by an index-only scan and only its
+	 * rows read. NULL: sql serves every page. A whole selection (a file)
+	 * always reads sql.
+	 */
+	const char		*deep_sql;
 	const char		*count_sql;
 	/*
 	 * count_sql takes the page's LIMIT and OFFSET too, as the last two
@@ -168,7 +176,8 @@ struct report {
 	 * Orders a page may ask for besides the contract's (sort= and dir=,
 	 * F_NOSQL fields): the chosen entry of sorts (ended by a NULL code)
 	 * replaces every order_by of the SQL text (twice where a subquery
-	 * picks the page first: the same words for both).
+	 * picks the page first, three times in a deep_sql: the same words for
+	 * each).
 	 */
 	const struct sort	*sorts;
 	const char		*order_by;

@@ -72,37 +72,38 @@ report_etag(struct req *req, const struct report *r)
 }
 
 const char *
-report_order_sql(struct req *req, const struct report *r, const struct pval *pv)
+report_order_sql(struct req *req, const struct report *r, const char *sql,
+    const struct pval *pv)
 {
 	const struct sort *s;
 	const char *at, *from, *by;
 	struct buf out = {0};
-	char *sql;
+	char *text;
 	int is = REPORT_FIELD(r, "sort"), id = REPORT_FIELD(r, "dir");
 
 	if (r->sorts == NULL || is < 0 || !pv[is].set)
-		return r->sql;
+		return sql;
 	for (s = r->sorts; s->code != NULL; s++)
 		if (strcmp(s->code, pv[is].strs[0]) == 0)
 			break;
 	if (s->code == NULL)
-		return r->sql;
+		return sql;
 	by = id >= 0 && pv[id].set && strcmp(pv[id].strs[0], "asc") == 0 ?
 	    s->asc : s->desc;
-	if (strstr(r->sql, r->order_by) == NULL) {
+	if (strstr(sql, r->order_by) == NULL) {
 		log_line(req->id, "report %s: its SQL lacks \"%s\"", r->name,
 		    r->order_by);
 		return NULL;
 	}
-	for (from = r->sql; (at = strstr(from, r->order_by)) != NULL;
+	for (from = sql; (at = strstr(from, r->order_by)) != NULL;
 	    from = at + strlen(r->order_by)) {
 		buf_put(&out, from, (size_t)(at - from));
 		buf_puts(&out, by);
 	}
 	buf_puts(&out, from);
-	sql = arena_printf(req->a, "%s", out.p);
+	text = arena_printf(req->a, "%s", out.p);
 	buf_free(&out);
-	return sql;
+	return text;
 }
 
 /* Sets a time field's value to local time t. */
@@ -590,7 +591,7 @@ report_serve(struct req *req, const struct report *r)
 		if (!(r->fields[i].flags & F_NOSQL))
 			run.params[run.nparams++] =
 			    run.pv[i].set ? run.pv[i].text : NULL;
-	if ((run.sql = report_order_sql(req, r, run.pv)) == NULL) {
+	if ((run.sql = report_order_sql(req, r, r->sql, run.pv)) == NULL) {
 		req_error(req, 500, "internal error");
 		return 500;
 	}
@@ -719,6 +720,12 @@ report_serve(struct req *req, const struct report *r)
 		    "%ld rows); narrow the filters, or take the whole selection "
 		    "as format=xlsx or format=csv", run.page_max, run.per_page,
 		    req->cfg->max_offset));
+	/* A page that skips rows finds them by their keys first (deep_sql). */
+	if (r->deep_sql != NULL && run.page > 1 &&
+	    (run.sql = report_order_sql(req, r, r->deep_sql, run.pv)) == NULL) {
+		req_error(req, 500, "internal error");
+		return 500;
+	}
 	if (ahead && run.page > run.last_page)
 		run.rows = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
 	else

@@ -21,10 +21,13 @@ int		 report_serve(struct req *, const struct report *);
  */
 const char	*report_etag(struct req *, const struct report *);
 /*
- * Returns the SQL text of a run: r->sql, or for sort= (see struct sort) a
- * copy with every r->order_by replaced (a statement that picks its page in
- * a subquery orders twice); NULL (logged) when the text lacks order_by.
+ * Returns the SQL text of a run of r's statement sql (r->sql, or another
+ * text of r in r's order: r->deep_sql): sql, or for sort= (see struct
+ * sort) a copy with every r->order_by replaced (a statement that picks its
+ * page in a subquery orders twice); NULL (logged) when the text lacks
+ * order_by.
  */
-const char	*report_order_sql(struct req *, const struct report *, const struct pval *);
+const char	*report_order_sql(struct req *, const struct report *, const char *sql,
+		    const struct pval *);
 
 #endif

@@ -53,7 +53,6 @@ record_nav(struct req *req, const char *task, const char *rid)
 	const char **p;
 	struct val *in = val_new(req->a, V_OBJ);
 	struct listnav *nav;
-	struct report nr;
 	struct run run;
 	PGresult *res;
 	enum db_err e;
@@ -71,9 +70,7 @@ record_nav(struct req *req, const char *task, const char *rid)
 	run.pv = arena_alloc(req->a, (r->nfields + 1) * sizeof(*run.pv));
 	if (valid_fields(req->a, r->fields, r->nfields, in, run.pv, &err) != 0)
 		return 0;
-	nr = *r;
-	nr.sql = sql_done_phones_nav;
-	if ((sql = report_order_sql(req, &nr, run.pv)) == NULL)
+	if ((sql = report_order_sql(req, r, sql_done_phones_nav, run.pv)) == NULL)
 		return 0;
 	p = arena_alloc(req->a, (r->nfields + 2) * sizeof(*p));
 	n = 0;
