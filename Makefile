@@ -32,7 +32,7 @@ CFLAGS	+= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wno-unused-parameter -Wn
 CXXFLAGS ?= -O2 -g
 CXXFLAGS += -std=c++17 -Wall -Wextra -Werror -Icgi
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcrypt
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcrypt -lm
 # libcurl: the command-line tool's alone (callreport sync, cgi/cli/upstream.c).
 PKG_CFLAGS += $(shell pkg-config --cflags libcurl 2>/dev/null)
 CLI_LIBS   = $(shell pkg-config --libs libcurl 2>/dev/null)

@@ -12,6 +12,7 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/num.h"
 #include "base/url.h"
 #include "input/period.h"
 #include "input/val.h"
@@ -637,16 +638,6 @@ static const struct trend_line {
 };
 #define TREND_LINES	(sizeof(trend_lines) / sizeof(trend_lines[0]))
 
-/* Sets name to v with one decimal. */
-static void
-set_1(struct tpl_dict *d, const char *name, double v)
-{
-	char b[32];
-
-	snprintf(b, sizeof(b), "%.1f", v);
-	tpl_set(d, name, b);
-}
-
 /*
  * Returns the step of a value axis of ticks steps from 0 that holds max:
  * 1, 2 or 5 times a power of ten (a count: at least 1), so that its labels
@@ -682,6 +673,7 @@ trend(struct req *req, struct run *run, struct tpl_dict *d)
 	PGresult *res = part_rows(run, "trend");
 	struct tpl_dict *p, *l, *t;
 	struct buf pts = {0};
+	char num[NUM_TENTHS];
 	const char *label, *rate;
 	double pw, x, y, base = TREND_TOP + TREND_PH;
 	long max = 0, v, step, top;
@@ -709,7 +701,7 @@ trend(struct req *req, struct run *run, struct tpl_dict *d)
 	tpl_set_int(d, "TREND_W", (long)(TREND_LEFT + pw + TREND_RIGHT));
 	tpl_set_int(d, "TREND_H", TREND_TOP + TREND_PH + TREND_BOTTOM);
 	tpl_set_int(d, "TREND_X0", TREND_LEFT);
-	set_1(d, "TREND_X1", TREND_LEFT + pw);
+	tpl_set_1(d, "TREND_X1", TREND_LEFT + pw);
 	tpl_set_int(d, "TREND_Y0", TREND_TOP);
 	tpl_set_int(d, "TREND_Y1", (long)base);
 	tpl_set_int(d, "TREND_PH", TREND_PH);
@@ -717,8 +709,8 @@ trend(struct req *req, struct run *run, struct tpl_dict *d)
 	for (i = 0; i <= TREND_TICKS; i++) {
 		t = tpl_section(d, "YTICK");
 		y = base - (double)TREND_PH * i / TREND_TICKS;
-		set_1(t, "y", y);
-		set_1(t, "ty", y + 3);
+		tpl_set_1(t, "y", y);
+		tpl_set_1(t, "ty", y + 3);
 		tpl_set_int(t, "value", step * i);
 	}
 	for (i = 0; i < n; i++) {
@@ -727,9 +719,9 @@ trend(struct req *req, struct run *run, struct tpl_dict *d)
 		if ((rate = col(res, i, "connect_rate")) != NULL)
 			tpl_show(p, "connect_rate_set");
 		x = TREND_LEFT + pw * (i + 0.5) / n;
-		set_1(p, "x", x);
-		set_1(p, "bx", TREND_LEFT + pw * i / n);
-		set_1(p, "bw", pw / n);
+		tpl_set_1(p, "x", x);
+		tpl_set_1(p, "bx", TREND_LEFT + pw * i / n);
+		tpl_set_1(p, "bw", pw / n);
 		if (i % every == 0)
 			tpl_show(p, "TICK");
 		label = col(res, i, "label");
@@ -753,12 +745,16 @@ trend(struct req *req, struct run *run, struct tpl_dict *d)
 			v = atol(PQgetvalue(res, i, c));
 			x = TREND_LEFT + pw * (i + 0.5) / n;
 			y = base - (double)TREND_PH * v / top;
-			buf_printf(&pts, "%s%.1f,%.1f", i ? " " : "", x, y);
+			if (i > 0)
+				buf_putc(&pts, ' ');
+			buf_puts(&pts, num_tenths(num, x));
+			buf_putc(&pts, ',');
+			buf_puts(&pts, num_tenths(num, y));
 			t = tpl_section(l, "DOT");
-			set_1(t, "cx", x);
-			set_1(t, "cy", y);
+			tpl_set_1(t, "cx", x);
+			tpl_set_1(t, "cy", y);
 			/* Below when there is room above the time axis' labels. */
-			set_1(t, "vy", trend_lines[k].below && y + 13 < base - 2 ?
+			tpl_set_1(t, "vy", trend_lines[k].below && y + 13 < base - 2 ?
 			    y + 13 : y - 5);
 			tpl_set(t, "value", PQgetvalue(res, i, c));
 			tpl_set(t, "title", arena_printf(req->a, "%s %s %s",

@@ -11,6 +11,7 @@
 #include <dirent.h>
 
 #include "base/buf.h"
+#include "base/num.h"
 #include "render/tpl.h"
 
 using ctemplate::StaticTemplateString;
@@ -184,6 +185,14 @@ extern "C" void
 tpl_set_int(struct tpl_dict *t, const char *key, long value)
 {
 	D(t)->SetIntValue(K(key), value);
+}
+
+extern "C" void
+tpl_set_1(struct tpl_dict *t, const char *key, double value)
+{
+	char b[NUM_TENTHS];
+
+	D(t)->SetValue(K(key), TemplateString(num_tenths(b, value)));
 }
 
 extern "C" struct tpl_dict *

@@ -19,6 +19,8 @@ void		 tpl_dict_free(struct tpl_dict *);
 void		 tpl_set(struct tpl_dict *, const char *key, const char *value);
 void		 tpl_setn(struct tpl_dict *, const char *key, const char *value, size_t);
 void		 tpl_set_int(struct tpl_dict *, const char *key, long value);
+/* Sets key to value with one decimal, as "%.1f" writes it (base/num.h). */
+void		 tpl_set_1(struct tpl_dict *, const char *key, double value);
 /* Returns a new repetition of a section, owned by its parent. */
 struct tpl_dict	*tpl_section(struct tpl_dict *, const char *name);
 void		 tpl_show(struct tpl_dict *, const char *name);

@@ -179,16 +179,6 @@ part_rows(struct req *req, const struct overview_part *pt, const struct scope *s
 #define CHART_TICKS	8
 #define CHART_VALUES	14	/* the narrowest column with its value above it */
 
-/* Sets name to v with one decimal. */
-static void
-set_1(struct tpl_dict *d, const char *name, double v)
-{
-	char b[32];
-
-	snprintf(b, sizeof(b), "%.1f", v);
-	tpl_set(d, name, b);
-}
-
 /* Returns column c of row i as a number (NULL: 0). */
 static double
 num(const struct table *t, int i, int c)
@@ -248,24 +238,24 @@ fill(struct req *req, struct tpl_dict *d, const struct overview_part *pt,
 			tpl_set(s, t.names[c], cell(&t, i, c) ? cell(&t, i, c) : "");
 		v = num(&t, i, ccount);
 		base = cbase >= 0 ? num(&t, i, cbase) : sum;
-		set_1(s, "pct", base > 0 ? 100.0 * v / base : 0);
-		set_1(s, "bar", max > 0 ? 100.0 * v / max : 0);
-		set_1(s, "sx", sum > 0 ? 100.0 * at / sum : 0);
-		set_1(s, "sw", sum > 0 ? 100.0 * v / sum : 0);
+		tpl_set_1(s, "pct", base > 0 ? 100.0 * v / base : 0);
+		tpl_set_1(s, "bar", max > 0 ? 100.0 * v / max : 0);
+		tpl_set_1(s, "sx", sum > 0 ? 100.0 * at / sum : 0);
+		tpl_set_1(s, "sw", sum > 0 ? 100.0 * v / sum : 0);
 		at += v;
 		h = max > 0 ? CHART_H * v / max : 0;
-		set_1(s, "cx", i * w + w * 0.15);
-		set_1(s, "cw", w * 0.7);
-		set_1(s, "lx", i * w + w / 2);
-		set_1(s, "ch", h);
-		set_1(s, "vy", CHART_H + 7 - h);
-		set_1(s, "cy", CHART_H + 10 - h);
+		tpl_set_1(s, "cx", i * w + w * 0.15);
+		tpl_set_1(s, "cw", w * 0.7);
+		tpl_set_1(s, "lx", i * w + w / 2);
+		tpl_set_1(s, "ch", h);
+		tpl_set_1(s, "vy", CHART_H + 7 - h);
+		tpl_set_1(s, "cy", CHART_H + 10 - h);
 		h = max > 0 && cconn >= 0 ? CHART_H * num(&t, i, cconn) / max : 0;
-		set_1(s, "ch2", h);
-		set_1(s, "cy2", CHART_H + 10 - h);
+		tpl_set_1(s, "ch2", h);
+		tpl_set_1(s, "cy2", CHART_H + 10 - h);
 		h = crate >= 0 ? CHART_H * num(&t, i, crate) / 100 : 0;
-		set_1(s, "rh", h);
-		set_1(s, "ry", CHART_H + 10 - h);
+		tpl_set_1(s, "rh", h);
+		tpl_set_1(s, "ry", CHART_H + 10 - h);
 		if (i % every == 0)
 			tpl_show(s, "TICK");
 		if (w >= CHART_VALUES && v > 0)

@@ -61,7 +61,7 @@ x AS (
      AND d.user_id = $1::uuid
      AND d.day >= $2::timestamptz::date
      AND d.day <= $3::timestamptz::date
-   GROUP BY 1
+   GROUP BY d.day	-- (the day, not its time: one conversion a day, not a row)
   UNION ALL
   SELECT o.hour, sum(o.dialled), sum(o.answered), sum(o.calls), sum(o.a_count),
          sum(o.b_count)
