@@ -224,7 +224,7 @@ quietly(struct req *req, const struct report *r, const struct pval *pv)
 
 	fflush(stderr);
 	dup2(null, 2);
-	sql = report_order_sql(req, r, pv);
+	sql = report_order_sql(req, r, r->sql, pv);
 	fflush(stderr);
 	dup2(save, 2);
 	close(null);
@@ -243,51 +243,64 @@ test_order_sql(void)
 
 	/* no sort=: the report's own text, the very pointer */
 	choose(pv, NULL, NULL);
-	CHECK(report_order_sql(&req, &r_once, pv) == r_once.sql);
+	CHECK(report_order_sql(&req, &r_once, r_once.sql, pv) == r_once.sql);
 	choose(pv, NULL, d_asc);
-	CHECK(report_order_sql(&req, &r_once, pv) == r_once.sql);
+	CHECK(report_order_sql(&req, &r_once, r_once.sql, pv) == r_once.sql);
 	/* a report without sorts, or without a sort field, keeps its text */
 	choose(pv, s_id, d_asc);
-	CHECK(report_order_sql(&req, &r_unsorted, pv) == r_unsorted.sql);
-	CHECK(report_order_sql(&req, &r_nofield, pv) == r_nofield.sql);
+	CHECK(report_order_sql(&req, &r_unsorted, r_unsorted.sql, pv) == r_unsorted.sql);
+	CHECK(report_order_sql(&req, &r_nofield, r_nofield.sql, pv) == r_nofield.sql);
 	/* a code the table does not have (the validator refuses it first) */
 	choose(pv, s_bad, NULL);
-	CHECK(report_order_sql(&req, &r_once, pv) == r_once.sql);
+	CHECK(report_order_sql(&req, &r_once, r_once.sql, pv) == r_once.sql);
 
 	/* sort= replaces order_by; desc is the default */
 	choose(pv, s_id, NULL);
-	CHECK_STR(report_order_sql(&req, &r_once, pv),
+	CHECK_STR(report_order_sql(&req, &r_once, r_once.sql, pv),
 	    "SELECT * FROM n WHERE t = $2 ORDER BY n.id DESC LIMIT $3");
 	choose(pv, s_id, d_desc);
-	CHECK_STR(report_order_sql(&req, &r_once, pv),
+	CHECK_STR(report_order_sql(&req, &r_once, r_once.sql, pv),
 	    "SELECT * FROM n WHERE t = $2 ORDER BY n.id DESC LIMIT $3");
 	choose(pv, s_id, d_asc);
-	CHECK_STR(report_order_sql(&req, &r_once, pv),
+	CHECK_STR(report_order_sql(&req, &r_once, r_once.sql, pv),
 	    "SELECT * FROM n WHERE t = $2 ORDER BY n.id LIMIT $3");
 	choose(pv, s_status, d_asc);
-	CHECK_STR(report_order_sql(&req, &r_once, pv),
+	CHECK_STR(report_order_sql(&req, &r_once, r_once.sql, pv),
 	    "SELECT * FROM n WHERE t = $2 ORDER BY n.status, n.id LIMIT $3");
 	choose(pv, s_status, NULL);
-	CHECK_STR(report_order_sql(&req, &r_once, pv),
+	CHECK_STR(report_order_sql(&req, &r_once, r_once.sql, pv),
 	    "SELECT * FROM n WHERE t = $2 ORDER BY n.status DESC, n.id DESC LIMIT $3");
 	CHECK_STR(r_once.sql, "SELECT * FROM n WHERE t = $2 " BY " LIMIT $3");
 
 	/* a text that orders twice (the page in a subquery): both replaced, alike */
 	choose(pv, s_status, d_asc);
-	CHECK_STR(report_order_sql(&req, &r_twice, pv),
+	CHECK_STR(report_order_sql(&req, &r_twice, r_twice.sql, pv),
 	    "SELECT * FROM (SELECT id FROM n ORDER BY n.status, n.id LIMIT $3) p "
 	    "JOIN n USING (id) ORDER BY n.status, n.id");
 	choose(pv, s_id, NULL);
-	CHECK_STR(report_order_sql(&req, &r_twice, pv),
+	CHECK_STR(report_order_sql(&req, &r_twice, r_twice.sql, pv),
 	    "SELECT * FROM (SELECT id FROM n ORDER BY n.id DESC LIMIT $3) p "
 	    "JOIN n USING (id) ORDER BY n.id DESC");
+
+	/* another text of the report (its deep_sql) in the report's order, the same way */
+	choose(pv, NULL, NULL);
+	{
+		static const char deep[] = "SELECT * FROM (SELECT id FROM n " BY " LIMIT $3) k "
+		    "JOIN n USING (id) " BY;
+
+		CHECK(report_order_sql(&req, &r_once, deep, pv) == deep);
+		choose(pv, s_status, d_asc);
+		CHECK_STR(report_order_sql(&req, &r_once, deep, pv),
+		    "SELECT * FROM (SELECT id FROM n ORDER BY n.status, n.id LIMIT $3) k "
+		    "JOIN n USING (id) ORDER BY n.status, n.id");
+	}
 
 	/* a text lacking order_by: NULL (the engine answers 500), logged */
 	choose(pv, s_id, d_asc);
 	CHECK(quietly(&req, &r_lacking, pv) == NULL);
 	/* but only when a sort is asked for */
 	choose(pv, NULL, NULL);
-	CHECK(report_order_sql(&req, &r_lacking, pv) == r_lacking.sql);
+	CHECK(report_order_sql(&req, &r_lacking, r_lacking.sql, pv) == r_lacking.sql);
 	arena_free(a);
 }
 
