@@ -81,6 +81,30 @@ arena_printf(struct arena *a, const char *fmt, ...)
 	return p;
 }
 
+char *
+arena_cat(struct arena *a, ...)
+{
+	va_list ap;
+	const char *s;
+	size_t n = 0, l;
+	char *p, *at;
+
+	va_start(ap, a);
+	while ((s = va_arg(ap, const char *)) != NULL)
+		n += strlen(s);
+	va_end(ap);
+	at = p = arena_alloc(a, n + 1);
+	va_start(ap, a);
+	while ((s = va_arg(ap, const char *)) != NULL) {
+		l = strlen(s);
+		memcpy(at, s, l);
+		at += l;
+	}
+	va_end(ap);
+	*at = '\0';
+	return p;
+}
+
 void
 arena_reset(struct arena *a)
 {

@@ -17,6 +17,11 @@ char		*arena_strdup(struct arena *, const char *);
 char		*arena_strndup(struct arena *, const char *, size_t);
 char		*arena_printf(struct arena *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
+/*
+ * Returns the strings up to a NULL, one after the other, in a: printf's
+ * "%s%s..." without its parsing (a page's titles of a year's points).
+ */
+char		*arena_cat(struct arena *, ...) __attribute__((sentinel));
 void		 arena_reset(struct arena *);
 void		 arena_free(struct arena *);
 

@@ -40,8 +40,8 @@ set_row(struct req *req, struct tpl_dict *d, PGresult *res, int i,
 	int c;
 
 	for (c = 0; c < PQnfields(res); c++)
-		tpl_set(d, arena_printf(req->a, "%s%s", prefix, PQfname(res, c)),
-		    PQgetisnull(res, i, c) ? "" : PQgetvalue(res, i, c));
+		tpl_set(d, *prefix ? arena_cat(req->a, prefix, PQfname(res, c), NULL) :
+		    PQfname(res, c), PQgetisnull(res, i, c) ? "" : PQgetvalue(res, i, c));
 }
 
 /* Returns the value of column name of row i, or NULL (no column, or NULL). */
@@ -51,6 +51,15 @@ col(PGresult *res, int i, const char *name)
 	int c = PQfnumber(res, name);
 
 	return c < 0 || PQgetisnull(res, i, c) ? NULL : PQgetvalue(res, i, c);
+}
+
+/* The same, "" for none (a part of a text arena_cat joins). */
+static const char *
+col_text(PGresult *res, int i, const char *name)
+{
+	const char *v = col(res, i, name);
+
+	return v != NULL ? v : "";
 }
 
 /*
@@ -725,11 +734,11 @@ trend(struct req *req, struct run *run, struct tpl_dict *d)
 		if (i % every == 0)
 			tpl_show(p, "TICK");
 		label = col(res, i, "label");
-		tpl_set(p, "title", arena_printf(req->a, "%s: 拨打号码 %s, 接通号码 %s, "
-		    "接通率 %s, 通话记录 %s, A类意向 %s, B类意向 %s", label,
-		    col(res, i, "dialled"), col(res, i, "answered"),
-		    rate != NULL ? arena_printf(req->a, "%s%%", rate) : "-",
-		    col(res, i, "calls"), col(res, i, "a_count"), col(res, i, "b_count")));
+		tpl_set(p, "title", arena_cat(req->a, label != NULL ? label : "", ": 拨打号码 ",
+		    col_text(res, i, "dialled"), ", 接通号码 ", col_text(res, i, "answered"),
+		    ", 接通率 ", rate != NULL ? rate : "-", rate != NULL ? "%" : "",
+		    ", 通话记录 ", col_text(res, i, "calls"), ", A类意向 ", col_text(res, i, "a_count"),
+		    ", B类意向 ", col_text(res, i, "b_count"), NULL));
 		/* The start page of the point: the same page over its day or hour. */
 		tpl_set(p, "query", run_query(req, run, NULL, col(res, i, "lo"),
 		    col(res, i, "hi")));
@@ -757,9 +766,8 @@ trend(struct req *req, struct run *run, struct tpl_dict *d)
 			tpl_set_1(t, "vy", trend_lines[k].below && y + 13 < base - 2 ?
 			    y + 13 : y - 5);
 			tpl_set(t, "value", PQgetvalue(res, i, c));
-			tpl_set(t, "title", arena_printf(req->a, "%s %s %s",
-			    col(res, i, "label"), trend_lines[k].name,
-			    PQgetvalue(res, i, c)));
+			tpl_set(t, "title", arena_cat(req->a, col_text(res, i, "label"), " ",
+			    trend_lines[k].name, " ", PQgetvalue(res, i, c), NULL));
 			/* A 0 is on the axis (and in the title): no row of 0s along it. */
 			if (n <= TREND_ALL && v > 0)
 				tpl_show(t, "VALUE");
