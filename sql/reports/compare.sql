@@ -36,7 +36,10 @@ lv AS (
                      FROM records r
                     WHERE r.user_id = $1::uuid AND r.task_id = c.task_id AND r.level_id = l.id
                       AND r.calldate >= $2::timestamptz
-                      AND r.calldate < $3::timestamptz + interval '1 second') END AS n) n
+                      AND r.calldate < $3::timestamptz + interval '1 second') END AS n
+      -- (OFFSET 0: n is computed once; pulled up into the query above, the subquery was
+      -- run for each of its three uses.)
+      OFFSET 0) n
    WHERE NOT c.is_total
    GROUP BY c.task_id),
 st AS (
