@@ -143,6 +143,8 @@ report_json(struct json *j, const struct report *r)
 	json_key(j, "needs_row");
 	json_boolean(j, report_needs_row(r));
 	key_str(j, "sql", r->sql);
+	/* A page past the first: the same parameters and rows as sql. */
+	key_str(j, "deep_sql", r->deep_sql);
 	key_str(j, "count_sql", r->count_sql);
 	key_str(j, "page_sql", r->page_sql);
 	key_str(j, "page_key", r->page_key);

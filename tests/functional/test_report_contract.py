@@ -159,7 +159,7 @@ def statements():
     """(report, kind, text) of every statement a report can run; kind "sql sort=CODE,DIR"
     is sql with its order replaced as report.c does for sort= and dir=."""
     for r in REPORTS:
-        for kind in ("sql", "count_sql", "page_sql"):
+        for kind in ("sql", "deep_sql", "count_sql", "page_sql"):
             if r[kind]:
                 yield pytest.param(r, kind, r[kind], id=f"{r['name']}.{kind}")
         for p in r["parts"]:
@@ -169,6 +169,10 @@ def statements():
                 yield pytest.param(r, f"sql sort={s['code']},{d}",
                                    r["sql"].replace(r["order_by"], s[d]),
                                    id=f"{r['name']}.sql-sort-{s['code']}-{d}")
+                if r["deep_sql"]:
+                    yield pytest.param(r, f"deep_sql sort={s['code']},{d}",
+                                       r["deep_sql"].replace(r["order_by"], s[d]),
+                                       id=f"{r['name']}.deep_sql-sort-{s['code']}-{d}")
 
 
 @pytest.fixture(scope="module")
@@ -295,6 +299,9 @@ def test_statement(conn, r, kind, text):
     bad = check_params(r, kind, params) + check_num_nulls(r, text)
     if kind.startswith("sql"):
         bad += check_columns(r, cols)
+    if kind.startswith("deep_sql"):
+        # A page past the first: page 1's parameters, columns, LIMIT and OFFSET.
+        bad += check_columns(r, cols) + check_limit(r, kind, text)
     if part_of(r, kind) is not None:
         bad += check_columns(r, cols, part_of(r, kind)["columns"])
         if r["paged"]:
@@ -341,6 +348,8 @@ def test_table(r):
             bad.append("the field dir (F_NOSQL) must take asc and desc")
         if not r["order_by"] or r["order_by"] not in r["sql"]:
             bad.append(f"order_by {r['order_by']!r} is not in sql: sort= answers 500")
+        if r["deep_sql"] and (not r["order_by"] or r["order_by"] not in r["deep_sql"]):
+            bad.append(f"order_by {r['order_by']!r} is not in deep_sql: sort= answers 500 past page 1")
     if bad:
         pytest.fail(f"report {r['name']}:\n  " + "\n  ".join(bad), pytrace=False)
 
