@@ -209,7 +209,8 @@ static const char *const cred_kinds[DB_CRED__MAX] = {
 static const char begin_select[] =
     "SELECT set_config('callreport.tenant', coalesce(a.tenant::text, ''), true), "
     "set_config('TimeZone', $1, true), set_config('plan_cache_mode', $2, true), "
-    "a.version, a.name FROM callreport_begin($3, $4) a";
+    "a.version, a.name, set_config('callreport.json', $5, true) "
+    "FROM callreport_begin($3, $4) a";
 #define BEGIN_QS	3	/* BEGIN, SET LOCAL, begin_select */
 
 /* Returns the remembered guess for a credential, or NULL. */
@@ -612,7 +613,7 @@ static enum db_err
 batch(struct db *d, struct db_q *q, int nq, bool end, char *got)
 {
 	struct db_q all[BEGIN_QS + DB_BATCH + 1];
-	const char *bp[4];
+	const char *bp[5];
 	bool begun = d->pending;
 	int n = 0, i, first;
 	enum db_err e;
@@ -625,9 +626,10 @@ batch(struct db *d, struct db_q *q, int nq, bool end, char *got)
 		bp[1] = d->prepare ? "force_generic_plan" : "auto";
 		bp[2] = cred_kinds[d->pend_kind];
 		bp[3] = d->pend_credp;
+		bp[4] = d->no_json ? "off" : "on";
 		all[n++] = (struct db_q){ "BEGIN", 0, NULL, NULL };
 		all[n++] = (struct db_q){ d->begin_set, 0, NULL, NULL };
-		all[n++] = (struct db_q){ begin_select, 4, bp, NULL };
+		all[n++] = (struct db_q){ begin_select, 5, bp, NULL };
 		d->pending = false;
 	}
 	first = n;

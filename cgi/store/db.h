@@ -67,6 +67,12 @@ struct db {
 	char		 version[24];	/* the tenant's data version, for ETags */
 	char		 tenant_name[130];	/* the tenant's name, for the pages */
 	char		 begin_set[192];	/* the timeouts and no JIT, for the transaction */
+	/*
+	 * The answer is no JSON (HTML, XLSX, CSV): the next begin sets
+	 * callreport.json off, and statements leave out the work of the
+	 * columns only JSON shows (callreport_json(), sql/schema.sql).
+	 */
+	bool		 no_json;
 	/* A begin deferred to go with the first statements (see db_begin). */
 	bool		 pending;
 	bool		 stale;		/* a batch answered DB_STALE */

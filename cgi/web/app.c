@@ -184,6 +184,8 @@ authenticate(struct req *req, const struct route *rt)
 	defer = (rt->report >= 0 || (rt->flags & R_READ)) &&
 	    !(rt->flags & R_WRITE) && !req->no_defer &&
 	    req_env(req, "HTTP_IF_NONE_MATCH") == NULL;
+	/* A page or a file: no work for the columns only JSON shows. */
+	req->db->no_json = req->fmt != FMT_JSON;
 	if ((e = db_begin(req->db, kind, cred, req->tenant, defer)) != DB_OK)
 		return req_db_fail(req, e);
 	if (req->tenant[0] == '\0' && kind != DB_CRED_NONE &&

@@ -1,5 +1,7 @@
 -- done_phones.joins: what the columns of done_phones.select join to a page's records r: labels,
 -- regions, tags and their groups; then the page's order (done_phones.sql says why each is so).
+-- The tags and groups as JSON objects only for a JSON answer (callreport_json(): a page or
+-- a workbook shows their names, tags_text and tag_groups_text; sql/schema.sql).
   LEFT JOIN levels l ON l.id = r.level_id AND l.user_id = $1::uuid
   LEFT JOIN regions c ON c.id = r.city_id AND c.user_id = $1::uuid
   LEFT JOIN regions p ON p.id = r.province_id AND p.user_id = $1::uuid
@@ -29,14 +31,15 @@
                          FROM tag_group_tags gt
                          JOIN tag_groups g ON g.id = gt.tag_group_id AND g.user_id = $1::uuid
                         WHERE gt.tag_id = t.id AND gt.user_id = $1::uuid))
-                     ORDER BY rt.created_at, t.created_at, t.id), '[]') AS tags,
+                     ORDER BY rt.created_at, t.created_at, t.id)
+                 FILTER (WHERE callreport_json()), '[]') AS tags,
                string_agg(t.name, '、' ORDER BY rt.created_at, t.created_at, t.id) AS tags_text
           FROM record_tags rt
           JOIN tags t ON t.id = rt.tag_id AND t.user_id = $1::uuid
          WHERE rt.record_id = r.id AND rt.user_id = $1::uuid) rtags
   CROSS JOIN LATERAL (
-        SELECT coalesce(json_agg(callreport_tag_group_json(g)
-                 ORDER BY g.created_at, g.id), '[]') AS tag_groups,
+        SELECT coalesce(json_agg(callreport_tag_group_json(g) ORDER BY g.created_at, g.id)
+                 FILTER (WHERE callreport_json()), '[]') AS tag_groups,
                string_agg(g.name, '、' ORDER BY g.created_at, g.id) AS tag_groups_text
           FROM tag_groups g
          WHERE g.user_id = $1::uuid
