@@ -346,6 +346,8 @@ def test_start_page(big, generic):
         found = no_seq_scan(explain(big, "compare", [big["tenant"]] + params + ["{" + ",".join(tasks) + "}"],
                                     generic), what)
         assert any(s[1] == "call_histories" for s in found), (what, found)
+        # Its levels and results of whole days from an index alone.
+        assert ("Index Only Scan", "rollup_counts", "rollup_counts_compare") in found, (what, found)
 
 
 @pytest.mark.parametrize("generic", MODES)
