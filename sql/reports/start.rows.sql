@@ -19,7 +19,7 @@ WITH d AS (
          sum(u.calls) AS calls, sum(u.a_count) AS a_count, sum(u.b_count) AS b_count,
          sum(u.bill_sum) AS bill_sum, sum(u.bill_n) AS bill_n
     FROM (
-      SELECT d.task_id, d.day >= $2::timestamptz::date AS cur,
+      SELECT d.task_id, d.day >= (SELECT $2::timestamptz::date) AS cur,
              d.dialled - d.redialled AS dialled, d.answered - d.reanswered AS answered,
              d.calls, d.a_count, d.b_count, d.bill_sum, d.bill_n
         FROM rollup_days d
