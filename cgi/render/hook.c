@@ -683,7 +683,7 @@ trend(struct req *req, struct run *run, struct tpl_dict *d)
 	struct tpl_dict *p, *l, *t;
 	struct buf pts = {0};
 	char num[NUM_TENTHS];
-	const char *label, *rate;
+	const char *rate;
 	double pw, x, y, base = TREND_TOP + TREND_PH;
 	long max = 0, v, step, top;
 	int n, i, c, every, ci[TREND_LINES];
@@ -733,8 +733,7 @@ trend(struct req *req, struct run *run, struct tpl_dict *d)
 		tpl_set_1(p, "bw", pw / n);
 		if (i % every == 0)
 			tpl_show(p, "TICK");
-		label = col(res, i, "label");
-		tpl_set(p, "title", arena_cat(req->a, label != NULL ? label : "", ": 拨打号码 ",
+		tpl_set(p, "title", arena_cat(req->a, col_text(res, i, "label"), ": 拨打号码 ",
 		    col_text(res, i, "dialled"), ", 接通号码 ", col_text(res, i, "answered"),
 		    ", 接通率 ", rate != NULL ? rate : "-", rate != NULL ? "%" : "",
 		    ", 通话记录 ", col_text(res, i, "calls"), ", A类意向 ", col_text(res, i, "a_count"),

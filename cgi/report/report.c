@@ -591,7 +591,15 @@ report_serve(struct req *req, const struct report *r)
 		if (!(r->fields[i].flags & F_NOSQL))
 			run.params[run.nparams++] =
 			    run.pv[i].set ? run.pv[i].text : NULL;
-	if ((run.sql = report_order_sql(req, r, r->sql, run.pv)) == NULL) {
+	ip = REPORT_FIELD(r, "page");
+	ipp = REPORT_FIELD(r, "per_page");
+	run.page = ip >= 0 ? run.pv[ip].i : 1;
+	run.per_page = ipp >= 0 && run.pv[ipp].set ? run.pv[ipp].i : 15;
+	if (req->cfg->max_offset > 0)
+		run.page_max = req->cfg->max_offset / run.per_page + 1;
+	/* A page that skips rows finds them by their keys first (deep_sql); a file reads sql. */
+	if ((run.sql = report_order_sql(req, r, r->deep_sql != NULL && run.page > 1 &&
+	    !renderers[req->fmt].whole ? r->deep_sql : r->sql, run.pv)) == NULL) {
 		req_error(req, 500, "internal error");
 		return 500;
 	}
@@ -610,13 +618,6 @@ report_serve(struct req *req, const struct report *r)
 		req->status = 304;
 		return validator(req, r, 304, false);
 	}
-
-	ip = REPORT_FIELD(r, "page");
-	ipp = REPORT_FIELD(r, "per_page");
-	run.page = ip >= 0 ? run.pv[ip].i : 1;
-	run.per_page = ipp >= 0 && run.pv[ipp].set ? run.pv[ipp].i : 15;
-	if (req->cfg->max_offset > 0)
-		run.page_max = req->cfg->max_offset / run.per_page + 1;
 
 	if (renderers[req->fmt].whole) {
 		const char *bad;
@@ -720,12 +721,6 @@ report_serve(struct req *req, const struct report *r)
 		    "%ld rows); narrow the filters, or take the whole selection "
 		    "as format=xlsx or format=csv", run.page_max, run.per_page,
 		    req->cfg->max_offset));
-	/* A page that skips rows finds them by their keys first (deep_sql). */
-	if (r->deep_sql != NULL && run.page > 1 &&
-	    (run.sql = report_order_sql(req, r, r->deep_sql, run.pv)) == NULL) {
-		req_error(req, 500, "internal error");
-		return 500;
-	}
 	if (ahead && run.page > run.last_page)
 		run.rows = PQmakeEmptyPGresult(NULL, PGRES_TUPLES_OK);
 	else
