@@ -610,6 +610,85 @@ CREATE INDEX IF NOT EXISTS rollup_days_cover ON rollup_days (user_id, day)
   INCLUDE (task_id, dialled, redialled, answered, reanswered, calls, a_count, b_count,
            bill_sum, bill_n);
 
+-- rollup_months and rollup_tenant_days: rollup_days added up by the zone's month (the
+-- month's first day) per task, and by day over the tenant's tasks; made again from
+-- rollup_days for the months and days a write touched (callreport_rollup_derive), so they
+-- are rollup_days' sums, row for row. A long period reads its whole months from the first
+-- (start.rows.sql: 365 days of the year of demo data, 10,793 day rows for some 1,500) and
+-- the tenant's trend its days from the second (start_trend.sql: 365 rows, not 10,793).
+-- Figures and types as rollup_days' (dialled less redialled is the month's numbers less
+-- those dialled on an earlier day too, as for a day).
+CREATE TABLE IF NOT EXISTS rollup_months (
+  user_id    uuid NOT NULL REFERENCES tenants(id),
+  task_id    uuid NOT NULL REFERENCES tasks(uuid) ON DELETE CASCADE,
+  month      date NOT NULL,
+  attempts   integer NOT NULL,
+  connected  integer NOT NULL,
+  dialled    integer NOT NULL,
+  answered   integer NOT NULL,
+  calls      integer NOT NULL,
+  a_count    integer NOT NULL,
+  b_count    integer NOT NULL,
+  bill_sum   bigint NOT NULL,
+  bill_n     integer NOT NULL,
+  redialled  integer NOT NULL,
+  reanswered integer NOT NULL,
+  rounds_sum bigint NOT NULL,
+  rounds_n   integer NOT NULL,
+  score_sum  bigint NOT NULL,
+  PRIMARY KEY (user_id, month, task_id)
+);
+CREATE TABLE IF NOT EXISTS rollup_tenant_days (
+  user_id    uuid NOT NULL REFERENCES tenants(id),
+  day        date NOT NULL,
+  attempts   integer NOT NULL,
+  connected  integer NOT NULL,
+  dialled    integer NOT NULL,
+  answered   integer NOT NULL,
+  calls      integer NOT NULL,
+  a_count    integer NOT NULL,
+  b_count    integer NOT NULL,
+  bill_sum   bigint NOT NULL,
+  bill_n     integer NOT NULL,
+  redialled  integer NOT NULL,
+  reanswered integer NOT NULL,
+  rounds_sum bigint NOT NULL,
+  rounds_n   integer NOT NULL,
+  score_sum  bigint NOT NULL,
+  PRIMARY KEY (user_id, day)
+);
+
+-- An upgrade from a schema without them fills them once.
+INSERT INTO rollup_months (user_id, task_id, month, attempts, connected, dialled, answered,
+       calls, a_count, b_count, bill_sum, bill_n, redialled, reanswered, rounds_sum, rounds_n,
+       score_sum)
+SELECT user_id, task_id, date_trunc('month', day::timestamp)::date, sum(attempts),
+       sum(connected), sum(dialled), sum(answered), sum(calls), sum(a_count), sum(b_count),
+       sum(bill_sum), sum(bill_n), sum(redialled), sum(reanswered), sum(rounds_sum),
+       sum(rounds_n), sum(score_sum)
+  FROM rollup_days
+ WHERE NOT EXISTS (SELECT FROM rollup_months)
+ GROUP BY 1, 2, 3;
+INSERT INTO rollup_tenant_days (user_id, day, attempts, connected, dialled, answered, calls,
+       a_count, b_count, bill_sum, bill_n, redialled, reanswered, rounds_sum, rounds_n,
+       score_sum)
+SELECT user_id, day, sum(attempts), sum(connected), sum(dialled), sum(answered), sum(calls),
+       sum(a_count), sum(b_count), sum(bill_sum), sum(bill_n), sum(redialled),
+       sum(reanswered), sum(rounds_sum), sum(rounds_n), sum(score_sum)
+  FROM rollup_days
+ WHERE NOT EXISTS (SELECT FROM rollup_tenant_days)
+ GROUP BY 1, 2;
+
+-- The whole months of a period of days [a, b] are those from callreport_month_from(a), the
+-- first 1st on or after a, to before callreport_month_to(b), the 1st of b + 1's month (none
+-- when the second is not after the first). Inlined where used (no FROM).
+CREATE OR REPLACE FUNCTION callreport_month_from(a date) RETURNS date
+  LANGUAGE sql IMMUTABLE
+  AS $$ SELECT (date_trunc('month', (a - 1)::timestamp) + interval '1 month')::date $$;
+CREATE OR REPLACE FUNCTION callreport_month_to(b date) RETURNS date
+  LANGUAGE sql IMMUTABLE
+  AS $$ SELECT date_trunc('month', (b + 1)::timestamp)::date $$;
+
 -- rollup_repeats: the numbers of a task dialled (answered: answered) on day whose previous
 -- such day was prev_day. The numbers of a period of days [s, e] are its days' dialled less
 -- their redialled, plus the repeats of days from s whose prev_day is before s (at most
@@ -797,6 +876,9 @@ BEGIN
   CREATE TEMP TABLE rollup_delta_tpc (task_id uuid, province_id int, total bigint,
     dialled bigint, connected bigint) ON COMMIT DROP;
   CREATE TEMP TABLE rollup_delta_trc (task_id uuid, n bigint) ON COMMIT DROP;
+  -- The tasks' days whose month (rollup_months) and day (rollup_tenant_days) are made
+  -- again (callreport_rollup_derive).
+  CREATE TEMP TABLE rollup_derive_keys (task_id uuid, day date) ON COMMIT DROP;
 END $$;
 
 -- Adds sgn (1 or -1) times the parts of the numbers and records of rollup_touch to the
@@ -1093,6 +1175,49 @@ BEGIN
   TRUNCATE rollup_number_days;
 END $$;
 
+-- Makes rollup_months and rollup_tenant_days again from rollup_days (already merged) for the
+-- months and days a write touched: those of its parts (rollup_delta_days) and of the rows a
+-- recount of some tasks took away (rollup_derive_keys, filled by callreport_rollup); a
+-- month or day left without a row of rollup_days goes.
+CREATE OR REPLACE FUNCTION callreport_rollup_derive(tenant uuid)
+  RETURNS void
+  LANGUAGE plpgsql
+  AS $$
+BEGIN
+  INSERT INTO rollup_derive_keys (task_id, day) SELECT DISTINCT d.task_id, d.day
+    FROM rollup_delta_days d;
+  DELETE FROM rollup_months x
+   USING (SELECT DISTINCT k.task_id, date_trunc('month', k.day::timestamp)::date AS month
+            FROM rollup_derive_keys k) k
+   WHERE x.user_id = tenant AND x.task_id = k.task_id AND x.month = k.month;
+  INSERT INTO rollup_months (user_id, task_id, month, attempts, connected, dialled, answered,
+         calls, a_count, b_count, bill_sum, bill_n, redialled, reanswered, rounds_sum,
+         rounds_n, score_sum)
+  SELECT tenant, d.task_id, k.month, sum(d.attempts), sum(d.connected), sum(d.dialled),
+         sum(d.answered), sum(d.calls), sum(d.a_count), sum(d.b_count), sum(d.bill_sum),
+         sum(d.bill_n), sum(d.redialled), sum(d.reanswered), sum(d.rounds_sum),
+         sum(d.rounds_n), sum(d.score_sum)
+    FROM (SELECT DISTINCT k.task_id, date_trunc('month', k.day::timestamp)::date AS month
+            FROM rollup_derive_keys k) k
+    JOIN rollup_days d ON d.task_id = k.task_id AND d.day >= k.month
+     AND d.day < (k.month + interval '1 month')::date AND d.user_id = tenant
+   GROUP BY d.task_id, k.month;
+  DELETE FROM rollup_tenant_days x
+   USING (SELECT DISTINCT k.day FROM rollup_derive_keys k) k
+   WHERE x.user_id = tenant AND x.day = k.day;
+  INSERT INTO rollup_tenant_days (user_id, day, attempts, connected, dialled, answered, calls,
+         a_count, b_count, bill_sum, bill_n, redialled, reanswered, rounds_sum, rounds_n,
+         score_sum)
+  SELECT tenant, d.day, sum(d.attempts), sum(d.connected), sum(d.dialled), sum(d.answered),
+         sum(d.calls), sum(d.a_count), sum(d.b_count), sum(d.bill_sum), sum(d.bill_n),
+         sum(d.redialled), sum(d.reanswered), sum(d.rounds_sum), sum(d.rounds_n),
+         sum(d.score_sum)
+    FROM rollup_days d
+   WHERE d.user_id = tenant AND d.day IN (SELECT k.day FROM rollup_derive_keys k)
+   GROUP BY d.day;
+  TRUNCATE rollup_derive_keys;
+END $$;
+
 -- Adds the parts gathered (rollup_delta_*) to the tenant's rollups, each key once; a row
 -- whose figures all come to nothing goes (a full recount makes no row for it), and keys
 -- whose parts cancel out are not written. max_gap: exact, read from every repeat, when
@@ -1120,6 +1245,7 @@ BEGIN
   PERFORM callreport_merge_parts(tenant, 'rollup_number_repeats',
     'rollup_delta_number_repeats', '{task_id,dim,day,code,answered,prev_day}', '{n}',
     'task_id, dim, day, code, answered, prev_day', 'x.n = 0');
+  PERFORM callreport_rollup_derive(tenant);
 
   UPDATE rollup_zones z
      SET max_gap = CASE WHEN exact
@@ -1185,6 +1311,15 @@ BEGIN
       rollup_delta_counts, rollup_delta_numbers, rollup_delta_number_repeats;
     DELETE FROM rollup_hours x
      WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids));
+    -- The months and days of the tenant made again: whole, or those the tasks had.
+    IF task_ids IS NULL THEN
+      DELETE FROM rollup_months x WHERE x.user_id = tenant;
+      DELETE FROM rollup_tenant_days x WHERE x.user_id = tenant;
+    ELSE
+      INSERT INTO rollup_derive_keys (task_id, day)
+      SELECT x.task_id, x.day FROM rollup_days x
+       WHERE x.user_id = tenant AND x.task_id = ANY (task_ids);
+    END IF;
     DELETE FROM rollup_days x
      WHERE x.user_id = tenant AND (task_ids IS NULL OR x.task_id = ANY (task_ids));
     DELETE FROM rollup_repeats x
@@ -1367,6 +1502,7 @@ BEGIN
       'groups','utterances','tasks','numbers','call_histories','records','record_tags',
       'record_details','record_detail_tags','task_number_counts','task_record_counts',
       'task_overview','thresholds','rollup_hours','rollup_days','rollup_repeats',
+      'rollup_months','rollup_tenant_days',
       'rollup_counts','rollup_zones','rollup_numbers','rollup_number_repeats',
       'task_province_counts'] LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
@@ -1382,7 +1518,8 @@ GRANT EXECUTE ON FUNCTION callreport_tenant(), callreport_json(), callreport_lab
   callreport_ts(timestamptz), callreport_mark(numeric, numeric, numeric, numeric),
   callreport_thresholds(uuid), callreport_rollup_days(uuid, timestamptz, timestamptz,
     timestamptz), callreport_rollup_span(uuid, timestamptz, timestamptz),
-  callreport_bill_bands(), callreport_dropoff(uuid, uuid),
+  callreport_bill_bands(), callreport_dropoff(uuid, uuid), callreport_month_from(date),
+  callreport_month_to(date),
   callreport_rollup_counts(uuid, uuid, text, timestamptz, timestamptz)
   TO callreport_web;
 

@@ -3,7 +3,7 @@
 -- given, then the totals row; no order. $1 tenant, $2 start_at, $3 end_at,
 -- $4 prev_start_at, $5 prev_end_at, $6 the tasks (uuid[], NULL: all).
 --
--- From the rollups (rollup_days, rollup_repeats; sql/schema.sql) when the two periods are
+-- From the rollups (rollup_days, rollup_months, rollup_repeats; sql/schema.sql) when the two periods are
 -- whole days of the rollups' zone (callreport_rollup_days), else from the raw rows: the
 -- same figures either way (tests/functional/test_rollups.py). Each part is gated by a
 -- condition on the parameters alone, so only one of them runs.
@@ -11,24 +11,48 @@
 -- days' sums, the numbers less those dialled (answered) on an earlier day too, plus those
 -- of them whose earlier day is before the period: within max_gap days of its start
 -- (rollup_zones), so that a number dialled on several days of a period counts once, on its
--- first day in it. One aggregate over both parts (no join: a generic plan cannot misjudge
--- one).
-WITH d AS (
+-- first day in it. A period's whole months are read from rollup_months, its other days
+-- from rollup_days (b: per period, its whole months [mlo, mhi) and its days [lo, hi)). One
+-- aggregate over every part (no join: a generic plan cannot misjudge one).
+WITH b AS (
+  SELECT v.cur, v.lo, v.hi, callreport_month_from(v.lo) AS mlo,
+         greatest(callreport_month_from(v.lo), callreport_month_to(v.hi - 1)) AS mhi
+    FROM (VALUES (true, $2::timestamptz::date, $3::timestamptz::date + 1),
+                 (false, $4::timestamptz::date, $2::timestamptz::date)) v(cur, lo, hi)),
+d AS (
   SELECT u.task_id, u.cur,
          sum(u.dialled) AS dialled, sum(u.answered) AS answered,
          sum(u.calls) AS calls, sum(u.a_count) AS a_count, sum(u.b_count) AS b_count,
          sum(u.bill_sum) AS bill_sum, sum(u.bill_n) AS bill_n
     FROM (
-      SELECT d.task_id, d.day >= (SELECT $2::timestamptz::date) AS cur,
+      -- The days before a period's first whole month, and from the end of its last.
+      SELECT d.task_id, r.cur,
              d.dialled - d.redialled AS dialled, d.answered - d.reanswered AS answered,
              d.calls, d.a_count, d.b_count, d.bill_sum, d.bill_n
-        FROM rollup_days d
+        FROM (SELECT b.cur, b.lo, least(b.mlo, b.hi) AS hi FROM b
+              UNION ALL
+              SELECT b.cur, b.mhi, b.hi FROM b) r
+        -- (A lateral scan a range, by the index: OFFSET 0 keeps it one; joined, the generic
+        -- plan read the whole table.)
+        CROSS JOIN LATERAL (
+          SELECT d.* FROM rollup_days d
+           WHERE d.user_id = $1::uuid AND d.day >= r.lo AND d.day < r.hi
+             AND ($6::uuid[] IS NULL OR d.task_id = ANY ($6::uuid[]))
+          OFFSET 0) d
        WHERE callreport_rollup_days($1::uuid, $4::timestamptz, $2::timestamptz,
                                     $3::timestamptz)
-         AND d.user_id = $1::uuid
-         AND ($6::uuid[] IS NULL OR d.task_id = ANY ($6::uuid[]))
-         AND d.day >= $4::timestamptz::date
-         AND d.day <= $3::timestamptz::date
+      UNION ALL
+      SELECT m.task_id, b.cur,
+             m.dialled - m.redialled, m.answered - m.reanswered,
+             m.calls, m.a_count, m.b_count, m.bill_sum, m.bill_n
+        FROM b
+        CROSS JOIN LATERAL (
+          SELECT m.* FROM rollup_months m
+           WHERE m.user_id = $1::uuid AND m.month >= b.mlo AND m.month < b.mhi
+             AND ($6::uuid[] IS NULL OR m.task_id = ANY ($6::uuid[]))
+          OFFSET 0) m
+       WHERE callreport_rollup_days($1::uuid, $4::timestamptz, $2::timestamptz,
+                                    $3::timestamptz)
       UNION ALL
       -- The repeats across the start of each period, one part a period: bounds written
       -- on the parameters alone keep the index on day (one part over a VALUES list of
@@ -95,24 +119,37 @@ r AS (
      AND NOT callreport_rollup_days($1::uuid, $4::timestamptz, $2::timestamptz,
                                 $3::timestamptz)
    GROUP BY 1, 2),
--- Per task of either period: its figures now (c_) and before (p_).
+-- Per task of either period: its figures now (c_) and before (p_); active, with a row in
+-- the period. One aggregate over h, r and the tasks asked for (not four joins: an eighth of
+-- the statement over 365 days); max, of the one row of h and of r a task and period.
 f AS (
-  SELECT k.task_id,
-         coalesce(hc.dialled, 0) AS c_dialled, coalesce(hc.answered, 0) AS c_answered,
-         coalesce(rc.calls, 0) AS c_calls, coalesce(rc.a_count, 0) AS c_a,
-         coalesce(rc.b_count, 0) AS c_b, coalesce(rc.bill_sum, 0) AS c_bill_sum,
-         coalesce(rc.bill_n, 0) AS c_bill_n,
-         coalesce(hp.dialled, 0) AS p_dialled, coalesce(hp.answered, 0) AS p_answered,
-         coalesce(rp.calls, 0) AS p_calls, coalesce(rp.a_count, 0) AS p_a,
-         coalesce(rp.b_count, 0) AS p_b, coalesce(rp.bill_sum, 0) AS p_bill_sum,
-         coalesce(rp.bill_n, 0) AS p_bill_n,
-         hc.task_id IS NOT NULL OR rc.task_id IS NOT NULL AS active
-    FROM (SELECT task_id FROM h UNION SELECT task_id FROM r
-          UNION SELECT unnest($6::uuid[])) k
-    LEFT JOIN h hc ON hc.task_id = k.task_id AND hc.cur
-    LEFT JOIN h hp ON hp.task_id = k.task_id AND NOT hp.cur
-    LEFT JOIN r rc ON rc.task_id = k.task_id AND rc.cur
-    LEFT JOIN r rp ON rp.task_id = k.task_id AND NOT rp.cur),
+  SELECT u.task_id,
+         coalesce(max(u.dialled) FILTER (WHERE u.cur), 0) AS c_dialled,
+         coalesce(max(u.answered) FILTER (WHERE u.cur), 0) AS c_answered,
+         coalesce(max(u.calls) FILTER (WHERE u.cur), 0) AS c_calls,
+         coalesce(max(u.a_count) FILTER (WHERE u.cur), 0) AS c_a,
+         coalesce(max(u.b_count) FILTER (WHERE u.cur), 0) AS c_b,
+         coalesce(max(u.bill_sum) FILTER (WHERE u.cur), 0) AS c_bill_sum,
+         coalesce(max(u.bill_n) FILTER (WHERE u.cur), 0) AS c_bill_n,
+         coalesce(max(u.dialled) FILTER (WHERE NOT u.cur), 0) AS p_dialled,
+         coalesce(max(u.answered) FILTER (WHERE NOT u.cur), 0) AS p_answered,
+         coalesce(max(u.calls) FILTER (WHERE NOT u.cur), 0) AS p_calls,
+         coalesce(max(u.a_count) FILTER (WHERE NOT u.cur), 0) AS p_a,
+         coalesce(max(u.b_count) FILTER (WHERE NOT u.cur), 0) AS p_b,
+         coalesce(max(u.bill_sum) FILTER (WHERE NOT u.cur), 0) AS p_bill_sum,
+         coalesce(max(u.bill_n) FILTER (WHERE NOT u.cur), 0) AS p_bill_n,
+         coalesce(bool_or(u.cur), false) AS active
+    FROM (SELECT h.task_id, h.cur, h.dialled, h.answered, NULL::bigint AS calls,
+                 NULL::bigint AS a_count, NULL::bigint AS b_count,
+                 NULL::numeric AS bill_sum, NULL::bigint AS bill_n
+            FROM h
+          UNION ALL
+          SELECT r.task_id, r.cur, NULL, NULL, r.calls, r.a_count, r.b_count, r.bill_sum,
+                 r.bill_n
+            FROM r
+          UNION ALL
+          SELECT unnest($6::uuid[]), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL) u
+   GROUP BY u.task_id),
 t AS (
   SELECT f.task_id, tk.name, false AS is_total,
          f.c_dialled, f.c_answered, f.c_calls, f.c_a, f.c_b, f.c_bill_sum, f.c_bill_n,
@@ -141,7 +178,8 @@ x AS (
          round(t.p_bill_sum / nullif(t.p_bill_n, 0) / 1000.0, 1) AS p_avg_bill
     FROM t),
 -- The tenant's thresholds (percent of the previous period's figure; the defaults for
--- a metric it has not set come from callreport_thresholds).
+-- a metric it has not set come from callreport_thresholds), and the periods as text, once
+-- (not a row: 4 to_char a row were a tenth of the start page's statement over 365 days).
 th AS (
   SELECT max(d.below) FILTER (WHERE d.metric = 'connect_rate') AS rate_lo,
          max(d.above) FILTER (WHERE d.metric = 'connect_rate') AS rate_hi,
@@ -152,7 +190,11 @@ th AS (
          max(d.below) FILTER (WHERE d.metric = 'b_rate') AS b_lo,
          max(d.above) FILTER (WHERE d.metric = 'b_rate') AS b_hi,
          max(d.below) FILTER (WHERE d.metric = 'avg_bill') AS bill_lo,
-         max(d.above) FILTER (WHERE d.metric = 'avg_bill') AS bill_hi
+         max(d.above) FILTER (WHERE d.metric = 'avg_bill') AS bill_hi,
+         callreport_ts($2::timestamptz) AS start_at,
+         callreport_ts($3::timestamptz) AS end_at,
+         callreport_ts($4::timestamptz) AS prev_start_at,
+         callreport_ts($5::timestamptz) AS prev_end_at
     FROM callreport_thresholds($1::uuid) d)
 SELECT x.task_id,
        x.name,
@@ -176,10 +218,10 @@ SELECT x.task_id,
        callreport_mark(x.c_b_rate, x.p_b_rate, th.b_lo, th.b_hi) AS b_rate_mark,
        callreport_mark(x.c_avg_bill, x.p_avg_bill, th.bill_lo, th.bill_hi) AS avg_bill_mark,
        x.is_total,
-       callreport_ts($2::timestamptz) AS start_at,
-       callreport_ts($3::timestamptz) AS end_at,
-       callreport_ts($4::timestamptz) AS prev_start_at,
-       callreport_ts($5::timestamptz) AS prev_end_at,
+       th.start_at,
+       th.end_at,
+       th.prev_start_at,
+       th.prev_end_at,
        -- HTML only: the changes as the page shows them (▲ up, ▼ down) and their class.
        CASE sign(x.c_rate - x.p_rate) WHEN 1 THEN 'up' WHEN -1 THEN 'down'
             WHEN 0 THEN 'flat' END AS connect_rate_trend,

@@ -18,7 +18,7 @@
 -- JSON and its workbook all read it by these columns, so its body may change (a rollup kept
 -- by the import) while its parameters and columns stay.
 --
--- A period of whole days reads the rollups (rollup_days by day, rollup_hours by hour;
+-- A period of whole days reads the rollups (rollup_tenant_days by day, rollup_hours by hour;
 -- sql/schema.sql), any other the raw tables (the indexes call_histories_user_time and
 -- records_user_calldate): the same figures (tests/functional/test_rollups.py).
 WITH u AS (
@@ -53,15 +53,13 @@ r AS (
      AND NOT callreport_rollup_days($1::uuid, $2::timestamptz, $2::timestamptz, $3::timestamptz)
    GROUP BY 1),
 x AS (
-  SELECT d.day::timestamptz AS at, sum(d.dialled) AS dialled, sum(d.answered) AS answered,
-         sum(d.calls) AS calls, sum(d.a_count) AS a_count, sum(d.b_count) AS b_count
-    FROM rollup_days d
+  SELECT d.day::timestamptz AS at, d.dialled, d.answered, d.calls, d.a_count, d.b_count
+    FROM rollup_tenant_days d
    WHERE callreport_rollup_days($1::uuid, $2::timestamptz, $2::timestamptz, $3::timestamptz)
      AND $3::timestamptz - $2::timestamptz >= interval '1 day'
      AND d.user_id = $1::uuid
      AND d.day >= $2::timestamptz::date
      AND d.day <= $3::timestamptz::date
-   GROUP BY d.day	-- (the day, not its time: one conversion a day, not a row)
   UNION ALL
   SELECT o.hour, sum(o.dialled), sum(o.answered), sum(o.calls), sum(o.a_count),
          sum(o.b_count)

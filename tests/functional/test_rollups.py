@@ -160,6 +160,43 @@ def test_whole_days_from_the_rollups_equal_the_raw_rows(db, tenant):
         assert len(check(db, tenant, start, end)) > 1
 
 
+def test_periods_of_whole_months_and_days(db, tenant):
+    """Periods with whole months (read from rollup_months) and days before and after them (from
+    rollup_days), their previous periods cut at a month too or not: the raw rows' figures."""
+    d = datetime.date
+    for start, end in ((d(2025, 12, 15), d(2026, 3, 5)),     # days, January, February, days
+                       (d(2026, 1, 1), d(2026, 2, 28)),      # two whole months, the previous none
+                       (d(2026, 1, 10), d(2026, 3, 10)),     # days, February, days
+                       (d(2025, 12, 20), d(2026, 1, 31)),    # days, January
+                       (d(2026, 2, 1), d(2026, 3, 31)),      # February, March; before: Dec 3..Jan 31
+                       (d(2025, 3, 11), d(2026, 3, 10))):    # 365 days: the whole of the data
+        assert len(check(db, tenant, start, end)) > 1, (start, end)
+    # Those months are what is read.
+    read = executed(tenant, "2025-12-15 00:00:00", "2026-03-05 23:59:59")
+    assert {"rollup_days", "rollup_months", "rollup_repeats"} <= read, read
+
+
+def test_the_tenants_trend_from_its_days(db, tenant):
+    """The trend by day (start_trend.sql, from rollup_tenant_days) over 80 days: every day the
+    raw rows' figures of the tenant."""
+    r = get("/", token=tenant["token"], params={"start_at": "2025-12-20 00:00:00",
+                                                 "end_at": "2026-03-10 23:59:59", "format": "json"})
+    assert r.status == 200, r.text[:300]
+    trend = r.json()["trend"]
+    assert len(trend) == 81 and trend[0]["label"] == "12-20" and trend[-1]["label"] == "03-10"
+    raw = {k: (int(a), int(b)) for k, a, b in query(db, """
+        SELECT to_char(h.call_time AT TIME ZONE 'Asia/Shanghai', 'MM-DD'), count(DISTINCT h.number_id),
+               count(DISTINCT h.number_id) FILTER (WHERE h.status = 1)
+          FROM call_histories h WHERE h.user_id = %s GROUP BY 1""", tenant["id"])}
+    calls = {k: int(n) for k, n in query(db, """
+        SELECT to_char(r.calldate AT TIME ZONE 'Asia/Shanghai', 'MM-DD'), count(*) FROM records r
+         WHERE r.user_id = %s GROUP BY 1""", tenant["id"])}
+    assert sum(1 for p in trend if p["calls"]) > 40
+    for p in trend:
+        assert (p["dialled"], p["answered"], p["calls"]) == \
+            raw.get(p["label"], (0, 0)) + (calls.get(p["label"], 0),), p
+
+
 def test_the_rollups_are_what_is_read(db, tenant):
     """Whole days read the rollups and no raw row; an hour reads the raw rows (the same figures,
     test_start_page)."""
@@ -225,6 +262,7 @@ def test_an_import_updates_the_rollups_of_its_tasks_only(db, tenant):
     rnd = random.Random(SEED + 4)
     for start, end in periods(rnd, 8):
         check(db, tenant, start, end)
+    assert_as_a_full_recount(tenant["id"])
 
 
 def test_transcripts_alone_recount_their_records_task(db, tenant):
@@ -451,6 +489,9 @@ ROLLUP_TABLES = {
     "rollup_counts": "task_id, dim, day, code",
     "rollup_numbers": "task_id, dim, day, code",
     "rollup_number_repeats": "task_id, dim, day, code, answered, prev_day",
+    # rollup_days added up by month and by the tenant's day (callreport_rollup_derive).
+    "rollup_months": "task_id, month",
+    "rollup_tenant_days": "day",
     # The per-task counts, kept the same way (callreport_counts_add).
     "task_number_counts": "task_id, status, operator",
     "task_province_counts": "task_id, province_id",
@@ -491,6 +532,57 @@ def assert_as_a_full_recount(tid):
     for t in ROLLUP_TABLES:
         assert kept[t] == full[t], (t, sorted(set(kept[t]) ^ set(full[t]))[:6])
     assert gap >= exact
+
+
+DERIVED = {
+    "rollup_months": ("task_id, date_trunc('month', day::timestamp)::date", "task_id, month"),
+    "rollup_tenant_days": ("day", "day"),
+}
+FIGURES = ("attempts, connected, dialled, answered, calls, a_count, b_count, bill_sum, bill_n, "
+           "redialled, reanswered, rounds_sum, rounds_n, score_sum")
+
+
+def derived_as_summed(c, tid):
+    """Whether rollup_months and rollup_tenant_days hold rollup_days added up, row for row."""
+    sums = ", ".join(f"sum({f})::bigint" for f in FIGURES.split(", "))
+    for table, (by, key) in DERIVED.items():
+        c.execute(f"SELECT {key}, {FIGURES} FROM {table} WHERE user_id = %s ORDER BY {key}", (tid,))
+        kept = c.fetchall()
+        c.execute(f"SELECT {by}, {sums} FROM rollup_days WHERE user_id = %s GROUP BY {by} "
+                  f"ORDER BY {by}", (tid,))
+        summed = c.fetchall()
+        assert kept == summed, (table, sorted(set(kept) ^ set(summed))[:4])
+        assert kept, table
+
+
+def test_a_recount_of_some_tasks_remakes_their_months_and_days(db, tenant):
+    """callreport_recount(tenant, tasks): one task's attempts and records of a day moved 40 days
+    on, that task recounted alone: the day it left (other tasks still have rows on it) and its
+    month are made again with the rest (rollup_derive_keys), as rollup_days added up."""
+    tid = tenant["id"]
+    conn = psycopg2.connect(SUPER_DSN)
+    try:
+        with conn.cursor() as c:
+            c.execute("BEGIN")
+            c.execute("SET LOCAL TimeZone = 'Asia/Shanghai'")
+            derived_as_summed(c, tid)
+            # A day with records of several tasks, and one of those tasks.
+            c.execute("""SELECT calldate::date, min(task_id::text) FROM records WHERE user_id = %s
+                          GROUP BY 1 HAVING count(DISTINCT task_id) > 1 ORDER BY count(*) DESC
+                          LIMIT 1""", (tid,))
+            day, task = c.fetchone()
+            c.execute("UPDATE call_histories SET call_time = call_time + interval '40 days' "
+                      "WHERE task_id = %s AND call_time::date = %s", (task, day))
+            c.execute("UPDATE records SET calldate = calldate + interval '40 days' "
+                      "WHERE task_id = %s AND calldate::date = %s", (task, day))
+            assert c.rowcount > 0
+            c.execute("SELECT callreport_recount(%s, ARRAY[%s]::uuid[])", (tid, task))
+            c.execute("SELECT count(*) FROM rollup_days WHERE task_id = %s AND day = %s", (task, day))
+            assert c.fetchone()[0] == 0
+            derived_as_summed(c, tid)
+            c.execute("ROLLBACK")
+    finally:
+        conn.close()
 
 
 def test_small_writes_leave_the_rollups_of_a_full_recount(db, tenant):
