@@ -44,23 +44,29 @@ set_row(struct req *req, struct tpl_dict *d, PGresult *res, int i,
 		    PQfname(res, c), PQgetisnull(res, i, c) ? "" : PQgetvalue(res, i, c));
 }
 
-/* Returns the value of column name of row i, or NULL (no column, or NULL). */
+/* Returns the value of column c of row i, or NULL (c < 0: no column; NULL). */
 static const char *
-col(PGresult *res, int i, const char *name)
+cell(PGresult *res, int i, int c)
 {
-	int c = PQfnumber(res, name);
-
 	return c < 0 || PQgetisnull(res, i, c) ? NULL : PQgetvalue(res, i, c);
 }
 
 /* The same, "" for none (a part of a text arena_cat joins). */
 static const char *
-col_text(PGresult *res, int i, const char *name)
+cell_text(PGresult *res, int i, int c)
 {
-	const char *v = col(res, i, name);
+	const char *v = cell(res, i, c);
 
 	return v != NULL ? v : "";
 }
+
+/* Returns the value of column name of row i, or NULL (no column, or NULL). */
+static const char *
+col(PGresult *res, int i, const char *name)
+{
+	return cell(res, i, PQfnumber(res, name));
+}
+
 
 /*
  * Returns 0 when the page statement gave a row (run->extra), else sets 404:
@@ -621,8 +627,8 @@ part_rows(const struct run *run, const char *key)
  * TREND_BOTTOM (the time axis' labels); a point TREND_STEP wide, the plot
  * TREND_PW_MIN to TREND_PW_MAX wide. Every point has its label and its
  * values (but 0) written while there are at most TREND_ALL points (a month
- * by day, a day by hour); beyond, every k-th label and the values in the
- * points' titles (and the table) only.
+ * by day, a day by hour); beyond, every k-th label, no dots, and the values
+ * in the points' titles (and the table) only.
  */
 #define TREND_LEFT	44
 #define TREND_RIGHT	12
@@ -673,12 +679,16 @@ nice_step(long max, int ticks)
  *
  * Sections: YTICK (y, ty, value: the value axis), POINT (x, bx, bw: the
  * point's band, TICK on the labels written, title: every figure of the
- * point), LINE (name, class, points: the polyline; DOT: cx, cy, vy, value,
- * title, VALUE on the values written).
+ * point), LINE (name, class, points: the polyline; DOT, at most TREND_ALL
+ * points: cx, cy, vy, value, title, VALUE on the values written).
  */
 static void
 trend(struct req *req, struct run *run, struct tpl_dict *d)
 {
+	/* The columns read at every point, found once (365 points a year by day). */
+	enum { LABEL, DIALLED, ANSWERED, RATE, CALLS, A_COUNT, B_COUNT, LO, HI, NCOLS };
+	static const char *const names[NCOLS] = { "label", "dialled", "answered",
+	    "connect_rate", "calls", "a_count", "b_count", "lo", "hi" };
 	PGresult *res = part_rows(run, "trend");
 	struct tpl_dict *p, *l, *t;
 	struct buf pts = {0};
@@ -686,11 +696,13 @@ trend(struct req *req, struct run *run, struct tpl_dict *d)
 	const char *rate;
 	double pw, x, y, base = TREND_TOP + TREND_PH;
 	long max = 0, v, step, top;
-	int n, i, c, every, ci[TREND_LINES];
+	int n, i, c, every, ci[TREND_LINES], at[NCOLS];
 	size_t k;
 
 	if (res == NULL)
 		return;
+	for (k = 0; k < NCOLS; k++)
+		at[k] = PQfnumber(res, names[k]);
 	n = PQntuples(res);
 	for (k = 0; k < TREND_LINES; k++) {
 		ci[k] = PQfnumber(res, trend_lines[k].key);
@@ -725,7 +737,7 @@ trend(struct req *req, struct run *run, struct tpl_dict *d)
 	for (i = 0; i < n; i++) {
 		p = tpl_section(d, "POINT");
 		set_row(req, p, res, i, "");
-		if ((rate = col(res, i, "connect_rate")) != NULL)
+		if ((rate = cell(res, i, at[RATE])) != NULL)
 			tpl_show(p, "connect_rate_set");
 		x = TREND_LEFT + pw * (i + 0.5) / n;
 		tpl_set_1(p, "x", x);
@@ -733,14 +745,15 @@ trend(struct req *req, struct run *run, struct tpl_dict *d)
 		tpl_set_1(p, "bw", pw / n);
 		if (i % every == 0)
 			tpl_show(p, "TICK");
-		tpl_set(p, "title", arena_cat(req->a, col_text(res, i, "label"), ": 拨打号码 ",
-		    col_text(res, i, "dialled"), ", 接通号码 ", col_text(res, i, "answered"),
+		tpl_set(p, "title", arena_cat(req->a, cell_text(res, i, at[LABEL]), ": 拨打号码 ",
+		    cell_text(res, i, at[DIALLED]), ", 接通号码 ", cell_text(res, i, at[ANSWERED]),
 		    ", 接通率 ", rate != NULL ? rate : "-", rate != NULL ? "%" : "",
-		    ", 通话记录 ", col_text(res, i, "calls"), ", A类意向 ", col_text(res, i, "a_count"),
-		    ", B类意向 ", col_text(res, i, "b_count"), NULL));
+		    ", 通话记录 ", cell_text(res, i, at[CALLS]), ", A类意向 ",
+		    cell_text(res, i, at[A_COUNT]), ", B类意向 ", cell_text(res, i, at[B_COUNT]),
+		    NULL));
 		/* The start page of the point: the same page over its day or hour. */
-		tpl_set(p, "query", run_query(req, run, NULL, col(res, i, "lo"),
-		    col(res, i, "hi")));
+		tpl_set(p, "query", run_query(req, run, NULL, cell(res, i, at[LO]),
+		    cell(res, i, at[HI])));
 	}
 	for (k = 0; k < TREND_LINES; k++) {
 		if ((c = ci[k]) < 0)
@@ -758,6 +771,14 @@ trend(struct req *req, struct run *run, struct tpl_dict *d)
 			buf_puts(&pts, num_tenths(num, x));
 			buf_putc(&pts, ',');
 			buf_puts(&pts, num_tenths(num, y));
+			/*
+			 * Dots only where each can be told apart (TREND_ALL points
+			 * at most): over a longer period they were a smear 3 px
+			 * apart, a fifth of the page's bytes; each point's band
+			 * and the table still say its every figure.
+			 */
+			if (n > TREND_ALL)
+				continue;
 			t = tpl_section(l, "DOT");
 			tpl_set_1(t, "cx", x);
 			tpl_set_1(t, "cy", y);
@@ -765,10 +786,10 @@ trend(struct req *req, struct run *run, struct tpl_dict *d)
 			tpl_set_1(t, "vy", trend_lines[k].below && y + 13 < base - 2 ?
 			    y + 13 : y - 5);
 			tpl_set(t, "value", PQgetvalue(res, i, c));
-			tpl_set(t, "title", arena_cat(req->a, col_text(res, i, "label"), " ",
+			tpl_set(t, "title", arena_cat(req->a, cell_text(res, i, at[LABEL]), " ",
 			    trend_lines[k].name, " ", PQgetvalue(res, i, c), NULL));
 			/* A 0 is on the axis (and in the title): no row of 0s along it. */
-			if (n <= TREND_ALL && v > 0)
+			if (v > 0)
 				tpl_show(t, "VALUE");
 		}
 		tpl_set(l, "points", pts.p ? pts.p : "");
