@@ -80,12 +80,26 @@ json_escape(struct buf *b, const char *s, size_t n)
 }
 
 void
+json_key_quote(struct buf *b, const char *k)
+{
+	buf_putc(b, '"');
+	json_escape(b, k, strlen(k));
+	buf_put(b, "\":", 2);
+}
+
+void
 json_key(struct json *j, const char *k)
 {
 	sep(j);
-	buf_putc(j->out, '"');
-	json_escape(j->out, k, strlen(k));
-	buf_put(j->out, "\":", 2);
+	json_key_quote(j->out, k);
+	j->after_key = true;
+}
+
+void
+json_key_text(struct json *j, const char *text, size_t n)
+{
+	sep(j);
+	buf_put(j->out, text, n);
 	j->after_key = true;
 }
 

@@ -22,6 +22,12 @@ void	json_obj_close(struct json *);
 void	json_arr_open(struct json *);
 void	json_arr_close(struct json *);
 void	json_key(struct json *, const char *);
+/*
+ * A key escaped once for many objects: json_key_quote appends its JSON text
+ * ("key":) to a buffer, json_key_text writes such a text as the next key.
+ */
+void	json_key_quote(struct buf *, const char *);
+void	json_key_text(struct json *, const char *, size_t);
 void	json_str(struct json *, const char *);	/* NULL writes null */
 void	json_strn(struct json *, const char *, size_t);
 void	json_int(struct json *, int64_t);

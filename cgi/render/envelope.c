@@ -36,14 +36,45 @@ envelope_column(struct json *j, const struct column *c, PGresult *res, int row,
 	}
 }
 
+/*
+ * The keys of n columns as JSON texts ("key":), escaped once for all the
+ * rows: column i's is k->b.p from k->at[i] to k->at[i + 1]. Free k->b.
+ */
+struct keys {
+	struct buf	 b;
+	size_t		*at;
+};
+
+static void
+keys_quote(struct req *req, struct keys *k, const struct column *cols, size_t n)
+{
+	size_t i;
+
+	memset(&k->b, 0, sizeof(k->b));
+	k->at = arena_alloc(req->a, (n + 1) * sizeof(*k->at));
+	for (i = 0; i < n; i++) {
+		k->at[i] = k->b.len;
+		json_key_quote(&k->b, cols[i].key);
+	}
+	k->at[n] = k->b.len;
+}
+
+static void
+key(struct json *j, const struct keys *k, size_t i)
+{
+	json_key_text(j, k->b.p + k->at[i], k->at[i + 1] - k->at[i]);
+}
+
 /* Writes the rows of a run as JSON objects of their JSON columns. */
 static void
-rows(struct json *j, struct run *run, int *colno, bool array)
+rows(struct json *j, struct req *req, struct run *run, int *colno, bool array)
 {
 	const struct report *r = run->r;
 	int n = PQntuples(run->rows), row;
+	struct keys k;
 	size_t i;
 
+	keys_quote(req, &k, r->cols, r->ncols);
 	if (array)
 		json_arr_open(j);
 	for (row = 0; row < n; row++) {
@@ -54,7 +85,7 @@ rows(struct json *j, struct run *run, int *colno, bool array)
 			if ((r->cols[i].views & OMIT_NULL) &&
 			    (colno[i] < 0 || PQgetisnull(run->rows, row, colno[i])))
 				continue;
-			json_key(j, r->cols[i].key);
+			key(j, &k, i);
 			envelope_column(j, &r->cols[i], run->rows, row, colno[i]);
 		}
 		json_obj_close(j);
@@ -63,6 +94,7 @@ rows(struct json *j, struct run *run, int *colno, bool array)
 	}
 	if (array)
 		json_arr_close(j);
+	buf_free(&k.b);
 }
 
 /*
@@ -75,6 +107,7 @@ parts(struct json *j, struct req *req, struct run *run)
 {
 	const struct report *r = run->r;
 	const struct part *p;
+	struct keys keys;
 	PGresult *res;
 	int *colno, n, row;
 	size_t k, i;
@@ -87,18 +120,20 @@ parts(struct json *j, struct req *req, struct run *run)
 		for (i = 0; i < p->ncols; i++)
 			colno[i] = res != NULL ? PQfnumber(res, p->cols[i].key) : -1;
 		json_key(j, p->key);
+		keys_quote(req, &keys, p->cols, p->ncols);
 		json_arr_open(j);
 		for (row = 0; row < n; row++) {
 			json_obj_open(j);
 			for (i = 0; i < p->ncols; i++) {
 				if (!(p->cols[i].views & VJ))
 					continue;
-				json_key(j, p->cols[i].key);
+				key(j, &keys, i);
 				envelope_column(j, &p->cols[i], res, row, colno[i]);
 			}
 			json_obj_close(j);
 		}
 		json_arr_close(j);
+		buf_free(&keys.b);
 	}
 }
 
@@ -114,11 +149,11 @@ ok_head(struct json *j, const struct report *r)
 }
 
 static void
-paged(struct json *j, struct run *run, int *colno)
+paged(struct json *j, struct req *req, struct run *run, int *colno)
 {
 	json_obj_open(j);
 	json_key(j, "data");
-	rows(j, run, colno, true);
+	rows(j, req, run, colno, true);
 	json_key(j, "total");
 	json_int(j, run->total);
 	/* A bound, not the count: there are more rows (struct report's count_paged). */
@@ -149,7 +184,7 @@ envelope_report(struct req *req, struct run *run)
 		buf_puts(&req->body_out, PQgetvalue(run->rows, 0, 0));
 		return 0;
 	case ENV_PAGE_BARE:
-		paged(&j, run, colno);
+		paged(&j, req, run, colno);
 		return 0;
 	case ENV_PAGE:
 	case ENV_OBJECT:
@@ -158,9 +193,9 @@ envelope_report(struct req *req, struct run *run)
 		ok_head(&j, r);
 		json_key(&j, "data");
 		if (r->env == ENV_PAGE)
-			paged(&j, run, colno);
+			paged(&j, req, run, colno);
 		else
-			rows(&j, run, colno, r->env == ENV_LIST);
+			rows(&j, req, run, colno, r->env == ENV_LIST);
 		/* A report's parts beside its data (the contract's keys stay first). */
 		parts(&j, req, run);
 		json_obj_close(&j);

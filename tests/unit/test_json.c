@@ -94,6 +94,39 @@ test_strings(void)
 	buf_free(&b);
 }
 
+/* A key quoted once (json_key_quote) and written many times is json_key's text. */
+static void
+test_quoted_keys(void)
+{
+	static const char *const keys[] = { "a\"b", "\n", "中", "", "dialled" };
+	struct buf b = {0}, q = {0};
+	size_t at[6], i;
+	int row;
+	struct json j;
+
+	for (i = 0; i < 5; i++) {
+		at[i] = q.len;
+		json_key_quote(&q, keys[i]);
+	}
+	at[5] = q.len;
+	CHECK_STR(q.p, "\"a\\\"b\":\"\\n\":\"中\":\"\":\"dialled\":");
+	json_init(&j, &b);
+	json_arr_open(&j);
+	for (row = 0; row < 2; row++) {
+		json_obj_open(&j);
+		for (i = 0; i < 5; i++) {
+			json_key_text(&j, q.p + at[i], at[i + 1] - at[i]);
+			json_int(&j, (int64_t)i);
+		}
+		json_obj_close(&j);
+	}
+	json_arr_close(&j);
+	CHECK_STR(b.p, "[{\"a\\\"b\":0,\"\\n\":1,\"中\":2,\"\":3,\"dialled\":4},"
+	    "{\"a\\\"b\":0,\"\\n\":1,\"中\":2,\"\":3,\"dialled\":4}]");
+	buf_free(&b);
+	buf_free(&q);
+}
+
 static void
 test_nesting(void)
 {
@@ -281,6 +314,7 @@ main(void)
 {
 	TEST(test_escape);
 	TEST(test_strings);
+	TEST(test_quoted_keys);
 	TEST(test_nesting);
 	TEST(test_numbers);
 	return ctest_done("test_json");
