@@ -67,3 +67,26 @@ def test_web_role_runs_no_uncalled_definer_function(db):
                               r"CREATE OR REPLACE FUNCTION (\w+)\(", f.read(), re.M))
     uncalled = {n for n in names - kept if not re.search(rf"\b{n}\(", src)}
     assert not uncalled, f"granted to callreport_web, called by nothing: {sorted(uncalled)}"
+
+
+def test_migrate_fills_the_rollups_by_month_and_tenant_day(db, data):
+    """A database from before rollup_months and rollup_tenant_days: `callreport migrate` makes
+    them, filled from rollup_days (its sums by task and month, by tenant and day), so that the
+    start page reads them at once; the web role reads them under row-level security."""
+    assert query(db, "SELECT count(*) FROM rollup_days")[0][0] > 0
+    admin = psycopg2.connect(conf_value("admin_db"))
+    admin.autocommit = True
+    with admin.cursor() as c:
+        c.execute("DROP TABLE rollup_months, rollup_tenant_days")
+    admin.close()
+    assert cli("migrate").stdout == "schema is up to date\n"
+    figures = ("attempts, connected, dialled, answered, calls, a_count, b_count, bill_sum, bill_n, "
+               "redialled, reanswered, rounds_sum, rounds_n, score_sum")
+    sums = ", ".join(f"sum({f})::bigint" for f in figures.split(", "))
+    for table, by in (("rollup_months", "user_id, task_id, date_trunc('month', day::timestamp)::date"),
+                      ("rollup_tenant_days", "user_id, day")):
+        key = by.replace("date_trunc('month', day::timestamp)::date", "month")
+        kept = query(db, f"SELECT {key}, {figures} FROM {table} ORDER BY {key}")
+        assert kept and kept == query(db, f"SELECT {by}, {sums} FROM rollup_days GROUP BY {by} ORDER BY {by}")
+        assert query(db, "SELECT relrowsecurity FROM pg_class WHERE relname = %s", table) == [(True,)]
+        assert query(db, "SELECT has_table_privilege('callreport_web', %s, 'SELECT')", table) == [(True,)]
