@@ -178,8 +178,9 @@ x AS (
          round(t.p_bill_sum / nullif(t.p_bill_n, 0) / 1000.0, 1) AS p_avg_bill
     FROM t),
 -- The tenant's thresholds (percent of the previous period's figure; the defaults for
--- a metric it has not set come from callreport_thresholds), and the periods as text, once
--- (not a row: 4 to_char a row were a tenth of the start page's statement over 365 days).
+-- a metric it has not set come from callreport_thresholds), the periods as text, once
+-- (not a row: 4 to_char a row were a tenth of the start page's statement over 365 days),
+-- and whether the answer is JSON (callreport_json()).
 th AS (
   SELECT max(d.below) FILTER (WHERE d.metric = 'connect_rate') AS rate_lo,
          max(d.above) FILTER (WHERE d.metric = 'connect_rate') AS rate_hi,
@@ -194,7 +195,8 @@ th AS (
          callreport_ts($2::timestamptz) AS start_at,
          callreport_ts($3::timestamptz) AS end_at,
          callreport_ts($4::timestamptz) AS prev_start_at,
-         callreport_ts($5::timestamptz) AS prev_end_at
+         callreport_ts($5::timestamptz) AS prev_end_at,
+         callreport_json() AS json
     FROM callreport_thresholds($1::uuid) d)
 SELECT x.task_id,
        x.name,
@@ -222,15 +224,20 @@ SELECT x.task_id,
        th.end_at,
        th.prev_start_at,
        th.prev_end_at,
-       -- HTML only: the changes as the page shows them (▲ up, ▼ down) and their class.
-       CASE sign(x.c_rate - x.p_rate) WHEN 1 THEN 'up' WHEN -1 THEN 'down'
-            WHEN 0 THEN 'flat' END AS connect_rate_trend,
-       CASE sign(x.c_rate - x.p_rate) WHEN 1 THEN '▲' WHEN -1 THEN '▼' ELSE '' END
-         || abs(x.c_rate - x.p_rate)::text AS connect_rate_vs,
-       CASE sign(x.c_calls - x.p_calls) WHEN 1 THEN 'up' WHEN -1 THEN 'down'
-            ELSE 'flat' END AS calls_trend,
-       CASE sign(x.c_calls - x.p_calls) WHEN 1 THEN '▲' WHEN -1 THEN '▼' ELSE '' END
-         || abs(x.c_calls - x.p_calls)::text AS calls_vs,
+       -- HTML only: the changes as the page shows them (▲ up, ▼ down) and their class;
+       -- not made for a JSON answer (th.json), which has no such column.
+       CASE WHEN NOT th.json THEN
+         CASE sign(x.c_rate - x.p_rate) WHEN 1 THEN 'up' WHEN -1 THEN 'down'
+              WHEN 0 THEN 'flat' END END AS connect_rate_trend,
+       CASE WHEN NOT th.json THEN
+         CASE sign(x.c_rate - x.p_rate) WHEN 1 THEN '▲' WHEN -1 THEN '▼' ELSE '' END
+           || abs(x.c_rate - x.p_rate)::text END AS connect_rate_vs,
+       CASE WHEN NOT th.json THEN
+         CASE sign(x.c_calls - x.p_calls) WHEN 1 THEN 'up' WHEN -1 THEN 'down'
+              ELSE 'flat' END END AS calls_trend,
+       CASE WHEN NOT th.json THEN
+         CASE sign(x.c_calls - x.p_calls) WHEN 1 THEN '▲' WHEN -1 THEN '▼' ELSE '' END
+           || abs(x.c_calls - x.p_calls)::text END AS calls_vs,
        CASE WHEN x.is_total THEN 'total' ELSE 'task' END AS row_kind,
        CASE WHEN x.is_total THEN x.name END AS total_label
   FROM x CROSS JOIN th

@@ -63,3 +63,35 @@ def test_each_answer_shows_the_same_tags(big, tok):  # noqa: F811
         wb = ok_xlsx(get(f"/tasks/{task}/records", tok, {"format": "xlsx", "id": rid}))
         _, rows = table(wb[wb.sheetnames[1]])
         assert [(x["通话记录ID"], x["标签"]) for x in rows] == [(rid, want[rid])]
+
+
+def start_rows(big, json_on):  # noqa: F811
+    """start.sql over the big tenant's busiest day as the web role, callreport.json on or off."""
+    day = big["day"]
+    params = [big["tenant"], f"{day} 00:00:00", f"{day} 23:59:59", None, None, None]
+    with as_web(big["conn"], big["tenant"]) as c:
+        c.execute("SELECT set_config('callreport.json', %s, true)", ("on" if json_on else "off",))
+        c.execute("SELECT (%s::date - 1)::text", (day,))
+        prev = c.fetchone()[0]
+        params[3:5] = [f"{prev} 00:00:00", f"{prev} 23:59:59"]
+        c.execute("PREPARE so (text, text, text, text, text, text) AS "
+                  + null_params(sql_text("start"), params))
+        try:
+            c.execute("EXECUTE so (%s, %s, %s, %s, %s, %s)", params)
+            names = [d.name for d in c.description]
+            return [dict(zip(names, r)) for r in c.fetchall()]
+        finally:
+            c.execute("DEALLOCATE so")
+
+
+def test_the_start_page_makes_its_page_changes_for_the_page_alone(big):  # noqa: F811
+    """The ▲/▼ changes and their classes (HTML-only columns) are made with callreport.json off,
+    NULL for JSON; every other column the same either way."""
+    page_only = ("connect_rate_trend", "connect_rate_vs", "calls_trend", "calls_vs")
+    on, off = start_rows(big, True), start_rows(big, False)
+    assert len(on) == len(off) > 1
+    for a, b in zip(on, off):
+        assert all(a[k] is None for k in page_only)
+        assert b["calls_trend"] in ("up", "down", "flat") and b["calls_vs"][-1].isdigit()
+        assert {k: v for k, v in a.items() if k not in page_only} == \
+            {k: v for k, v in b.items() if k not in page_only}
