@@ -3,9 +3,9 @@
 -- given, then the totals row; no order. $1 tenant, $2 start_at, $3 end_at,
 -- $4 prev_start_at, $5 prev_end_at, $6 the tasks (uuid[], NULL: all).
 --
--- From the rollups (rollup_days, rollup_months, rollup_repeats; sql/schema.sql) when the two periods are
--- whole days of the rollups' zone (callreport_rollup_days), else from the raw rows: the
--- same figures either way (tests/functional/test_rollups.py). Each part is gated by a
+-- From the rollups (rollup_days, rollup_months, rollup_repeats; sql/schema.sql) when the
+-- two periods are whole days of the rollups' zone (callreport_rollup_days), else from the
+-- raw rows: the same figures either way (tests/functional/test_rollups.py). Each part is gated by a
 -- condition on the parameters alone, so only one of them runs.
 -- The rollups' figures per task and period (cur: the period, else the previous one): the
 -- days' sums, the numbers less those dialled (answered) on an earlier day too, plus those
