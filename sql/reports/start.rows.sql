@@ -5,8 +5,8 @@
 --
 -- From the rollups (rollup_days, rollup_months, rollup_repeats; sql/schema.sql) when the
 -- two periods are whole days of the rollups' zone (callreport_rollup_days), else from the
--- raw rows: the same figures either way (tests/functional/test_rollups.py). Each part is gated by a
--- condition on the parameters alone, so only one of them runs.
+-- raw rows: the same figures either way (tests/functional/test_rollups.py). Each part is
+-- gated by a condition on the parameters alone, so only one of them runs.
 -- The rollups' figures per task and period (cur: the period, else the previous one): the
 -- days' sums, the numbers less those dialled (answered) on an earlier day too, plus those
 -- of them whose earlier day is before the period: within max_gap days of its start
