@@ -60,7 +60,7 @@ def test_outage_leaves_every_layout_its_workers(layouts, data):
     token = data["alpha"]["token"]
     task = data["alpha"]["tasks"][0]
     paths = ["/v1/setting/record_level", f"/v1/task/number?task_id={task}&per_page=2"]
-    log = []            # (layout, time, status, problem)
+    log = []            # (layout, sent, status, problem, answered): monotonic times
     lock = threading.Lock()
     stop = threading.Event()
 
@@ -78,7 +78,7 @@ def test_outage_leaves_every_layout_its_workers(layouts, data):
             except Exception as e:  # noqa: BLE001 - a dropped connection is a failure
                 c.close()
                 with lock:
-                    log.append((name, t, 0, repr(e)))
+                    log.append((name, t, 0, repr(e), time.monotonic()))
                 continue
             try:
                 doc = json.loads(r.body)
@@ -90,7 +90,7 @@ def test_outage_leaves_every_layout_its_workers(layouts, data):
             except Exception as e:  # noqa: BLE001 - not the envelope
                 problem = f"{e!r}: {r.body[:120]!r}"
             with lock:
-                log.append((name, t, r.status, problem))
+                log.append((name, t, r.status, problem, time.monotonic()))
 
     for name, (base, _) in LAYOUTS.items():
         c = Client(base)
@@ -103,10 +103,12 @@ def test_outage_leaves_every_layout_its_workers(layouts, data):
         mine = [x for x in log if x[0] == name]
         wrong = [x for x in mine if x[2] not in (200, 503) or x[3]]
         assert not wrong, (name, len(wrong), wrong[:5])
-        down = [x for x in mine if t_down + 0.5 < x[1] < t_start]
+        # Sent and answered while it was down. (A request sent then may wait for a worker
+        # until PostgreSQL is back, mod_fcgid's queue most: answered then, it is a 200.)
+        down = [x for x in mine if t_down + 0.5 < x[1] and x[4] < t_start]
         # far more than max_requests a worker: counting them would have ended every worker
         assert len(down) > 8 * MAX_REQUESTS, (name, len(down))
-        assert all(x[2] == 503 for x in down), name
+        assert all(x[2] == 503 for x in down), (name, [x for x in down if x[2] != 503][:5])
         after = [x for x in mine if x[1] > t_up + BACK_WITHIN]
         assert len(after) > 20, (name, len(after))
         assert all(x[2] == 200 for x in after), (name, [x for x in after if x[2] != 200][:5])
