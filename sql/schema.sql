@@ -614,7 +614,7 @@ CREATE INDEX IF NOT EXISTS rollup_days_cover ON rollup_days (user_id, day)
 -- month's first day) per task, and by day over the tenant's tasks; made again from
 -- rollup_days for the months and days a write touched (callreport_rollup_derive), so they
 -- are rollup_days' sums, row for row. A long period reads its whole months from the first
--- (start.rows.sql: 365 days of the year of demo data, 10,793 day rows for some 1,500) and
+-- (start.rows.sql: 365 days of the year of demo data, 884 rows instead of 10,793 days) and
 -- the tenant's trend its days from the second (start_trend.sql: 365 rows, not 10,793).
 -- Figures and types as rollup_days' (dialled less redialled is the month's numbers less
 -- those dialled on an earlier day too, as for a day).
@@ -657,27 +657,6 @@ CREATE TABLE IF NOT EXISTS rollup_tenant_days (
   score_sum  bigint NOT NULL,
   PRIMARY KEY (user_id, day)
 );
-
--- An upgrade from a schema without them fills them once.
-INSERT INTO rollup_months (user_id, task_id, month, attempts, connected, dialled, answered,
-       calls, a_count, b_count, bill_sum, bill_n, redialled, reanswered, rounds_sum, rounds_n,
-       score_sum)
-SELECT user_id, task_id, date_trunc('month', day::timestamp)::date, sum(attempts),
-       sum(connected), sum(dialled), sum(answered), sum(calls), sum(a_count), sum(b_count),
-       sum(bill_sum), sum(bill_n), sum(redialled), sum(reanswered), sum(rounds_sum),
-       sum(rounds_n), sum(score_sum)
-  FROM rollup_days
- WHERE NOT EXISTS (SELECT FROM rollup_months)
- GROUP BY 1, 2, 3;
-INSERT INTO rollup_tenant_days (user_id, day, attempts, connected, dialled, answered, calls,
-       a_count, b_count, bill_sum, bill_n, redialled, reanswered, rounds_sum, rounds_n,
-       score_sum)
-SELECT user_id, day, sum(attempts), sum(connected), sum(dialled), sum(answered), sum(calls),
-       sum(a_count), sum(b_count), sum(bill_sum), sum(bill_n), sum(redialled),
-       sum(reanswered), sum(rounds_sum), sum(rounds_n), sum(score_sum)
-  FROM rollup_days
- WHERE NOT EXISTS (SELECT FROM rollup_tenant_days)
- GROUP BY 1, 2;
 
 -- The whole months of a period of days [a, b] are those from callreport_month_from(a), the
 -- first 1st on or after a, to before callreport_month_to(b), the 1st of b + 1's month (none
@@ -1175,6 +1154,12 @@ BEGIN
   TRUNCATE rollup_number_days;
 END $$;
 
+-- The figures of rollup_days, rollup_months and rollup_tenant_days (and of their parts,
+-- rollup_delta_days): each added up as it is.
+CREATE OR REPLACE FUNCTION callreport_rollup_figures() RETURNS text[]
+  LANGUAGE sql IMMUTABLE
+  AS $$ SELECT '{attempts,connected,dialled,answered,calls,a_count,b_count,bill_sum,bill_n,redialled,reanswered,rounds_sum,rounds_n,score_sum}'::text[] $$;
+
 -- Makes rollup_months and rollup_tenant_days again from rollup_days (already merged) for the
 -- months and days a write touched: those of its parts (rollup_delta_days) and of the rows a
 -- recount of some tasks took away (rollup_derive_keys, filled by callreport_rollup); a
@@ -1183,6 +1168,10 @@ CREATE OR REPLACE FUNCTION callreport_rollup_derive(tenant uuid)
   RETURNS void
   LANGUAGE plpgsql
   AS $$
+DECLARE
+  cols text := array_to_string(callreport_rollup_figures(), ', ');
+  sums text := (SELECT string_agg('sum(d.' || c || ')', ', ')
+                  FROM unnest(callreport_rollup_figures()) c);
 BEGIN
   INSERT INTO rollup_derive_keys (task_id, day) SELECT DISTINCT d.task_id, d.day
     FROM rollup_delta_days d;
@@ -1190,32 +1179,39 @@ BEGIN
    USING (SELECT DISTINCT k.task_id, date_trunc('month', k.day::timestamp)::date AS month
             FROM rollup_derive_keys k) k
    WHERE x.user_id = tenant AND x.task_id = k.task_id AND x.month = k.month;
-  INSERT INTO rollup_months (user_id, task_id, month, attempts, connected, dialled, answered,
-         calls, a_count, b_count, bill_sum, bill_n, redialled, reanswered, rounds_sum,
-         rounds_n, score_sum)
-  SELECT tenant, d.task_id, k.month, sum(d.attempts), sum(d.connected), sum(d.dialled),
-         sum(d.answered), sum(d.calls), sum(d.a_count), sum(d.b_count), sum(d.bill_sum),
-         sum(d.bill_n), sum(d.redialled), sum(d.reanswered), sum(d.rounds_sum),
-         sum(d.rounds_n), sum(d.score_sum)
-    FROM (SELECT DISTINCT k.task_id, date_trunc('month', k.day::timestamp)::date AS month
-            FROM rollup_derive_keys k) k
-    JOIN rollup_days d ON d.task_id = k.task_id AND d.day >= k.month
-     AND d.day < (k.month + interval '1 month')::date AND d.user_id = tenant
-   GROUP BY d.task_id, k.month;
+  EXECUTE format('INSERT INTO rollup_months (user_id, task_id, month, %s)'
+                 ' SELECT $1, d.task_id, k.month, %s'
+                 ' FROM (SELECT DISTINCT k.task_id,'
+                 ' date_trunc(''month'', k.day::timestamp)::date AS month'
+                 ' FROM rollup_derive_keys k) k'
+                 ' JOIN rollup_days d ON d.task_id = k.task_id AND d.day >= k.month'
+                 ' AND d.day < (k.month + interval ''1 month'')::date AND d.user_id = $1'
+                 ' GROUP BY d.task_id, k.month', cols, sums)
+    USING tenant;
   DELETE FROM rollup_tenant_days x
    USING (SELECT DISTINCT k.day FROM rollup_derive_keys k) k
    WHERE x.user_id = tenant AND x.day = k.day;
-  INSERT INTO rollup_tenant_days (user_id, day, attempts, connected, dialled, answered, calls,
-         a_count, b_count, bill_sum, bill_n, redialled, reanswered, rounds_sum, rounds_n,
-         score_sum)
-  SELECT tenant, d.day, sum(d.attempts), sum(d.connected), sum(d.dialled), sum(d.answered),
-         sum(d.calls), sum(d.a_count), sum(d.b_count), sum(d.bill_sum), sum(d.bill_n),
-         sum(d.redialled), sum(d.reanswered), sum(d.rounds_sum), sum(d.rounds_n),
-         sum(d.score_sum)
-    FROM rollup_days d
-   WHERE d.user_id = tenant AND d.day IN (SELECT k.day FROM rollup_derive_keys k)
-   GROUP BY d.day;
+  EXECUTE format('INSERT INTO rollup_tenant_days (user_id, day, %s)'
+                 ' SELECT $1, d.day, %s FROM rollup_days d'
+                 ' WHERE d.user_id = $1 AND d.day IN (SELECT k.day FROM rollup_derive_keys k)'
+                 ' GROUP BY d.day', cols, sums)
+    USING tenant;
   TRUNCATE rollup_derive_keys;
+END $$;
+
+-- An upgrade from a schema without them fills them once: every day of every tenant's
+-- rollup_days, through callreport_rollup_derive.
+DO $$
+DECLARE t uuid;
+BEGIN
+  IF NOT EXISTS (SELECT FROM rollup_months) AND NOT EXISTS (SELECT FROM rollup_tenant_days) THEN
+    PERFORM callreport_rollup_tables();
+    FOR t IN SELECT DISTINCT d.user_id FROM rollup_days d LOOP
+      INSERT INTO rollup_derive_keys (task_id, day)
+      SELECT d.task_id, d.day FROM rollup_days d WHERE d.user_id = t;
+      PERFORM callreport_rollup_derive(t);
+    END LOOP;
+  END IF;
 END $$;
 
 -- Adds the parts gathered (rollup_delta_*) to the tenant's rollups, each key once; a row
@@ -1232,7 +1228,7 @@ BEGIN
     '{task_id,hour}', '{attempts,connected,dialled,answered,calls,a_count,b_count,bill_sum,bill_n,rounds_sum,rounds_n,score_sum}',
     'user_id, hour, task_id', 'x.attempts = 0 AND x.calls = 0');
   PERFORM callreport_merge_parts(tenant, 'rollup_days', 'rollup_delta_days',
-    '{task_id,day}', '{attempts,connected,dialled,answered,calls,a_count,b_count,bill_sum,bill_n,redialled,reanswered,rounds_sum,rounds_n,score_sum}',
+    '{task_id,day}', callreport_rollup_figures(),
     'user_id, day, task_id', 'x.attempts = 0 AND x.calls = 0');
   PERFORM callreport_merge_parts(tenant, 'rollup_repeats', 'rollup_delta_repeats',
     '{task_id,day,answered,prev_day}', '{n}',

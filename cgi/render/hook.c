@@ -67,7 +67,6 @@ col(PGresult *res, int i, const char *name)
 	return cell(res, i, PQfnumber(res, name));
 }
 
-
 /*
  * Returns 0 when the page statement gave a row (run->extra), else sets 404:
  * the thing the page is about is not the caller's.

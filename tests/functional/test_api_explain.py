@@ -285,8 +285,10 @@ def test_task_number(big, generic):
         # The page walks an index on the task, never the primary key past other tasks'
         # numbers (the demo tenants' tasks were imported first: thousands of rows).
         assert not any(s[1] == "numbers" and s[2] == "numbers_pkey" for s in found), (what, found)
-        assert any(s[1] == "numbers" and s[2] and s[2].startswith("numbers_task") for s in found), \
-            (what, found)
+        # (A bitmap scan names its index on a child node without the relation: the planner
+        # takes one for some filters when other suites' rows have moved the statistics.)
+        assert any(s[1] in ("numbers", None) and s[2] and s[2].startswith("numbers_task")
+                   for s in found), (what, found)
 
 
 @pytest.mark.parametrize("generic", MODES)

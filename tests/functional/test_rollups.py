@@ -542,14 +542,17 @@ FIGURES = ("attempts, connected, dialled, answered, calls, a_count, b_count, bil
            "redialled, reanswered, rounds_sum, rounds_n, score_sum")
 
 
-def derived_as_summed(c, tid):
-    """Whether rollup_months and rollup_tenant_days hold rollup_days added up, row for row."""
+def derived_as_summed(c, tid=None):
+    """Whether rollup_months and rollup_tenant_days hold rollup_days added up, row for row: the
+    tenant tid's, or (None) every tenant's."""
     sums = ", ".join(f"sum({f})::bigint" for f in FIGURES.split(", "))
+    where, args = ("WHERE user_id = %s", (tid,)) if tid else ("", ())
     for table, (by, key) in DERIVED.items():
-        c.execute(f"SELECT {key}, {FIGURES} FROM {table} WHERE user_id = %s ORDER BY {key}", (tid,))
+        c.execute(f"SELECT user_id, {key}, {FIGURES} FROM {table} {where} "
+                  f"ORDER BY user_id, {key}", args)
         kept = c.fetchall()
-        c.execute(f"SELECT {by}, {sums} FROM rollup_days WHERE user_id = %s GROUP BY {by} "
-                  f"ORDER BY {by}", (tid,))
+        c.execute(f"SELECT user_id, {by}, {sums} FROM rollup_days {where} GROUP BY user_id, {by} "
+                  f"ORDER BY user_id, {by}", args)
         summed = c.fetchall()
         assert kept == summed, (table, sorted(set(kept) ^ set(summed))[:4])
         assert kept, table
