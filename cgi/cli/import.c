@@ -272,8 +272,16 @@ static const struct kind kinds[] = {
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
-/* Rows an import writes, at least, before it analyzes the big tables after it. */
+/* Rows an import writes, at least, before it analyzes the tables it wrote. */
 #define ANALYZE_ROWS 10000
+
+/*
+ * The tables analyzed: the big ones, and the small ones the rollups join
+ * (a group's tags, planned as five rows, were 448,000 index look-ups).
+ */
+#define ANALYZE_SQL "ANALYZE numbers, call_histories, records, record_tags, " \
+	"record_details, tags, tag_group_tags"
+
 
 /* Staging columns v1..vNSLOTS hold fields 1.. of a kind (its key is in id). */
 #define NSLOTS 32
@@ -431,6 +439,7 @@ struct imp {
 	long long    written[NKINDS]; /* rows (and links) of each kind added or changed */
 	const struct import_stream *stream; /* import_stream's: an open file and a hook */
 	long long    links_changed; /* link rows deleted or written */
+	bool         analyzed;      /* the file's transaction analyzed what it wrote */
 };
 
 /* Prints "PATH:LINE: " (LINE 0: "PATH: ") and the message to err; returns -1. */
@@ -1343,7 +1352,8 @@ apply_stage(struct imp *im)
 		buf_printf(&im->sql, "DELETE FROM import_stage s USING (SELECT ctid AS c FROM"
 		          " (SELECT ctid, row_number() OVER (PARTITION BY id COLLATE \"C\""
 		          " ORDER BY line DESC) AS n FROM import_stage WHERE kind = '%s') w"
-		          " WHERE w.n > 1) d WHERE s.ctid = d.c", kinds[i].name);
+		          " WHERE w.n > 1) d WHERE s.kind = '%s' AND s.ctid = d.c", kinds[i].name,
+		          kinds[i].name);
 		if ((res = run(im, im->sql.p, NULL, PGRES_COMMAND_OK)) == NULL)
 			return -1;
 		im->rows[i] -= strtoll(PQcmdTuples(res), NULL, 10);
@@ -1653,6 +1663,7 @@ import_file(struct imp *im, const char *tenant, const char *timezone, json_token
 	memset(im->unsorted, 0, sizeof(im->unsorted));
 	memset(im->written, 0, sizeof(im->written));
 	im->lines = im->added = im->changed = im->links_changed = 0;
+	im->analyzed = false;
 	buf_reset(&im->copy);
 	if (im->stream != NULL)
 		fp = im->stream->fp;
@@ -1668,7 +1679,7 @@ import_file(struct imp *im, const char *tenant, const char *timezone, json_token
 		goto out;
 	in_txn = true;
 	if (run_cmd(im, "SET LOCAL client_encoding = 'UTF8'", NULL) == -1 ||
-	    run_cmd(im, "SET LOCAL work_mem = '64MB'", NULL) == -1)
+	    run_cmd(im, "SET LOCAL work_mem = '256MB'", NULL) == -1)
 		goto out;
 	if (timezone != NULL) {
 		if ((res = run(im, "SELECT set_config('TimeZone', $1, true)", timezone,
@@ -1681,17 +1692,26 @@ import_file(struct imp *im, const char *tenant, const char *timezone, json_token
 		goto out;
 	buf_reset(&im->sql);
 	/*
-	 * kind and id in the C collation: the index on kind and the sorts and
-	 * groupings of ids compare bytes, not text by the database's locale
-	 * (the stage's index took four seconds to build on a million numbers).
+	 * kind and id in the C collation: the sorts and groupings of ids
+	 * compare bytes, not text by the database's locale. A partition per
+	 * kind: every statement below reads the stage kind by kind, a scan of
+	 * its partition alone (an index on kind took 2.4 s to build on a
+	 * million numbers, and its scans read the other kinds' pages too).
 	 */
 	buf_puts(&im->sql, "CREATE TEMP TABLE import_stage (kind text COLLATE \"C\" NOT NULL,"
 	        " line bigint NOT NULL, id text COLLATE \"C\" NOT NULL");
 	for (i = 1; i <= NSLOTS; i++)
 		buf_printf(&im->sql, ", v%d text", i);
-	buf_puts(&im->sql, ") ON COMMIT DROP");
+	buf_puts(&im->sql, ") PARTITION BY LIST (kind) ON COMMIT DROP");
 	if (run_cmd(im, im->sql.p, NULL) == -1)
 		goto out;
+	for (i = 0; i < (int)NKINDS; i++) {
+		buf_reset(&im->sql);
+		buf_printf(&im->sql, "CREATE TEMP TABLE import_stage_%s PARTITION OF import_stage"
+		          " FOR VALUES IN ('%s')", kinds[i].name, kinds[i].name);
+		if (run_cmd(im, im->sql.p, NULL) == -1)
+			goto out;
+	}
 	if ((res = run(im, "COPY import_stage FROM STDIN", NULL, PGRES_COPY_IN)) == NULL)
 		goto out;
 	PQclear(res);
@@ -1712,13 +1732,10 @@ import_file(struct imp *im, const char *tenant, const char *timezone, json_token
 		goto out;
 	}
 	/*
-	 * Every statement below reads the stage kind by kind, through this
-	 * index; the planner needs to know how many lines each kind has, which
-	 * a tenth of ANALYZE's usual sample tells.
+	 * The planner needs to know how many lines each kind has, and how many
+	 * ids, which a tenth of ANALYZE's usual sample tells.
 	 */
-	if (run_cmd(im, "SET LOCAL maintenance_work_mem = '256MB'", NULL) == -1 ||
-	    run_cmd(im, "CREATE INDEX ON import_stage (kind)", NULL) == -1 ||
-	    run_cmd(im, "ALTER TABLE import_stage ALTER kind SET STATISTICS 10,"
+	if (run_cmd(im, "ALTER TABLE import_stage ALTER kind SET STATISTICS 10,"
 	    " ALTER id SET STATISTICS 10", NULL) == -1 ||
 	    run_cmd(im, "ANALYZE import_stage (kind, id)", NULL) == -1)
 		goto out;
@@ -1730,6 +1747,20 @@ import_file(struct imp *im, const char *tenant, const char *timezone, json_token
 	if (im->stream != NULL && im->stream->keep_unchanged && im->added == 0 &&
 	    im->changed == 0 && im->links_changed == 0)
 		goto commit;
+	/*
+	 * The planner's statistics of what was written, in the transaction
+	 * (ANALYZE sees its rows): the rollups below read it all back, and were
+	 * planned on a new tenant's tables as empty (a first import's took 24 s,
+	 * 14 s so planned). Pages asked after the import need them too. Not for
+	 * a few rows (a sync's window, a correction): they move no statistic a
+	 * plan depends on, and sampling a year of data's tables took 4 s of a
+	 * one-line import (autovacuum counts them towards its own).
+	 */
+	if (im->added + im->changed + im->links_changed >= ANALYZE_ROWS) {
+		if (run_cmd(im, ANALYZE_SQL, NULL) == -1)
+			goto out;
+		im->analyzed = true;
+	}
 	/*
 	 * The per-task counts and the rollups of the tasks written recomputed,
 	 * and the data version bumped (cached answers carry it in their ETags):
@@ -1816,7 +1847,7 @@ import_files(PGconn *conn, const char *tenant, int nfiles, char *const files[],
 	struct imp im;
 	json_tokener *tok;
 	PGresult *res;
-	long long written = 0;
+	long long written = 0; /* by files that did not analyze it */
 	int i, rc = 1;
 
 	if ((tok = imp_begin(&im, conn, tenant, "import", err)) == NULL)
@@ -1826,23 +1857,21 @@ import_files(PGconn *conn, const char *tenant, int nfiles, char *const files[],
 		im.path = files[i];
 		if (import_file(&im, tenant, timezone, tok, progress) == -1)
 			goto out;
-		written += im.added + im.changed + im.links_changed;
+		if (!im.analyzed)
+			written += im.added + im.changed + im.links_changed;
 	}
 	/*
-	 * The planner's statistics of what was written, now rather than when
-	 * autovacuum comes by: a page asked right after an import was planned on
-	 * the tables as they were before it (the attempts of a task's numbers
-	 * took seconds so). Committed already: a failure here is only a warning.
-	 * Not for a few rows (a sync's window, a correction): they move no
-	 * statistic a plan depends on, and sampling a year of data's tables took
-	 * 4 s of a one-line import (autovacuum counts them towards its own).
+	 * Files each too small to analyze what it wrote (import_file) may be
+	 * many: the planner's statistics of them all, now rather than when
+	 * autovacuum comes by (a page asked right after an import was planned on
+	 * the tables as they were before it). Committed already: a failure here
+	 * is only a warning.
 	 */
 	if (written < ANALYZE_ROWS) {
 		rc = 0;
 		goto out;
 	}
-	res = PQexec(conn, "ANALYZE numbers, call_histories, records, record_tags, "
-	    "record_details");
+	res = PQexec(conn, ANALYZE_SQL);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		fprintf(err, "callreport: import: ANALYZE failed (autovacuum will do it): %s",
 		    PQresultErrorMessage(res));
