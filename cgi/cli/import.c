@@ -321,6 +321,31 @@ static const struct ref refs[] = {
 	{ "record_detail", "tag_ids", "tag", "tags", "id", REF_ARRAY },
 };
 
+#define NREFS (sizeof(refs) / sizeof(refs[0]))
+
+/*
+ * The values of a reference that the file holds, each with the first line
+ * naming it, gathered as the file is read: the check looks those up (a
+ * million numbers name five tasks and a few dozen regions) instead of
+ * grouping the stage's million values again, which took 7 s of a million
+ * numbers' import. A reference of more values than REFSET_MAX (the numbers
+ * of call histories) is checked from the stage.
+ */
+#define REFSET_MAX   512
+#define REFSET_SLOTS 1024 /* open addressing: a power of two, twice REFSET_MAX */
+
+struct refval {
+	long long line;   /* 0: a free slot */
+	size_t    n;
+	char      v[40];  /* the stage's text: a UUID, or an integer */
+};
+
+struct refset {
+	struct refval *slot;  /* REFSET_SLOTS of them, NULL until a value comes */
+	size_t         count;
+	bool           many;  /* more than REFSET_MAX: checked from the stage */
+};
+
 /* A link table filled from an array field; the file's links replace the old. */
 struct link {
 	const char *kind, *field;
@@ -440,6 +465,8 @@ struct imp {
 	const struct import_stream *stream; /* import_stream's: an open file and a hook */
 	long long    links_changed; /* link rows deleted or written */
 	bool         analyzed;      /* the file's transaction analyzed what it wrote */
+	struct refset refsets[NREFS]; /* the file's values of each reference */
+	unsigned char ref_of[NKINDS][NSLOTS + 1]; /* field i of a kind: its ref + 1, or 0 */
 };
 
 /* Prints "PATH:LINE: " (LINE 0: "PATH: ") and the message to err; returns -1. */
@@ -736,6 +763,61 @@ out:
 	return rc;
 }
 
+/* Adds value v (n bytes) of a reference, first named on line, to its set s. */
+static void
+refset_add(struct refset *s, long long line, const char *v, size_t n)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	size_t i;
+
+	if (s->many)
+		return;
+	if (n >= sizeof(s->slot[0].v)) {
+		s->many = true;
+		return;
+	}
+	if (s->slot == NULL) {
+		s->slot = xmalloc(REFSET_SLOTS * sizeof(*s->slot));
+		memset(s->slot, 0, REFSET_SLOTS * sizeof(*s->slot));
+	}
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)v[i]) * 16777619u;
+	for (i = h & (REFSET_SLOTS - 1); s->slot[i].line != 0; i = (i + 1) & (REFSET_SLOTS - 1))
+		if (s->slot[i].n == n && memcmp(s->slot[i].v, v, n) == 0)
+			return;
+	if (s->count == REFSET_MAX) {
+		s->many = true;
+		return;
+	}
+	s->slot[i].line = line;
+	s->slot[i].n = n;
+	memcpy(s->slot[i].v, v, n);
+	s->count++;
+}
+
+/*
+ * Adds the COPY text t (n bytes) of field f, a reference, on line to its set
+ * s: a value, or an array's ("{a,b}"); 0 of a field where it means unknown
+ * is none.
+ */
+static void
+refset_note(struct refset *s, const struct imp_field *f, long long line, const char *t,
+            size_t n)
+{
+	const char *end = t + n, *e;
+
+	if (f->type != IT_UUID_ARRAY) {
+		if (!(n == 1 && *t == '0' && (f->flags & IMP_ZERO)))
+			refset_add(s, line, t, n);
+		return;
+	}
+	for (t++, end--; t < end; t = e + 1) {
+		if ((e = memchr(t, ',', (size_t)(end - t))) == NULL)
+			e = end;
+		refset_add(s, line, t, (size_t)(e - t));
+	}
+}
+
 /* Notes whether id (n bytes), the key of a line of kind ki, comes after the previous key of that kind. */
 static void
 note_order(struct imp *im, size_t ki, const char *id, size_t n)
@@ -768,7 +850,8 @@ stage_object(struct imp *im, long long line, struct json_object *obj)
 	const struct kind *k;
 	struct json_object *v;
 	const char *s;
-	size_t i, keypos = 0;
+	size_t i, keypos = 0, at;
+	unsigned r;
 	int rc = -1;
 	char num[32];
 
@@ -807,8 +890,11 @@ stage_object(struct imp *im, long long line, struct json_object *obj)
 			buf_put(&im->copy, "\\N", 2);
 			continue;
 		}
+		at = im->copy.len;
 		if (stage_value(im, line, f, v) == -1)
 			goto out;
+		if ((r = im->ref_of[k - kinds][i]) != 0)
+			refset_note(&im->refsets[r - 1], f, line, im->copy.p + at, im->copy.len - at);
 	}
 	buf_putc(&im->copy, '\n');
 	im->counts[k - kinds]++;
@@ -1008,8 +1094,11 @@ check_ref(struct imp *im, const struct ref *r)
 	const struct kind *src = kind_by_name(r->kind, strlen(r->kind));
 	const struct kind *dst = kind_by_name(r->target, strlen(r->target));
 	const struct imp_field *f = src ? field_by_name(src, r->field) : NULL;
-	struct buf *sql = &im->sql;
+	const struct refset *set = &im->refsets[r - refs];
+	struct buf *sql = &im->sql, lines = { 0 }, values = { 0 };
+	const char *p[2];
 	PGresult *res = NULL;
+	size_t i;
 	int rc = -1;
 
 	if (src == NULL || dst == NULL || f == NULL) {
@@ -1018,24 +1107,53 @@ check_ref(struct imp *im, const struct ref *r)
 	}
 	/*
 	 * Each value once, with the first line that names it: a million
-	 * numbers name five tasks, so five look-ups, not a million.
+	 * numbers name five tasks, so five look-ups, not a million. The values
+	 * gathered as the file was read (refset_add), or, too many for that,
+	 * grouped from the stage.
 	 */
 	buf_reset(sql);
-	buf_puts(sql, "SELECT d.line, d.v FROM (SELECT min(s.line) AS line, e.v"
-	        " FROM import_stage s CROSS JOIN LATERAL ");
-	buf_puts(sql, (r->flags & REF_ARRAY) ? "unnest(" : "(SELECT ");
-	sql_slot(sql, "s", src, f);
-	buf_printf(sql, "%s) AS e(v) WHERE s.kind = '%s' AND e.v IS NOT NULL",
-	          (r->flags & REF_ARRAY) ? "::text[]" : "", r->kind);
-	if (f->flags & IMP_ZERO)
-		buf_puts(sql, " AND e.v <> '0'");
-	buf_printf(sql, " GROUP BY e.v) d WHERE NOT EXISTS (SELECT 1 FROM %s t WHERE"
+	if (!set->many) {
+		if (set->count == 0) {
+			rc = 0;
+			goto out;
+		}
+		buf_putc(&lines, '{');
+		buf_putc(&values, '{');
+		for (i = 0; i < REFSET_SLOTS; i++) {
+			if (set->slot[i].line == 0)
+				continue;
+			if (lines.len > 1) {
+				buf_putc(&lines, ',');
+				buf_putc(&values, ',');
+			}
+			buf_printf(&lines, "%lld", set->slot[i].line);
+			buf_put(&values, set->slot[i].v, set->slot[i].n);
+		}
+		buf_putc(&lines, '}');
+		buf_putc(&values, '}');
+		buf_puts(sql, "SELECT d.line, d.v FROM unnest($1::int8[], $2::text[]) AS d(line, v)"
+		        " WHERE");
+	} else {
+		buf_puts(sql, "SELECT d.line, d.v FROM (SELECT min(s.line) AS line, e.v"
+		        " FROM import_stage s CROSS JOIN LATERAL ");
+		buf_puts(sql, (r->flags & REF_ARRAY) ? "unnest(" : "(SELECT ");
+		sql_slot(sql, "s", src, f);
+		buf_printf(sql, "%s) AS e(v) WHERE s.kind = '%s' AND e.v IS NOT NULL",
+		          (r->flags & REF_ARRAY) ? "::text[]" : "", r->kind);
+		if (f->flags & IMP_ZERO)
+			buf_puts(sql, " AND e.v <> '0'");
+		buf_puts(sql, " GROUP BY e.v) d WHERE");
+	}
+	buf_printf(sql, " NOT EXISTS (SELECT 1 FROM %s t WHERE"
 	          " t.\"%s\" = d.v::%s", r->table, r->column, imp_type_sql[dst->fields[0].type]);
 	buf_printf(sql, " AND t.user_id = '%s'", im->tenant);
 	buf_printf(sql, ") AND NOT EXISTS (SELECT 1 FROM import_stage s2"
 	          " WHERE s2.kind = '%s' AND s2.id = d.v COLLATE \"C\") ORDER BY d.line LIMIT 1",
 	          dst->name);
-	if ((res = run(im, sql->p, NULL, PGRES_TUPLES_OK)) == NULL)
+	p[0] = lines.p;
+	p[1] = values.p;
+	if ((res = set->many ? run(im, sql->p, NULL, PGRES_TUPLES_OK) :
+	    run_n(im, sql->p, 2, p, PGRES_TUPLES_OK)) == NULL)
 		goto out;
 	if (PQntuples(res) > 0) {
 		fail(im, strtoll(PQgetvalue(res, 0, 0), NULL, 10), "field %s: unknown %s %s",
@@ -1045,6 +1163,8 @@ check_ref(struct imp *im, const struct ref *r)
 	rc = 0;
 out:
 	PQclear(res);
+	buf_free(&lines);
+	buf_free(&values);
 	return rc;
 }
 
@@ -1664,6 +1784,12 @@ import_file(struct imp *im, const char *tenant, const char *timezone, json_token
 	memset(im->written, 0, sizeof(im->written));
 	im->lines = im->added = im->changed = im->links_changed = 0;
 	im->analyzed = false;
+	for (i = 0; i < (int)NREFS; i++) {
+		if (im->refsets[i].slot != NULL)
+			memset(im->refsets[i].slot, 0, REFSET_SLOTS * sizeof(struct refval));
+		im->refsets[i].count = 0;
+		im->refsets[i].many = false;
+	}
 	buf_reset(&im->copy);
 	if (im->stream != NULL)
 		fp = im->stream->fp;
@@ -1811,11 +1937,19 @@ static json_tokener *
 imp_begin(struct imp *im, PGconn *conn, const char *tenant, const char *path, FILE *err)
 {
 	json_tokener *tok;
+	size_t r;
 
 	memset(im, 0, sizeof(*im));
 	im->conn = conn;
 	im->err = err;
 	im->path = path;
+	for (r = 0; r < NREFS; r++) {
+		const struct kind *k = kind_by_name(refs[r].kind, strlen(refs[r].kind));
+		const struct imp_field *f = k ? field_by_name(k, refs[r].field) : NULL;
+
+		if (f != NULL)
+			im->ref_of[k - kinds][f - k->fields] = (unsigned char)(r + 1);
+	}
 	if (tenant == NULL || *tenant == '\0') {
 		fail(im, 0, "empty tenant name");
 		return NULL;
@@ -1832,8 +1966,12 @@ imp_begin(struct imp *im, PGconn *conn, const char *tenant, const char *path, FI
 static void
 imp_end(struct imp *im, json_tokener *tok)
 {
+	size_t r;
+
 	if (tok != NULL)
 		json_tokener_free(tok);
+	for (r = 0; r < NREFS; r++)
+		free(im->refsets[r].slot);
 	buf_free(&im->copy);
 	buf_free(&im->sql);
 	buf_free(&im->msg);

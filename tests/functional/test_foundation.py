@@ -258,6 +258,62 @@ def test_import_is_whole_file_or_nothing(data, db):
     assert r.json()["data"]["data"][0]["number"] == "18651683344"
 
 
+def test_an_unknown_reference_is_named_at_the_first_line_naming_it(data, db):
+    """A reference's values are checked once each, with the first line that names them: those
+    of few values as gathered while the file is read, those of more (REFSET_MAX, import.c) from
+    the stage. Either way the error names the first line of the first unknown value and its
+    field, and nothing is written. (A tenant of its own: the import that succeeds stays.)"""
+    before = snapshot(db)
+    beta_tag = query(db, "SELECT id::text FROM tags WHERE user_id = %s LIMIT 1", data["beta"]["tenant_id"])[0][0]
+    tag = "7a1f0c52-0b7e-4c55-9d6f-3f2a0e6c9e21"
+    head = [{"kind": "region", "id": 11, "city": "北京"},
+            {"kind": "group", "id": 990001, "name": "引用测试话术"},
+            {"kind": "tag_scene", "id": "7a1f0c52-0b7e-4c55-9d6f-3f2a0e6c9e31", "name": "场景"},
+            {"kind": "tag_group", "id": "7a1f0c52-0b7e-4c55-9d6f-3f2a0e6c9e41", "name": "组",
+             "tag_scene_id": "7a1f0c52-0b7e-4c55-9d6f-3f2a0e6c9e31"},
+            {"kind": "tag", "id": tag, "name": "标签", "tag_group_ids": ["7a1f0c52-0b7e-4c55-9d6f-3f2a0e6c9e41"]},
+            {"kind": "task", "uuid": "7a1f0c52-0b7e-4c55-9d6f-3f2a0e6c9e01", "name": "引用测试", "group_id": 990001}]
+    num = {"kind": "number", "task_id": head[-1]["uuid"], "status": 1}
+    h = len(head)
+
+    def numbers_(n, **kw):
+        return [dict(num, id=991000000 + i, number=f"1865{i:07d}", **kw) for i in range(n)]
+    # Few values: a region unknown on lines h+3 and h+5 (0 is no region, not a reference).
+    lines = head + numbers_(2, province_id=11) + [
+        dict(num, id=991100001, number="18650000001", province_id=777777),
+        dict(num, id=991100002, number="18650000002", province_id=0),
+        dict(num, id=991100003, number="18650000003", province_id=777777)]
+    cases = [("few.jsonl", lines, f":{h + 3}: field province_id: unknown region 777777")]
+    # Many values (600 numbers, each named by an attempt): an attempt of a number not in the file.
+    many = numbers_(600)
+    attempts = [{"kind": "call_history", "id": 991200000 + i, "task_id": head[-1]["uuid"],
+                 "number_id": n["id"], "number": n["number"], "call_time": "2026-11-20 10:00:00",
+                 "status": 1} for i, n in enumerate(many)]
+    attempts[450]["number_id"] = 991999999
+    cases.append(("many.jsonl", head + many + attempts,
+                  f":{h + 600 + 451}: field number_id: unknown number 991999999"))
+    # An array: another tenant's tag (upper-cased) after the file's own.
+    rec = {"kind": "record", "id": "7a1f0c52-0b7e-4c55-9d6f-3f2a0e6c9e11", "task_id": head[-1]["uuid"],
+           "callee": "18650000009", "calldate": "2026-11-20 10:00:00", "score": 5}
+    cases.append(("tags.jsonl", head + [dict(rec, tag_ids=[tag]),
+                                        dict(rec, id="7a1f0c52-0b7e-4c55-9d6f-3f2a0e6c9e12",
+                                             tag_ids=[tag.upper(), beta_tag.upper()])],
+                  f":{h + 2}: field tag_ids: unknown tag {beta_tag}"))
+    for name, lines, where in cases:
+        path = write(name, lines)
+        p = cli("import", "--user", "refcheck", path, check=False)
+        assert p.returncode == 1, (name, p.stderr)
+        assert path + where in p.stderr, (name, p.stderr)
+        assert snapshot(db) == before, name
+    # Without their unknown values, the files are imported whole.
+    attempts[450]["number_id"] = many[450]["id"]
+    cli("import", "--user", "refcheck", write("many_ok.jsonl", head + many + attempts),
+        write("tags_ok.jsonl", head + [dict(rec, tag_ids=[tag.upper(), tag])]))
+    assert query(db, """SELECT (SELECT count(*) FROM call_histories WHERE task_id = %s),
+                               (SELECT array_agg(tag_id::text) FROM record_tags WHERE record_id = %s)""",
+                 head[-1]["uuid"], rec["id"])[0] == (600, [tag])
+
+
 def test_etag_and_304(data):
     t = data["alpha"]
     params = {"task_id": t["tasks"][1], "status[]": "3"}
