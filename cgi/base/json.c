@@ -6,6 +6,7 @@
 
 #include "base/buf.h"
 #include "base/json.h"
+#include "base/num.h"
 
 void
 json_init(struct json *j, struct buf *out)
@@ -124,8 +125,10 @@ json_str(struct json *j, const char *s)
 void
 json_int(struct json *j, int64_t v)
 {
+	char b[NUM_INT];
+
 	sep(j);
-	buf_printf(j->out, "%" PRId64, v);
+	buf_put(j->out, b, num_int(b, v));
 }
 
 void

@@ -4,6 +4,24 @@
 
 #include "base/num.h"
 
+size_t
+num_int(char b[NUM_INT], int64_t v)
+{
+	char d[NUM_INT];
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	size_t n = 0, i = 0;
+
+	do
+		d[n++] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		b[i++] = '-';
+	while (n > 0)
+		b[i++] = d[--n];
+	b[i] = '\0';
+	return i;
+}
+
 char *
 num_tenths(char b[NUM_TENTHS], double v)
 {

@@ -1,8 +1,10 @@
-/* test_num.c: num_tenths writes what printf's "%.1f" writes, faster. */
+/* test_num.c: num_tenths and num_int write what printf writes, faster. */
+#include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ctest.h"
 #include "base/num.h"
@@ -67,10 +69,40 @@ test_like_printf(void)
 	CHECK(ok);
 }
 
+/* num_int: what printf's "%" PRId64 writes, at the edges and at random. */
+static void
+test_int(void)
+{
+	static const int64_t known[] = { 0, 1, -1, 9, 10, -10, 99, 100, 12345678,
+	    INT64_MAX, INT64_MIN, INT64_MAX - 1, INT64_MIN + 1, 1000000000000000000 };
+	char got[NUM_INT], want[32];
+	size_t i;
+	int ok = 1;
+	int64_t v;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		snprintf(want, sizeof(want), "%" PRId64, known[i]);
+		CHECK(num_int(got, known[i]) == strlen(want) && strcmp(got, want) == 0);
+	}
+	srand(11);
+	for (i = 0; i < 1000000 && ok; i++) {
+		v = (int64_t)(((uint64_t)rand() << 42) ^ ((uint64_t)rand() << 21) ^ (uint64_t)rand());
+		v >>= rand() % 63;
+		if (rand() % 2)
+			v = -v;
+		snprintf(want, sizeof(want), "%" PRId64, v);
+		ok = num_int(got, v) == strlen(want) && strcmp(got, want) == 0;
+		if (!ok)
+			fprintf(stderr, "num_int(%s) = \"%s\"\n", want, got);
+	}
+	CHECK(ok);
+}
+
 int
 main(void)
 {
 	TEST(test_known);
+	TEST(test_int);
 	TEST(test_like_printf);
 	return ctest_done("test_num");
 }

@@ -1,5 +1,6 @@
-/* test_utf8.c: well-formed UTF-8 (utf8_valid) and the parameter that is not (utf8_param). */
+/* test_utf8.c: well-formed UTF-8 (utf8_valid, utf8_valid_n) and the parameter that is not (utf8_param). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "ctest.h"
 #include "input/utf8.h"
@@ -75,6 +76,38 @@ test_table(void)
 			fprintf(stderr, "  case %zu\n", i);
 		} else
 			CHECK(1);
+}
+
+/*
+ * utf8_valid_n: each case, between ASCII runs of every length up to 17 (so
+ * that it falls in and across the eight-byte steps), is taken as the case
+ * is; a character cut by n is not; a NUL within n is a character.
+ */
+static void
+test_counted(void)
+{
+	char b[64];
+	size_t i, l, r, n;
+	int ok = 1;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		for (l = 0; l <= 17; l++)
+			for (r = 0; r <= 17; r++) {
+				n = strlen(cases[i].s);
+				memset(b, 'x', sizeof(b));
+				memcpy(b + l, cases[i].s, n);
+				if (utf8_valid_n(b, l + n + r) != cases[i].ok) {
+					fprintf(stderr, "  case %zu at %zu, %zu after\n", i, l, r);
+					ok = 0;
+				}
+			}
+	CHECK(ok);
+	CHECK(utf8_valid_n("abcdefgh\xe4\xb8\xad", 11) == 1);
+	CHECK(utf8_valid_n("abcdefgh\xe4\xb8\xad", 10) == 0);
+	CHECK(utf8_valid_n("abcdefgh\xe4\xb8\xad", 9) == 0);
+	CHECK(utf8_valid_n("\xf0\x9f\x98\x80", 3) == 0);
+	CHECK(utf8_valid_n("a\0b", 3) == 1);
+	CHECK(utf8_valid_n("", 0) == 1);
 }
 
 /* Writes the UTF-8 of code point c into s (NUL-terminated); returns its length. */
@@ -244,6 +277,7 @@ int
 main(void)
 {
 	TEST(test_table);
+	TEST(test_counted);
 	TEST(test_exhaustive);
 	TEST(test_param);
 	return ctest_done("test_utf8");
