@@ -241,6 +241,9 @@ CREATE TABLE IF NOT EXISTS tags (
   updated_at  timestamptz
 );
 CREATE INDEX IF NOT EXISTS tags_user ON tags (user_id);
+-- A tag with its tenant: what the links of records and transcript rows to tags reference
+-- (the foreign keys after record_detail_tags).
+CREATE UNIQUE INDEX IF NOT EXISTS tags_tenant ON tags (id, user_id);
 
 CREATE TABLE IF NOT EXISTS tag_group_tags (
   tag_id       uuid NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
@@ -321,7 +324,7 @@ CREATE TABLE IF NOT EXISTS tasks (
 CREATE INDEX IF NOT EXISTS tasks_user ON tasks (user_id, create_datetime);
 -- A task with its tenant: what the rows of a task (numbers, call_histories, records)
 -- reference, so that one check says both that the task exists and that it is the row's
--- tenant's (the foreign keys after records).
+-- tenant's (the foreign keys after record_detail_tags).
 CREATE UNIQUE INDEX IF NOT EXISTS tasks_tenant ON tasks (uuid, user_id);
 
 CREATE TABLE IF NOT EXISTS numbers (
@@ -467,31 +470,10 @@ CREATE INDEX IF NOT EXISTS records_user_calldate ON records (user_id, calldate)
 CREATE INDEX IF NOT EXISTS records_user_callee ON records (user_id, callee, calldate DESC, id DESC)
   INCLUDE (level_id, task_id, operator, province_id);
 
--- The rows of a task reference it with their tenant: (task_id, user_id) -> tasks (uuid,
--- user_id), one check a row that the task exists and is the row's tenant's (the tenant
--- exists: tasks references it). They referenced the task and the tenant each, two checks
--- that let a row hold one tenant's task under another's id; of a first import of a million
--- numbers, the checks of these three tables took some 10 s of the 30 s its foreign keys
--- took. A schema made before this has the two, replaced here (the rows are checked then).
-DO $$
-DECLARE t text;
-BEGIN
-  FOREACH t IN ARRAY ARRAY['numbers', 'call_histories', 'records'] LOOP
-    IF NOT EXISTS (SELECT FROM pg_constraint
-                    WHERE conrelid = t::regclass AND conname = t || '_task_tenant_fkey') THEN
-      EXECUTE format('ALTER TABLE %I DROP CONSTRAINT IF EXISTS %I,'
-                     ' DROP CONSTRAINT IF EXISTS %I,'
-                     ' ADD CONSTRAINT %I FOREIGN KEY (task_id, user_id)'
-                     ' REFERENCES tasks (uuid, user_id)',
-                     t, t || '_user_id_fkey', t || '_task_id_fkey', t || '_task_tenant_fkey');
-    END IF;
-  END LOOP;
-END $$;
-
 CREATE TABLE IF NOT EXISTS record_tags (
   record_id  uuid NOT NULL REFERENCES records(id) ON DELETE CASCADE,
-  tag_id     uuid NOT NULL REFERENCES tags(id),
-  user_id    uuid NOT NULL REFERENCES tenants(id),
+  tag_id     uuid NOT NULL,
+  user_id    uuid NOT NULL,
   created_at timestamptz,
   updated_at timestamptz,
   PRIMARY KEY (record_id, tag_id)
@@ -532,12 +514,44 @@ CREATE INDEX IF NOT EXISTS record_details_record ON record_details (record_id, s
 
 CREATE TABLE IF NOT EXISTS record_detail_tags (
   record_detail_id uuid NOT NULL REFERENCES record_details(id) ON DELETE CASCADE,
-  tag_id           uuid NOT NULL REFERENCES tags(id),
-  user_id          uuid NOT NULL REFERENCES tenants(id),
+  tag_id           uuid NOT NULL,
+  user_id          uuid NOT NULL,
   created_at       timestamptz,
   updated_at       timestamptz,
   PRIMARY KEY (record_detail_id, tag_id)
 );
+
+-- A row references its task, and a link its tag, with its tenant: (task_id, user_id) ->
+-- tasks (uuid, user_id), (tag_id, user_id) -> tags (id, user_id). One check a row that the
+-- task or tag exists and is the row's tenant's (the tenant exists: tasks and tags
+-- reference it). They referenced the task or tag and the tenant each: two checks, that
+-- let a row hold another tenant's task or tag; of a first import of a million numbers,
+-- the second checks took some 10 s. A schema made before this has the two, replaced here
+-- (the rows are checked then). Each: the table, the key's name, its columns, what it
+-- references, the two it replaces.
+DO $$
+DECLARE k text[];
+BEGIN
+  FOREACH k SLICE 1 IN ARRAY ARRAY[
+      ['numbers', 'numbers_task_tenant_fkey', 'task_id, user_id', 'tasks (uuid, user_id)',
+       'numbers_user_id_fkey', 'numbers_task_id_fkey'],
+      ['call_histories', 'call_histories_task_tenant_fkey', 'task_id, user_id',
+       'tasks (uuid, user_id)', 'call_histories_user_id_fkey', 'call_histories_task_id_fkey'],
+      ['records', 'records_task_tenant_fkey', 'task_id, user_id', 'tasks (uuid, user_id)',
+       'records_user_id_fkey', 'records_task_id_fkey'],
+      ['record_tags', 'record_tags_tag_tenant_fkey', 'tag_id, user_id', 'tags (id, user_id)',
+       'record_tags_user_id_fkey', 'record_tags_tag_id_fkey'],
+      ['record_detail_tags', 'record_detail_tags_tag_tenant_fkey', 'tag_id, user_id',
+       'tags (id, user_id)', 'record_detail_tags_user_id_fkey',
+       'record_detail_tags_tag_id_fkey']] LOOP
+    IF NOT EXISTS (SELECT FROM pg_constraint
+                    WHERE conrelid = k[1]::regclass AND conname = k[2]) THEN
+      EXECUTE format('ALTER TABLE %I DROP CONSTRAINT IF EXISTS %I,'
+                     ' DROP CONSTRAINT IF EXISTS %I, ADD CONSTRAINT %I FOREIGN KEY (%s)'
+                     ' REFERENCES %s', k[1], k[5], k[6], k[2], k[3], k[4]);
+    END IF;
+  END LOOP;
+END $$;
 
 -- How many numbers each task has, per status and operator (0: unknown). The
 -- importer recomputes a tenant's rows in the transaction of every import, so
