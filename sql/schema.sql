@@ -1596,7 +1596,8 @@ GRANT EXECUTE ON FUNCTION callreport_tenant(), callreport_json(), callreport_lab
   callreport_ts(timestamptz), callreport_mark(numeric, numeric, numeric, numeric),
   callreport_thresholds(uuid), callreport_rollup_days(uuid, timestamptz, timestamptz,
     timestamptz), callreport_rollup_span(uuid, timestamptz, timestamptz),
-  callreport_bill_bands(), callreport_dropoff(uuid, uuid), callreport_month_from(date),
+  callreport_bill_bands(), callreport_bill_bounds(), callreport_bill_band(bigint),
+  callreport_dropoff(uuid, uuid), callreport_month_from(date),
   callreport_month_to(date),
   callreport_rollup_counts(uuid, uuid, text, timestamptz, timestamptz)
   TO callreport_web;

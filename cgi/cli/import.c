@@ -284,7 +284,6 @@ static const struct kind kinds[] = {
 #define ANALYZE_SQL "ANALYZE numbers, call_histories, records, record_tags, " \
 	"record_details, tags, tag_group_tags"
 
-
 /* Staging columns v1..vNSLOTS hold fields 1.. of a kind (its key is in id). */
 #define NSLOTS 32
 
