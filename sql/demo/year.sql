@@ -231,12 +231,17 @@ SELECT md5('year/detail/' || r.number_id || '/' || d.sequence)::uuid, p.tenant, 
                                              cardinality(p.transcripts))::int]
  WHERE pg_temp.u(r.number_id, 71) < 0.01 AND cardinality(p.transcripts) > 0;
 
--- What every import keeps besides the rows (cgi/cli/import.c does the same).
-SELECT callreport_recount(tenant) FROM yp;
+-- The secondary indexes back (sql/schema.sql again: its CREATE INDEX IF NOT EXISTS) and
+-- the tables analyzed, then what every import keeps besides the rows, with the import's
+-- work_mem (cgi/cli/import.c does the same): the rollups read the rows by those indexes
+-- (a hung-up call's drop-off: its transcript by record_details_record; without it, a
+-- scan of every transcript row for each such call, hours).
 SET LOCAL maintenance_work_mem = '256MB';
 \ir ../schema.sql
+ANALYZE numbers, call_histories, records, record_tags, record_details;
+SET LOCAL work_mem = '256MB';
+SELECT callreport_recount(tenant) FROM yp;
 
 SELECT (SELECT count(*) FROM yt) AS tasks, (SELECT count(*) FROM yn) AS numbers,
        (SELECT count(*) FROM ya) AS attempts, (SELECT count(*) FROM yr) AS records;
 COMMIT;
-ANALYZE numbers, call_histories, records, record_tags, record_details;
