@@ -42,6 +42,9 @@ tmp_dir = $root/tests/out
 jobs_dir = $root/tests/out/jobs
 statement_timeout = ${CALLREPORT_TEST_STATEMENT_TIMEOUT:-5000}
 max_requests = 0
+# No kept pages: suites change rows without a data version's bump (test_page_cache.py
+# runs its own server with them).
+page_cache = 0
 worker_max_rss = 0
 worker_max_age = 0
 # The budgets of a tenant's requests and of files at once (test_zz_security_7_budgets

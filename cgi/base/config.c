@@ -37,6 +37,7 @@ static const struct key {
 	{ "tenant_max_requests", K_LONG, offsetof(struct config, tenant_max_requests), "2" },
 	{ "export_max_per_tenant", K_LONG, offsetof(struct config, export_max_per_tenant), "1" },
 	{ "export_max", K_LONG, offsetof(struct config, export_max), "2" },
+	{ "page_cache", K_LONG, offsetof(struct config, page_cache), "32" },
 	{ "max_offset", K_LONG, offsetof(struct config, max_offset), "100000" },
 	{ "max_requests", K_LONG, offsetof(struct config, max_requests), "0" },
 	{ "worker_max_rss", K_LONG, offsetof(struct config, worker_max_rss), "128" },

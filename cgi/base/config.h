@@ -24,6 +24,7 @@ struct config {
 	long	 tenant_max_requests;	/* a tenant's report requests at once (429 past it); 0 = any */
 	long	 export_max_per_tenant;	/* a tenant's XLSX/CSV files at once (429); 0 = any */
 	long	 export_max;		/* everyone's files at once (503); 0 = any */
+	long	 page_cache;		/* kept answers a tenant (report/pagecache.h); 0 = none */
 	long	 max_offset;		/* rows a page may skip (deeper: 400 naming page); 0 = any */
 	long	 max_requests;		/* a worker exits after this many answered below 500; 0 = never */
 	long	 worker_max_rss;	/* MiB: a worker exits once its peak resident set passes it; 0 = never */

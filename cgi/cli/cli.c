@@ -171,6 +171,14 @@ bound_ok(const char *v)
 }
 
 /*
+ * The tenant's data version bumped by the statement that changes a threshold:
+ * the start page's marks change with it, so its validators and its kept
+ * answers (report/pagecache.h) must.
+ */
+#define BUMP	"WITH bump AS (UPDATE tenants SET data_version = data_version + 1, " \
+		"updated_at = now() WHERE id = $1::uuid) "
+
+/*
  * threshold: the start page's marks of a tenant (table thresholds). Without
  * --metric, lists every metric with its bounds; with it, sets the bounds given
  * (the other kept) or, with --reset, goes back to the default.
@@ -199,11 +207,11 @@ cmd_threshold(const struct config *cfg, const char *user, const char *metric,
 	p[2] = below ? below : "keep";
 	p[3] = above ? above : "keep";
 	if (metric != NULL && reset)
-		r = run(c, "DELETE FROM thresholds WHERE user_id = $1::uuid AND metric = $2 "
+		r = run(c, BUMP "DELETE FROM thresholds WHERE user_id = $1::uuid AND metric = $2 "
 		    "AND EXISTS (SELECT FROM callreport_thresholds($1::uuid) t "
 		    "WHERE t.metric = $2)", 2, p);
 	else if (metric != NULL)
-		r = run(c, "INSERT INTO thresholds (user_id, metric, below, above) "
+		r = run(c, BUMP "INSERT INTO thresholds (user_id, metric, below, above) "
 		    "SELECT $1::uuid, t.metric, "
 		    "CASE $3 WHEN 'keep' THEN t.below WHEN 'none' THEN NULL "
 		    "ELSE $3::numeric END, "

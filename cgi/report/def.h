@@ -156,6 +156,11 @@ struct report {
 	int			 variant;
 	const char		*variant_field;
 	/*
+	 * Its HTML and JSON are kept until the tenant's data changes
+	 * (report/pagecache.h): a report of aggregates only, no person's data.
+	 */
+	bool			 cached;
+	/*
 	 * A list of one thing's parts (a call's transcript): no row means
 	 * the thing is not the caller's, and the answer is 404 in every
 	 * format, as for ENV_OBJECT and ENV_RAW.

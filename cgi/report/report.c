@@ -11,6 +11,7 @@
 #include "render/file.h"
 #include "render/render.h"
 #include "report/job.h"
+#include "report/pagecache.h"
 #include "report/report.h"
 #include "report/reports.h"
 #include "sqltext.h"
@@ -556,7 +557,7 @@ file_keys(struct arena *a, const struct report *r)
 int
 report_serve(struct req *req, const struct report *r)
 {
-	const char *inm, *pp[2];
+	const char *inm, *pp[2], *kept;
 	bool fresh;
 	/* The slot, the count, the rows, the page statement, the parts. */
 	struct db_q q[4 + REPORT_PARTS];
@@ -618,6 +619,10 @@ report_serve(struct req *req, const struct report *r)
 		req->status = 304;
 		return validator(req, r, 304, false);
 	}
+
+	/* An answer kept from an earlier request of the same data (pagecache.h). */
+	if ((kept = pagecache_key(req, &run)) != NULL && pagecache_get(req, kept))
+		return validator(req, r, 200, fresh);
 
 	if (renderers[req->fmt].whole) {
 		const char *bad;
@@ -761,6 +766,8 @@ report_serve(struct req *req, const struct report *r)
 	}
 	if (status == 0)
 		status = render_report(req, &run);
+	if (status == 0 && kept != NULL)
+		pagecache_put(req, kept);
 	PQclear(run.rows);
 	PQclear(run.extra);
 	parts_clear(&run);

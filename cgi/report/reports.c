@@ -757,6 +757,7 @@ const struct report reports[REPORT__MAX] = {
 		.sorts = s_start, .order_by = "ORDER BY x.is_total, x.c_calls DESC, x.name, x.task_id",
 		.period_default = "today",
 		.parts = parts_start, .nparts = NELEM(parts_start),
+		.cached = true,
 	},
 	[REPORT_COMPARE] = {
 		.name = "compare", .title = "任务对比",
@@ -767,6 +768,7 @@ const struct report reports[REPORT__MAX] = {
 		.tpl = "compare.tpl", .sheet = "任务对比", .file = "compare",
 		.html = hook_compare,
 		.period_default = "today",
+		.cached = true,
 	},
 	[REPORT_CALLBACKS] = {
 		.name = "callbacks", .title = "意向客户",

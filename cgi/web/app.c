@@ -179,11 +179,14 @@ authenticate(struct req *req, const struct route *rt)
 	 * A report's begin may go with its first statements (one round trip
 	 * instead of two), and a handler's that only reads (R_READ: a job's
 	 * progress, polled while the job runs): not for a conditional request,
-	 * whose data version decides whether the report runs at all.
+	 * whose data version decides whether the report runs at all, nor for a
+	 * page that may have been kept (report/pagecache.h: found by it too).
 	 */
 	defer = (rt->report >= 0 || (rt->flags & R_READ)) &&
 	    !(rt->flags & R_WRITE) && !req->no_defer &&
-	    req_env(req, "HTTP_IF_NONE_MATCH") == NULL;
+	    req_env(req, "HTTP_IF_NONE_MATCH") == NULL &&
+	    !(rt->report >= 0 && reports[rt->report].cached &&
+	    req->cfg->page_cache > 0 && !renderers[req->fmt].whole);
 	/* A page or a file: no work for the columns only JSON shows. */
 	req->db->no_json = req->fmt != FMT_JSON;
 	if ((e = db_begin(req->db, kind, cred, req->tenant, defer)) != DB_OK)
