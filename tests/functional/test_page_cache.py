@@ -4,6 +4,7 @@ task comparison, as HTML and JSON, made once and sent again until the tenant's d
 This module runs its own lighttpd (port CALLREPORT_TEST_PORT + 1001) with page_cache = 3; the
 suite's server keeps none (tests/run.sh), since suites change rows behind its back."""
 import os
+import shutil
 import stat
 import subprocess
 import urllib.parse
@@ -30,6 +31,8 @@ def server():
     conf = os.path.join(VAR, "page-cache-test.conf")
     with open(conf, "w") as f:
         f.write("\n".join(lines + [f"page_cache = {KEEP}"]) + "\n")
+    # Pages an earlier run kept (tenants' ids may come again) are not this run's.
+    shutil.rmtree(os.path.join(conf_value("tmp_dir"), "pages"), ignore_errors=True)
     env = dict(os.environ, CALLREPORT_BIN=BIN, CALLREPORT_JOBS="0")
     subprocess.run([os.path.join(ROOT, "scripts", "web.sh"), "start", str(PORT), conf], check=True,
                    capture_output=True, env=env)
