@@ -88,8 +88,10 @@ pagecache_key(struct req *req, const struct run *run)
 	    req->capture || req->exporting || req->tenant[0] == '\0' ||
 	    req->db->version[0] == '\0')
 		return NULL;
-	buf_printf(&k, "callreport page\n%s %lld\n%s\n%s\n%s\n%d\n%s\n%s\n%s\n%lld\n%d %s\n%s\n%s\n",
-	    CALLREPORT_VERSION, stamp(req->cfg), req->tenant, req->db->version,
+	/* The database by a hash of its connection string (a password stays out of the file). */
+	buf_printf(&k, "callreport page\n%s %lld\n%016llx %s\n%s\n%s\n%s\n%d\n%s\n%s\n%s\n%lld\n%d %s\n%s\n%s\n",
+	    CALLREPORT_VERSION, stamp(req->cfg), (unsigned long long)fnv(req->cfg->db),
+	    req->cfg->template_dir, req->tenant, req->db->version,
 	    renderers[req->fmt].name, (int)req->fmt, r->name, req->path,
 	    req->query ? req->query : "", now / 86400, (int)req->authby,
 	    user ? user : "", req->cfg->base_path, req->cfg->static_url);

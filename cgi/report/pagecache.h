@@ -10,7 +10,8 @@
  * path and the query, the statement's parameters (the period resolved), the
  * day (a shortcut's period and the period chooser follow the clock), the
  * format, who is signed in and how (the page's header), the deployment's
- * paths, the program's version and the templates'. Its file holds that key in
+ * database (a hash of its connection string) and paths, the program's version
+ * and the templates'. Its file holds that key in
  * full, so that a hash's collision is a miss, never another answer.
  *
  * Files: tmp_dir/pages/<tenant>/<hash>, mode 0600 in directories of 0700,
