@@ -540,6 +540,18 @@ CREATE TABLE IF NOT EXISTS record_detail_tags (
 CREATE OR REPLACE FUNCTION callreport_ref_cols(prefix text, cols text) RETURNS text
 LANGUAGE sql IMMUTABLE AS $$ SELECT regexp_replace(cols, '(\w+)', prefix || '.\1', 'g') $$;
 
+-- The error of a row of table tab whose key (cols)=key names no row of parent, as the
+-- foreign key name's.
+CREATE OR REPLACE FUNCTION callreport_ref_missing(tab text, name text, cols text, key text,
+    parent text)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE foreign_key_violation USING
+    MESSAGE = format('insert or update on table "%s" violates foreign key constraint "%s"',
+                     tab, name),
+    DETAIL = format('Key (%s)=%s is not present in table "%s".', cols, key, parent);
+END $$;
+
 -- AFTER INSERT, FOR EACH STATEMENT, REFERENCING NEW TABLE AS callreport_new, on the child.
 -- TG_ARGV: the reference's name, the child's columns, the parent, its columns.
 CREATE OR REPLACE FUNCTION callreport_ref_inserted() RETURNS trigger
@@ -572,10 +584,7 @@ BEGIN
                    k, TG_ARGV[2], p) INTO bad;
   END IF;
   IF bad IS NOT NULL THEN
-    RAISE foreign_key_violation USING
-      MESSAGE = format('insert or update on table "%s" violates foreign key constraint "%s"',
-                       TG_TABLE_NAME, TG_ARGV[0]),
-      DETAIL = format('Key (%s)=%s is not present in table "%s".', TG_ARGV[1], bad, TG_ARGV[2]);
+    PERFORM callreport_ref_missing(TG_TABLE_NAME, TG_ARGV[0], TG_ARGV[1], bad, TG_ARGV[2]);
   END IF;
   RETURN NULL;
 END $$;
@@ -592,10 +601,7 @@ BEGIN
     INTO found USING NEW;
   IF NOT found THEN
     EXECUTE format('SELECT ROW(%s)::text', k) INTO k USING NEW;
-    RAISE foreign_key_violation USING
-      MESSAGE = format('insert or update on table "%s" violates foreign key constraint "%s"',
-                       TG_TABLE_NAME, TG_ARGV[0]),
-      DETAIL = format('Key (%s)=%s is not present in table "%s".', TG_ARGV[1], k, TG_ARGV[2]);
+    PERFORM callreport_ref_missing(TG_TABLE_NAME, TG_ARGV[0], TG_ARGV[1], k, TG_ARGV[2]);
   END IF;
   RETURN NULL;
 END $$;
@@ -638,7 +644,7 @@ BEGIN
 END $$;
 
 REVOKE ALL ON FUNCTION callreport_ref_inserted(), callreport_ref_renamed(),
-  callreport_ref_dropped() FROM PUBLIC;
+  callreport_ref_dropped(), callreport_ref_missing(text, text, text, text, text) FROM PUBLIC;
 
 -- The references: each its name, the child and its columns, the parent and its columns.
 -- The foreign keys they replace (an older schema's) are dropped; the triggers are made

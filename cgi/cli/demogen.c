@@ -30,6 +30,7 @@
 #include "cli/demogen.h"
 #include "base/json.h"
 #include "base/buf.h"
+#include "base/hash.h"
 
 typedef uint64_t u64;
 typedef int64_t i64;
@@ -82,19 +83,6 @@ derive(u64 key, enum uk kind, u64 a, u64 b)
 	h = mix64(key ^ ((u64)kind * 0xd1b54a32d192ed03ULL));
 	h = mix64(h ^ a);
 	return mix64(h ^ (b * 0x8cb92ba72f3d8dd7ULL));
-}
-
-/* Returns the FNV-1a hash of a string. */
-static u64
-fnv1a(const char *s)
-{
-	u64	 h = 0xcbf29ce484222325ULL;
-
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
 }
 
 struct rng {
@@ -1232,7 +1220,7 @@ le32(struct buf *b, u64 v)
 static void
 wav(struct buf *b, const char *callid)
 {
-	u64	 h = mix64(fnv1a(callid));
+	u64	 h = mix64(hash_str(callid));
 	int	 f[2], len[2], k, i, n, amp, gap = WAV_RATE / 10;
 	size_t	 ilen = strlen(callid) + 1, ipad = ilen & 1, start, total;
 	u64	 phase, step;
@@ -1718,7 +1706,7 @@ gen_init(struct gen *g, FILE *out, const struct demogen_opts *o)
 	memset(g, 0, sizeof(*g));
 	g->o.f = out;
 	g->recordings = o->recordings;
-	g->key = mix64(fnv1a(o->tenant != NULL ? o->tenant : "demo") ^
+	g->key = mix64(hash_str(o->tenant != NULL ? o->tenant : "demo") ^
 	    mix64((u64)o->seed));
 	g->base = (i64)(1 + derive(g->key, UK_SLOT, 0, 0) % ID_SLOTS) *
 	    ID_BLOCK;

@@ -41,6 +41,7 @@
 #include <libpq-fe.h>
 
 #include "base/buf.h"
+#include "base/hash.h"
 #include "base/num.h"
 #include "cli/import.h"
 #include "cli/tenant.h"
@@ -771,7 +772,7 @@ out:
 static void
 refset_add(struct refset *s, long long line, const char *v, size_t n)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
+	uint64_t h = hash_fnv1a(HASH_INIT, v, n);
 	size_t i;
 
 	if (s->many)
@@ -784,8 +785,6 @@ refset_add(struct refset *s, long long line, const char *v, size_t n)
 		s->slot = xmalloc(REFSET_SLOTS * sizeof(*s->slot));
 		memset(s->slot, 0, REFSET_SLOTS * sizeof(*s->slot));
 	}
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)v[i]) * 16777619u;
 	for (i = h & (REFSET_SLOTS - 1); s->slot[i].line != 0; i = (i + 1) & (REFSET_SLOTS - 1))
 		if (s->slot[i].n == n && memcmp(s->slot[i].v, v, n) == 0)
 			return;

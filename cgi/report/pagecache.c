@@ -13,6 +13,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/config.h"
+#include "base/hash.h"
 #include "base/log.h"
 #include "base/version.h"
 #include "input/period.h"
@@ -50,17 +51,6 @@ stamp(const struct config *cfg)
 	return s;
 }
 
-/* FNV-1a, 64 bits: the file's name; the key itself is in the file. */
-static uint64_t
-fnv(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return h;
-}
-
 /* The tenant's directory (made with mkdir -p when make), in req's arena. */
 static const char *
 tenant_dir(struct req *req, bool make)
@@ -75,6 +65,13 @@ tenant_dir(struct req *req, bool make)
 	return dir;
 }
 
+bool
+pagecache_wanted(const struct req *req, const struct report *r)
+{
+	return r->cached && req->cfg->page_cache > 0 && !renderers[req->fmt].whole &&
+	    !req->capture && !req->exporting;
+}
+
 const char *
 pagecache_key(struct req *req, const struct run *run)
 {
@@ -84,13 +81,12 @@ pagecache_key(struct req *req, const struct run *run)
 	const char *key, *user = req_user(req);
 	int i;
 
-	if (!r->cached || req->cfg->page_cache <= 0 || renderers[req->fmt].whole ||
-	    req->capture || req->exporting || req->tenant[0] == '\0' ||
+	if (!pagecache_wanted(req, r) || req->tenant[0] == '\0' ||
 	    req->db->version[0] == '\0')
 		return NULL;
 	/* The database by a hash of its connection string (a password stays out of the file). */
 	buf_printf(&k, "callreport page\n%s %lld\n%016llx %s\n%s\n%s\n%s\n%d\n%s\n%s\n%s\n%lld\n%d %s\n%s\n%s\n",
-	    CALLREPORT_VERSION, stamp(req->cfg), (unsigned long long)fnv(req->cfg->db),
+	    CALLREPORT_VERSION, stamp(req->cfg), (unsigned long long)hash_str(req->cfg->db),
 	    req->cfg->template_dir, req->tenant, req->db->version,
 	    renderers[req->fmt].name, (int)req->fmt, r->name, req->path,
 	    req->query ? req->query : "", now / 86400, (int)req->authby,
@@ -113,7 +109,7 @@ pagecache_get(struct req *req, const char *key)
 	size_t got = 0;
 	int fd;
 
-	fd = open(arena_printf(req->a, "%s/%016llx", dir, (unsigned long long)fnv(key)),
+	fd = open(arena_printf(req->a, "%s/%016llx", dir, (unsigned long long)hash_str(key)),
 	    O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1)
 		return false;
@@ -186,7 +182,7 @@ pagecache_put(struct req *req, const char *key)
 	    (dir = tenant_dir(req, true)) == NULL)
 		return;
 	tmp = arena_printf(req->a, "%s/.%ld", dir, (long)getpid());
-	to = arena_printf(req->a, "%s/%016llx", dir, (unsigned long long)fnv(key));
+	to = arena_printf(req->a, "%s/%016llx", dir, (unsigned long long)hash_str(key));
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
 	    0600)) == -1) {
 		log_line(req->id, "page cache: %s: %s", tmp, strerror(errno));

@@ -24,9 +24,15 @@
 
 #include <stdbool.h>
 
+struct report;
 struct req;
 struct run;
 
+/*
+ * Returns true when r's answer in req's format may be kept: the request's
+ * BEGIN must then not be deferred (the key holds the data version).
+ */
+bool		 pagecache_wanted(const struct req *, const struct report *);
 /* Returns the key of the run's answer (in req's arena), or NULL when it is not kept. */
 const char	*pagecache_key(struct req *, const struct run *);
 /*

@@ -6,6 +6,7 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/hash.h"
 #include "base/log.h"
 #include "input/period.h"
 #include "render/file.h"
@@ -28,20 +29,6 @@
 /* A page's round trip: the slot, the count, the rows, the page statement, the parts. */
 _Static_assert(4 + REPORT_PARTS <= DB_BATCH, "a page's statements fit in one db_batch");
 
-/* FNV-1a over n bytes, continuing from h. */
-static uint64_t
-fnv_bytes(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 /*
  * FNV-1a over one part of a tag's input, its length first: where a part
  * ends is in the hash, so bytes moved from one part to the next never give
@@ -54,13 +41,13 @@ fnv(uint64_t h, const char *s, size_t n)
 {
 	uint64_t len = n;
 
-	return fnv_bytes(fnv_bytes(h, &len, sizeof(len)), s, n);
+	return hash_fnv1a(hash_fnv1a(h, &len, sizeof(len)), s, n);
 }
 
 const char *
 report_etag(struct req *req, const struct report *r)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = HASH_INIT;
 
 	h = fnv(h, req->tenant, strlen(req->tenant));
 	h = fnv(h, r->name, strlen(r->name));

@@ -20,6 +20,7 @@
 #include "base/url.h"
 #include "base/version.h"
 #include "render/render.h"
+#include "report/pagecache.h"
 #include "report/report.h"
 #include "report/reports.h"
 #include "store/db.h"
@@ -185,8 +186,7 @@ authenticate(struct req *req, const struct route *rt)
 	defer = (rt->report >= 0 || (rt->flags & R_READ)) &&
 	    !(rt->flags & R_WRITE) && !req->no_defer &&
 	    req_env(req, "HTTP_IF_NONE_MATCH") == NULL &&
-	    !(rt->report >= 0 && reports[rt->report].cached &&
-	    req->cfg->page_cache > 0 && !renderers[req->fmt].whole);
+	    !(rt->report >= 0 && pagecache_wanted(req, &reports[rt->report]));
 	/* A page or a file: no work for the columns only JSON shows. */
 	req->db->no_json = req->fmt != FMT_JSON;
 	if ((e = db_begin(req->db, kind, cred, req->tenant, defer)) != DB_OK)
